@@ -1,0 +1,238 @@
+/**
+ * Telephony (CTI) event contract: `shared/spec/cti-events.md`, as zod schemas.
+ *
+ * Wire events (`CtiEvent`) are what PBX adapters, the simulator, the replay and the dialer send.
+ * Hub events (`HubEvent`) are the hub's own decisions (offers, overflow, supervisor actions); they are
+ * written to the same append-only log so the state can be rebuilt from it. Both are validated with
+ * `.strict()` schemas: an unknown field is an error, never silently dropped.
+ */
+import { z } from 'zod';
+
+const Id = z.string().min(1).max(128);
+/** ISO-8601 with an offset, or epoch milliseconds. */
+export const EventTime = z.union([
+  z.iso.datetime({ offset: true }),
+  z.number().int().min(0).max(8_640_000_000_000_000),
+]);
+
+const base = {
+  id: Id,
+  at: EventTime,
+  source: z.string().min(1).max(128).optional(),
+};
+
+/** Agent states the phone system may report. Any other non-empty token is a site-defined not-ready state. */
+export const ReportedAgentState = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'state must be a lower-case token');
+
+export const CallOffered = z.strictObject({
+  ...base,
+  type: z.literal('call.offered'),
+  callId: Id,
+  queue: Id,
+  direction: z.enum(['inbound', 'outbound']),
+  from: z.string().max(64).optional(),
+  to: z.string().max(64).optional(),
+  priority: z.number().int().min(1).max(10).optional(),
+  skills: z.array(z.string().min(1).max(64)).max(32).optional(),
+  campaignId: Id.optional(),
+  leadId: Id.optional(),
+  attributes: z.record(z.string().max(64), z.string().max(1024)).optional(),
+});
+export const CallAnswered = z.strictObject({ ...base, type: z.literal('call.answered'), callId: Id, agentId: Id });
+export const CallAbandoned = z.strictObject({ ...base, type: z.literal('call.abandoned'), callId: Id });
+export const CallHeld = z.strictObject({ ...base, type: z.literal('call.held'), callId: Id });
+export const CallResumed = z.strictObject({ ...base, type: z.literal('call.resumed'), callId: Id });
+export const CallTransferred = z
+  .strictObject({ ...base, type: z.literal('call.transferred'), callId: Id, queue: Id.optional(), agentId: Id.optional() })
+  .refine((e) => (e.queue === undefined) !== (e.agentId === undefined), {
+    message: 'call.transferred needs exactly one of queue or agentId',
+  });
+export const CallEnded = z.strictObject({
+  ...base,
+  type: z.literal('call.ended'),
+  callId: Id,
+  by: z.enum(['caller', 'agent', 'system']).optional(),
+});
+export const CallOutcome = z.strictObject({
+  ...base,
+  type: z.literal('call.outcome'),
+  callId: Id,
+  disposition: z.string().min(1).max(64).optional(),
+  notes: z.string().max(4000).optional(),
+  revenue: z.number().finite().min(0).optional(),
+  surveyScore: z.number().finite().min(0).max(10).optional(),
+});
+export const DialResult = z.enum(['connected', 'busy', 'no_answer', 'voicemail', 'failed', 'invalid']);
+export const CallDialed = z.strictObject({
+  ...base,
+  type: z.literal('call.dialed'),
+  callId: Id,
+  campaignId: Id,
+  leadId: Id,
+  to: z.string().min(1).max(64),
+  result: DialResult,
+});
+export const AgentLogin = z.strictObject({
+  ...base,
+  type: z.literal('agent.login'),
+  agentId: Id,
+  queues: z.array(Id).max(64).optional(),
+  skills: z.record(z.string().min(1).max(64), z.number().int().min(1).max(10)).optional(),
+});
+export const AgentLogout = z.strictObject({ ...base, type: z.literal('agent.logout'), agentId: Id });
+export const AgentStateEvent = z.strictObject({
+  ...base,
+  type: z.literal('agent.state'),
+  agentId: Id,
+  state: ReportedAgentState,
+  reason: z.string().min(1).max(64).optional(),
+});
+
+// The refine on CallTransferred makes it a ZodEffects-like type that discriminatedUnion cannot use,
+// so the union is over the plain object and the refinement is checked after parsing.
+const CallTransferredObject = z.strictObject({
+  ...base,
+  type: z.literal('call.transferred'),
+  callId: Id,
+  queue: Id.optional(),
+  agentId: Id.optional(),
+});
+
+export const CtiEventSchema = z.discriminatedUnion('type', [
+  CallOffered,
+  CallAnswered,
+  CallAbandoned,
+  CallHeld,
+  CallResumed,
+  CallTransferredObject,
+  CallEnded,
+  CallOutcome,
+  CallDialed,
+  AgentLogin,
+  AgentLogout,
+  AgentStateEvent,
+]);
+export type CtiEventIn = z.input<typeof CtiEventSchema>;
+export type CtiEventWire = z.output<typeof CtiEventSchema>;
+
+export const CTI_EVENT_TYPES = [
+  'call.offered',
+  'call.answered',
+  'call.abandoned',
+  'call.held',
+  'call.resumed',
+  'call.transferred',
+  'call.ended',
+  'call.outcome',
+  'call.dialed',
+  'agent.login',
+  'agent.logout',
+  'agent.state',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Hub decisions, written to the event log beside the telephony events.
+
+const hubBase = { id: Id, at: z.number().int(), source: z.string().min(1).max(128).optional() };
+export const OfferCreated = z.strictObject({
+  ...hubBase,
+  type: z.literal('offer.created'),
+  callId: Id,
+  agentId: Id,
+  expiresAt: z.number().int(),
+});
+export const OfferRejected = z.strictObject({
+  ...hubBase,
+  type: z.literal('offer.rejected'),
+  callId: Id,
+  agentId: Id,
+  reason: z.enum(['declined', 'timeout', 'disconnected']),
+});
+export const CallOverflowed = z.strictObject({
+  ...hubBase,
+  type: z.literal('call.overflowed'),
+  callId: Id,
+  toQueue: Id,
+});
+export const QueueStatus = z.strictObject({
+  ...hubBase,
+  type: z.literal('queue.status'),
+  queue: Id,
+  open: z.boolean(),
+  closedAction: z.enum(['reject', 'overflow', 'announce']).optional(),
+  overflowTo: Id.optional(),
+});
+export const QueuePriority = z.strictObject({
+  ...hubBase,
+  type: z.literal('queue.priority'),
+  queue: Id,
+  priority: z.number().int().min(1).max(10),
+});
+export const AgentQueues = z.strictObject({
+  ...hubBase,
+  type: z.literal('agent.queues'),
+  agentId: Id,
+  queues: z.array(Id).max(64),
+});
+export const HubEventSchema = z.discriminatedUnion('type', [
+  OfferCreated,
+  OfferRejected,
+  CallOverflowed,
+  QueueStatus,
+  QueuePriority,
+  AgentQueues,
+]);
+export type HubEventWire = z.output<typeof HubEventSchema>;
+
+type WithMsTime<T> = T extends { at: unknown } ? Omit<T, 'at'> & { at: number } : never;
+
+/** A telephony event after validation, with `at` as epoch milliseconds. */
+export type CtiEvent = WithMsTime<CtiEventWire>;
+/** A hub decision. */
+export type HubEvent = HubEventWire;
+/** Everything `evolve` understands: telephony events and hub decisions. */
+export type DomainEvent = CtiEvent | HubEvent;
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** One reason an event was refused, as answered to the sender. */
+export interface EventRejection {
+  index: number;
+  id?: string;
+  errors: string[];
+}
+/** The answer to `POST /api/v1/events` and to the `/telephony` `events` message. */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: EventRejection[];
+}
+
+/**
+ * Validates one wire event and converts its time to epoch ms.
+ * Returns the event or a list of human-readable errors (`path: message`).
+ */
+export function parseCtiEvent(raw: unknown): { ok: true; event: CtiEvent } | { ok: false; errors: string[] } {
+  const r = CtiEventSchema.safeParse(raw);
+  if (!r.success) {
+    return { ok: false, errors: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)) };
+  }
+  const e = r.data;
+  if (e.type === 'call.transferred') {
+    const t = CallTransferred.safeParse(raw);
+    if (!t.success) return { ok: false, errors: t.error.issues.map((i) => i.message) };
+  }
+  const at = typeof e.at === 'number' ? e.at : Date.parse(e.at);
+  if (!Number.isFinite(at)) return { ok: false, errors: ['at: not a valid time'] };
+  return { ok: true, event: { ...e, at } as CtiEvent };
+}
+
+export function parseHubEvent(raw: unknown): { ok: true; event: HubEvent } | { ok: false; errors: string[] } {
+  const r = HubEventSchema.safeParse(raw);
+  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  return { ok: true, event: r.data };
+}

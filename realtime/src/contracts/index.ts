@@ -1,0 +1,4 @@
+export * from './events.ts';
+export * from './site.ts';
+export * from './metrics.ts';
+export * from './socket.ts';

@@ -1,0 +1,259 @@
+/**
+ * Socket.IO event maps, wire DTOs and client command schemas, shared by the hub, the console,
+ * the simulator and the workers. Every client command is answered by an ack `Response<T>`.
+ */
+import { z } from 'zod';
+import type { IngestResult } from './events.ts';
+import type { LiveFigures, MetricValues } from './metrics.ts';
+import type { Role } from './site.ts';
+
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'internal';
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: string[];
+}
+export type Response<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type Ack<T> = (res: Response<T>) => void;
+
+// ------------------------------------------------------------------------------------------ DTOs
+
+export type AgentStateName = 'offline' | 'available' | 'reserved' | 'onCall' | 'wrapup' | 'break' | 'notReady';
+export type CallStatus = 'waiting' | 'offering' | 'connected' | 'held' | 'wrapup';
+
+export interface QueueDTO {
+  id: string;
+  name: string;
+  nameVi?: string;
+  open: boolean;
+  closedAction: 'reject' | 'overflow' | 'announce';
+  priority: number;
+  routing: 'hub' | 'observe';
+  direction: 'inbound' | 'outbound';
+  slThresholdSec: number;
+  slTargetPct: number;
+  shortAbandonSec: number;
+  wrapupSec: number;
+  live: LiveFigures;
+  /** Since the start of the site's day. */
+  today: MetricValues;
+  /** Sliding window of the last 30 minutes. */
+  last30: MetricValues;
+}
+
+export interface AgentDTO {
+  id: string;
+  name: string;
+  teamId?: string;
+  queues: string[];
+  skills: Record<string, number>;
+  state: AgentStateName;
+  reason?: string;
+  /** Epoch ms the agent entered the current state. */
+  since: number;
+  callId?: string;
+  offerCallId?: string;
+  missedInRow: number;
+  today: { handled: number; occupancyPct: number | null; ahtSec: number | null; missedOffers: number };
+}
+
+export interface CallDTO {
+  id: string;
+  queue: string;
+  direction: 'inbound' | 'outbound';
+  status: CallStatus;
+  priority: number;
+  offeredAt: number;
+  enteredQueueAt: number;
+  answeredAt?: number;
+  agentId?: string;
+  /** Caller number, masked for roles that do not need it. */
+  from?: string;
+  campaignId?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface TeamDTO {
+  id: string;
+  name: string;
+  leadUserId?: string;
+  today: MetricValues;
+}
+
+export interface SiteDTO {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: 'vi' | 'en';
+  intervalMin: number;
+  notReadyReasons: string[];
+  live: LiveFigures;
+  today: MetricValues;
+  last30: MetricValues;
+}
+
+export interface SnapshotDTO {
+  /** Number of events applied; deltas with a lower or equal seq are already in this snapshot. */
+  seq: number;
+  /** Hub clock when the snapshot was taken (epoch ms). */
+  at: number;
+  site: SiteDTO;
+  queues: QueueDTO[];
+  agents: AgentDTO[];
+  teams: TeamDTO[];
+  calls: CallDTO[];
+}
+
+export interface DeltaDTO {
+  seq: number;
+  at: number;
+  site?: SiteDTO;
+  queues?: QueueDTO[];
+  agents?: AgentDTO[];
+  teams?: TeamDTO[];
+  calls?: CallDTO[];
+  /** Calls that left the live set (ended, abandoned, completed wrap-up). */
+  removedCalls?: string[];
+}
+
+export interface OfferDTO {
+  callId: string;
+  agentId: string;
+  queue: string;
+  queueName: string;
+  expiresAt: number;
+  offeredAt: number;
+  from?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface SessionDTO {
+  userId: string;
+  name: string;
+  role: Role;
+  agentId?: string;
+  teamIds: string[];
+}
+
+/** What the hub asks of the phone system (e.g. reject or announce a call to a closed line). */
+export interface TelephonyCommandDTO {
+  callId: string;
+  action: 'reject' | 'announce';
+  queue: string;
+}
+
+// ------------------------------------------------------------------------------ client commands
+
+const Id = z.string().min(1).max(128);
+const StateToken = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/);
+
+export const SetStateCmd = z.strictObject({ state: StateToken, reason: z.string().min(1).max(64).optional() });
+export const CallRefCmd = z.strictObject({ callId: Id });
+export const HoldCmd = z.strictObject({ callId: Id, on: z.boolean() });
+export const FinishWrapupCmd = z.strictObject({
+  callId: Id.optional(),
+  disposition: z.string().min(1).max(64).optional(),
+  notes: z.string().max(4000).optional(),
+  revenue: z.number().finite().min(0).optional(),
+});
+export const QueueOpenCmd = z.strictObject({
+  queue: Id,
+  open: z.boolean(),
+  closedAction: z.enum(['reject', 'overflow', 'announce']).optional(),
+  overflowTo: Id.optional(),
+});
+export const QueuePriorityCmd = z.strictObject({ queue: Id, priority: z.number().int().min(1).max(10) });
+export const ForceStateCmd = z.strictObject({
+  agentId: Id,
+  state: StateToken,
+  reason: z.string().min(1).max(64).optional(),
+});
+export const MoveAgentCmd = z.strictObject({
+  agentId: Id,
+  /** The agent's new set of queues. */
+  queues: z.array(Id).max(64),
+});
+
+export type SetStateCmd = z.infer<typeof SetStateCmd>;
+export type CallRefCmd = z.infer<typeof CallRefCmd>;
+export type HoldCmd = z.infer<typeof HoldCmd>;
+export type FinishWrapupCmd = z.infer<typeof FinishWrapupCmd>;
+export type QueueOpenCmd = z.infer<typeof QueueOpenCmd>;
+export type QueuePriorityCmd = z.infer<typeof QueuePriorityCmd>;
+export type ForceStateCmd = z.infer<typeof ForceStateCmd>;
+export type MoveAgentCmd = z.infer<typeof MoveAgentCmd>;
+
+/** Command name -> payload schema; also the list of commands a role may send (see `COMMAND_ROLES`). */
+export const COMMANDS = {
+  'agent:setState': SetStateCmd,
+  'offer:accept': CallRefCmd,
+  'offer:decline': CallRefCmd,
+  'call:hold': HoldCmd,
+  'call:end': CallRefCmd,
+  'wrapup:finish': FinishWrapupCmd,
+  'queue:setOpen': QueueOpenCmd,
+  'queue:setPriority': QueuePriorityCmd,
+  'agent:forceState': ForceStateCmd,
+  'agent:move': MoveAgentCmd,
+} as const;
+export type CommandName = keyof typeof COMMANDS;
+export type CommandPayload<K extends CommandName> = z.infer<(typeof COMMANDS)[K]>;
+
+export const COMMAND_ROLES: Record<CommandName, readonly Role[]> = {
+  'agent:setState': ['agent'],
+  'offer:accept': ['agent'],
+  'offer:decline': ['agent'],
+  'call:hold': ['agent'],
+  'call:end': ['agent'],
+  'wrapup:finish': ['agent'],
+  'queue:setOpen': ['admin', 'supervisor'],
+  'queue:setPriority': ['admin', 'supervisor'],
+  'agent:forceState': ['admin', 'supervisor', 'team_lead'],
+  'agent:move': ['admin', 'supervisor', 'team_lead'],
+};
+
+/** The result of a command: the events it produced (ids) and the hub's seq after them. */
+export interface CommandResult {
+  seq: number;
+  events: string[];
+}
+
+// ------------------------------------------------------------------------------------ event maps
+
+export interface ServerToClientEvents {
+  /** Full state for this client's view; sent on connect, on reconnect and on `snapshot:get`. */
+  snapshot: (s: SnapshotDTO) => void;
+  /** Coalesced changes since the last delta (at most one per room per 250 ms by default). */
+  delta: (d: DeltaDTO) => void;
+  'session:info': (s: SessionDTO) => void;
+  'offer:new': (o: OfferDTO) => void;
+  'offer:cancelled': (o: { callId: string; reason: 'declined' | 'timeout' | 'disconnected' | 'abandoned' | 'answered-elsewhere' | 'state-change' }) => void;
+}
+
+type CommandHandlers = { [K in CommandName]: (payload: CommandPayload<K>, ack: Ack<CommandResult>) => void };
+export interface ClientToServerEvents extends CommandHandlers {
+  'snapshot:get': (ack: Ack<SnapshotDTO>) => void;
+}
+
+export interface TelephonyServerToClientEvents {
+  'telephony:command': (c: TelephonyCommandDTO) => void;
+}
+export interface TelephonyClientToServerEvents {
+  events: (payload: unknown, ack: Ack<IngestResult>) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+export interface SocketData {
+  session: SessionDTO;
+  /** Queues a wallboard asked for (handshake `auth.queues`); empty means the whole site. */
+  queues: string[];
+}
