@@ -245,7 +245,8 @@ export interface TelephonyServerToClientEvents {
   'telephony:command': (c: TelephonyCommandDTO) => void;
 }
 export interface TelephonyClientToServerEvents {
-  events: (payload: unknown, ack: Ack<IngestResult>) => void;
+  /** Same payload and answer as `POST /api/v1/events`. */
+  events: (payload: unknown, ack: (res: IngestResult) => void) => void;
 }
 
 export interface InterServerEvents {

@@ -1,0 +1,145 @@
+/**
+ * `decide(command, state)`: turns a console command into the events that carry it out, after checking
+ * who may do it. The hub then applies them with `evolve` (which checks the state once more) and logs
+ * them. Time and ids arrive as data.
+ */
+import type { CommandName, CommandPayload, DomainEvent, ErrorBody, SessionDTO } from '../contracts/index.ts';
+import type { HubState } from './state.ts';
+
+export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: ErrorBody };
+
+const fail = (code: ErrorBody['code'], message: string): Decision => ({ ok: false, error: { code, message } });
+
+export interface DecideContext {
+  now: number;
+  nextId: () => string;
+  session: SessionDTO;
+}
+
+/** Source tag of events a person caused: `role:userId`. */
+export function sourceOf(session: SessionDTO): string {
+  return `${session.role}:${session.userId}`;
+}
+
+export function decide<K extends CommandName>(s: HubState, name: K, payload: CommandPayload<K>, ctx: DecideContext): Decision {
+  const { now, nextId, session } = ctx;
+  const base = { at: now, source: sourceOf(session) };
+  const own = () => {
+    if (!session.agentId) return undefined;
+    return s.agents.get(session.agentId);
+  };
+  switch (name) {
+    case 'agent:setState': {
+      const p = payload as CommandPayload<'agent:setState'>;
+      const a = own();
+      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      if (a.state === 'offline' && p.state !== 'offline') {
+        // The console is the agent's phone login in the demo: going ready from offline logs in.
+        return {
+          ok: true,
+          events: [
+            { id: nextId(), type: 'agent.login', ...base, agentId: a.id },
+            { id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) },
+          ],
+        };
+      }
+      if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
+      return { ok: true, events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) }] };
+    }
+    case 'offer:accept':
+    case 'offer:decline': {
+      const p = payload as CommandPayload<'offer:accept'>;
+      const a = own();
+      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      const call = s.calls.get(p.callId);
+      if (!call || call.status !== 'offering' || call.offerAgentId !== a.id) {
+        return fail('conflict', `no offer of call ${p.callId} is ringing for you (it may have expired)`);
+      }
+      if (name === 'offer:accept') {
+        return { ok: true, events: [{ id: nextId(), type: 'call.answered', at: now, source: 'hub', callId: call.id, agentId: a.id }] };
+      }
+      return { ok: true, events: [{ id: nextId(), type: 'offer.rejected', at: now, source: sourceOf(session), callId: call.id, agentId: a.id, reason: 'declined' }] };
+    }
+    case 'call:hold': {
+      const p = payload as CommandPayload<'call:hold'>;
+      const a = own();
+      if (!a || a.callId !== p.callId) return fail('conflict', `call ${p.callId} is not your current call`);
+      return { ok: true, events: [{ id: nextId(), type: p.on ? 'call.held' : 'call.resumed', ...base, callId: p.callId }] };
+    }
+    case 'call:end': {
+      const p = payload as CommandPayload<'call:end'>;
+      const a = own();
+      if (!a || a.callId !== p.callId) return fail('conflict', `call ${p.callId} is not your current call`);
+      return { ok: true, events: [{ id: nextId(), type: 'call.ended', ...base, callId: p.callId, by: 'agent' }] };
+    }
+    case 'wrapup:finish': {
+      const p = payload as CommandPayload<'wrapup:finish'>;
+      const a = own();
+      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      const callId = p.callId ?? a.wrapCallId;
+      const events: DomainEvent[] = [];
+      if (callId && (p.disposition !== undefined || p.notes !== undefined || p.revenue !== undefined)) {
+        const call = s.calls.get(callId) ?? s.recordIndex.get(callId);
+        if (!call || call.agentId !== a.id) return fail('conflict', `call ${callId} is not yours`);
+        events.push({
+          id: nextId(),
+          type: 'call.outcome',
+          ...base,
+          callId,
+          ...(p.disposition !== undefined ? { disposition: p.disposition } : {}),
+          ...(p.notes !== undefined ? { notes: p.notes } : {}),
+          ...(p.revenue !== undefined ? { revenue: p.revenue } : {}),
+        });
+      }
+      if (a.state === 'wrapup') events.push({ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: 'available' });
+      if (events.length === 0) return fail('conflict', 'you are not in wrap-up and gave no outcome');
+      return { ok: true, events };
+    }
+    case 'queue:setOpen': {
+      const p = payload as CommandPayload<'queue:setOpen'>;
+      if (!s.queues.has(p.queue)) return fail('not_found', `unknown queue ${p.queue}`);
+      if (p.overflowTo !== undefined && !s.queues.has(p.overflowTo)) return fail('not_found', `unknown queue ${p.overflowTo}`);
+      return {
+        ok: true,
+        events: [
+          {
+            id: nextId(),
+            type: 'queue.status',
+            ...base,
+            queue: p.queue,
+            open: p.open,
+            ...(p.closedAction ? { closedAction: p.closedAction } : {}),
+            ...(p.overflowTo ? { overflowTo: p.overflowTo } : {}),
+          },
+        ],
+      };
+    }
+    case 'queue:setPriority': {
+      const p = payload as CommandPayload<'queue:setPriority'>;
+      if (!s.queues.has(p.queue)) return fail('not_found', `unknown queue ${p.queue}`);
+      return { ok: true, events: [{ id: nextId(), type: 'queue.priority', ...base, queue: p.queue, priority: p.priority }] };
+    }
+    case 'agent:forceState':
+    case 'agent:move': {
+      const p = payload as CommandPayload<'agent:forceState'> & CommandPayload<'agent:move'>;
+      const a = s.agents.get(p.agentId);
+      if (!a) return fail('not_found', `unknown agent ${p.agentId}`);
+      if (session.role === 'team_lead' && (!a.teamId || !session.teamIds.includes(a.teamId))) {
+        return fail('forbidden', `agent ${a.id} is not in your team`);
+      }
+      if (name === 'agent:move') {
+        for (const q of p.queues) if (!s.queues.has(q)) return fail('not_found', `unknown queue ${q}`);
+        return { ok: true, events: [{ id: nextId(), type: 'agent.queues', ...base, agentId: a.id, queues: p.queues }] };
+      }
+      if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
+      return {
+        ok: true,
+        events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) }],
+      };
+    }
+    default: {
+      const _exhaustive: never = name;
+      return fail('invalid', `unknown command ${String(_exhaustive)}`);
+    }
+  }
+}

@@ -1,0 +1,682 @@
+/**
+ * `evolve(state, event)`: the one place the hub's state changes. Deterministic, no I/O, no clock:
+ * time arrives as the event's `at`. It checks that the event is possible in the current state and
+ * returns a rejection reason without changing anything when it is not; otherwise it applies the event
+ * in place (mutation keeps ingest at >100k events/s) and returns null.
+ *
+ * Side effects the I/O shell must carry out (push an offer, tell the PBX) are appended to
+ * `state.effects`; what changed for live boards is noted in `state.dirty`.
+ */
+import { QueueConfigSchema, type DomainEvent, type EventOf } from '../contracts/index.ts';
+import {
+  queueFromConfig,
+  scopeKey,
+  type AgentState,
+  type CallState,
+  type Effect,
+  type HubState,
+  type QueueState,
+} from './state.ts';
+
+/** Not-ready reasons every site has, besides its own `notReadyReasons`. */
+export const BUILTIN_NOT_READY = ['missed', 'login', 'disconnected'] as const;
+
+export type Rejection = string;
+
+// ------------------------------------------------------------------------------------- helpers
+
+function markCall(s: HubState, call: CallState): void {
+  s.dirty.calls.add(call.id);
+  s.dirty.queues.add(call.queue);
+  s.dirty.site = true;
+}
+
+function markAgent(s: HubState, a: AgentState): void {
+  s.dirty.agents.add(a.id);
+  for (const q of a.queues) s.dirty.queues.add(q);
+  s.dirty.site = true;
+}
+
+function getOrCreateQueue(s: HubState, id: string): QueueState | undefined {
+  let q = s.queues.get(id);
+  if (!q && s.config.autoCreateQueues) {
+    q = queueFromConfig(QueueConfigSchema.parse({ id, name: id, routing: 'observe' }), s.config);
+    s.queues.set(id, q);
+  }
+  return q;
+}
+
+function agentScopes(a: AgentState): string[] {
+  return a.teamId ? [scopeKey.agent(a.id), scopeKey.team(a.teamId), scopeKey.site] : [scopeKey.agent(a.id), scopeKey.site];
+}
+
+/** Accounts the agent's time in its current state up to `to` into the metrics. */
+export function accrue(s: HubState, a: AgentState, to: number): void {
+  if (a.state === 'offline' || !(to > a.accruedUntil)) {
+    if (to > a.accruedUntil) a.accruedUntil = to;
+    return;
+  }
+  const kind =
+    a.state === 'available' || a.state === 'reserved' ? 'availableMs' : a.state === 'onCall' || a.state === 'wrapup' ? 'busyMs' : null;
+  const staffedScopes = agentScopes(a);
+  for (const q of a.queues) staffedScopes.push(scopeKey.queue(q));
+  s.metrics.recordAgentTime(agentScopes(a), staffedScopes, a.id, a.accruedUntil, to, kind);
+  a.accruedUntil = to;
+}
+
+/** Accounts every staffed agent's time up to `now` (called by the hub's ticker). */
+export function accrueAll(s: HubState, now: number): void {
+  for (const a of s.agents.values()) if (a.state !== 'offline') accrue(s, a, now);
+}
+
+function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], reason: string | undefined, at: number): void {
+  accrue(s, a, at);
+  const wasAvailable = a.state === 'available';
+  if (a.state === 'offline' && state !== 'offline') a.accruedUntil = at;
+  a.state = state;
+  if (reason === undefined) delete a.reason;
+  else a.reason = reason;
+  a.since = at;
+  if (wasAvailable && state !== 'available') for (const q of a.queues) s.queues.get(q)?.available.delete(a.id);
+  if (state === 'available') {
+    for (const qid of a.queues) {
+      const q = s.queues.get(qid);
+      if (!q) continue;
+      q.available.delete(a.id); // re-insert at the end: idle order
+      q.available.set(a.id, a);
+    }
+    s.routeAgents.add(a.id);
+  }
+  if (state !== 'wrapup') delete a.wrapupUntil;
+  markAgent(s, a);
+}
+
+function insertWaiting(q: QueueState, call: CallState): void {
+  const w = q.waiting;
+  // Binary search for the first element that sorts after `call` (priority, then time entered).
+  let lo = 0;
+  let hi = w.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = w[mid]!;
+    if (m.priority < call.priority || (m.priority === call.priority && m.enteredQueueAt <= call.enteredQueueAt)) lo = mid + 1;
+    else hi = mid;
+  }
+  w.splice(lo, 0, call);
+}
+
+function removeWaiting(s: HubState, call: CallState): void {
+  const q = s.queues.get(call.queue);
+  if (!q) return;
+  const i = q.waiting.indexOf(call);
+  if (i >= 0) q.waiting.splice(i, 1);
+}
+
+function enqueue(s: HubState, q: QueueState, call: CallState, at: number): void {
+  call.queue = q.id;
+  call.status = 'waiting';
+  call.enteredQueueAt = at;
+  if (q.overflow) call.overflowAt = at + q.overflow.afterSec * 1000;
+  else delete call.overflowAt;
+  insertWaiting(q, call);
+  s.routeQueues.add(q.id);
+  markCall(s, call);
+}
+
+/** Scopes of a call other than its queue: site, campaign and (when set) the answering agent and team. */
+function otherScopes(s: HubState, call: CallState, agentId?: string): string[] {
+  const out = [scopeKey.site];
+  if (call.campaignId) out.push(scopeKey.campaign(call.campaignId));
+  const aid = agentId ?? call.agentId;
+  if (aid) {
+    out.push(scopeKey.agent(aid));
+    const team = s.agents.get(aid)?.teamId;
+    if (team) out.push(scopeKey.team(team));
+  }
+  return out;
+}
+
+function completeCall(s: HubState, call: CallState): void {
+  call.status = 'done';
+  s.calls.delete(call.id);
+  s.records.push(call);
+  s.recordIndex.set(call.id, call);
+  const max = s.config.recordsRetention;
+  if (s.records.length > max + Math.ceil(max / 10)) {
+    const drop = s.records.splice(0, s.records.length - max);
+    for (const c of drop) s.recordIndex.delete(c.id);
+  }
+  s.dirty.removedCalls.add(call.id);
+  s.dirty.calls.delete(call.id);
+  s.dirty.queues.add(call.queue);
+  s.dirty.site = true;
+}
+
+/** Withdraws a ringing offer: the call goes back to its place in the queue. */
+function withdrawOffer(
+  s: HubState,
+  call: CallState,
+  reason: Extract<Effect, { kind: 'offerCancelled' }>['reason'],
+  at: number,
+  /** The agent's next state; default available; `keep` when the caller sets it itself. */
+  agentNext?: { state: AgentState['state']; reason?: string } | 'keep',
+): void {
+  const agentId = call.offerAgentId;
+  call.status = 'waiting';
+  delete call.offerAgentId;
+  delete call.offerExpiresAt;
+  s.routeQueues.add(call.queue);
+  markCall(s, call);
+  if (!agentId) return;
+  const a = s.agents.get(agentId);
+  if (a && a.offerCallId === call.id) {
+    delete a.offerCallId;
+    s.effects.push({ kind: 'offerCancelled', agentId, callId: call.id, reason });
+    if (agentNext === 'keep') return;
+    if (agentNext) setAgentState(s, a, agentNext.state, agentNext.reason, at);
+    else if (a.state === 'reserved') setAgentState(s, a, 'available', undefined, at);
+  }
+}
+
+
+/** The agent's part of a call ended at `at`: wrap-up if the queue has it, else handled now. */
+function endSegment(s: HubState, a: AgentState, call: CallState, at: number): void {
+  a.segment = {
+    callId: call.id,
+    queue: call.queue,
+    answeredAt: call.answeredAt ?? at,
+    enteredQueueAt: call.enteredQueueAt,
+    offeredAt: call.offeredAt,
+    holdMs: call.holdMs,
+  };
+  delete a.callId;
+  const q = s.queues.get(call.queue);
+  a.wrapCallId = call.id;
+  if (q && q.wrapupSec > 0) {
+    setAgentState(s, a, 'wrapup', undefined, at);
+    a.wrapupUntil = at + q.wrapupSec * 1000;
+  } else {
+    finishHandle(s, a, at);
+    setAgentState(s, a, 'available', undefined, at);
+  }
+}
+
+/** The agent finished wrap-up (or had none): the call counts as handled with its full handle time. */
+function finishHandle(s: HubState, a: AgentState, at: number): void {
+  const seg = a.segment;
+  const callId = a.wrapCallId;
+  delete a.wrapCallId;
+  delete a.wrapupUntil;
+  if (!seg) return;
+  delete a.segment;
+  const handleMs = Math.max(0, at - seg.answeredAt);
+  const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
+  const outbound = call?.direction === 'outbound';
+  const delta = { handled: 1, handleMs, holdMs: seg.holdMs, ...(outbound ? { outboundHandled: 1 } : {}) };
+  s.metrics.record([scopeKey.queue(seg.queue)], seg.enteredQueueAt, delta);
+  const others = [scopeKey.site, ...agentScopes(a).slice(0, -1)];
+  if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
+  s.metrics.record(others, seg.offeredAt, delta);
+  if (call && call.status === 'wrapup' && call.id === callId) {
+    call.wrapEndAt = at;
+    call.handleMs = (call.handleMs ?? 0) + handleMs;
+    completeCall(s, call);
+  } else if (call) {
+    call.handleMs = (call.handleMs ?? 0) + handleMs;
+  }
+}
+
+function ensureAgent(s: HubState, id: string, at: number): AgentState {
+  let a = s.agents.get(id);
+  if (!a) {
+    a = { id, name: id, queues: [], skills: {}, state: 'offline', since: at, accruedUntil: at, missedInRow: 0 };
+    s.agents.set(id, a);
+  }
+  return a;
+}
+
+function setAgentQueues(s: HubState, a: AgentState, queues: string[]): void {
+  for (const qid of a.queues) {
+    const q = s.queues.get(qid);
+    q?.members.delete(a.id);
+    q?.available.delete(a.id);
+    s.dirty.queues.add(qid);
+  }
+  a.queues = [...new Set(queues)];
+  for (const qid of a.queues) {
+    const q = getOrCreateQueue(s, qid);
+    if (!q) continue;
+    q.members.add(a.id);
+    if (a.state === 'available') q.available.set(a.id, a);
+  }
+  if (a.state === 'available') s.routeAgents.add(a.id);
+  markAgent(s, a);
+}
+
+function isKnownNotReady(s: HubState, state: string): boolean {
+  return (BUILTIN_NOT_READY as readonly string[]).includes(state) || s.config.notReadyReasons.includes(state);
+}
+
+// ------------------------------------------------------------------------------------- evolve
+
+/**
+ * Applies one event. Returns null when applied, or the reason it is impossible in the current state
+ * (then nothing changed).
+ */
+export function evolve(s: HubState, e: DomainEvent): Rejection | null {
+  const r = apply(s, e);
+  if (r === null) {
+    s.seq++;
+    if (e.at > s.clock) s.clock = e.at;
+  }
+  return r;
+}
+
+function apply(s: HubState, e: DomainEvent): Rejection | null {
+  switch (e.type) {
+    case 'call.offered':
+      return callOffered(s, e);
+    case 'call.answered':
+      return callAnswered(s, e);
+    case 'call.abandoned':
+      return callAbandoned(s, e);
+    case 'call.held': {
+      const call = s.calls.get(e.callId);
+      if (!call) return unknownCall(s, e.callId);
+      if (call.status !== 'connected') return `call ${e.callId} is ${call.status}, cannot be held`;
+      call.status = 'held';
+      call.heldSince = e.at;
+      markCall(s, call);
+      return null;
+    }
+    case 'call.resumed': {
+      const call = s.calls.get(e.callId);
+      if (!call) return unknownCall(s, e.callId);
+      if (call.status !== 'held') return `call ${e.callId} is ${call.status}, not held`;
+      call.status = 'connected';
+      call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
+      delete call.heldSince;
+      markCall(s, call);
+      return null;
+    }
+    case 'call.transferred':
+      return callTransferred(s, e);
+    case 'call.ended': {
+      const call = s.calls.get(e.callId);
+      if (!call) return unknownCall(s, e.callId);
+      if (call.status !== 'connected' && call.status !== 'held') {
+        return `call ${e.callId} is ${call.status}, not connected (a caller hanging up in queue is call.abandoned)`;
+      }
+      if (call.status === 'held') {
+        call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
+        delete call.heldSince;
+      }
+      call.endedAt = e.at;
+      if (e.by) call.endedBy = e.by;
+      call.status = 'wrapup';
+      call.result = 'answered';
+      markCall(s, call);
+      const a = call.agentId ? s.agents.get(call.agentId) : undefined;
+      if (a && a.callId === call.id) endSegment(s, a, call, e.at);
+      else completeCall(s, call);
+      return null;
+    }
+    case 'call.outcome':
+      return callOutcome(s, e);
+    case 'call.dialed': {
+      const scopes = [scopeKey.site, scopeKey.campaign(e.campaignId)];
+      s.metrics.record(scopes, e.at, e.result === 'connected' ? { attempts: 1, connected: 1 } : { attempts: 1 });
+      s.dirty.site = true;
+      return null;
+    }
+    case 'agent.login': {
+      const a = ensureAgent(s, e.agentId, e.at);
+      if (e.skills) a.skills = { ...e.skills };
+      if (e.queues) setAgentQueues(s, a, e.queues);
+      if (a.state === 'offline') setAgentState(s, a, 'notReady', 'login', e.at);
+      else markAgent(s, a);
+      return null;
+    }
+    case 'agent.logout': {
+      const a = s.agents.get(e.agentId);
+      if (!a) return `unknown agent ${e.agentId}`;
+      return agentTo(s, a, 'offline', undefined, e.at);
+    }
+    case 'agent.state': {
+      const a = s.agents.get(e.agentId);
+      if (!a) return `unknown agent ${e.agentId} (send agent.login first)`;
+      return agentTo(s, a, e.state, e.reason, e.at);
+    }
+    case 'offer.created': {
+      const call = s.calls.get(e.callId);
+      const a = s.agents.get(e.agentId);
+      if (!call || call.status !== 'waiting') return `call ${e.callId} is not waiting`;
+      if (!a || a.state !== 'available') return `agent ${e.agentId} is not available`;
+      call.status = 'offering';
+      call.offerAgentId = a.id;
+      call.offerExpiresAt = e.expiresAt;
+      a.offerCallId = call.id;
+      setAgentState(s, a, 'reserved', undefined, e.at);
+      markCall(s, call);
+      const q = s.queues.get(call.queue);
+      const offer: Effect = {
+        kind: 'offer',
+        offer: {
+          callId: call.id,
+          agentId: a.id,
+          queue: call.queue,
+          queueName: q?.nameVi ?? q?.name ?? call.queue,
+          expiresAt: e.expiresAt,
+          offeredAt: call.offeredAt,
+        },
+      };
+      if (call.from !== undefined) offer.offer.from = call.from;
+      if (call.attributes !== undefined) offer.offer.attributes = call.attributes;
+      s.effects.push(offer);
+      return null;
+    }
+    case 'offer.rejected': {
+      const call = s.calls.get(e.callId);
+      if (!call || call.status !== 'offering' || call.offerAgentId !== e.agentId) {
+        return `no offer of call ${e.callId} is ringing for agent ${e.agentId}`;
+      }
+      const a = s.agents.get(e.agentId)!;
+      a.missedInRow++;
+      call.missedOffers++;
+      if (e.reason === 'declined') (call.declinedBy ??= []).push(a.id);
+      const next =
+        e.reason === 'disconnected'
+          ? { state: 'notReady' as const, reason: 'disconnected' }
+          : a.missedInRow >= s.config.maxMissedOffers
+            ? { state: 'notReady' as const, reason: 'missed' }
+            : { state: 'available' as const };
+      withdrawOffer(s, call, e.reason, e.at, next);
+      s.metrics.record([scopeKey.queue(call.queue)], e.at, { missedOffers: 1 });
+      s.metrics.record(agentScopes(a), e.at, { missedOffers: 1 });
+      return null;
+    }
+    case 'call.overflowed': {
+      const call = s.calls.get(e.callId);
+      if (!call) return unknownCall(s, e.callId);
+      if (call.status !== 'waiting' && call.status !== 'offering') return `call ${e.callId} is ${call.status}, not waiting`;
+      const target = getOrCreateQueue(s, e.toQueue);
+      if (!target) return `unknown queue ${e.toQueue}`;
+      if (call.status === 'offering') withdrawOffer(s, call, 'state-change', e.at);
+      removeWaiting(s, call);
+      const waited = e.at - call.enteredQueueAt;
+      s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, { overflowed: 1, maxWaitMs: waited });
+      s.dirty.queues.add(call.queue);
+      call.path.push(target.id);
+      enqueue(s, target, call, e.at);
+      s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+      return null;
+    }
+    case 'queue.status': {
+      const q = getOrCreateQueue(s, e.queue);
+      if (!q) return `unknown queue ${e.queue}`;
+      q.open = e.open;
+      if (e.closedAction) q.closedAction = e.closedAction;
+      if (e.overflowTo) q.closedOverflowTo = e.overflowTo;
+      if (q.open) s.routeQueues.add(q.id);
+      s.dirty.queues.add(q.id);
+      s.dirty.site = true;
+      return null;
+    }
+    case 'queue.priority': {
+      const q = s.queues.get(e.queue);
+      if (!q) return `unknown queue ${e.queue}`;
+      q.priority = e.priority;
+      s.dirty.queues.add(q.id);
+      return null;
+    }
+    case 'agent.queues': {
+      const a = s.agents.get(e.agentId);
+      if (!a) return `unknown agent ${e.agentId}`;
+      for (const qid of e.queues) if (!s.queues.has(qid) && !s.config.autoCreateQueues) return `unknown queue ${qid}`;
+      setAgentQueues(s, a, e.queues);
+      return null;
+    }
+    default: {
+      const _exhaustive: never = e;
+      return `unknown event type ${(_exhaustive as { type: string }).type}`;
+    }
+  }
+}
+
+function unknownCall(s: HubState, callId: string): Rejection {
+  return s.recordIndex.has(callId) ? `call ${callId} has already ended` : `unknown call ${callId}`;
+}
+
+function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null {
+  if (s.calls.has(e.callId) || s.recordIndex.has(e.callId)) return `call ${e.callId} already exists`;
+  const q = getOrCreateQueue(s, e.queue);
+  if (!q) return `unknown queue ${e.queue}`;
+  const call: CallState = {
+    id: e.callId,
+    queue: q.id,
+    path: [q.id],
+    direction: e.direction,
+    status: 'waiting',
+    priority: e.priority ?? 5,
+    skills: e.skills ?? [],
+    offeredAt: e.at,
+    enteredQueueAt: e.at,
+    holdMs: 0,
+    transferred: 0,
+    missedOffers: 0,
+  };
+  if (e.from !== undefined) call.from = e.from;
+  if (e.to !== undefined) call.to = e.to;
+  if (e.campaignId !== undefined) call.campaignId = e.campaignId;
+  if (e.leadId !== undefined) call.leadId = e.leadId;
+  if (e.attributes !== undefined) call.attributes = e.attributes;
+  s.calls.set(call.id, call);
+  const others = otherScopes(s, call);
+  if (!q.open) {
+    const target = q.closedAction === 'overflow' && q.closedOverflowTo ? getOrCreateQueue(s, q.closedOverflowTo) : undefined;
+    if (target && target.open && target.id !== q.id) {
+      s.metrics.record([scopeKey.queue(q.id)], e.at, { offered: 1, overflowed: 1 });
+      s.metrics.record(others, e.at, { offered: 1 });
+      call.path.push(target.id);
+      enqueue(s, target, call, e.at);
+      s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+      return null;
+    }
+    s.metrics.record([scopeKey.queue(q.id), ...others], e.at, { rejectedClosed: 1 });
+    call.result = 'rejected';
+    call.endedAt = e.at;
+    call.endedBy = 'system';
+    completeCall(s, call);
+    s.effects.push({
+      kind: 'telephony',
+      command: { callId: call.id, queue: q.id, action: q.closedAction === 'announce' ? 'announce' : 'reject' },
+    });
+    return null;
+  }
+  s.metrics.record([scopeKey.queue(q.id)], e.at, { offered: 1 });
+  s.metrics.record(others, e.at, { offered: 1 });
+  enqueue(s, q, call, e.at);
+  return null;
+}
+
+function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | null {
+  const call = s.calls.get(e.callId);
+  if (!call) return unknownCall(s, e.callId);
+  if (call.status !== 'waiting' && call.status !== 'offering') return `call ${e.callId} is ${call.status}, cannot be answered`;
+  const q = s.queues.get(call.queue)!;
+  let a = s.agents.get(e.agentId);
+  if (!a) {
+    if (q.routing !== 'observe' && !s.config.autoCreateQueues) return `unknown agent ${e.agentId}`;
+    a = ensureAgent(s, e.agentId, e.at);
+    setAgentQueues(s, a, [q.id]);
+  }
+  if (a.callId) return `agent ${a.id} is already on call ${a.callId}`;
+  // The phone system is the source of truth: clear whatever the agent was doing.
+  if (a.state === 'wrapup') finishHandle(s, a, e.at);
+  if (a.offerCallId && a.offerCallId !== call.id) {
+    const other = s.calls.get(a.offerCallId);
+    if (other) withdrawOffer(s, other, 'answered-elsewhere', e.at, 'keep');
+  }
+  if (call.status === 'offering' && call.offerAgentId !== a.id) withdrawOffer(s, call, 'answered-elsewhere', e.at);
+  delete a.offerCallId;
+  removeWaiting(s, call);
+  delete call.offerAgentId;
+  delete call.offerExpiresAt;
+  delete call.overflowAt;
+  call.status = 'connected';
+  call.answeredAt = e.at;
+  call.agentId = a.id;
+  const waitQ = e.at - call.enteredQueueAt;
+  const waitSite = e.at - call.offeredAt;
+  call.waitMs = waitQ;
+  a.callId = call.id;
+  a.missedInRow = 0;
+  setAgentState(s, a, 'onCall', undefined, e.at);
+  const T = q.params.slThresholdSec * 1000;
+  s.metrics.record([scopeKey.queue(q.id)], call.enteredQueueAt, {
+    answered: 1,
+    answeredWithinT: waitQ <= T ? 1 : 0,
+    answeredWaitMs: waitQ,
+    maxWaitMs: waitQ,
+  });
+  s.metrics.record(otherScopes(s, call), call.offeredAt, {
+    answered: 1,
+    answeredWithinT: waitSite <= T ? 1 : 0,
+    answeredWaitMs: waitSite,
+    maxWaitMs: waitSite,
+  });
+  markCall(s, call);
+  return null;
+}
+
+function callAbandoned(s: HubState, e: EventOf<'call.abandoned'>): Rejection | null {
+  const call = s.calls.get(e.callId);
+  if (!call) return unknownCall(s, e.callId);
+  if (call.status !== 'waiting' && call.status !== 'offering') {
+    return `call ${e.callId} is ${call.status}; a connected call ends with call.ended`;
+  }
+  if (call.status === 'offering') withdrawOffer(s, call, 'abandoned', e.at);
+  removeWaiting(s, call);
+  const q = s.queues.get(call.queue)!;
+  const waitQ = e.at - call.enteredQueueAt;
+  const waitSite = e.at - call.offeredAt;
+  const S = q.params.shortAbandonSec * 1000;
+  const dropped = call.direction === 'outbound' ? 1 : 0;
+  s.metrics.record([scopeKey.queue(q.id)], call.enteredQueueAt, {
+    abandoned: 1,
+    shortAbandoned: waitQ < S ? 1 : 0,
+    abandonedWaitMs: waitQ,
+    maxWaitMs: waitQ,
+    dropped,
+  });
+  s.metrics.record(otherScopes(s, call), call.offeredAt, {
+    abandoned: 1,
+    shortAbandoned: waitSite < S ? 1 : 0,
+    abandonedWaitMs: waitSite,
+    maxWaitMs: waitSite,
+    dropped,
+  });
+  call.waitMs = waitQ;
+  call.abandonedAt = e.at;
+  call.endedAt = e.at;
+  call.endedBy = 'caller';
+  call.result = 'abandoned';
+  completeCall(s, call);
+  return null;
+}
+
+function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection | null {
+  const call = s.calls.get(e.callId);
+  if (!call) return unknownCall(s, e.callId);
+  if (call.status !== 'connected' && call.status !== 'held') return `call ${e.callId} is ${call.status}, not connected`;
+  let target: QueueState | undefined;
+  let targetAgent: AgentState | undefined;
+  if (e.queue !== undefined) {
+    target = getOrCreateQueue(s, e.queue);
+    if (!target) return `unknown queue ${e.queue}`;
+  } else if (e.agentId !== undefined) {
+    targetAgent = s.agents.get(e.agentId);
+    if (!targetAgent) return `unknown agent ${e.agentId}`;
+    if (targetAgent.callId) return `agent ${e.agentId} is already on call ${targetAgent.callId}`;
+    if (targetAgent.state === 'offline') return `agent ${e.agentId} is offline`;
+  }
+  if (call.status === 'held') {
+    call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
+    delete call.heldSince;
+  }
+  call.transferred++;
+  s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, { transferred: 1 });
+  s.metrics.record(otherScopes(s, call), call.offeredAt, { transferred: 1 });
+  const from = call.agentId ? s.agents.get(call.agentId) : undefined;
+  if (from && from.callId === call.id) endSegment(s, from, call, e.at);
+  if (target) {
+    delete call.agentId;
+    delete call.answeredAt;
+    call.path.push(target.id);
+    enqueue(s, target, call, e.at);
+    s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+  } else if (targetAgent) {
+    if (targetAgent.state === 'wrapup') finishHandle(s, targetAgent, e.at);
+    if (targetAgent.offerCallId) {
+      const other = s.calls.get(targetAgent.offerCallId);
+      if (other) withdrawOffer(s, other, 'answered-elsewhere', e.at, 'keep');
+    }
+    call.status = 'connected';
+    call.agentId = targetAgent.id;
+    call.answeredAt = e.at;
+    targetAgent.callId = call.id;
+    setAgentState(s, targetAgent, 'onCall', undefined, e.at);
+    markCall(s, call);
+  }
+  return null;
+}
+
+function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null {
+  const call = s.calls.get(e.callId) ?? s.recordIndex.get(e.callId);
+  if (!call) return `unknown call ${e.callId}`;
+  if (call.status === 'waiting' || call.status === 'offering') return `call ${e.callId} has not been answered`;
+  if (e.disposition !== undefined) call.disposition = e.disposition;
+  if (e.notes !== undefined) call.notes = e.notes;
+  if (e.revenue !== undefined) call.revenue = e.revenue;
+  if (e.surveyScore !== undefined) call.surveyScore = e.surveyScore;
+  const next = {
+    outcomes: 1,
+    conversions:
+      call.direction === 'outbound' && call.disposition !== undefined && s.config.successDispositions.includes(call.disposition) ? 1 : 0,
+    revenue: call.revenue ?? 0,
+  };
+  // A corrected outcome replaces the earlier one in the figures.
+  const prev = call.outcomeContrib;
+  const delta = prev
+    ? { outcomes: 0, conversions: next.conversions - prev.conversions, revenue: next.revenue - prev.revenue }
+    : next;
+  call.outcomeContrib = next;
+  s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, delta);
+  s.metrics.record(otherScopes(s, call), call.offeredAt, delta);
+  if (s.calls.has(call.id)) markCall(s, call);
+  return null;
+}
+
+/** An agent state change requested by the phone system, a supervisor or the agent. */
+function agentTo(s: HubState, a: AgentState, target: string, reason: string | undefined, at: number): Rejection | null {
+  if (target === 'reserved' || target === 'oncall' || target === 'on_call') return `state ${target} is set by calls, not requested`;
+  const builtin = target === 'available' || target === 'break' || target === 'wrapup' || target === 'offline';
+  if (!builtin && !isKnownNotReady(s, target)) {
+    return `unknown state ${target}; this site allows available, break, wrapup, offline, ${[...BUILTIN_NOT_READY, ...s.config.notReadyReasons].join(', ')}`;
+  }
+  if (a.callId) return `agent ${a.id} is on call ${a.callId}; end it first`;
+  if (a.offerCallId) {
+    const call = s.calls.get(a.offerCallId);
+    if (call) withdrawOffer(s, call, 'state-change', at, 'keep');
+    delete a.offerCallId;
+  }
+  if (a.state === 'wrapup' && target !== 'wrapup') finishHandle(s, a, at);
+  if (target === 'available') {
+    a.missedInRow = 0;
+    setAgentState(s, a, 'available', undefined, at);
+  } else if (target === 'break') setAgentState(s, a, 'break', reason, at);
+  else if (target === 'wrapup') setAgentState(s, a, 'wrapup', reason, at);
+  else if (target === 'offline') setAgentState(s, a, 'offline', reason, at);
+  else setAgentState(s, a, 'notReady', target, at);
+  return null;
+}

@@ -1,0 +1,253 @@
+/**
+ * The metric engine of `shared/spec/metrics.md`. Counters are kept per scope (site, queue, team, agent,
+ * campaign) in three bucket sizes: site-local days, report intervals and minutes (for sliding windows).
+ * Every event adds to O(scopes) buckets; a query sums buckets and derives the metric values, so no
+ * query rescans calls and no event rescans anything.
+ */
+import {
+  COUNTER_KEYS,
+  emptyCounters,
+  type Counters,
+  type MetricParams,
+  type MetricValues,
+} from '../contracts/index.ts';
+import { DAY, MINUTE, SiteCalendar } from './time.ts';
+
+export interface Bucket {
+  c: Counters;
+  /** Agents who were staffed at some time in the bucket (for volumePerAgent). */
+  staffed: Set<string>;
+}
+
+interface ScopeSeries {
+  days: Map<number, Bucket>;
+  intervals: Map<number, Bucket>;
+  minutes: Map<number, Bucket>;
+}
+
+type NumericDelta = Partial<Record<keyof Counters, number>>;
+
+/** Minutes kept for sliding windows. @defaultValue 120 */
+export const MINUTES_KEPT = 120;
+
+function newBucket(): Bucket {
+  return { c: emptyCounters(), staffed: new Set() };
+}
+
+function getBucket(map: Map<number, Bucket>, key: number): Bucket {
+  let b = map.get(key);
+  if (!b) {
+    b = newBucket();
+    map.set(key, b);
+  }
+  return b;
+}
+
+function applyDelta(c: Counters, d: NumericDelta): void {
+  for (const k in d) {
+    const key = k as keyof Counters;
+    const v = d[key]!;
+    if (key === 'maxWaitMs') {
+      if (v > c.maxWaitMs) c.maxWaitMs = v;
+    } else c[key] += v;
+  }
+}
+
+export function addCounters(into: Counters, from: Counters): void {
+  for (const k of COUNTER_KEYS) {
+    if (k === 'maxWaitMs') into.maxWaitMs = Math.max(into.maxWaitMs, from.maxWaitMs);
+    else into[k] += from[k];
+  }
+}
+
+export class MetricsStore {
+  readonly scopes = new Map<string, ScopeSeries>();
+  /** Latest minute bucket seen; older minute buckets than MINUTES_KEPT before it are pruned. */
+  private latestMinute = 0;
+  private lastPrune = 0;
+
+  constructor(
+    readonly calendar: SiteCalendar,
+    /** Days of report intervals kept in memory (history lives in the database). @defaultValue 8 */
+    readonly intervalRetentionDays = 8,
+  ) {}
+
+  private seriesOf(scope: string): ScopeSeries {
+    let s = this.scopes.get(scope);
+    if (!s) {
+      s = { days: new Map(), intervals: new Map(), minutes: new Map() };
+      this.scopes.set(scope, s);
+    }
+    return s;
+  }
+
+  /** Adds `delta` to the buckets containing `at` of each scope. */
+  record(scopes: readonly string[], at: number, delta: NumericDelta): void {
+    const cal = this.calendar;
+    const day = cal.dayStart(at);
+    const iv = cal.intervalStart(at);
+    const min = Math.floor(at / MINUTE) * MINUTE;
+    if (min > this.latestMinute) this.advanceMinute(min);
+    const keepMinute = min > this.latestMinute - MINUTES_KEPT * MINUTE;
+    for (const scope of scopes) {
+      const s = this.seriesOf(scope);
+      applyDelta(getBucket(s.days, day).c, delta);
+      applyDelta(getBucket(s.intervals, iv).c, delta);
+      if (keepMinute) applyDelta(getBucket(s.minutes, min).c, delta);
+    }
+  }
+
+  /**
+   * Adds agent time [from, to) of one kind to the scopes, split at bucket boundaries, and marks the
+   * agent staffed in those buckets.
+   */
+  recordAgentTime(
+    scopes: readonly string[],
+    staffedScopes: readonly string[],
+    agentId: string,
+    from: number,
+    to: number,
+    kind: 'availableMs' | 'busyMs' | null,
+  ): void {
+    if (!(to > from)) return;
+    const cal = this.calendar;
+    const endMin = Math.floor(to / MINUTE) * MINUTE;
+    if (endMin > this.latestMinute) this.advanceMinute(endMin);
+    const add = (map: (s: ScopeSeries) => Map<number, Bucket>, key: number, ms: number) => {
+      for (const scope of scopes) {
+        const c = getBucket(map(this.seriesOf(scope)), key).c;
+        c.staffedMs += ms;
+        if (kind) c[kind] += ms;
+      }
+      for (const scope of staffedScopes) getBucket(map(this.seriesOf(scope)), key).staffed.add(agentId);
+    };
+    // days
+    for (let t = from; t < to; ) {
+      const d = cal.dayStart(t);
+      const next = Math.min(to, cal.dayStart(d + DAY + 3 * 3_600_000));
+      add((s) => s.days, d, next - t);
+      t = next > t ? next : to;
+    }
+    // intervals: only within retention
+    const ivFrom = Math.max(from, to - this.intervalRetentionDays * DAY);
+    for (let t = ivFrom; t < to; ) {
+      const i = cal.intervalStart(t);
+      const next = Math.min(to, i + cal.intervalMs);
+      add((s) => s.intervals, i, next - t);
+      t = next;
+    }
+    // minutes: only the kept window
+    const mFrom = Math.max(from, this.latestMinute - (MINUTES_KEPT - 1) * MINUTE);
+    for (let t = mFrom; t < to; ) {
+      const m = Math.floor(t / MINUTE) * MINUTE;
+      const next = Math.min(to, m + MINUTE);
+      add((s) => s.minutes, m, next - t);
+      t = next;
+    }
+  }
+
+  private advanceMinute(min: number): void {
+    const prevDay = this.latestMinute ? this.calendar.dayStart(this.latestMinute) : 0;
+    this.latestMinute = min;
+    const cutoff = min - MINUTES_KEPT * MINUTE;
+    // Prune once per 10 minutes of event time: cheap and bounded.
+    if (min - this.lastPrune >= 10 * MINUTE) {
+      this.lastPrune = min;
+      for (const s of this.scopes.values()) for (const k of s.minutes.keys()) if (k <= cutoff) s.minutes.delete(k);
+    }
+    const day = this.calendar.dayStart(min);
+    if (day !== prevDay) {
+      const ivCutoff = day - this.intervalRetentionDays * DAY;
+      for (const s of this.scopes.values()) for (const k of s.intervals.keys()) if (k < ivCutoff) s.intervals.delete(k);
+    }
+  }
+
+  /** Sum of one scope's buckets from `map` whose start lies in [from, to). */
+  private sum(map: Map<number, Bucket> | undefined, from: number, to: number): Bucket {
+    const out = newBucket();
+    if (!map) return out;
+    for (const [k, b] of map) {
+      if (k >= from && k < to) {
+        addCounters(out.c, b.c);
+        for (const a of b.staffed) out.staffed.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** The site-local day containing `at`. */
+  day(scope: string, at: number): Bucket {
+    const b = this.scopes.get(scope)?.days.get(this.calendar.dayStart(at));
+    if (!b) return newBucket();
+    return { c: { ...b.c }, staffed: new Set(b.staffed) };
+  }
+
+  /** Days whose start lies in [from, to). */
+  days(scope: string, from: number, to: number): Bucket {
+    return this.sum(this.scopes.get(scope)?.days, from, to);
+  }
+
+  /** Report intervals whose start lies in [from, to). */
+  intervals(scope: string, from: number, to: number): Bucket {
+    return this.sum(this.scopes.get(scope)?.intervals, from, to);
+  }
+
+  /** Sliding window of the last `minutes` whole minutes up to and including the minute of `now`. */
+  window(scope: string, now: number, minutes: number): Bucket {
+    const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
+    return this.sum(this.scopes.get(scope)?.minutes, end - minutes * MINUTE, end);
+  }
+
+  /** Interval series in [from, to), one entry per interval that has data. */
+  series(scope: string, from: number, to: number): { start: number; bucket: Bucket }[] {
+    const map = this.scopes.get(scope)?.intervals;
+    if (!map) return [];
+    const out: { start: number; bucket: Bucket }[] = [];
+    for (const [k, b] of map) if (k >= from && k < to) out.push({ start: k, bucket: b });
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Earliest interval start still held in memory (older ranges fall back to day buckets). */
+  intervalHorizon(now: number): number {
+    return this.calendar.dayStart(now) - this.intervalRetentionDays * DAY;
+  }
+}
+
+const pct = (num: number, den: number): number | null => (den > 0 ? (100 * num) / den : null);
+const mean = (sumMs: number, n: number): number | null => (n > 0 ? sumMs / n / 1000 : null);
+
+/** Derives the metric values of the spec from counters. Values with a zero denominator are null. */
+export function deriveMetrics(b: Bucket, p: MetricParams): MetricValues {
+  const c = b.c;
+  const slDen =
+    p.slBasis === 'answered' ? c.answered : p.slBasis === 'offered' ? c.offered : c.answered + c.abandoned - c.shortAbandoned;
+  const staffedAgents = b.staffed.size;
+  return {
+    offered: c.offered,
+    answered: c.answered,
+    abandoned: c.abandoned,
+    shortAbandoned: c.shortAbandoned,
+    answeredWithinT: c.answeredWithinT,
+    overflowed: c.overflowed,
+    rejectedClosed: c.rejectedClosed,
+    serviceLevelPct: pct(c.answeredWithinT, slDen),
+    abandonRatePct: pct(c.abandoned - c.shortAbandoned, c.offered - c.shortAbandoned),
+    abandonRateRawPct: pct(c.abandoned, c.offered),
+    asaSec: mean(c.answeredWaitMs, c.answered),
+    avgAbandonWaitSec: mean(c.abandonedWaitMs, c.abandoned),
+    maxWaitSec: c.maxWaitMs / 1000,
+    ahtSec: mean(c.handleMs, c.handled),
+    transferRatePct: pct(c.transferred, c.answered),
+    handled: c.handled,
+    occupancyPct: pct(c.busyMs, c.busyMs + c.availableMs),
+    utilizationPct: pct(c.busyMs, c.staffedMs),
+    volumePerAgent: staffedAgents > 0 ? c.handled / staffedAgents : null,
+    staffedAgents,
+    missedOffers: c.missedOffers,
+    attempts: c.attempts,
+    connectivityRatePct: pct(c.connected, c.attempts),
+    dropRatePct: pct(c.dropped, c.connected),
+    conversionRatePct: pct(c.conversions, c.outboundHandled),
+    revenue: c.revenue,
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The hub's in-memory state: queues (lines), agents, live calls, completed call records and metric
+ * counters. Built only by `evolve` from events, so replaying the event log rebuilds it exactly.
+ */
+import type {
+  AgentStateName,
+  CallStatus,
+  MetricParams,
+  OfferDTO,
+  QueueConfig,
+  SiteConfig,
+  TelephonyCommandDTO,
+} from '../contracts/index.ts';
+import { MetricsStore } from './metrics.ts';
+import { SiteCalendar } from './time.ts';
+
+export interface QueueState {
+  id: string;
+  name: string;
+  nameVi?: string;
+  open: boolean;
+  closedAction: 'reject' | 'overflow' | 'announce';
+  closedOverflowTo?: string;
+  overflow?: { afterSec: number; toQueue: string };
+  priority: number;
+  routing: 'hub' | 'observe';
+  direction: 'inbound' | 'outbound';
+  wrapupSec: number;
+  skills: Record<string, number>;
+  params: MetricParams;
+  /** Waiting calls, ordered by (call priority, time entered this queue). */
+  waiting: CallState[];
+  /** Available member agents in the order they became available (first = longest idle). */
+  available: Map<string, AgentState>;
+  members: Set<string>;
+}
+
+export interface AgentState {
+  id: string;
+  name: string;
+  teamId?: string;
+  queues: string[];
+  skills: Record<string, number>;
+  state: AgentStateName;
+  reason?: string;
+  /** When the current state began (event time, ms). */
+  since: number;
+  /** Agent time is accounted into metrics up to here. */
+  accruedUntil: number;
+  callId?: string;
+  offerCallId?: string;
+  /** The call whose wrap-up the agent is doing. */
+  wrapCallId?: string;
+  wrapupUntil?: number;
+  missedInRow: number;
+  /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
+  segment?: Segment;
+}
+
+export interface Segment {
+  callId: string;
+  queue: string;
+  answeredAt: number;
+  enteredQueueAt: number;
+  offeredAt: number;
+  holdMs: number;
+}
+
+export interface CallState {
+  id: string;
+  queue: string;
+  /** Queues the call passed through (overflow, transfer), first = where it was offered. */
+  path: string[];
+  direction: 'inbound' | 'outbound';
+  status: CallStatus | 'done';
+  priority: number;
+  skills: string[];
+  from?: string;
+  to?: string;
+  campaignId?: string;
+  leadId?: string;
+  attributes?: Record<string, string>;
+  offeredAt: number;
+  enteredQueueAt: number;
+  overflowAt?: number;
+  offerAgentId?: string;
+  offerExpiresAt?: number;
+  /** Agents who declined this call; others are preferred for the next offer. */
+  declinedBy?: string[];
+  answeredAt?: number;
+  agentId?: string;
+  heldSince?: number;
+  holdMs: number;
+  endedAt?: number;
+  wrapEndAt?: number;
+  abandonedAt?: number;
+  transferred: number;
+  missedOffers: number;
+  /** Final result of the call. */
+  result?: 'answered' | 'abandoned' | 'rejected' | 'transferred';
+  /** Wait until answered or abandoned in the last queue, ms. */
+  waitMs?: number;
+  handleMs?: number;
+  disposition?: string;
+  notes?: string;
+  revenue?: number;
+  surveyScore?: number;
+  endedBy?: 'caller' | 'agent' | 'system';
+  /** What this call's outcome added to the figures, so a corrected outcome replaces it. */
+  outcomeContrib?: { outcomes: number; conversions: number; revenue: number };
+}
+
+/** Things the I/O shell must do after an event (push an offer, tell the PBX); not part of the state. */
+export type Effect =
+  | { kind: 'offer'; offer: OfferDTO }
+  | { kind: 'offerCancelled'; agentId: string; callId: string; reason: 'declined' | 'timeout' | 'disconnected' | 'abandoned' | 'answered-elsewhere' | 'state-change' }
+  | { kind: 'telephony'; command: TelephonyCommandDTO };
+
+export interface Dirty {
+  queues: Set<string>;
+  agents: Set<string>;
+  calls: Set<string>;
+  removedCalls: Set<string>;
+  site: boolean;
+}
+
+export interface HubState {
+  config: SiteConfig;
+  calendar: SiteCalendar;
+  queues: Map<string, QueueState>;
+  agents: Map<string, AgentState>;
+  /** Live calls: waiting, offering, connected, held, in wrap-up. */
+  calls: Map<string, CallState>;
+  /** Completed calls in completion order (bounded by `config.recordsRetention`). */
+  records: CallState[];
+  recordIndex: Map<string, CallState>;
+  metrics: MetricsStore;
+  /** Events applied so far (telephony + hub). */
+  seq: number;
+  /** Latest event time seen. */
+  clock: number;
+  /** Routing triggers since the last `route`. */
+  routeQueues: Set<string>;
+  routeAgents: Set<string>;
+  effects: Effect[];
+  dirty: Dirty;
+}
+
+export function newDirty(): Dirty {
+  return { queues: new Set(), agents: new Set(), calls: new Set(), removedCalls: new Set(), site: false };
+}
+
+export function queueFromConfig(q: QueueConfig, site: SiteConfig): QueueState {
+  const qs: QueueState = {
+    id: q.id,
+    name: q.name,
+    open: q.open,
+    closedAction: q.closedAction,
+    priority: q.priority,
+    routing: q.routing,
+    direction: q.direction,
+    wrapupSec: q.wrapupSec,
+    skills: q.skills,
+    params: { ...site.params, ...q.params },
+    waiting: [],
+    available: new Map(),
+    members: new Set(),
+  };
+  if (q.nameVi !== undefined) qs.nameVi = q.nameVi;
+  if (q.closedOverflowTo !== undefined) qs.closedOverflowTo = q.closedOverflowTo;
+  if (q.overflow !== undefined) qs.overflow = q.overflow;
+  return qs;
+}
+
+export function createState(config: SiteConfig): HubState {
+  const calendar = new SiteCalendar(config.timeZone, config.intervalMin);
+  const s: HubState = {
+    config,
+    calendar,
+    queues: new Map(),
+    agents: new Map(),
+    calls: new Map(),
+    records: [],
+    recordIndex: new Map(),
+    metrics: new MetricsStore(calendar),
+    seq: 0,
+    clock: 0,
+    routeQueues: new Set(),
+    routeAgents: new Set(),
+    effects: [],
+    dirty: newDirty(),
+  };
+  for (const q of config.queues) s.queues.set(q.id, queueFromConfig(q, config));
+  for (const a of config.agents) {
+    const agent: AgentState = {
+      id: a.id,
+      name: a.name,
+      queues: [...a.queues],
+      skills: { ...a.skills },
+      state: 'offline',
+      since: 0,
+      accruedUntil: 0,
+      missedInRow: 0,
+    };
+    if (a.teamId !== undefined) agent.teamId = a.teamId;
+    s.agents.set(a.id, agent);
+    for (const qid of a.queues) s.queues.get(qid)?.members.add(a.id);
+  }
+  return s;
+}
+
+/** Scope keys used by the metrics store. */
+export const scopeKey = {
+  site: 'site',
+  queue: (id: string) => `q:${id}`,
+  team: (id: string) => `t:${id}`,
+  agent: (id: string) => `a:${id}`,
+  campaign: (id: string) => `c:${id}`,
+};

@@ -1,0 +1,66 @@
+/**
+ * Site-local calendar arithmetic: day and interval boundaries in the site's time zone, computed from
+ * epoch ms without reading the clock. Offsets are looked up once per UTC hour and cached, so the hot
+ * path costs a Map lookup.
+ */
+const HOUR = 3_600_000;
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+export class SiteCalendar {
+  readonly intervalMs: number;
+  private readonly fmt: Intl.DateTimeFormat;
+  private readonly offsets = new Map<number, number>();
+
+  constructor(
+    readonly timeZone: string,
+    readonly intervalMin: number,
+  ) {
+    this.intervalMs = intervalMin * MINUTE;
+    this.fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Offset of the zone from UTC at instant `ms`, in ms (e.g. +7 h for Asia/Ho_Chi_Minh). */
+  offsetMs(ms: number): number {
+    const key = Math.floor(ms / HOUR);
+    let off = this.offsets.get(key);
+    if (off === undefined) {
+      const probe = key * HOUR;
+      const parts = this.fmt.formatToParts(new Date(probe));
+      const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+      const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+      off = local - probe;
+      if (this.offsets.size > 100_000) this.offsets.clear();
+      this.offsets.set(key, off);
+    }
+    return off;
+  }
+
+  /** Start (epoch ms) of the site-local day containing `ms`. */
+  dayStart(ms: number): number {
+    const off = this.offsetMs(ms);
+    const localMidnight = Math.floor((ms + off) / DAY) * DAY;
+    // Near a DST change the offset at midnight can differ from the one at `ms`.
+    return localMidnight - this.offsetMs(localMidnight - off);
+  }
+
+  /** Start of the report interval containing `ms`, aligned to site-local clock time. */
+  intervalStart(ms: number): number {
+    const off = this.offsetMs(ms);
+    return Math.floor((ms + off) / this.intervalMs) * this.intervalMs - off;
+  }
+
+  /** Site-local date `YYYY-MM-DD` of `ms`. */
+  localDate(ms: number): string {
+    return new Date(ms + this.offsetMs(ms)).toISOString().slice(0, 10);
+  }
+}

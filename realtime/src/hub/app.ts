@@ -1,0 +1,440 @@
+/**
+ * `createApp(deps)`: the hub's HTTP + Socket.IO server around a `Hub`. Tests start it on a random
+ * port with real Redis; `main.ts` and `npm start` start it for real.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response as ExResponse } from 'express';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  COMMANDS,
+  METRIC_FORMULAS,
+  type ClientToServerEvents,
+  type CommandName,
+  type InterServerEvents,
+  type Role,
+  type ServerToClientEvents,
+  type SessionDTO,
+  type SiteConfig,
+  type SocketData,
+  type TelephonyClientToServerEvents,
+  type TelephonyServerToClientEvents,
+} from '../contracts/index.ts';
+import { DRILLABLE, queryCalls, queryMetrics, snapshot, type ViewOptions } from '../core/index.ts';
+import { AuthError, signToken, verifyToken } from './auth.ts';
+import { Broadcaster } from './broadcaster.ts';
+import { RedisEventLog, type EventLog } from './event-log.repository.ts';
+import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
+import { Hub } from './hub.service.ts';
+
+type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type TelephonyNs = Namespace<TelephonyClientToServerEvents, TelephonyServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface AppDeps {
+  config: SiteConfig;
+  redisUrl: string;
+  logger: Logger;
+  jwtSecret: string;
+  /** Redis stream of the event log. @defaultValue `callboard:{site}:events` */
+  streamKey?: string;
+  /** Replace the Redis log (benchmarks). */
+  eventLog?: EventLog;
+  clock?: 'wall' | 'event';
+  /** Minimum ms between two deltas to one room. @defaultValue 250 */
+  deltaIntervalMs?: number;
+  /** Timer resolution of offers, overflow and wrap-up. @defaultValue 200 */
+  tickMs?: number;
+  /** Share rooms across hub processes through Redis. @defaultValue true */
+  redisAdapter?: boolean;
+  /** Static files served at `/` (the console placeholder). */
+  staticDir?: string;
+  /** Largest ingest body. @defaultValue '20mb' */
+  bodyLimit?: string;
+}
+
+export interface App {
+  hub: Hub;
+  io: IO;
+  http: HttpServer;
+  metrics: HubMetrics;
+  redis: Redis;
+  broadcaster: Broadcaster;
+  /** Listens (port 0 = random) and resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const CONSOLE_ROLES: readonly Role[] = ['admin', 'supervisor', 'team_lead', 'agent'];
+
+function viewFor(session: SessionDTO, queues: string[]): ViewOptions {
+  const v: ViewOptions = { showNumbers: false };
+  if (queues.length) v.queues = queues;
+  if (session.role === 'agent' && session.agentId) v.agentId = session.agentId;
+  return v;
+}
+
+const TimeParam = z
+  .union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(s + 'T00:00:00Z'))])
+  .optional();
+const ScopeParams = {
+  scope: z.enum(['site', 'queue', 'team', 'agent', 'campaign']).default('site'),
+  id: z.string().min(1).max(128).optional(),
+  from: TimeParam,
+  to: TimeParam,
+};
+const MetricsQuerySchema = z
+  .strictObject({
+    ...ScopeParams,
+    interval: z.enum(['15', 'interval', 'day']).optional(),
+    window: z.enum(['15', '30', '60']).transform(Number).optional(),
+  })
+  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const CallsQuerySchema = z
+  .strictObject({
+    ...ScopeParams,
+    metric: z.enum(DRILLABLE).default('offered'),
+    limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(100),
+    offset: z.string().regex(/^\d+$/).transform(Number).default(0),
+  })
+  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const LoginSchema = z.strictObject({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) });
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, logger } = deps;
+  const metrics = createHubMetrics(true);
+  const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  await redis.connect();
+  const log = deps.eventLog ?? new RedisEventLog(redis, deps.streamKey ?? `callboard:${config.id}:events`);
+  const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall' });
+
+  const started = Date.now();
+  const rebuilt = await hub.rebuild((n) => {
+    if (n % 20000 === 0) logger.info({ entries: n }, 'rebuilding state from the event log');
+  });
+  if (rebuilt.events > 0) logger.info(rebuilt, `state rebuilt from the event log in ${Date.now() - started} ms`);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createServer(app);
+  const io: IO = new Server(http, { cors: { origin: true, credentials: true }, serveClient: true, connectionStateRecovery: undefined });
+  let pub: Redis | undefined;
+  let sub: Redis | undefined;
+  if (deps.redisAdapter ?? true) {
+    pub = redis.duplicate();
+    sub = redis.duplicate();
+    io.adapter(createAdapter(pub, sub, { key: `callboard:${config.id}:sio` }));
+  }
+  const broadcaster = new Broadcaster(io, hub.state, () => hub.now(), deps.deltaIntervalMs ?? 250);
+  const telephony = io.of('/telephony') as unknown as TelephonyNs;
+
+  hub.addListener({
+    onDirty: (d) => broadcaster.onDirty(d),
+    onEffects: (effects) => {
+      for (const ef of effects) {
+        if (ef.kind === 'offer') io.to(`agent:${ef.offer.agentId}`).emit('offer:new', ef.offer);
+        else if (ef.kind === 'offerCancelled') io.to(`agent:${ef.agentId}`).emit('offer:cancelled', { callId: ef.callId, reason: ef.reason });
+        else telephony.emit('telephony:command', ef.command);
+      }
+    },
+  });
+
+  // ------------------------------------------------------------------------------ auth helpers
+  const auth = (roles: readonly Role[]) => (req: Request, res: ExResponse, next: NextFunction) => {
+    try {
+      const session = verifyToken(deps.jwtSecret, req.headers.authorization);
+      if (!roles.includes(session.role)) {
+        metrics.badPayloads.inc({ edge: 'auth' });
+        res.status(403).json({ error: { code: 'forbidden', message: `role ${session.role} may not use ${req.method} ${req.path}` } });
+        return;
+      }
+      res.locals.session = session;
+      next();
+    } catch (err) {
+      metrics.badPayloads.inc({ edge: 'auth' });
+      res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
+    }
+  };
+  const badQuery = (res: ExResponse, issues: z.core.$ZodIssue[]) => {
+    metrics.badPayloads.inc({ edge: 'query' });
+    res.status(400).json({
+      error: { code: 'invalid', message: 'invalid query', details: issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`) },
+    });
+  };
+
+  // ------------------------------------------------------------------------------------- REST
+  app.get('/healthz', async (_req, res) => {
+    let redisOk = true;
+    try {
+      await redis.ping();
+    } catch {
+      redisOk = false;
+    }
+    res.status(redisOk ? 200 : 503).json({
+      status: redisOk ? 'ok' : 'degraded',
+      redis: redisOk ? 'up' : 'down',
+      seq: hub.state.seq,
+      events: hub.counts,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+    });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.post('/api/v1/auth/login', express.json({ limit: '10kb' }), (req, res) => {
+    const p = LoginSchema.safeParse(req.body);
+    if (!p.success) return badQuery(res, p.error.issues);
+    const u = config.users.find((x) => x.id === p.data.username);
+    if (!u || !sameSecret(u.password, p.data.password)) {
+      metrics.badPayloads.inc({ edge: 'auth' });
+      res.status(401).json({ error: { code: 'unauthorized', message: 'wrong user name or password' } });
+      return;
+    }
+    const session: SessionDTO = { userId: u.id, name: u.name, role: u.role, teamIds: u.teamIds };
+    if (u.agentId) session.agentId = u.agentId;
+    res.json({ token: signToken(deps.jwtSecret, session), session });
+  });
+
+  app.post(
+    '/api/v1/events',
+    auth(['telephony', 'admin']),
+    express.json({ limit: deps.bodyLimit ?? '20mb', strict: false }),
+    express.text({ type: ['application/x-ndjson', 'application/ndjson'], limit: deps.bodyLimit ?? '20mb' }),
+    async (req, res) => {
+      const type = req.headers['content-type'] ?? '';
+      let items: unknown[];
+      const lineErrors: { index: number; errors: string[] }[] = [];
+      if (type.includes('ndjson')) {
+        items = [];
+        const lines = String(req.body ?? '').split('\n');
+        for (const line of lines) {
+          if (line.trim() === '') continue;
+          try {
+            items.push(JSON.parse(line));
+          } catch (err) {
+            lineErrors.push({ index: items.length + lineErrors.length, errors: [`invalid JSON: ${(err as Error).message}`] });
+            items.push(undefined);
+          }
+        }
+      } else if (type.includes('json')) {
+        items = Array.isArray(req.body) ? req.body : [req.body];
+      } else {
+        metrics.badPayloads.inc({ edge: 'ingest' });
+        res.status(415).json({ error: { code: 'invalid', message: 'send application/json or application/x-ndjson' } });
+        return;
+      }
+      const result = await hub.ingest(items);
+      // Unparseable NDJSON lines were passed as `undefined`: report the JSON error, not the schema one.
+      for (const le of lineErrors) {
+        const r = result.rejected.find((x) => x.index === le.index);
+        if (r) r.errors = le.errors;
+      }
+      res.json(result);
+    },
+  );
+
+  app.get('/api/v1/snapshot', auth(CONSOLE_ROLES), (req, res) => {
+    const session = res.locals.session as SessionDTO;
+    const q = typeof req.query.queues === 'string' && req.query.queues ? req.query.queues.split(',') : [];
+    res.json(snapshot(hub.state, hub.now(), viewFor(session, q)));
+  });
+
+  app.get('/api/v1/metrics', auth(['admin', 'supervisor', 'team_lead']), (req, res) => {
+    const p = MetricsQuerySchema.safeParse(req.query);
+    if (!p.success) return badQuery(res, p.error.issues);
+    const q = p.data;
+    const mq: Parameters<typeof queryMetrics>[1] = { scope: q.scope };
+    if (q.id !== undefined) mq.id = q.id;
+    if (q.from !== undefined) mq.from = q.from;
+    if (q.to !== undefined) mq.to = q.to;
+    if (q.interval !== undefined) mq.interval = q.interval === 'day' ? 'day' : 'interval';
+    if (q.window !== undefined) mq.windowMin = q.window;
+    res.json(queryMetrics(hub.state, mq, hub.now(), METRIC_FORMULAS));
+  });
+
+  app.get('/api/v1/calls', auth(['admin', 'supervisor', 'team_lead']), (req, res) => {
+    const p = CallsQuerySchema.safeParse(req.query);
+    if (!p.success) return badQuery(res, p.error.issues);
+    const q = p.data;
+    const cq: Parameters<typeof queryCalls>[1] = { scope: q.scope, metric: q.metric, limit: q.limit, offset: q.offset };
+    if (q.id !== undefined) cq.id = q.id;
+    if (q.from !== undefined) cq.from = q.from;
+    if (q.to !== undefined) cq.to = q.to;
+    const r = queryCalls(hub.state, cq, hub.now());
+    res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
+  });
+
+  const staticDir = deps.staticDir ?? fileURLToPath(new URL('../../../console/static', import.meta.url));
+  if (existsSync(staticDir)) app.use(express.static(staticDir));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+  });
+  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: ExResponse, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {
+      metrics.badPayloads.inc({ edge: 'body' });
+      res.status(err.status ?? 400).json({ error: { code: 'invalid', message: `request body: ${err.message}` } });
+      return;
+    }
+    logger.error({ err }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  // ------------------------------------------------------------------------------- Socket.IO
+  const agentSockets = new Map<string, number>();
+  io.use((socket, next) => {
+    try {
+      const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
+      const token = typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization;
+      const session = verifyToken(deps.jwtSecret, token);
+      if (!CONSOLE_ROLES.includes(session.role)) throw new AuthError(`role ${session.role} must use the /telephony namespace`);
+      socket.data.session = session;
+      const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
+      socket.data.queues = qs.success ? qs.data : [];
+      next();
+    } catch (err) {
+      metrics.badPayloads.inc({ edge: 'socket-auth' });
+      next(new Error((err as Error).message));
+    }
+  });
+
+  io.on('connection', (socket: Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>) => {
+    const { session, queues } = socket.data;
+    metrics.sockets.inc({ namespace: '/' });
+    const rooms: string[] = [];
+    if (session.role === 'agent' && session.agentId) {
+      rooms.push(`agent:${session.agentId}`);
+      agentSockets.set(session.agentId, (agentSockets.get(session.agentId) ?? 0) + 1);
+    } else if (queues.length) rooms.push(...queues.map((q) => `queue:${q}`));
+    else rooms.push('site');
+    void socket.join(rooms);
+    socket.emit('session:info', session);
+    socket.emit('snapshot', snapshot(hub.state, hub.now(), viewFor(session, queues)));
+    if (session.agentId) {
+      // A ringing offer survives a reconnect.
+      const a = hub.state.agents.get(session.agentId);
+      const call = a?.offerCallId ? hub.state.calls.get(a.offerCallId) : undefined;
+      if (a && call && call.offerExpiresAt !== undefined) {
+        const q = hub.state.queues.get(call.queue);
+        socket.emit('offer:new', {
+          callId: call.id,
+          agentId: a.id,
+          queue: call.queue,
+          queueName: q?.nameVi ?? q?.name ?? call.queue,
+          expiresAt: call.offerExpiresAt,
+          offeredAt: call.offeredAt,
+          ...(call.from !== undefined ? { from: call.from } : {}),
+          ...(call.attributes !== undefined ? { attributes: call.attributes } : {}),
+        });
+      }
+    }
+
+    socket.on('snapshot:get', (ack) => {
+      if (typeof ack !== 'function') return;
+      ack({ ok: true, data: snapshot(hub.state, hub.now(), viewFor(session, queues)) });
+    });
+
+    for (const name of Object.keys(COMMANDS) as CommandName[]) {
+      socket.on(name, (payload: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+        hub.command(session, name, payload).then(reply, (err: unknown) => {
+          logger.error({ err, name }, 'command failed');
+          reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
+        });
+      });
+    }
+
+    socket.on('disconnect', () => {
+      metrics.sockets.dec({ namespace: '/' });
+      if (!session.agentId) return;
+      const n = (agentSockets.get(session.agentId) ?? 1) - 1;
+      if (n > 0) {
+        agentSockets.set(session.agentId, n);
+        return;
+      }
+      agentSockets.delete(session.agentId);
+      const a = hub.state.agents.get(session.agentId);
+      if (a?.offerCallId) {
+        // The agent's last window closed while an offer rang: the call goes to the next agent.
+        const ev = { id: `disc-${a.id}-${a.offerCallId}-${Date.now()}`, type: 'offer.rejected' as const, at: hub.now(), source: 'hub', callId: a.offerCallId, agentId: a.id, reason: 'disconnected' as const };
+        void hub.applyDecision(ev);
+      }
+    });
+  });
+
+  telephony.use((socket, next) => {
+    try {
+      const a = socket.handshake.auth as { token?: unknown };
+      const session = verifyToken(deps.jwtSecret, typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization);
+      if (session.role !== 'telephony' && session.role !== 'admin') throw new AuthError(`role ${session.role} may not send telephony events`);
+      socket.data.session = session;
+      socket.data.queues = [];
+      next();
+    } catch (err) {
+      metrics.badPayloads.inc({ edge: 'socket-auth' });
+      next(new Error((err as Error).message));
+    }
+  });
+  telephony.on('connection', (socket) => {
+    metrics.sockets.inc({ namespace: '/telephony' });
+    socket.on('events', (payload, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      hub.ingest(Array.isArray(payload) ? payload : [payload]).then(reply, (err: unknown) => {
+        logger.error({ err }, 'ingest failed');
+        reply({ accepted: 0, duplicates: 0, rejected: [{ index: -1, errors: ['internal error; retry'] }] });
+      });
+    });
+    socket.on('disconnect', () => metrics.sockets.dec({ namespace: '/telephony' }));
+  });
+
+  // ---------------------------------------------------------------------------------- ticker
+  let ticking = false;
+  const ticker = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    hub
+      .tick()
+      .catch((err: unknown) => logger.error({ err }, 'tick failed'))
+      .finally(() => (ticking = false));
+  }, deps.tickMs ?? 200);
+
+  return {
+    hub,
+    io,
+    http,
+    metrics,
+    redis,
+    broadcaster,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const addr = http.address();
+          const p = typeof addr === 'object' && addr ? addr.port : port;
+          resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${p}`);
+        });
+      });
+    },
+    async close() {
+      clearInterval(ticker);
+      broadcaster.close();
+      io.disconnectSockets(true);
+      await new Promise<void>((r) => io.close(() => r()));
+      await Promise.allSettled([redis.quit(), pub?.quit(), sub?.quit()]);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * The hub service: the I/O shell around the pure core. Validates inbound events at the edge, applies
+ * them with `evolve`, lets routing and timers decide, appends everything accepted to the event log,
+ * and hands effects (offers, PBX commands) and changes (for deltas) to its listeners.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  COMMANDS,
+  COMMAND_ROLES,
+  parseCtiEvent,
+  type CommandName,
+  type CommandResult,
+  type DomainEvent,
+  type IngestResult,
+  type Response,
+  type SessionDTO,
+  type SiteConfig,
+} from '../contracts/index.ts';
+import {
+  accrueAll,
+  createState,
+  decide,
+  due,
+  evolve,
+  newDirty,
+  route,
+  type Dirty,
+  type Effect,
+  type HubState,
+} from '../core/index.ts';
+import type { EventLog } from './event-log.repository.ts';
+import type { HubMetrics } from './hub.metrics.ts';
+
+export interface HubOptions {
+  config: SiteConfig;
+  log: EventLog;
+  logger: Logger;
+  metrics?: HubMetrics;
+  /**
+   * `wall`: timers run on the machine clock (live). `event`: the clock is the latest event time, so a
+   * replay of last month times out offers and ends wrap-ups in event time. @defaultValue 'wall'
+   */
+  clock?: 'wall' | 'event';
+  /** For tests: the wall clock. @defaultValue Date.now */
+  now?: () => number;
+  /** Distinct event ids remembered for idempotency. @defaultValue 2_000_000 */
+  dedupeCapacity?: number;
+}
+
+export interface HubListener {
+  onEffects?(effects: Effect[]): void;
+  onDirty?(dirty: Dirty): void;
+}
+
+export class Hub {
+  readonly state: HubState;
+  private readonly seen = new Set<string>();
+  private readonly bootId = randomBytes(4).toString('hex');
+  private idSeq = 0;
+  private lastDueAt = 0;
+  private lastAccrual = 0;
+  private readonly listeners: HubListener[] = [];
+  readonly clockMode: 'wall' | 'event';
+  private readonly wallNow: () => number;
+  readonly counts = { accepted: 0, duplicates: 0, rejected: 0, decisions: 0 };
+
+  constructor(private readonly opts: HubOptions) {
+    this.state = createState(opts.config);
+    this.clockMode = opts.clock ?? 'wall';
+    this.wallNow = opts.now ?? Date.now;
+  }
+
+  /** Hub time: the machine clock, or in event-clock mode the latest event time. */
+  now(): number {
+    return this.clockMode === 'wall' ? this.wallNow() : this.state.clock;
+  }
+
+  private nextId = (): string => `h-${this.bootId}-${++this.idSeq}`;
+
+  addListener(l: HubListener): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Rebuilds the state from the event log (after a restart). */
+  async rebuild(onProgress?: (entries: number) => void): Promise<{ entries: number; events: number; failed: number }> {
+    let events = 0;
+    let failed = 0;
+    const entries = await this.opts.log.readAll((batch) => {
+      for (const e of batch) {
+        events++;
+        if (evolve(this.state, e) !== null) failed++;
+        else if (!e.id.startsWith('h-')) this.remember(e);
+      }
+    }, onProgress);
+    // Effects of the past were carried out before the restart; what changed is in the next snapshot.
+    this.state.effects.length = 0;
+    this.state.dirty = newDirty();
+    if (failed > 0) this.opts.logger.warn({ failed }, 'events in the log did not apply on rebuild');
+    return { entries, events, failed };
+  }
+
+  private key(e: { id: string; source?: string }): string {
+    return e.source === undefined ? e.id : `${e.source}\u0000${e.id}`;
+  }
+
+  private remember(e: { id: string; source?: string }): void {
+    const cap = this.opts.dedupeCapacity ?? 2_000_000;
+    if (this.seen.size >= cap) {
+      // Forget the oldest tenth (a Set iterates in insertion order).
+      let n = Math.ceil(cap / 10);
+      for (const k of this.seen) {
+        this.seen.delete(k);
+        if (--n <= 0) break;
+      }
+    }
+    this.seen.add(this.key(e));
+  }
+
+  /**
+   * Validates and applies a batch of telephony events. Synchronous part only: returns the answer and
+   * the events to log (accepted + decisions). `ingest` adds the log write.
+   */
+  apply(raws: readonly unknown[]): { result: IngestResult; logged: DomainEvent[] } {
+    const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
+    const logged: DomainEvent[] = [];
+    const m = this.opts.metrics;
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i];
+      const p = parseCtiEvent(raw);
+      if (!p.ok) {
+        const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+        result.rejected.push(id === undefined ? { index: i, errors: p.errors } : { index: i, id, errors: p.errors });
+        m?.rejected.inc({ reason: 'invalid' });
+        continue;
+      }
+      const e = p.event;
+      if (this.seen.has(this.key(e))) {
+        result.duplicates++;
+        continue;
+      }
+      if (this.clockMode === 'event' && e.at - this.lastDueAt >= 1000) {
+        this.lastDueAt = e.at;
+        this.decideAt(e.at, logged);
+      }
+      const why = evolve(this.state, e);
+      if (why !== null) {
+        result.rejected.push({ index: i, id: e.id, errors: [why] });
+        m?.rejected.inc({ reason: 'impossible' });
+        continue;
+      }
+      this.remember(e);
+      logged.push(e);
+      result.accepted++;
+    }
+    if (result.accepted > 0) {
+      for (const d of route(this.state, this.now(), this.nextId)) logged.push(d);
+    }
+    this.counts.accepted += result.accepted;
+    this.counts.duplicates += result.duplicates;
+    this.counts.rejected += result.rejected.length;
+    m?.accepted.inc(result.accepted);
+    if (result.duplicates) m?.duplicates.inc(result.duplicates);
+    return { result, logged };
+  }
+
+  private decideAt(now: number, into: DomainEvent[]): void {
+    const before = into.length;
+    for (const d of due(this.state, now, this.nextId)) into.push(d);
+    for (const d of route(this.state, now, this.nextId)) into.push(d);
+    this.counts.decisions += into.length - before;
+  }
+
+  /** Validates, applies and logs a batch; answers once the log has it. */
+  async ingest(raws: readonly unknown[]): Promise<IngestResult> {
+    const { result, logged } = this.apply(raws);
+    await this.commit(logged);
+    return result;
+  }
+
+  /** Runs due timers and routing at hub time (the ticker calls this). */
+  async tick(): Promise<number> {
+    const now = this.now();
+    if (now - this.lastAccrual >= 1000) {
+      this.lastAccrual = now;
+      accrueAll(this.state, now);
+    }
+    const out: DomainEvent[] = [];
+    this.decideAt(now, out);
+    await this.commit(out);
+    return out.length;
+  }
+
+  /** Carries out a console command: check, decide, apply, log. */
+  async command(session: SessionDTO, name: CommandName, payload: unknown): Promise<Response<CommandResult>> {
+    const m = this.opts.metrics;
+    const schema = COMMANDS[name];
+    if (!schema) return { ok: false, error: { code: 'invalid', message: `unknown command ${String(name)}` } };
+    if (!COMMAND_ROLES[name].includes(session.role)) {
+      m?.commands.inc({ name, result: 'forbidden' });
+      return { ok: false, error: { code: 'forbidden', message: `${session.role} may not ${name}` } };
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      m?.commands.inc({ name, result: 'invalid' });
+      return {
+        ok: false,
+        error: {
+          code: 'invalid',
+          message: `invalid ${name} payload`,
+          details: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+        },
+      };
+    }
+    const now = this.now();
+    const d = decide(this.state, name, parsed.data as never, { now, nextId: this.nextId, session });
+    if (!d.ok) {
+      m?.commands.inc({ name, result: d.error.code });
+      return d;
+    }
+    const logged: DomainEvent[] = [];
+    for (const e of d.events) {
+      const why = evolve(this.state, e);
+      if (why !== null) {
+        await this.commit(logged);
+        m?.commands.inc({ name, result: 'conflict' });
+        return { ok: false, error: { code: 'conflict', message: why } };
+      }
+      logged.push(e);
+    }
+    for (const r of route(this.state, now, this.nextId)) logged.push(r);
+    await this.commit(logged);
+    m?.commands.inc({ name, result: 'ok' });
+    return { ok: true, data: { seq: this.state.seq, events: d.events.map((e) => e.id) } };
+  }
+
+  /** Applies one hub decision made outside the ticker (e.g. an agent's socket closed mid-offer). */
+  async applyDecision(e: DomainEvent): Promise<string | null> {
+    const why = evolve(this.state, e);
+    if (why !== null) return why;
+    const logged: DomainEvent[] = [e];
+    for (const r of route(this.state, this.now(), this.nextId)) logged.push(r);
+    await this.commit(logged);
+    return null;
+  }
+
+  /** Hands effects and changes to listeners, then appends to the log. */
+  private async commit(logged: DomainEvent[]): Promise<void> {
+    const s = this.state;
+    if (s.effects.length > 0) {
+      const effects = s.effects;
+      s.effects = [];
+      for (const l of this.listeners) l.onEffects?.(effects);
+    }
+    const d = s.dirty;
+    if (d.site || d.agents.size || d.queues.size || d.calls.size || d.removedCalls.size) {
+      s.dirty = newDirty();
+      for (const l of this.listeners) l.onDirty?.(d);
+    }
+    if (logged.length > 0) await this.opts.log.append(logged);
+  }
+}
