@@ -383,7 +383,8 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const a = s.agents.get(e.agentId)!;
       a.missedInRow++;
       call.missedOffers++;
-      if (e.reason === 'declined') (call.declinedBy ??= []).push(a.id);
+      // Whoever let it ring out or declined comes last for this call: the next agent gets it.
+      (call.declinedBy ??= []).push(a.id);
       const next =
         e.reason === 'disconnected'
           ? { state: 'notReady' as const, reason: 'disconnected' }

@@ -49,17 +49,15 @@ export function pickAgent(s: HubState, q: QueueState, call: CallState): AgentSta
 export function pickCall(s: HubState, a: AgentState): CallState | undefined {
   let best: CallState | undefined;
   let bestQ: QueueState | undefined;
-  let fallback: CallState | undefined;
   for (const qid of a.queues) {
     const q = s.queues.get(qid);
     if (!q || q.routing !== 'hub' || q.waiting.length === 0) continue;
     if (bestQ && q.priority > bestQ.priority) continue;
     for (const call of q.waiting) {
       if (call.status !== 'waiting' || !eligible(a, q, call)) continue;
-      if (call.declinedBy?.includes(a.id)) {
-        fallback ??= call;
-        continue;
-      }
+      // A call this agent already missed goes to others first (the call-centric pass may still
+      // come back to this agent when nobody else is free).
+      if (call.declinedBy?.includes(a.id)) continue;
       if (
         !best ||
         !bestQ ||
@@ -73,7 +71,7 @@ export function pickCall(s: HubState, a: AgentState): CallState | undefined {
       break; // the list is sorted: the first eligible call is this queue's best
     }
   }
-  return best ?? fallback;
+  return best;
 }
 
 function offerEvent(s: HubState, call: CallState, a: AgentState, now: number, nextId: IdGen): HubEvent {

@@ -296,6 +296,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // ------------------------------------------------------------------------------- Socket.IO
   const agentSockets = new Map<string, number>();
+  let closing = false;
   io.use((socket, next) => {
     try {
       const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
@@ -371,7 +372,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (a?.offerCallId) {
         // The agent's last window closed while an offer rang: the call goes to the next agent.
         const ev = { id: `disc-${a.id}-${a.offerCallId}-${Date.now()}`, type: 'offer.rejected' as const, at: hub.now(), source: 'hub', callId: a.offerCallId, agentId: a.id, reason: 'disconnected' as const };
-        void hub.applyDecision(ev);
+        if (!closing) hub.applyDecision(ev).catch((err: unknown) => logger.error({ err }, 'disconnect decision failed'));
       }
     });
   });
@@ -402,14 +403,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   // ---------------------------------------------------------------------------------- ticker
-  let ticking = false;
+  let ticking: Promise<unknown> | undefined;
   const ticker = setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    hub
+    if (ticking || closing) return;
+    ticking = hub
       .tick()
       .catch((err: unknown) => logger.error({ err }, 'tick failed'))
-      .finally(() => (ticking = false));
+      .finally(() => (ticking = undefined));
   }, deps.tickMs ?? 200);
 
   return {
@@ -430,10 +430,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       });
     },
     async close() {
+      closing = true;
       clearInterval(ticker);
+      await ticking;
       broadcaster.close();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
+      // The adapter's close() sends (p)unsubscribe without awaiting: let those replies arrive
+      // before quitting, or they fail as unhandled rejections.
+      await sub?.ping().catch(() => undefined);
       await Promise.allSettled([redis.quit(), pub?.quit(), sub?.quit()]);
     },
   };

@@ -26,8 +26,13 @@ export interface QueueModel {
   talkMedianSec: number;
   /** Talk time: lognormal sigma (log scale). @defaultValue 0.55 */
   talkSigma: number;
-  /** Caller patience: exponential mean (s); the caller hangs up when the wait exceeds it. */
+  /**
+   * Caller patience = `patienceMinSec` + exponential with this mean (s); the caller hangs up when the
+   * wait exceeds it.
+   */
   patienceMeanSec: number;
+  /** Seconds nearly every caller waits (the greeting plays); the shift of the exponential. @defaultValue 8 */
+  patienceMinSec: number;
   /** Probability that a call has one hold. */
   holdProbability: number;
   /** Hold duration: lognormal median (s), sigma 0.5. */
@@ -67,6 +72,7 @@ const GENERIC: QueueModel = {
   talkMedianSec: 200,
   talkSigma: 0.55,
   patienceMeanSec: 120,
+  patienceMinSec: 8,
   holdProbability: 0.08,
   holdMedianSec: 40,
   priority2Probability: 0.05,
@@ -82,7 +88,7 @@ const GENERIC: QueueModel = {
 export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   'vaccine-booking': {
     ...GENERIC,
-    ratePerHour: 95,
+    ratePerHour: 75,
     talkMedianSec: 190,
     patienceMeanSec: 110,
     holdProbability: 0.12,
@@ -96,7 +102,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   advice: {
     ...GENERIC,
-    ratePerHour: 60,
+    ratePerHour: 45,
     talkMedianSec: 230,
     patienceMeanSec: 130,
     holdProbability: 0.15,
@@ -109,7 +115,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   'after-care': {
     ...GENERIC,
-    ratePerHour: 30,
+    ratePerHour: 25,
     talkMedianSec: 200,
     patienceMeanSec: 90,
     priority2Probability: 0.2,
@@ -122,7 +128,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   complaints: {
     ...GENERIC,
-    ratePerHour: 12,
+    ratePerHour: 10,
     talkMedianSec: 330,
     talkSigma: 0.6,
     patienceMeanSec: 150,
@@ -136,7 +142,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   clinic: {
     ...GENERIC,
-    ratePerHour: 40,
+    ratePerHour: 30,
     talkMedianSec: 170,
     patienceMeanSec: 100,
     dispositions: [
@@ -147,11 +153,12 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   telesales: {
     ...GENERIC,
-    ratePerHour: 70,
+    ratePerHour: 40,
     connectProbability: 0.45,
     talkMedianSec: 260,
     talkSigma: 0.7,
-    patienceMeanSec: 25,
+    patienceMeanSec: 20,
+    patienceMinSec: 6,
     holdProbability: 0.05,
     priority2Probability: 0,
     dispositions: [
@@ -163,11 +170,12 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
   },
   survey: {
     ...GENERIC,
-    ratePerHour: 35,
+    ratePerHour: 24,
     connectProbability: 0.5,
     talkMedianSec: 110,
     talkSigma: 0.4,
-    patienceMeanSec: 25,
+    patienceMeanSec: 20,
+    patienceMinSec: 6,
     holdProbability: 0,
     priority2Probability: 0,
     dispositions: [
@@ -184,9 +192,9 @@ export type ProfileName = 'hotline' | 'flat';
  * a mid-morning peak (~09:30-10:30) and an early-afternoon peak (~14:30), quiet at lunch and in the evening.
  */
 const HOTLINE_KNOTS: ReadonlyArray<readonly [number, number]> = [
-  [7 * 60, 0.3],
-  [7 * 60 + 30, 0.45],
-  [8 * 60 + 30, 0.8],
+  [7 * 60, 0.25],
+  [7 * 60 + 30, 0.4],
+  [8 * 60 + 30, 0.75],
   [9 * 60 + 30, 1.0],
   [10 * 60 + 30, 0.95],
   [11 * 60 + 30, 0.7],

@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest';
+import { agentDTO } from './selectors.ts';
+import { due, eligible, route } from './routing.ts';
+import { scopeKey } from './state.ts';
+import { apply, ev, given, ids, offers, ready, routeAt, site, t, tick } from './testing.ts';
+
+const waitingIds = (s: ReturnType<typeof site>, queue: string) => s.queues.get(queue)!.waiting.map((c) => c.id);
+
+describe('routing: which call first', () => {
+  describe('given an agent on booking (priority 2) and advice (priority 4), with an older call in advice and a newer one in booking', () => {
+    const g = () => given(site(), [ev.login('a1', t(0)), ev.offered('old-advice', 'advice', t(1)), ev.offered('new-booking', 'booking', t(20))]);
+
+    it('when the agent becomes available then it is offered the call of the more important queue', () => {
+      const s = g().when(ev.state('a1', 'available', t(30))).accepted();
+      expect(routeAt(s, t(30))).toEqual(['new-booking->a1']);
+    });
+
+    it('when a supervisor raises advice above booking first then the agent gets the advice call', () => {
+      const s = given(g().state, [ev.queuePriority('advice', 1, t(25))]).when(ev.state('a1', 'available', t(30))).accepted();
+      expect(routeAt(s, t(30))).toEqual(['old-advice->a1']);
+    });
+  });
+
+  describe('given an agent available on both queues before any call', () => {
+    it('when calls arrive in both queues in the same tick then the more important queue is served first', () => {
+      const s = given(site(), ready(t(0), 'a1')).state;
+      apply(s, [ev.offered('adv', 'advice', t(5)), ev.offered('book', 'booking', t(6))]);
+      expect(routeAt(s, t(6))).toEqual(['book->a1']);
+      expect(s.calls.get('adv')!.status).toBe('waiting');
+    });
+  });
+
+  describe('given two calls waiting in one queue', () => {
+    it('when the newer one has a higher call priority then it is offered first', () => {
+      const s = given(site(), [ev.login('a1', t(0)), ev.offered('normal', 'booking', t(1)), ev.offered('vip', 'booking', t(9), { priority: 1 })])
+        .when(ev.state('a1', 'available', t(10)))
+        .accepted();
+      expect(waitingIds(s, 'booking')).toEqual(['vip', 'normal']);
+      expect(routeAt(s, t(10))).toEqual(['vip->a1']);
+    });
+
+    it('when both have the same priority then the oldest is offered first, the next to the next agent', () => {
+      const s = given(site(), [ev.login('a1', t(0)), ev.login('a2', t(0)), ev.offered('c1', 'booking', t(1)), ev.offered('c2', 'booking', t(2))]).state;
+      apply(s, [ev.state('a2', 'available', t(3)), ev.state('a1', 'available', t(4))]);
+      expect(routeAt(s, t(4)).sort()).toEqual(['c1->a2', 'c2->a1']);
+    });
+  });
+});
+
+describe('routing: which agent', () => {
+  describe('given a2 idle since 08:00:00 and a1 idle since 08:00:05', () => {
+    const g = () => given(site(), [ev.login('a1', t(0)), ev.login('a2', t(0)), ev.state('a2', 'available', t(0)), ev.state('a1', 'available', t(5))]);
+
+    it('when a call arrives then the longest-idle agent (a2) is offered it', () => {
+      const s = g().when(ev.offered('c1', 'booking', t(10))).accepted();
+      expect(routeAt(s, t(10))).toEqual(['c1->a2']);
+    });
+
+    it('when a2 then handles a call and is free again then a1 is the longest idle and gets the next call', () => {
+      const s = g().state;
+      apply(s, [ev.offered('c1', 'booking', t(10))]);
+      routeAt(s, t(10));
+      apply(s, [ev.answered('c1', 'a2', t(12)), ev.ended('c1', t(50))]);
+      expect(routeAt(s, t(50))).toEqual([]);
+      apply(s, [ev.offered('c2', 'booking', t(60))]);
+      expect(routeAt(s, t(60))).toEqual(['c2->a1']);
+    });
+  });
+
+  describe('given a queue that needs medical level 5, a1 (medical 4, longest idle) and a2 (medical 7)', () => {
+    const cfg = () =>
+      site({
+        queues: [{ id: 'care', name: 'Care', skills: { medical: 5 } }],
+        agents: [
+          { id: 'a1', name: 'A1', queues: ['care'], skills: { medical: 4 } },
+          { id: 'a2', name: 'A2', queues: ['care'], skills: { medical: 7 } },
+        ],
+      });
+
+    it('when a call arrives then it goes to a2, the only agent at the minimum level', () => {
+      const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(5), 'a2')]).when(ev.offered('c1', 'care', t(10))).accepted();
+      expect(routeAt(s, t(10))).toEqual(['c1->a2']);
+    });
+
+    it('when only a1 is available then the call keeps waiting', () => {
+      const s = given(cfg(), ready(t(0), 'a1')).when(ev.offered('c1', 'care', t(10))).accepted();
+      expect(routeAt(s, t(10))).toEqual([]);
+      expect(s.calls.get('c1')!.status).toBe('waiting');
+    });
+  });
+
+  describe('given a call that needs the skill english', () => {
+    const cfg = (queueMin?: number) =>
+      site({
+        queues: [{ id: 'booking', name: 'Booking', ...(queueMin ? { skills: { english: queueMin } } : {}) }],
+        agents: [
+          { id: 'a1', name: 'A1', queues: ['booking'], skills: { vaccine: 9 } },
+          { id: 'a2', name: 'A2', queues: ['booking'], skills: { english: 2 } },
+        ],
+      });
+
+    it('when a1 (no english) and a2 (english 2) are free then a2 gets it', () => {
+      const s = given(cfg(), ready(t(0), 'a1', 'a2')).when(ev.offered('c1', 'booking', t(10), { skills: ['english'] })).accepted();
+      expect(routeAt(s, t(10))).toEqual(['c1->a2']);
+    });
+
+    it('when the queue requires english level 3 then a2 (level 2) is not eligible and it waits', () => {
+      const s = given(cfg(3), ready(t(0), 'a1', 'a2')).when(ev.offered('c1', 'booking', t(10), { skills: ['english'] })).accepted();
+      expect(routeAt(s, t(10))).toEqual([]);
+      const q = s.queues.get('booking')!;
+      const c = s.calls.get('c1')!;
+      expect(eligible({ ...s.agents.get('a2')!, skills: { english: 3 } }, q, c)).toBe(true);
+      expect(eligible(s.agents.get('a2')!, q, c)).toBe(false);
+    });
+  });
+
+  describe('given the most-skilled strategy', () => {
+    it('when a call needing vaccine arrives then the most skilled agent gets it even if not the longest idle', () => {
+      const s = site({
+        routingStrategy: 'most-skilled',
+        queues: [{ id: 'booking', name: 'Booking' }],
+        agents: [
+          { id: 'a1', name: 'A1', queues: ['booking'], skills: { vaccine: 3 } },
+          { id: 'a2', name: 'A2', queues: ['booking'], skills: { vaccine: 8 } },
+        ],
+      });
+      given(s, [...ready(t(0), 'a1'), ...ready(t(5), 'a2'), ev.offered('c1', 'booking', t(10), { skills: ['vaccine'] })]);
+      expect(routeAt(s, t(10))).toEqual(['c1->a2']);
+    });
+  });
+});
+
+describe('routing: missed offers', () => {
+  describe('given a1 and a2 free and a call offered to a1', () => {
+    const g = () => {
+      const s = given(site({ offerTimeoutSec: 15 }), [...ready(t(0), 'a1'), ...ready(t(1), 'a2'), ev.offered('c1', 'booking', t(10))]).state;
+      expect(routeAt(s, t(10))).toEqual(['c1->a1']);
+      return s;
+    };
+
+    it('when a1 declines then the call goes to a2, not back to a1', () => {
+      const s = g();
+      apply(s, [ev.offerRejected('c1', 'a1', t(12), 'declined')]);
+      expect(routeAt(s, t(12))).toEqual(['c1->a2']);
+      expect(s.agents.get('a1')!.state).toBe('available');
+    });
+
+    it('when a1 declines and a new call arrives then a1 gets the new call and a2 the declined one', () => {
+      const s = g();
+      apply(s, [ev.offerRejected('c1', 'a1', t(12), 'declined'), ev.offered('c2', 'booking', t(12))]);
+      expect(routeAt(s, t(12)).sort()).toEqual(['c1->a2', 'c2->a1']);
+    });
+
+    it('when a1 declines while a2 is busy then the call is offered to a1 again rather than left waiting', () => {
+      const s = g();
+      apply(s, [ev.offered('other', 'booking', t(11)), ev.answered('other', 'a2', t(11)), ev.offerRejected('c1', 'a1', t(12), 'declined')]);
+      expect(routeAt(s, t(12))).toEqual(['c1->a1']);
+    });
+
+    it('when the offer is not accepted within the timeout then it times out, the call is back at the head of its queue and a2 gets it', () => {
+      const s = g();
+      apply(s, [ev.offered('c2', 'booking', t(11))]);
+      // a2 took c2 in the meantime? No: route only when asked; a2 is still free.
+      expect(tick(s, t(24)).fired).toEqual([]);
+      const { fired, routed } = tick(s, t(27));
+      expect(fired).toMatchObject([{ type: 'offer.rejected', callId: 'c1', agentId: 'a1', reason: 'timeout', at: t(25) }]);
+      expect(waitingIds(s, 'booking')).toEqual(['c1', 'c2']);
+      expect(offers(routed)).toContain('c1->a2');
+      expect(offers(routed)).not.toContain('c1->a1');
+      expect(s.calls.get('c1')!.missedOffers).toBe(1);
+      expect(s.agents.get('a1')!.missedInRow).toBe(1);
+      expect(s.metrics.day(scopeKey.agent('a1'), t(25)).c.missedOffers).toBe(1);
+    });
+
+    it('when a1 is disconnected then a1 is not ready (disconnected) and a2 gets the call', () => {
+      const s = g();
+      apply(s, [ev.offerRejected('c1', 'a1', t(13), 'disconnected')]);
+      expect(s.agents.get('a1')).toMatchObject({ state: 'notReady', reason: 'disconnected' });
+      expect(routeAt(s, t(13))).toEqual(['c1->a2']);
+    });
+  });
+
+  describe('given a single agent and K = 2 (maxMissedOffers)', () => {
+    const g = () => given(site({ offerTimeoutSec: 10, maxMissedOffers: 2 }), [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(0))]).state;
+
+    it('when two offers in a row time out then the agent becomes not ready (missed) and the call waits with nobody to ring', () => {
+      const s = g();
+      expect(routeAt(s, t(0))).toEqual(['c1->a1']);
+      const first = tick(s, t(10));
+      expect(first.fired).toMatchObject([{ type: 'offer.rejected', reason: 'timeout' }]);
+      expect(offers(first.routed)).toEqual(['c1->a1']); // nobody else is free: the same agent again
+      expect(s.agents.get('a1')).toMatchObject({ state: 'reserved', missedInRow: 1 });
+      const second = tick(s, t(20));
+      expect(second.fired).toMatchObject([{ type: 'offer.rejected', reason: 'timeout', at: t(20) }]);
+      expect(second.routed).toEqual([]);
+      expect(s.agents.get('a1')).toMatchObject({ state: 'notReady', reason: 'missed', missedInRow: 2, since: t(20) });
+      expect(agentDTO(s, s.agents.get('a1')!, t(30))).toMatchObject({ state: 'notReady', reason: 'missed', missedInRow: 2, today: { missedOffers: 2 } });
+      expect(s.calls.get('c1')).toMatchObject({ status: 'waiting', missedOffers: 2 });
+    });
+
+    it('when one offer times out and the next call is answered then the count starts over', () => {
+      const s = g();
+      routeAt(s, t(0));
+      tick(s, t(10)); // miss 1, re-offered
+      apply(s, [ev.answered('c1', 'a1', t(12))]);
+      expect(s.agents.get('a1')!.missedInRow).toBe(0);
+      apply(s, [ev.ended('c1', t(30)), ev.offered('c2', 'booking', t(31))]);
+      routeAt(s, t(31));
+      tick(s, t(41)); // one miss again: still not K
+      expect(s.agents.get('a1')).toMatchObject({ missedInRow: 1 });
+      expect(s.agents.get('a1')!.state).not.toBe('notReady');
+    });
+  });
+});
+
+describe('routing: overflow', () => {
+  /** booking overflows after 30 s to advice; a2 serves booking only (offline), a1 advice only. */
+  const cfg = () =>
+    site({
+      offerTimeoutSec: 20,
+      queues: [
+        { id: 'booking', name: 'Booking', priority: 2, overflow: { afterSec: 30, toQueue: 'advice' } },
+        { id: 'advice', name: 'Advice', priority: 4 },
+      ],
+      agents: [
+        { id: 'a1', name: 'A1', queues: ['advice'] },
+        { id: 'a2', name: 'A2', queues: ['booking'] },
+      ],
+    });
+
+  describe('given a call waiting in booking with nobody free there and a1 free on advice', () => {
+    const g = () => given(cfg(), [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(0))]).state;
+
+    it('when 29 s have passed then nothing moves', () => {
+      const s = g();
+      expect(tick(s, t(29))).toEqual({ fired: [], routed: [] });
+      expect(s.calls.get('c1')!.queue).toBe('booking');
+    });
+
+    it('when 30 s have passed (seen late, at 45 s) then it overflows at 30 s to advice and is offered to a1', () => {
+      const s = g();
+      expect(routeAt(s, t(0))).toEqual([]);
+      const { fired, routed } = tick(s, t(45));
+      expect(fired).toMatchObject([{ type: 'call.overflowed', callId: 'c1', toQueue: 'advice', at: t(30) }]);
+      expect(s.calls.get('c1')).toMatchObject({ queue: 'advice', path: ['booking', 'advice'], enteredQueueAt: t(30) });
+      expect(offers(routed)).toEqual(['c1->a1']);
+      expect(s.metrics.day(scopeKey.queue('booking'), t(0)).c).toMatchObject({ offered: 1, overflowed: 1, maxWaitMs: 30_000 });
+      expect(s.metrics.day(scopeKey.queue('advice'), t(30)).c.offered).toBe(1);
+    });
+  });
+
+  describe('given a call in booking ringing at a2 when its overflow time comes', () => {
+    it('when the timers run then the offer is withdrawn and the call moves to advice', () => {
+      const s = given(cfg(), [ev.offered('c1', 'booking', t(0)), ...ready(t(25), 'a2')]).state;
+      expect(routeAt(s, t(25))).toEqual(['c1->a2']);
+      const { fired } = tick(s, t(30));
+      expect(fired).toMatchObject([{ type: 'call.overflowed', callId: 'c1' }]);
+      expect(s.agents.get('a2')).toMatchObject({ state: 'available', missedInRow: 0 });
+      expect(s.effects).toContainEqual({ kind: 'offerCancelled', agentId: 'a2', callId: 'c1', reason: 'state-change' });
+      expect(waitingIds(s, 'advice')).toEqual(['c1']);
+    });
+  });
+});
+
+describe('routing: observe mode and closed queues', () => {
+  it('given an observe-mode queue with a free member, when a call arrives then the hub never offers it', () => {
+    const s = site({
+      queues: [{ id: 'ext', name: 'External ACD', routing: 'observe' }],
+      agents: [{ id: 'a1', name: 'A1', queues: ['ext'] }],
+    });
+    given(s, [...ready(t(0), 'a1'), ev.offered('c1', 'ext', t(1))]);
+    expect(route(s, t(1), ids())).toEqual([]);
+    apply(s, [ev.state('a1', 'break', t(2)), ev.state('a1', 'available', t(3))]);
+    expect(route(s, t(3), ids())).toEqual([]);
+    expect(due(s, t(600), ids())).toEqual([]);
+    expect(s.calls.get('c1')!.status).toBe('waiting');
+  });
+
+  it('given a call waiting in booking and booking then closed, when an agent becomes free then the waiting call is still served', () => {
+    const s = given(site(), [ev.login('a1', t(0)), ev.offered('c1', 'booking', t(1)), ev.queueStatus('booking', false, t(2))])
+      .when(ev.state('a1', 'available', t(5)))
+      .accepted();
+    expect(routeAt(s, t(5))).toEqual(['c1->a1']);
+  });
+
+  it('given an agent accepting through the hub, when the offer is answered then the agent is on the call and nothing else rings', () => {
+    const s = given(site(), [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(1))]).state;
+    expect(routeAt(s, t(1))).toEqual(['c1->a1']);
+    apply(s, [ev.answered('c1', 'a1', t(4))]);
+    expect(s.agents.get('a1')).toMatchObject({ state: 'onCall', callId: 'c1' });
+    expect(s.agents.get('a1')!.offerCallId).toBeUndefined();
+    apply(s, [ev.offered('c2', 'booking', t(5))]);
+    expect(routeAt(s, t(5))).toEqual([]);
+  });
+});
+
+describe('routing: wrap-up', () => {
+  it('given an agent in wrap-up and a call waiting, when the wrap-up time is over then the agent is available and offered the call', () => {
+    const s = site({ queues: [{ id: 'booking', name: 'Booking', wrapupSec: 10 }], agents: [{ id: 'a1', name: 'A1', queues: ['booking'] }] });
+    given(s, [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(1)), ev.answered('c1', 'a1', t(2)), ev.ended('c1', t(30)), ev.offered('c2', 'booking', t(31))]);
+    expect(routeAt(s, t(31))).toEqual([]);
+    const { fired, routed } = tick(s, t(40));
+    expect(fired).toMatchObject([{ type: 'agent.state', agentId: 'a1', state: 'available', at: t(40) }]);
+    expect(offers(routed)).toEqual(['c2->a1']);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Integration tests of the hub: real Redis, real HTTP, real Socket.IO clients.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { DeltaDTO, OfferDTO, QueueDTO, SnapshotDTO } from '../contracts/index.ts';
+import { client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
+import type { App } from './app.ts';
+
+const redisUrl = inject('redisUrl');
+let apps: App[] = [];
+let sockets: ClientSocket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets) s.disconnect();
+  sockets = [];
+  for (const a of apps) await a.close();
+  apps = [];
+});
+
+async function hub(site = testSite()) {
+  const h = await startHub(redisUrl, site);
+  apps.push(h.app);
+  return h;
+}
+async function sock(url: string, tok: string, extra: Record<string, unknown> = {}) {
+  const s = await client(url, tok, extra);
+  sockets.push(s);
+  return s;
+}
+
+const T = (sec: number) => new Date(Date.now() + sec * 1000).toISOString();
+const tel = token('telephony');
+
+describe('given a hub with two agents on the booking line', () => {
+  it('when the first agent lets an offer time out, then the call goes to the next agent and the first is not offered again', async () => {
+    const { url } = await hub();
+    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }));
+    const a2 = await sock(url, token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }));
+    // a1 becomes available first: a1 is the longest idle agent.
+    expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await cmd(a2, 'agent:setState', { state: 'available' })).ok).toBe(true);
+
+    const offer1 = waitFor<OfferDTO>(a1, 'offer:new');
+    const cancelled = waitFor<{ callId: string; reason: string }>(a1, 'offer:cancelled');
+    const offer2 = waitFor<OfferDTO>(a2, 'offer:new', (o) => o.callId === 'c1', 5000);
+    const r = await post(url, '/api/v1/events', tel, { id: 'o1', type: 'call.offered', at: T(0), callId: 'c1', queue: 'booking', direction: 'inbound', from: '+84901234567' });
+    expect(r.json).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+
+    const o1 = await offer1;
+    expect(o1).toMatchObject({ callId: 'c1', agentId: 'a1', queue: 'booking' });
+    expect(o1.expiresAt).toBeGreaterThan(Date.now() - 100);
+    // a1 ignores it: after the 1 s timeout the hub withdraws it and offers a2.
+    expect(await cancelled).toEqual({ callId: 'c1', reason: 'timeout' });
+    const o2 = await offer2;
+    expect(o2.agentId).toBe('a2');
+    const acc = await cmd(a2, 'offer:accept', { callId: 'c1' });
+    expect(acc.ok).toBe(true);
+
+    const snap = await get(url, '/api/v1/snapshot', token('supervisor'));
+    const agents = Object.fromEntries((snap.json as SnapshotDTO).agents.map((a) => [a.id, a]));
+    expect(agents.a2).toMatchObject({ state: 'onCall', callId: 'c1' });
+    expect(agents.a1!.state).toBe('available');
+    expect(agents.a1!.missedInRow).toBe(1);
+    expect(agents.a1!.today.missedOffers).toBe(1);
+  });
+
+  it('when an agent accepts, ends and records a disposition, then the call is handled with its outcome', async () => {
+    const { url } = await hub(testSite({ queues: [{ id: 'booking', name: 'Booking', wrapupSec: 30 }] }));
+    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1' }));
+    await cmd(a1, 'agent:setState', { state: 'available' });
+    const offered = waitFor<OfferDTO>(a1, 'offer:new');
+    await post(url, '/api/v1/events', tel, { id: 'o1', type: 'call.offered', at: T(-3), callId: 'c9', queue: 'booking', direction: 'inbound' });
+    await offered;
+    expect((await cmd(a1, 'offer:accept', { callId: 'c9' })).ok).toBe(true);
+    expect((await cmd(a1, 'call:end', { callId: 'c9' })).ok).toBe(true);
+    const fin = await cmd(a1, 'wrapup:finish', { callId: 'c9', disposition: 'booked', notes: 'Tiêm 6 trong 1, thứ bảy' });
+    expect(fin.ok).toBe(true);
+    expect(fin.data.events).toHaveLength(2);
+
+    const sup = token('supervisor');
+    const m = await get(url, '/api/v1/metrics?scope=queue&id=booking', sup);
+    expect(m.json.total).toMatchObject({ offered: 1, answered: 1, handled: 1, answeredWithinT: 1 });
+    expect(m.json.total.asaSec).toBeGreaterThanOrEqual(3);
+    const calls = await get(url, '/api/v1/calls?scope=queue&id=booking&metric=handled', sup);
+    expect(calls.json.total).toBe(1);
+    expect(calls.json.calls[0]).toMatchObject({ id: 'c9', disposition: 'booked', agentId: 'a1', result: 'answered' });
+  });
+});
+
+describe('given a supervisor and a wallboard watching the booking line', () => {
+  it('when the supervisor closes the line, then the wallboard sees it closed and new calls are refused', async () => {
+    const { url, app } = await hub();
+    const board = await sock(url, token('supervisor', { userId: 'tv1' }), { queues: ['booking'] });
+    const sup = await sock(url, token('supervisor'));
+    const closed = waitFor<DeltaDTO>(board, 'delta', (d) => d.queues?.some((q) => q.id === 'booking' && !q.open) ?? false);
+    const ack = await cmd(sup, 'queue:setOpen', { queue: 'booking', open: false });
+    expect(ack.ok).toBe(true);
+    const d = await closed;
+    expect(d.queues!.find((q: QueueDTO) => q.id === 'booking')!.open).toBe(false);
+
+    const r = await post(url, '/api/v1/events', tel, { id: 'x1', type: 'call.offered', at: T(0), callId: 'late', queue: 'booking', direction: 'inbound' });
+    expect(r.json.accepted).toBe(1);
+    expect(app.hub.state.calls.has('late')).toBe(false);
+    const m = await get(url, '/api/v1/metrics?scope=queue&id=booking', token('supervisor'));
+    expect(m.json.total).toMatchObject({ offered: 0, rejectedClosed: 1 });
+  });
+
+  it('when an agent tries a supervisor command or sends a bad payload, then the ack says why and nothing changes', async () => {
+    const { url, app } = await hub();
+    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1' }));
+    const sup = await sock(url, token('supervisor'));
+    const forbidden = await cmd(a1, 'queue:setOpen', { queue: 'booking', open: false });
+    expect(forbidden).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const invalid = await cmd(sup, 'queue:setPriority', { queue: 'booking', priority: 99 });
+    expect(invalid.ok).toBe(false);
+    expect(invalid.error.code).toBe('invalid');
+    expect(invalid.error.details.join(' ')).toMatch(/priority/);
+    const unknown = await cmd(sup, 'queue:setOpen', { queue: 'nope', open: false });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(app.hub.state.queues.get('booking')!.open).toBe(true);
+    expect(app.hub.state.queues.get('booking')!.priority).toBe(2);
+  });
+});
+
+describe('given the ingest edge', () => {
+  it('when a batch holds malformed and impossible events, then good ones are accepted, bad ones answered with reasons and counted', async () => {
+    const { url, app } = await hub();
+    const batch = [
+      { id: 'g1', type: 'call.offered', at: T(0), callId: 'c1', queue: 'booking', direction: 'inbound' },
+      { id: 'b1', type: 'call.offered', at: 'yesterday', callId: 'c2', queue: 'booking', direction: 'inbound' },
+      { id: 'b2', type: 'call.teleport', at: T(0), callId: 'c3' },
+      { id: 'b3', type: 'call.ended', at: T(1), callId: 'ghost' },
+      { id: 'b4', type: 'call.offered', at: T(0), callId: 'c4', queue: 'booking', direction: 'inbound', extra: 1 },
+      'not an object',
+    ];
+    const r = await post(url, '/api/v1/events', tel, batch);
+    expect(r.status).toBe(200);
+    expect(r.json.accepted).toBe(1);
+    const byIndex = Object.fromEntries(r.json.rejected.map((x: { index: number; errors: string[] }) => [x.index, x.errors.join('; ')]));
+    expect(Object.keys(byIndex).sort()).toEqual(['1', '2', '3', '4', '5']);
+    expect(byIndex[1]).toMatch(/^at/);
+    expect(byIndex[3]).toMatch(/unknown call ghost/);
+    expect(byIndex[4]).toMatch(/extra/);
+
+    // The same over the /telephony namespace, with the same answer as an acknowledgement.
+    const { io } = await import('socket.io-client');
+    const t = io(url + '/telephony', { auth: { token: tel }, transports: ['websocket'], forceNew: true });
+    const ans = await new Promise<any>((resolve) => t.emit('events', [batch[0], batch[3]], resolve));
+    t.disconnect();
+    expect(ans).toEqual({ accepted: 0, duplicates: 1, rejected: [{ index: 1, id: 'b3', errors: ['unknown call ghost'] }] });
+
+    // Unparseable bodies: 400 and the hub keeps running.
+    const bad = await fetch(url + '/api/v1/events', { method: 'POST', headers: { authorization: `Bearer ${tel}`, 'content-type': 'application/json' }, body: '{"id":' });
+    expect(bad.status).toBe(400);
+    const nd = await post(url, '/api/v1/events', tel, '{"id":"n1","type":"call.abandoned","at":' + Date.now() + ',"callId":"c1"}\n{oops\n', 'application/x-ndjson');
+    expect(nd.json.accepted).toBe(1);
+    expect(nd.json.rejected[0].errors[0]).toMatch(/invalid JSON/);
+
+    const health = await get(url, '/healthz');
+    expect(health.json.status).toBe('ok');
+    const prom = await (await fetch(url + '/metrics')).text();
+    expect(prom).toMatch(/callboard_events_rejected_total\{reason="invalid"\} [4-9]/);
+    expect(prom).toMatch(/callboard_events_rejected_total\{reason="impossible"\} [2-9]/);
+    expect(app.hub.counts.accepted).toBe(2);
+  });
+
+  it('when credentials are missing or wrong for the edge, then the request is refused', async () => {
+    const { url } = await hub();
+    expect((await post(url, '/api/v1/events', 'garbage', [])).status).toBe(401);
+    expect((await post(url, '/api/v1/events', token('agent', { agentId: 'a1' }), [])).status).toBe(403);
+    expect((await get(url, '/api/v1/metrics?scope=site', token('agent', { agentId: 'a1' }))).status).toBe(403);
+    expect((await get(url, '/api/v1/metrics?scope=queue', token('supervisor'))).status).toBe(400);
+    await expect(client(url, 'garbage')).rejects.toThrow(/invalid credential/);
+    await expect(client(url, tel)).rejects.toThrow(/telephony/);
+    const login = await fetch(url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x', password: 'y' }) });
+    expect(login.status).toBe(401);
+  });
+});

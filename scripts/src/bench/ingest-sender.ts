@@ -1,0 +1,125 @@
+/**
+ * Child process of `ingest.ts`: generates the same traffic as the parent (same seed), and on each
+ * `run` message connects to `/telephony`, sends every batch with a fixed number in flight, and
+ * reports the time from the first send to the last ack plus per-batch ack times. Running the sender
+ * in its own process keeps JSON encoding off the server's core.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { IngestResult } from '../../../realtime/src/contracts/index.ts';
+import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import { batches, generateTraffic } from './lib.ts';
+
+export interface SenderInit {
+  kind: 'init';
+  events: number;
+  batch: number;
+  agentsPerTeam: number;
+  seed: number;
+  timeFormat: 'iso' | 'ms';
+}
+export interface SenderRun {
+  kind: 'run';
+  url: string;
+  token: string;
+  inflight: number;
+  label: string;
+}
+export interface SenderReady {
+  kind: 'ready';
+  events: number;
+  batches: number;
+}
+export interface SenderDone {
+  kind: 'done';
+  label: string;
+  events: number;
+  ms: number;
+  /** ms since the first send at which each batch's ack arrived. */
+  ackAt: number[];
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** First few rejection messages, to spot a broken generator. */
+  sampleErrors: string[];
+  error?: string;
+}
+
+let payloads: unknown[][] = [];
+let total = 0;
+
+async function run(cmd: SenderRun): Promise<SenderDone> {
+  const sock: Socket = io(`${cmd.url}/telephony`, {
+    transports: ['websocket'],
+    auth: { token: cmd.token },
+    reconnection: false,
+    timeout: 10_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', () => resolve());
+    sock.once('connect_error', (err) => reject(err));
+  });
+  const done: SenderDone = {
+    kind: 'done',
+    label: cmd.label,
+    events: total,
+    ms: 0,
+    ackAt: new Array<number>(payloads.length),
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    sampleErrors: [],
+  };
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let acked = 0;
+    const timer = setTimeout(() => reject(new Error(`no completion after 90 s (${acked}/${payloads.length} batches acked)`)), 90_000);
+    const send = () => {
+      const i = next++;
+      sock.emit('events', payloads[i], (res: IngestResult) => {
+        done.ackAt[i] = performance.now() - t0;
+        done.accepted += res.accepted;
+        done.duplicates += res.duplicates;
+        done.rejected += res.rejected.length;
+        if (done.sampleErrors.length < 5) for (const r of res.rejected.slice(0, 5 - done.sampleErrors.length)) done.sampleErrors.push(r.errors.join('; '));
+        acked++;
+        if (next < payloads.length) send();
+        else if (acked === payloads.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    };
+    for (let k = 0; k < cmd.inflight && next < payloads.length; k++) send();
+  });
+  done.ms = performance.now() - t0;
+  sock.disconnect();
+  return done;
+}
+
+process.on('message', (m: SenderInit | SenderRun) => {
+  if (m.kind === 'init') {
+    const tr = generateTraffic(demoSite(m.agentsPerTeam), { events: m.events, seed: m.seed, timeFormat: m.timeFormat });
+    total = tr.events.length;
+    payloads = batches(tr.events, m.batch);
+    process.send!({ kind: 'ready', events: total, batches: payloads.length } satisfies SenderReady);
+  } else if (m.kind === 'run') {
+    run(m).then(
+      (d) => process.send!(d),
+      (err: unknown) =>
+        process.send!({
+          kind: 'done',
+          label: m.label,
+          events: total,
+          ms: NaN,
+          ackAt: [],
+          accepted: 0,
+          duplicates: 0,
+          rejected: 0,
+          sampleErrors: [],
+          error: (err as Error).message,
+        } satisfies SenderDone),
+    );
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,80 @@
+/**
+ * `npm start`: the whole demo on one machine. Redis (REDIS_URL or a private redis-server), the hub
+ * with the demo site (Vietnamese vaccination & clinic hotline), the console it serves, and the traffic
+ * simulator feeding it live calls. Prints where to connect and the demo logins.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { createApp } from '../../realtime/src/hub/app.ts';
+import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
+import { loadSite } from '../../realtime/src/site/load-site.ts';
+import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const say = (s: string) => process.stdout.write(s + '\n');
+
+let redis;
+try {
+  redis = await ensureRedis(say);
+} catch (err) {
+  if (err instanceof RedisUnavailable) {
+    console.error(`\nCallboard cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const config = loadSite();
+const secret = jwtSecret();
+const app = await createApp({
+  config,
+  redisUrl: redis.url,
+  logger,
+  jwtSecret: secret,
+  // A private Redis starts empty; a shared one keeps the demo's log under its own key.
+  streamKey: process.env.CALLBOARD_STREAM ?? `callboard:${config.id}:events`,
+});
+let port = Number(process.env.PORT ?? 8080);
+let url: string;
+try {
+  url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
+} catch {
+  port = await freePort();
+  url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
+}
+
+let sim: ChildProcess | undefined;
+const simScript = fileURLToPath(new URL('./simulate.ts', import.meta.url));
+if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--quiet'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, CALLBOARD_JWT_SECRET: secret },
+  });
+}
+
+say(`
+  Callboard is running: ${url}
+  ${config.name}: ${config.queues.length} lines, ${config.agents.length} agents${sim ? ', simulated traffic' : ''}.
+
+  Logins (password "demo"):  supervisor · admin · lead1..lead4 (team leads) · a01..a${String(config.agents.length).padStart(2, '0')} (agents)
+  API:      GET ${url}/api/v1/snapshot   ·   ${url}/healthz   ·   ${url}/metrics
+  Token:    npm run token -- --role telephony   (ingest: POST ${url}/api/v1/events)
+${secret === DEV_SECRET ? '  Note:     development JWT secret in use; set CALLBOARD_JWT_SECRET in production.\n' : ''}
+  Ctrl+C stops everything.
+`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  sim?.kill('SIGTERM');
+  await app.close();
+  await redis.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
