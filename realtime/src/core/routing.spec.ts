@@ -157,11 +157,32 @@ describe('routing: missed offers', () => {
       expect(routeAt(s, t(12))).toEqual(['c1->a1']);
     });
 
-    it('when the offer is not accepted within the timeout then it times out, the call is back at the head of its queue and a2 gets it', () => {
+    it('when a1 is disconnected then a1 is not ready (disconnected) and a2 gets the call', () => {
       const s = g();
+      apply(s, [ev.offerRejected('c1', 'a1', t(13), 'disconnected')]);
+      expect(s.agents.get('a1')).toMatchObject({ state: 'notReady', reason: 'disconnected' });
+      expect(routeAt(s, t(13))).toEqual(['c1->a2']);
+    });
+  });
+
+  describe('given a call ringing at a1 (15 s timeout), a newer call waiting behind it and a2 not ready', () => {
+    const g = () => {
+      const s = given(site({ offerTimeoutSec: 15 }), [...ready(t(0), 'a1'), ev.login('a2', t(0)), ev.offered('c1', 'booking', t(10))]).state;
+      expect(routeAt(s, t(10))).toEqual(['c1->a1']);
       apply(s, [ev.offered('c2', 'booking', t(11))]);
-      // a2 took c2 in the meantime? No: route only when asked; a2 is still free.
-      expect(tick(s, t(24)).fired).toEqual([]);
+      expect(routeAt(s, t(11))).toEqual([]);
+      return s;
+    };
+
+    it('when 14 s have passed then the offer still rings', () => {
+      const s = g();
+      expect(tick(s, t(24))).toEqual({ fired: [], routed: [] });
+      expect(s.agents.get('a1')!.state).toBe('reserved');
+    });
+
+    it('when the offer times out as a2 becomes free then the call is back at the head of its queue and a2 gets it before the newer call', () => {
+      const s = g();
+      apply(s, [ev.state('a2', 'available', t(25))]);
       const { fired, routed } = tick(s, t(27));
       expect(fired).toMatchObject([{ type: 'offer.rejected', callId: 'c1', agentId: 'a1', reason: 'timeout', at: t(25) }]);
       expect(waitingIds(s, 'booking')).toEqual(['c1', 'c2']);
@@ -170,13 +191,6 @@ describe('routing: missed offers', () => {
       expect(s.calls.get('c1')!.missedOffers).toBe(1);
       expect(s.agents.get('a1')!.missedInRow).toBe(1);
       expect(s.metrics.day(scopeKey.agent('a1'), t(25)).c.missedOffers).toBe(1);
-    });
-
-    it('when a1 is disconnected then a1 is not ready (disconnected) and a2 gets the call', () => {
-      const s = g();
-      apply(s, [ev.offerRejected('c1', 'a1', t(13), 'disconnected')]);
-      expect(s.agents.get('a1')).toMatchObject({ state: 'notReady', reason: 'disconnected' });
-      expect(routeAt(s, t(13))).toEqual(['c1->a2']);
     });
   });
 
