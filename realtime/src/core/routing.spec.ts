@@ -49,7 +49,11 @@ describe('routing: which call first', () => {
 
 describe('routing: which agent', () => {
   describe('given a2 idle since 08:00:00 and a1 idle since 08:00:05', () => {
-    const g = () => given(site(), [ev.login('a1', t(0)), ev.login('a2', t(0)), ev.state('a2', 'available', t(0)), ev.state('a1', 'available', t(5))]);
+    const g = () => {
+      const s = given(site(), [ev.login('a1', t(0)), ev.login('a2', t(0)), ev.state('a2', 'available', t(0)), ev.state('a1', 'available', t(5))]).state;
+      expect(routeAt(s, t(5))).toEqual([]);
+      return given(s);
+    };
 
     it('when a call arrives then the longest-idle agent (a2) is offered it', () => {
       const s = g().when(ev.offered('c1', 'booking', t(10))).accepted();
@@ -78,7 +82,9 @@ describe('routing: which agent', () => {
       });
 
     it('when a call arrives then it goes to a2, the only agent at the minimum level', () => {
-      const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(5), 'a2')]).when(ev.offered('c1', 'care', t(10))).accepted();
+      const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(5), 'a2')]).state;
+      expect(routeAt(s, t(5))).toEqual([]);
+      apply(s, [ev.offered('c1', 'care', t(10))]);
       expect(routeAt(s, t(10))).toEqual(['c1->a2']);
     });
 
@@ -124,7 +130,9 @@ describe('routing: which agent', () => {
           { id: 'a2', name: 'A2', queues: ['booking'], skills: { vaccine: 8 } },
         ],
       });
-      given(s, [...ready(t(0), 'a1'), ...ready(t(5), 'a2'), ev.offered('c1', 'booking', t(10), { skills: ['vaccine'] })]);
+      given(s, [...ready(t(0), 'a1'), ...ready(t(5), 'a2')]);
+      expect(routeAt(s, t(5))).toEqual([]);
+      apply(s, [ev.offered('c1', 'booking', t(10), { skills: ['vaccine'] })]);
       expect(routeAt(s, t(10))).toEqual(['c1->a2']);
     });
   });
