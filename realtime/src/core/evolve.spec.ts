@@ -211,6 +211,28 @@ describe('evolve: transfer', () => {
     });
   });
 
+  describe('given a1 in wrap-up after transferring a call to a2, who ended it and wraps up too', () => {
+    const g = () =>
+      given(wrapSite(), [
+        ...ready(t(0), 'a1', 'a2'),
+        ev.offered('c1', 'booking', t(10)),
+        ev.answered('c1', 'a1', t(20)),
+        ev.transferredToAgent('c1', 'a2', t(80)), // a1 wraps up until 110
+        ev.ended('c1', t(100)), // a2 wraps up until 130
+      ]).state;
+
+    it('when a1 finishes wrap-up first then the call stays live until a2 finishes, and its handle time is both parts', () => {
+      const s = g();
+      due(s, t(110), ids());
+      expect(s.agents.get('a1')!.state).toBe('available');
+      expect(s.calls.has('c1')).toBe(true);
+      due(s, t(130), ids());
+      expect(s.calls.has('c1')).toBe(false);
+      expect(s.recordIndex.get('c1')).toMatchObject({ wrapEndAt: t(130), handleMs: 90_000 + 50_000 });
+      expect(counters(s, scopeKey.site, t(10))).toMatchObject({ handled: 2, handleMs: 140_000 });
+    });
+  });
+
   describe('given a call still waiting', () => {
     it('when a transfer arrives then it is rejected: only a connected call can be transferred', () => {
       given(site(), [ev.offered('c1', 'booking', t(0))]).when(ev.transferredToQueue('c1', 'advice', t(5))).rejected(/waiting, not connected/);
@@ -377,6 +399,10 @@ describe('evolve: impossible events are rejected and change nothing', () => {
     given(site(), [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(1)), ev.answered('c1', 'a1', t(2))])
       .when(ev.abandoned('c1', t(5)))
       .rejected(/connected; a connected call ends with call.ended/);
+  });
+
+  it('given an abandoned call, when an outcome arrives then it is rejected', () => {
+    given(site(), [ev.offered('c1', 'booking', t(0)), ev.abandoned('c1', t(9))]).when(ev.outcome('c1', t(15), { disposition: 'booked' })).rejected(/has not been answered/);
   });
 
   it('given a waiting call, when an outcome arrives then it is rejected', () => {

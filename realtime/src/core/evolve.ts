@@ -217,7 +217,9 @@ function finishHandle(s: HubState, a: AgentState, at: number): void {
   const others = [scopeKey.site, ...agentScopes(a).slice(0, -1)];
   if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
   s.metrics.record(others, seg.offeredAt, delta);
-  if (call && call.status === 'wrapup' && call.id === callId) {
+  // Only the agent who has the call now completes it: after a transfer to an agent, the first
+  // agent's wrap-up may end while the second one still wraps it up.
+  if (call && call.status === 'wrapup' && call.id === callId && call.agentId === a.id) {
     call.wrapEndAt = at;
     call.handleMs = (call.handleMs ?? 0) + handleMs;
     completeCall(s, call);
@@ -540,12 +542,16 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
     answeredWaitMs: waitQ,
     maxWaitMs: waitQ,
   });
-  s.metrics.record(otherScopes(s, call), call.offeredAt, {
-    answered: 1,
-    answeredWithinT: waitSite <= T ? 1 : 0,
-    answeredWaitMs: waitSite,
-    maxWaitMs: waitSite,
-  });
+  // A call transferred to a queue and answered there was already answered once for the site (its
+  // wait since the first offer would include the first agent's talk): only its new queue counts it.
+  if (call.transferred === 0) {
+    s.metrics.record(otherScopes(s, call), call.offeredAt, {
+      answered: 1,
+      answeredWithinT: waitSite <= T ? 1 : 0,
+      answeredWaitMs: waitSite,
+      maxWaitMs: waitSite,
+    });
+  }
   markCall(s, call);
   return null;
 }
@@ -570,13 +576,17 @@ function callAbandoned(s: HubState, e: EventOf<'call.abandoned'>): Rejection | n
     maxWaitMs: waitQ,
     dropped,
   });
-  s.metrics.record(otherScopes(s, call), call.offeredAt, {
-    abandoned: 1,
-    shortAbandoned: waitSite < S ? 1 : 0,
-    abandonedWaitMs: waitSite,
-    maxWaitMs: waitSite,
-    dropped,
-  });
+  // A call transferred to a queue was already answered for the site: only its new queue counts
+  // the abandon (its wait since the first offer would include the first agent's talk).
+  if (call.transferred === 0) {
+    s.metrics.record(otherScopes(s, call), call.offeredAt, {
+      abandoned: 1,
+      shortAbandoned: waitSite < S ? 1 : 0,
+      abandonedWaitMs: waitSite,
+      maxWaitMs: waitSite,
+      dropped,
+    });
+  }
   call.waitMs = waitQ;
   call.abandonedAt = e.at;
   call.endedAt = e.at;
@@ -635,7 +645,9 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
 function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null {
   const call = s.calls.get(e.callId) ?? s.recordIndex.get(e.callId);
   if (!call) return `unknown call ${e.callId}`;
-  if (call.status === 'waiting' || call.status === 'offering') return `call ${e.callId} has not been answered`;
+  if (call.status === 'waiting' || call.status === 'offering' || call.result === 'abandoned' || call.result === 'rejected') {
+    return `call ${e.callId} has not been answered: nothing to record an outcome of`;
+  }
   if (e.disposition !== undefined) call.disposition = e.disposition;
   if (e.notes !== undefined) call.notes = e.notes;
   if (e.revenue !== undefined) call.revenue = e.revenue;

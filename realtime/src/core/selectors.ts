@@ -398,12 +398,17 @@ export function queryCalls(s: HubState, q: CallsQuery, now: number): { total: nu
   const consider = (c: CallState) => {
     // Attribution: the call belongs to the window in which it was offered (queue scope: entered the queue).
     const t = q.scope === 'queue' ? c.enteredQueueAt : c.offeredAt;
-    if (q.scope === 'queue' && c.queue !== q.id && q.metric !== 'overflowed' && q.metric !== 'offered') return;
+    // A transfer is counted by the queue the call left, so a call transferred on stays listed there.
+    if (q.scope === 'queue' && c.queue !== q.id && q.metric !== 'overflowed' && q.metric !== 'offered' && q.metric !== 'transferred') return;
     if (t < from || t >= to || !inScope(s, c, q.scope, q.id)) return;
     const qs = s.queues.get(c.queue);
     const p = qs?.params ?? s.config.params;
-    const wait = c.waitMs;
-    const withinT = c.result === 'answered' && wait !== undefined && wait <= p.slThresholdSec * 1000;
+    // As the metrics count them: answered from the answer on (still talking included), and outside a
+    // queue the wait runs from the first offer (time before an overflow included).
+    const answered = c.answeredAt !== undefined || c.result === 'answered';
+    const end = c.result === 'abandoned' ? c.abandonedAt : c.answeredAt;
+    const wait = q.scope !== 'queue' && c.transferred === 0 && end !== undefined ? end - c.offeredAt : c.waitMs;
+    const withinT = answered && wait !== undefined && wait <= p.slThresholdSec * 1000;
     const short = c.result === 'abandoned' && wait !== undefined && wait < p.shortAbandonSec * 1000;
     let hit: boolean;
     switch (q.metric) {
@@ -411,7 +416,7 @@ export function queryCalls(s: HubState, q: CallsQuery, now: number): { total: nu
         hit = c.result !== 'rejected';
         break;
       case 'answered':
-        hit = c.answeredAt !== undefined || c.result === 'answered';
+        hit = answered;
         break;
       case 'abandoned':
         hit = c.result === 'abandoned';
@@ -423,7 +428,7 @@ export function queryCalls(s: HubState, q: CallsQuery, now: number): { total: nu
         hit = withinT;
         break;
       case 'answeredAfterT':
-        hit = c.result === 'answered' && !withinT;
+        hit = answered && !withinT;
         break;
       case 'handled':
         hit = c.wrapEndAt !== undefined || (c.status === 'done' && c.result === 'answered');
@@ -464,7 +469,7 @@ export function queryCalls(s: HubState, q: CallsQuery, now: number): { total: nu
     if (c.notes !== undefined) dto.notes = c.notes;
     if (c.revenue !== undefined) dto.revenue = c.revenue;
     if (c.result === 'abandoned') dto.shortAbandon = short;
-    if (c.result === 'answered') dto.withinT = withinT;
+    if (answered) dto.withinT = withinT;
     out.push(dto);
   };
   for (const c of s.calls.values()) consider(c);
