@@ -17,8 +17,8 @@ afterEach(async () => {
   apps = [];
 });
 
-async function hub(site = testSite()) {
-  const h = await startHub(redisUrl, site);
+async function hub(site = testSite(), extra: Parameters<typeof startHub>[2] = {}) {
+  const h = await startHub(redisUrl, site, extra);
   apps.push(h.app);
   return h;
 }
@@ -175,5 +175,48 @@ describe('given the ingest edge', () => {
     await expect(client(url, tel)).rejects.toThrow(/telephony/);
     const login = await fetch(url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x', password: 'y' }) });
     expect(login.status).toBe(401);
+  });
+});
+
+describe('given a wallboard on a busy line', () => {
+  it('when 40 calls arrive within 400 ms, then deltas are coalesced (at most one per 250 ms) and the last one is complete', async () => {
+    const { url } = await hub(testSite(), { deltaIntervalMs: 250 });
+    const board = await sock(url, token('supervisor', { userId: 'tv' }), { queues: ['booking'] });
+    const deltas: { at: number; inQueue?: number }[] = [];
+    board.on('delta', (d) => {
+      const q = d.queues?.find((x) => x.id === 'booking');
+      deltas.push(q ? { at: performance.now(), inQueue: q.live.inQueue } : { at: performance.now() });
+    });
+    const start = performance.now();
+    for (let i = 0; i < 40; i++) {
+      await post(url, '/api/v1/events', tel, { id: `b${i}`, type: 'call.offered', at: T(0), callId: `b${i}`, queue: 'booking', direction: 'inbound' });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const sent = performance.now() - start;
+    await new Promise((r) => setTimeout(r, 400));
+    // Leading delta at once, then one per 250 ms window at most.
+    expect(deltas.length).toBeGreaterThanOrEqual(2);
+    expect(deltas.length).toBeLessThanOrEqual(Math.ceil(sent / 250) + 1);
+    for (let i = 1; i < deltas.length; i++) expect(deltas[i]!.at - deltas[i - 1]!.at).toBeGreaterThan(200);
+    expect(deltas.at(-1)!.inQueue).toBe(40);
+  });
+});
+
+describe('given team leads and supervisors', () => {
+  it('when a team lead forces the state of an agent of another team, then it is refused; a supervisor may, and may move agents between lines', async () => {
+    const { url, app } = await hub();
+    const lead = await sock(url, token('team_lead', { userId: 'lead9', teamIds: ['t9'] }));
+    const ownLead = await sock(url, token('team_lead', { userId: 'lead1', teamIds: ['t1'] }));
+    const sup = await sock(url, token('supervisor'));
+    await post(url, '/api/v1/events', tel, { id: 'l1', type: 'agent.login', at: T(0), agentId: 'a2' });
+    expect(await cmd(lead, 'agent:forceState', { agentId: 'a2', state: 'break', reason: 'coaching' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await cmd(ownLead, 'agent:forceState', { agentId: 'a2', state: 'break', reason: 'coaching' })).ok).toBe(true);
+    expect(app.hub.state.agents.get('a2')).toMatchObject({ state: 'break', reason: 'coaching' });
+    expect((await cmd(sup, 'agent:move', { agentId: 'a2', queues: ['advice'] })).ok).toBe(true);
+    expect(app.hub.state.queues.get('advice')!.members.has('a2')).toBe(true);
+    expect(app.hub.state.queues.get('booking')!.members.has('a2')).toBe(false);
+    const unknownState = await cmd(sup, 'agent:forceState', { agentId: 'a2', state: 'napping' });
+    expect(unknownState).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(unknownState.error.message).toMatch(/unknown state napping/);
   });
 });

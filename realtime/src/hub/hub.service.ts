@@ -48,6 +48,14 @@ export interface HubOptions {
   dedupeCapacity?: number;
 }
 
+export interface ApplyOptions {
+  /**
+   * Route after applying. `false` loads recorded history routed by someone else (the demo's morning):
+   * the hub then only tracks, whatever the queues' routing mode. @defaultValue true
+   */
+  route?: boolean;
+}
+
 export interface HubListener {
   onEffects?(effects: Effect[]): void;
   onDirty?(dirty: Dirty): void;
@@ -125,7 +133,7 @@ export class Hub {
    * Validates and applies a batch of telephony events. Synchronous part only: returns the answer and
    * the events to log (accepted + decisions). `ingest` adds the log write.
    */
-  apply(raws: readonly unknown[]): { result: IngestResult; logged: DomainEvent[] } {
+  apply(raws: readonly unknown[], opts: ApplyOptions = {}): { result: IngestResult; logged: DomainEvent[] } {
     const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
     const logged: DomainEvent[] = [];
     const m = this.opts.metrics;
@@ -157,8 +165,11 @@ export class Hub {
       logged.push(e);
       result.accepted++;
     }
-    if (result.accepted > 0) {
+    if (result.accepted > 0 && opts.route !== false) {
       for (const d of route(this.state, this.now(), this.nextId)) logged.push(d);
+    } else if (opts.route === false) {
+      this.state.routeAgents.clear();
+      this.state.routeQueues.clear();
     }
     this.counts.accepted += result.accepted;
     this.counts.duplicates += result.duplicates;
@@ -176,8 +187,8 @@ export class Hub {
   }
 
   /** Validates, applies and logs a batch; answers once the log has it. */
-  async ingest(raws: readonly unknown[]): Promise<IngestResult> {
-    const { result, logged } = this.apply(raws);
+  async ingest(raws: readonly unknown[], opts: ApplyOptions = {}): Promise<IngestResult> {
+    const { result, logged } = this.apply(raws, opts);
     await this.commit(logged);
     return result;
   }
