@@ -26,7 +26,7 @@ import {
   type TelephonyClientToServerEvents,
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
-import { DRILLABLE, queryCalls, queryMetrics, snapshot, type ViewOptions } from '../core/index.ts';
+import { DRILLABLE, maskNumber, queryCalls, queryMetrics, snapshot, type ViewOptions } from '../core/index.ts';
 import { AuthError, signToken, verifyToken } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
@@ -143,7 +143,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onDirty: (d) => broadcaster.onDirty(d),
     onEffects: (effects) => {
       for (const ef of effects) {
-        if (ef.kind === 'offer') io.to(`agent:${ef.offer.agentId}`).emit('offer:new', ef.offer);
+        // Numbers are masked on the desk too: the phone system connects the call, nobody needs to read it.
+        if (ef.kind === 'offer') io.to(`agent:${ef.offer.agentId}`).emit('offer:new', ef.offer.from ? { ...ef.offer, from: maskNumber(ef.offer.from) } : ef.offer);
         else if (ef.kind === 'offerCancelled') io.to(`agent:${ef.agentId}`).emit('offer:cancelled', { callId: ef.callId, reason: ef.reason });
         else telephony.emit('telephony:command', ef.command);
       }
@@ -338,7 +339,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           queueName: q?.nameVi ?? q?.name ?? call.queue,
           expiresAt: call.offerExpiresAt,
           offeredAt: call.offeredAt,
-          ...(call.from !== undefined ? { from: call.from } : {}),
+          ...(call.from !== undefined ? { from: maskNumber(call.from) } : {}),
           ...(call.attributes !== undefined ? { attributes: call.attributes } : {}),
         });
       }
