@@ -56,10 +56,14 @@
       sWrapup: 'Sau gọi',
       sBreak: 'Nghỉ',
       slOk: 'Đạt',
-      slWarn: 'Sát ngưỡng',
-      slBad: 'Dưới mục tiêu',
+      slWarn: 'Gần đạt',
+      slBad: 'Chưa đạt',
+      abOk: 'Thấp',
+      abWarn: 'Cao',
+      abBad: 'Quá cao',
       slNone: 'Chưa có cuộc gọi',
       target: 'mục tiêu {p} trong {t}',
+      todayFigures: 'số liệu trong ngày',
       waitOk: 'Ổn',
       waitWarn: 'Quá {t}',
       waitBad: 'Quá lâu',
@@ -73,7 +77,8 @@
       openLine: 'Mở line',
       selection: 'Các line đã chọn',
       wholeSite: 'Toàn tổng đài',
-      filter: '· {n} line: {list}',
+      filter: '{n} line: {list}',
+      unknownQueues: 'không có line: {list}',
       noQueues: 'Không có line nào khớp ?queues={q}',
       offlineAgents: 'Ngoại tuyến ({n})',
       noAgents: 'Chưa có điện thoại viên nào trong phạm vi này.',
@@ -110,6 +115,7 @@
       accept: 'Nhận cuộc gọi',
       decline: 'Từ chối',
       expiresIn: 'Tự chuyển người khác sau',
+      shortcuts: 'Phím tắt: A — nhận, D — từ chối',
       caller: 'Số gọi',
       queue: 'Line',
       waited: 'Khách đã chờ',
@@ -138,7 +144,7 @@
       oc_disconnected: 'Mất kết nối — cuộc gọi đã chuyển',
       oc_abandoned: 'Khách đã gác máy',
       'oc_answered-elsewhere': 'Cuộc gọi đã được người khác nhận',
-      'oc_state-change': 'Cuộc gọi đã huỷ vì đổi trạng thái',
+      'oc_state-change': 'Cuộc gọi đã được rút lại (chuyển line hoặc đổi trạng thái)',
       handled: 'Đã xử lý',
       occupancy: 'Tỷ lệ bận',
       missedOffers: 'Lỡ cuộc gọi',
@@ -162,6 +168,17 @@
       d_sold: 'Đã bán gói',
       d_completed: 'Hoàn thành khảo sát',
       d_refused: 'Khách từ chối',
+      at_customer: 'Khách hàng',
+      at_segment: 'Nhóm khách',
+      at_vaccine: 'Vắc xin',
+      at_branch: 'Cơ sở',
+      at_campaign: 'Chiến dịch',
+      at_child: 'Bé',
+      at_language: 'Ngôn ngữ',
+      av_member: 'Hội viên',
+      av_vip: 'VIP',
+      av_new: 'Khách mới',
+      av_regular: 'Khách quen',
     },
     en: {
       tagline: 'Real-time contact-center console',
@@ -197,7 +214,7 @@
       aht: 'Avg handle (AHT)',
       asaShort: 'ASA',
       ahtShort: 'AHT',
-      offeredAnswered: 'Offered / Answered',
+      offeredAnswered: 'Offered / answered',
       today: 'today',
       last30: 'last 30 min',
       staffing: 'Staffing',
@@ -206,10 +223,14 @@
       sWrapup: 'Wrap-up',
       sBreak: 'Break',
       slOk: 'On target',
-      slWarn: 'Near target',
-      slBad: 'Below target',
+      slWarn: 'Near',
+      slBad: 'Below',
+      abOk: 'Low',
+      abWarn: 'High',
+      abBad: 'Too high',
       slNone: 'No calls yet',
       target: 'target {p} in {t}',
+      todayFigures: 'figures for today',
       waitOk: 'OK',
       waitWarn: 'Over {t}',
       waitBad: 'Too long',
@@ -223,7 +244,8 @@
       openLine: 'Open line',
       selection: 'Selected lines',
       wholeSite: 'Whole site',
-      filter: '· {n} lines: {list}',
+      filter: '{n} lines: {list}',
+      unknownQueues: 'unknown: {list}',
       noQueues: 'No line matches ?queues={q}',
       offlineAgents: 'Offline ({n})',
       noAgents: 'No agents in this view yet.',
@@ -258,6 +280,7 @@
       accept: 'Accept',
       decline: 'Decline',
       expiresIn: 'Goes to the next agent in',
+      shortcuts: 'Shortcuts: A — accept, D — decline',
       caller: 'Caller',
       queue: 'Line',
       waited: 'Caller waited',
@@ -286,7 +309,7 @@
       oc_disconnected: 'Disconnected — the call went to another agent',
       oc_abandoned: 'The caller hung up',
       'oc_answered-elsewhere': 'Another agent took the call',
-      'oc_state-change': 'Offer withdrawn after a state change',
+      'oc_state-change': 'The offer was withdrawn (moved to another line or a state change)',
       handled: 'Handled',
       occupancy: 'Occupancy',
       missedOffers: 'Missed offers',
@@ -310,6 +333,17 @@
       d_sold: 'Package sold',
       d_completed: 'Survey completed',
       d_refused: 'Refused',
+      at_customer: 'Customer',
+      at_segment: 'Segment',
+      at_vaccine: 'Vaccine',
+      at_branch: 'Branch',
+      at_campaign: 'Campaign',
+      at_child: 'Child',
+      at_language: 'Language',
+      av_member: 'Member',
+      av_vip: 'VIP',
+      av_new: 'New customer',
+      av_regular: 'Regular',
     },
   };
 
@@ -738,7 +772,15 @@
       setText($('board-user'), s.name);
       setText($('board-role'), t('role_' + s.role));
       const f = S.filterQueues;
-      setText($('board-filter'), f.length ? t('filter', { n: fmt.int(f.length), list: f.join(', ') }) : '');
+      let scope = t('wholeSite');
+      if (f.length) {
+        const known = f.filter((id) => S.queues.has(id));
+        const unknown = f.filter((id) => !S.queues.has(id));
+        scope = t('filter', { n: fmt.int(known.length), list: known.map((id) => queueName(S.queues.get(id))).join(', ') });
+        if (S.site && unknown.length) scope += ` (${t('unknownQueues', { list: unknown.join(', ') })})`;
+      }
+      setText($('board-filter'), `· ${scope} · ${t('todayFigures')}`);
+      if (S.site) setText($('board-date'), fmt.date(serverNow(), S.site.timeZone));
     } else {
       setText($('desk-site'), siteName);
       setText($('desk-user'), `${s.name} (${s.agentId ?? s.userId})`);
@@ -779,6 +821,7 @@
   }
   const SL_ICON = { ok: '✓', warn: '▲', bad: '✕', none: '–' };
   const SL_TEXT = { ok: 'slOk', warn: 'slWarn', bad: 'slBad', none: 'slNone' };
+  const AB_TEXT = { ok: 'abOk', warn: 'abWarn', bad: 'abBad', none: 'slNone' };
   function abandonStatus(p) {
     if (p == null) return 'none';
     return p >= ABANDON_BAD_PCT ? 'bad' : p >= ABANDON_WARN_PCT ? 'warn' : 'ok';
@@ -894,6 +937,7 @@
       return;
     }
     const T = totals();
+    document.title = `${fmt.int(T.inQueue)} ${t('inQueue').toLowerCase()} — Callboard`;
     const sl = T.today.serviceLevelPct;
     const sls = slStatus(sl, T.target);
     const ab = T.today.abandonRatePct;
@@ -901,17 +945,15 @@
     const wc = waitClass(T.oldest, T.threshold);
     const waitEl = h('span.ticker', { dataset: T.oldest != null ? { since: String(T.oldest), warn: String(T.threshold) } : {} }, T.oldest != null ? fmt.dur((serverNow() - T.oldest) / 1000) : '—');
     root.replaceChildren(
-      h(
-        'div.kpi.kpi-scope',
-        null,
-        h('div.kpi-label', { text: T.scope }),
-        h('div.scope-date', { text: fmt.date(serverNow(), S.site.timeZone) }),
-        h('div.kpi-sub', { text: t('today') }),
-      ),
       kpi('kpi-big' + (T.inQueue > 0 ? '.has-wait' : ''), t('inQueue'), fmt.int(T.inQueue)),
       kpi('kpi-big.wait-' + wc, t('longestWait'), waitEl, T.oldest == null ? t('noWaiting') : null),
-      kpi('kpi-big.sl-' + sls, t('serviceLevel'), fmt.pct(sl), [statusLine(sls, t(SL_TEXT[sls])), h('span.muted', { text: ' · ' + t('target', { p: fmt.pct(T.target), t: fmt.sec(T.threshold) }) })]),
-      kpi('kpi-mid.sl-' + abs, t('abandonRate'), fmt.pct1(ab), ab == null ? null : statusLine(abs, t(abs === 'ok' ? 'waitOk' : abs === 'warn' ? 'slWarn' : 'waitBad'))),
+      h(
+        'div.kpi.kpi-big.kpi-sl.sl-' + sls,
+        null,
+        h('div.kpi-label', { text: t('serviceLevel') }),
+        h('div.kpi-sl-row', null, h('div.kpi-value', { text: fmt.pct(sl) }), h('div.kpi-sl-side', null, statusLine(sls, t(SL_TEXT[sls])), h('div.muted', { text: t('target', { p: fmt.pct(T.target), t: fmt.sec(T.threshold) }) }), h('div.muted', { text: `${t('last30')}: ${fmt.pct(T.last30.serviceLevelPct)}` }))),
+      ),
+      kpi('kpi-mid.sl-' + abs, t('abandonRate'), fmt.pct1(ab), ab == null ? null : statusLine(abs, t(AB_TEXT[abs]))),
       kpi('kpi-mid', t('asa'), fmt.dur(T.today.asaSec), h('span.muted', { text: `${t('last30')}: ${fmt.dur(T.last30.asaSec)}` })),
       kpi('kpi-mid', t('aht'), fmt.dur(T.today.ahtSec), h('span.muted', { text: `${t('last30')}: ${fmt.dur(T.last30.ahtSec)}` })),
       kpi('kpi-mid', t('offeredAnswered'), `${fmt.int(T.today.offered)} / ${fmt.int(T.today.answered)}`),
@@ -941,8 +983,11 @@
     const el = h(
       'article.tile',
       { dataset: { queue: q.id } },
+      mk('inner', 'div.tile-inner'),
+    );
+    f.inner.append(
       h('header.tile-head', null, mk('name', 'h3.tile-name'), mk('badge', 'span.badge')),
-      mk('meta', 'div.tile-meta'),
+      h('div.tile-meta-row', null, mk('meta', 'div.tile-meta'), mk('actions', 'div.tile-actions')),
       h(
         'div.tile-main',
         null,
@@ -953,10 +998,11 @@
         'slBox',
         'div.tile-sl',
         null,
-        h('div.sl-row', null, mk('slL', 'div.fig-label'), mk('slTarget', 'div.fig-target')),
+        mk('slL', 'div.fig-label'),
         h('div.sl-row', null, mk('sl', 'div.fig-value.fig-lg'), mk('slStatus', 'div.sl-status')),
         h('div.sl-bar', null, mk('slFill', 'div.sl-fill'), mk('slMark', 'div.sl-mark')),
-        mk('sl30', 'div.fig-sub'),
+        mk('slTarget', 'div.fig-target'),
+        mk('sl30', 'div.fig-target'),
       ),
       h(
         'div.tile-small',
@@ -966,7 +1012,6 @@
         h('div.small-fig', null, mk('ahtL', 'div.fig-label'), mk('aht', 'div.small-value')),
       ),
       mk('staff', 'div.tile-staff'),
-      mk('actions', 'footer.tile-actions'),
     );
     f.btn = h('button.btn.btn-sm.btn-outline', { type: 'button', on: { click: () => toggleQueue(q.id) } });
     f.actions.append(f.btn);
@@ -981,7 +1026,6 @@
       tiles.clear();
       return;
     }
-    root.style.setProperty('--tiles', String(Math.max(1, qs.length)));
     const seen = new Set();
     let prev = null;
     for (const q of qs) {
@@ -1037,7 +1081,7 @@
     setClass(f.waitBox, 'tile-fig', ['wait-' + wc]);
     setText(f.waitS, waitSubText(wc, q.slThresholdSec, L.oldestWaitingSince));
 
-    setText(f.slL, `${t('serviceLevel')} · ${t('today')}`);
+    setText(f.slL, t('serviceLevel'));
     setText(f.slTarget, t('target', { p: fmt.pct(q.slTargetPct), t: fmt.sec(q.slThresholdSec) }));
     setText(f.sl, fmt.pct(sl));
     setClass(f.slBox, 'tile-sl', ['sl-' + sls]);
@@ -1048,6 +1092,7 @@
 
     setText(f.abL, t('abandonRate'));
     setText(f.ab, (abs === 'bad' ? '✕ ' : abs === 'warn' ? '▲ ' : '') + fmt.pct1(ab));
+    f.abBox.title = ab == null ? '' : t(AB_TEXT[abs]);
     setClass(f.abBox, 'small-fig', ['sl-' + abs]);
     setText(f.asaL, t('asaShort'));
     setText(f.asa, fmt.dur(q.today.asaSec));
@@ -1169,13 +1214,14 @@
     setClass(cell.el, 'agent', ['a-' + a.state, long]);
     setText(f.icon, STATE_ICON[a.state] ?? '•');
     setText(f.name, a.name);
-    cell.el.title = `${a.name} (${a.id})`;
     let label = t('st_' + a.state);
     if (a.state === 'notReady' && a.reason) label = reasonLabel(a.reason);
     else if (a.reason) label += ` · ${reasonLabel(a.reason)}`;
-    const call = a.callId ? S.calls.get(a.callId) : null;
-    if (call && (a.state === 'onCall' || a.state === 'wrapup')) label += ` · ${queueName(S.queues.get(call.queue)) || call.queue}`;
     setText(f.state, label);
+    // The line being served is detail for a closer look, not for across the room.
+    const call = a.callId ? S.calls.get(a.callId) : null;
+    const qn = call ? ` · ${queueName(S.queues.get(call.queue)) || call.queue}` : '';
+    cell.el.title = `${a.name} (${a.id}) — ${label}${qn}`;
     f.time.dataset.since = String(a.since);
     setText(f.time, fmt.dur((serverNow() - a.since) / 1000));
   }
@@ -1293,7 +1339,7 @@
         h('dd.fact-big', { text: o.from ?? '—' }),
         h('dt', { text: t('waited') }),
         h('dd', null, h('span.ticker', { dataset: { since: String(o.offeredAt) } }, fmt.dur((serverNow() - o.offeredAt) / 1000))),
-        ...attrs.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]),
+        ...attrFacts(attrs),
       ),
       h(
         'div.countdown',
@@ -1307,15 +1353,23 @@
         h('button.btn.btn-accept', { type: 'button', on: { click: () => answerOffer(true) } }, h('span', { 'aria-hidden': 'true', text: '✓ ' }), t('accept')),
         h('button.btn.btn-decline', { type: 'button', on: { click: () => answerOffer(false) } }, h('span', { 'aria-hidden': 'true', text: '✕ ' }), t('decline')),
       ),
+      h('p.shortcuts', { text: t('shortcuts') }),
     );
     tick();
   }
 
+  /** Call attributes from the phone system, with known keys in the reader's language. */
+  function attrFacts(attrs) {
+    return attrs.flatMap(([k, v]) => [h('dt', { text: has('at_' + k) ? t('at_' + k) : k }), h('dd', { text: has('av_' + v) ? t('av_' + v) : v })]);
+  }
+
   async function answerOffer(accept) {
     const o = S.offer;
-    if (!o) return;
+    if (!o || S.busy.has('offer')) return;
+    S.busy.add('offer');
     for (const b of $('offer-card').querySelectorAll('button')) b.disabled = true;
     const res = await command(accept ? 'offer:accept' : 'offer:decline', { callId: o.callId });
+    S.busy.delete('offer');
     if (S.offer?.callId === o.callId) S.offer = null;
     if (res.ok) {
       if (!accept) toast('info', t('oc_declined'));
@@ -1356,7 +1410,7 @@
           h('dd.fact-big', { text: call.from ?? '—' }),
           h('dt', { text: t('waited') }),
           h('dd', { text: call.answeredAt ? fmt.dur((call.answeredAt - call.enteredQueueAt) / 1000) : '—' }),
-          ...attrs.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]),
+          ...attrFacts(attrs),
         ),
       ),
       h(
@@ -1640,6 +1694,15 @@
         return;
       }
       void login(u, p);
+    });
+    // A / D answer a ringing offer, unless the agent is typing somewhere.
+    document.addEventListener('keydown', (e) => {
+      if (!S.offer || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+      if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, dialog')) return;
+      const k = e.key.toLowerCase();
+      if (k !== 'a' && k !== 'd') return;
+      e.preventDefault();
+      void answerOffer(k === 'a');
     });
     setInterval(tick, 250);
     const saved = safeStorage(sessionStorage, 'get', 'callboard.auth');

@@ -116,7 +116,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const metrics = createHubMetrics(true);
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
-  const log = deps.eventLog ?? new RedisEventLog(redis, deps.streamKey ?? `callboard:${config.id}:events`);
+  const streamKey = deps.streamKey ?? `callboard:${config.id}:events`;
+  const log = deps.eventLog ?? new RedisEventLog(redis, streamKey);
   const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall' });
 
   const started = Date.now();
@@ -134,7 +135,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.redisAdapter ?? true) {
     pub = redis.duplicate();
     sub = redis.duplicate();
-    io.adapter(createAdapter(pub, sub, { key: `callboard:${config.id}:sio` }));
+    // Keyed by the event log: hubs of different logs on one Redis must not share rooms.
+    io.adapter(createAdapter(pub, sub, { key: `${streamKey}:sio` }));
   }
   const broadcaster = new Broadcaster(io, hub.state, () => hub.now(), deps.deltaIntervalMs ?? 250);
   const telephony = io.of('/telephony') as unknown as TelephonyNs;
