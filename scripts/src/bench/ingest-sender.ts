@@ -16,6 +16,7 @@ export interface SenderInit {
   agentsPerTeam: number;
   seed: number;
   timeFormat: 'iso' | 'ms';
+  endAt?: number;
 }
 export interface SenderRun {
   kind: 'run';
@@ -99,7 +100,7 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
 
 process.on('message', (m: SenderInit | SenderRun) => {
   if (m.kind === 'init') {
-    const tr = generateTraffic(demoSite(m.agentsPerTeam), { events: m.events, seed: m.seed, timeFormat: m.timeFormat });
+    const tr = generateTraffic(demoSite(m.agentsPerTeam), { events: m.events, seed: m.seed, timeFormat: m.timeFormat, ...(m.endAt !== undefined ? { endAt: m.endAt } : {}) });
     total = tr.events.length;
     payloads = batches(tr.events, m.batch);
     process.send!({ kind: 'ready', events: total, batches: payloads.length } satisfies SenderReady);
