@@ -58,9 +58,13 @@ export function accrue(s: HubState, a: AgentState, to: number): void {
   }
   const kind =
     a.state === 'available' || a.state === 'reserved' ? 'availableMs' : a.state === 'onCall' || a.state === 'wrapup' ? 'busyMs' : null;
-  const staffedScopes = agentScopes(a);
-  for (const q of a.queues) staffedScopes.push(scopeKey.queue(q));
-  s.metrics.recordAgentTime(agentScopes(a), staffedScopes, a.id, a.accruedUntil, to, kind);
+  let series = a.series;
+  if (!series) {
+    const time = s.metrics.resolve(agentScopes(a));
+    series = { time, staffed: [...time, ...s.metrics.resolve(a.queues.map(scopeKey.queue))] };
+    a.series = series;
+  }
+  s.metrics.recordAgentTime(series.time, series.staffed, a.id, a.accruedUntil, to, kind);
   a.accruedUntil = to;
 }
 
@@ -74,6 +78,8 @@ function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], r
   const wasAvailable = a.state === 'available';
   if (a.state === 'offline' && state !== 'offline') a.accruedUntil = at;
   a.state = state;
+  if (state === 'reserved' || state === 'wrapup') s.timed.add(a);
+  else s.timed.delete(a);
   if (reason === undefined) delete a.reason;
   else a.reason = reason;
   a.since = at;
@@ -245,6 +251,7 @@ function setAgentQueues(s: HubState, a: AgentState, queues: string[]): void {
     s.dirty.queues.add(qid);
   }
   a.queues = [...new Set(queues)];
+  delete a.series;
   for (const qid of a.queues) {
     const q = getOrCreateQueue(s, qid);
     if (!q) continue;

@@ -19,10 +19,18 @@ export interface Bucket {
   staffed: Set<string>;
 }
 
-interface ScopeSeries {
+/** One scope's buckets, with the last bucket of each size cached (most events hit the current one). */
+export interface ScopeSeries {
+  key: string;
   days: Map<number, Bucket>;
   intervals: Map<number, Bucket>;
   minutes: Map<number, Bucket>;
+  dK: number;
+  dB: Bucket | null;
+  iK: number;
+  iB: Bucket | null;
+  mK: number;
+  mB: Bucket | null;
 }
 
 type NumericDelta = Partial<Record<keyof Counters, number>>;
@@ -60,6 +68,28 @@ export function addCounters(into: Counters, from: Counters): void {
   }
 }
 
+function dayBucket(s: ScopeSeries, key: number): Bucket {
+  if (s.dK === key && s.dB) return s.dB;
+  const b = getBucket(s.days, key);
+  s.dK = key;
+  s.dB = b;
+  return b;
+}
+function intervalBucket(s: ScopeSeries, key: number): Bucket {
+  if (s.iK === key && s.iB) return s.iB;
+  const b = getBucket(s.intervals, key);
+  s.iK = key;
+  s.iB = b;
+  return b;
+}
+function minuteBucket(s: ScopeSeries, key: number): Bucket {
+  if (s.mK === key && s.mB) return s.mB;
+  const b = getBucket(s.minutes, key);
+  s.mK = key;
+  s.mB = b;
+  return b;
+}
+
 export class MetricsStore {
   readonly scopes = new Map<string, ScopeSeries>();
   /** Latest minute bucket seen; older minute buckets than MINUTES_KEPT before it are pruned. */
@@ -72,13 +102,18 @@ export class MetricsStore {
     readonly intervalRetentionDays = 8,
   ) {}
 
-  private seriesOf(scope: string): ScopeSeries {
+  /** The series of a scope key (created on first use). Callers on hot paths keep the result. */
+  seriesOf(scope: string): ScopeSeries {
     let s = this.scopes.get(scope);
     if (!s) {
-      s = { days: new Map(), intervals: new Map(), minutes: new Map() };
+      s = { key: scope, days: new Map(), intervals: new Map(), minutes: new Map(), dK: -1, dB: null, iK: -1, iB: null, mK: -1, mB: null };
       this.scopes.set(scope, s);
     }
     return s;
+  }
+
+  resolve(scopes: readonly string[]): ScopeSeries[] {
+    return scopes.map((k) => this.seriesOf(k));
   }
 
   /** Adds `delta` to the buckets containing `at` of each scope. */
@@ -89,21 +124,21 @@ export class MetricsStore {
     const min = Math.floor(at / MINUTE) * MINUTE;
     if (min > this.latestMinute) this.advanceMinute(min);
     const keepMinute = min > this.latestMinute - MINUTES_KEPT * MINUTE;
-    for (const scope of scopes) {
-      const s = this.seriesOf(scope);
-      applyDelta(getBucket(s.days, day).c, delta);
-      applyDelta(getBucket(s.intervals, iv).c, delta);
-      if (keepMinute) applyDelta(getBucket(s.minutes, min).c, delta);
+    for (let i = 0; i < scopes.length; i++) {
+      const s = this.seriesOf(scopes[i]!);
+      applyDelta(dayBucket(s, day).c, delta);
+      applyDelta(intervalBucket(s, iv).c, delta);
+      if (keepMinute) applyDelta(minuteBucket(s, min).c, delta);
     }
   }
 
   /**
    * Adds agent time [from, to) of one kind to the scopes, split at bucket boundaries, and marks the
-   * agent staffed in those buckets.
+   * agent staffed in the `staffed` scopes' buckets. Hot path: takes resolved series, plain loops.
    */
   recordAgentTime(
-    scopes: readonly string[],
-    staffedScopes: readonly string[],
+    scopes: readonly ScopeSeries[],
+    staffed: readonly ScopeSeries[],
     agentId: string,
     from: number,
     to: number,
@@ -113,35 +148,44 @@ export class MetricsStore {
     const cal = this.calendar;
     const endMin = Math.floor(to / MINUTE) * MINUTE;
     if (endMin > this.latestMinute) this.advanceMinute(endMin);
-    const add = (map: (s: ScopeSeries) => Map<number, Bucket>, key: number, ms: number) => {
-      for (const scope of scopes) {
-        const c = getBucket(map(this.seriesOf(scope)), key).c;
-        c.staffedMs += ms;
-        if (kind) c[kind] += ms;
-      }
-      for (const scope of staffedScopes) getBucket(map(this.seriesOf(scope)), key).staffed.add(agentId);
-    };
     // days
     for (let t = from; t < to; ) {
       const d = cal.dayStart(t);
-      const next = Math.min(to, cal.dayStart(d + DAY + 3 * 3_600_000));
-      add((s) => s.days, d, next - t);
+      const next = Math.min(to, cal.nextDayStart(d));
+      const ms = next - t;
+      for (let i = 0; i < scopes.length; i++) {
+        const c = dayBucket(scopes[i]!, d).c;
+        c.staffedMs += ms;
+        if (kind) c[kind] += ms;
+      }
+      for (let i = 0; i < staffed.length; i++) dayBucket(staffed[i]!, d).staffed.add(agentId);
       t = next > t ? next : to;
     }
     // intervals: only within retention
-    const ivFrom = Math.max(from, to - this.intervalRetentionDays * DAY);
-    for (let t = ivFrom; t < to; ) {
-      const i = cal.intervalStart(t);
-      const next = Math.min(to, i + cal.intervalMs);
-      add((s) => s.intervals, i, next - t);
+    const ivMs = cal.intervalMs;
+    for (let t = Math.max(from, to - this.intervalRetentionDays * DAY); t < to; ) {
+      const k = cal.intervalStart(t);
+      const next = Math.min(to, k + ivMs);
+      const ms = next - t;
+      for (let i = 0; i < scopes.length; i++) {
+        const c = intervalBucket(scopes[i]!, k).c;
+        c.staffedMs += ms;
+        if (kind) c[kind] += ms;
+      }
+      for (let i = 0; i < staffed.length; i++) intervalBucket(staffed[i]!, k).staffed.add(agentId);
       t = next;
     }
     // minutes: only the kept window
-    const mFrom = Math.max(from, this.latestMinute - (MINUTES_KEPT - 1) * MINUTE);
-    for (let t = mFrom; t < to; ) {
-      const m = Math.floor(t / MINUTE) * MINUTE;
-      const next = Math.min(to, m + MINUTE);
-      add((s) => s.minutes, m, next - t);
+    for (let t = Math.max(from, this.latestMinute - (MINUTES_KEPT - 1) * MINUTE); t < to; ) {
+      const k = Math.floor(t / MINUTE) * MINUTE;
+      const next = Math.min(to, k + MINUTE);
+      const ms = next - t;
+      for (let i = 0; i < scopes.length; i++) {
+        const c = minuteBucket(scopes[i]!, k).c;
+        c.staffedMs += ms;
+        if (kind) c[kind] += ms;
+      }
+      for (let i = 0; i < staffed.length; i++) minuteBucket(staffed[i]!, k).staffed.add(agentId);
       t = next;
     }
   }
@@ -153,12 +197,18 @@ export class MetricsStore {
     // Prune once per 10 minutes of event time: cheap and bounded.
     if (min - this.lastPrune >= 10 * MINUTE) {
       this.lastPrune = min;
-      for (const s of this.scopes.values()) for (const k of s.minutes.keys()) if (k <= cutoff) s.minutes.delete(k);
+      for (const s of this.scopes.values()) {
+        for (const k of s.minutes.keys()) if (k <= cutoff) s.minutes.delete(k);
+        if (s.mK <= cutoff) s.mB = null;
+      }
     }
     const day = this.calendar.dayStart(min);
     if (day !== prevDay) {
       const ivCutoff = day - this.intervalRetentionDays * DAY;
-      for (const s of this.scopes.values()) for (const k of s.intervals.keys()) if (k < ivCutoff) s.intervals.delete(k);
+      for (const s of this.scopes.values()) {
+        for (const k of s.intervals.keys()) if (k < ivCutoff) s.intervals.delete(k);
+        if (s.iK < ivCutoff) s.iB = null;
+      }
     }
   }
 

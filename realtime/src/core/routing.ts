@@ -131,7 +131,7 @@ export function route(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
  */
 export function due(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
   const out: DomainEvent[] = [];
-  for (const a of s.agents.values()) {
+  for (const a of [...s.timed]) {
     if (a.state === 'reserved' && a.offerCallId) {
       const call = s.calls.get(a.offerCallId);
       if (call && call.offerExpiresAt !== undefined && call.offerExpiresAt <= now) {

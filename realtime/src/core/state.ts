@@ -11,7 +11,7 @@ import type {
   SiteConfig,
   TelephonyCommandDTO,
 } from '../contracts/index.ts';
-import { MetricsStore } from './metrics.ts';
+import { MetricsStore, type ScopeSeries } from './metrics.ts';
 import { SiteCalendar } from './time.ts';
 
 export interface QueueState {
@@ -55,6 +55,8 @@ export interface AgentState {
   missedInRow: number;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
+  /** Metric series the agent's time goes to (cache; cleared when its queues change). */
+  series?: { time: ScopeSeries[]; staffed: ScopeSeries[] };
 }
 
 export interface Segment {
@@ -142,6 +144,8 @@ export interface HubState {
   /** Routing triggers since the last `route`. */
   routeQueues: Set<string>;
   routeAgents: Set<string>;
+  /** Agents with a running timer (an offer ringing or a wrap-up), so `due` need not scan everyone. */
+  timed: Set<AgentState>;
   effects: Effect[];
   dirty: Dirty;
 }
@@ -187,6 +191,7 @@ export function createState(config: SiteConfig): HubState {
     clock: 0,
     routeQueues: new Set(),
     routeAgents: new Set(),
+    timed: new Set(),
     effects: [],
     dirty: newDirty(),
   };

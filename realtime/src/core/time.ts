@@ -32,6 +32,7 @@ export class SiteCalendar {
   /** Offset of the zone from UTC at instant `ms`, in ms (e.g. +7 h for Asia/Ho_Chi_Minh). */
   offsetMs(ms: number): number {
     const key = Math.floor(ms / HOUR);
+    if (key === this.cHour) return this.cHourOff;
     let off = this.offsets.get(key);
     if (off === undefined) {
       const probe = key * HOUR;
@@ -42,11 +43,31 @@ export class SiteCalendar {
       if (this.offsets.size > 100_000) this.offsets.clear();
       this.offsets.set(key, off);
     }
+    this.cHour = key;
+    this.cHourOff = off;
     return off;
   }
 
+  private cDayStart = 0;
+  private cDayEnd = -1;
+  private cHour = -1;
+  private cHourOff = 0;
+
   /** Start (epoch ms) of the site-local day containing `ms`. */
   dayStart(ms: number): number {
+    if (ms >= this.cDayStart && ms < this.cDayEnd) return this.cDayStart;
+    const d = this.computeDayStart(ms);
+    this.cDayStart = d;
+    this.cDayEnd = this.computeDayStart(d + DAY + 3 * HOUR);
+    return d;
+  }
+
+  /** Start of the day after the one starting at `dayStart` (23 or 25 hours later around DST). */
+  nextDayStart(dayStart: number): number {
+    return this.dayStart(dayStart + DAY + 3 * HOUR);
+  }
+
+  private computeDayStart(ms: number): number {
     const off = this.offsetMs(ms);
     const localMidnight = Math.floor((ms + off) / DAY) * DAY;
     // Near a DST change the offset at midnight can differ from the one at `ms`.

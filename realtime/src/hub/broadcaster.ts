@@ -5,7 +5,7 @@
  * DTOs are built when a delta is sent, so a board always gets the latest state, never a stale one.
  */
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, DeltaDTO, InterServerEvents, ServerToClientEvents, SocketData } from '../contracts/index.ts';
+import type { AgentDTO, ClientToServerEvents, DeltaDTO, InterServerEvents, QueueDTO, ServerToClientEvents, SiteDTO, SocketData } from '../contracts/index.ts';
 import { agentDTO, callDTO, queueDTO, siteDTO, teamDTO, type Dirty, type HubState } from '../core/index.ts';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -28,6 +28,7 @@ export class Broadcaster {
   private immediate: NodeJS.Immediate | undefined;
   private readonly ready = new Set<string>();
   deltasSent = 0;
+  private memo: { site: SiteDTO | undefined; queues: Map<string, QueueDTO>; agents: Map<string, AgentDTO> } | undefined;
 
   constructor(
     private readonly io: IO,
@@ -109,7 +110,10 @@ export class Broadcaster {
         this.immediate = undefined;
         const rooms = [...this.ready];
         this.ready.clear();
+        // Rooms flushed together share the DTOs they have in common (site, queues, agents).
+        this.memo = { site: undefined, queues: new Map(), agents: new Map() };
         for (const r of rooms) this.flush(r);
+        this.memo = undefined;
       });
     } else {
       this.timers.set(
@@ -129,9 +133,26 @@ export class Broadcaster {
     const s = this.state;
     const now = this.now();
     const d: DeltaDTO = { seq: s.seq, at: now };
-    if (p.site) d.site = siteDTO(s, now);
-    if (p.queues.size) d.queues = [...p.queues].flatMap((q) => (s.queues.has(q) ? [queueDTO(s, s.queues.get(q)!, now)] : []));
-    if (p.agents.size) d.agents = [...p.agents].flatMap((a) => (s.agents.has(a) ? [agentDTO(s, s.agents.get(a)!, now)] : []));
+    const m = this.memo;
+    if (p.site) d.site = m ? (m.site ??= siteDTO(s, now)) : siteDTO(s, now);
+    const qdto = (id: string): QueueDTO => {
+      let x = m?.queues.get(id);
+      if (!x) {
+        x = queueDTO(s, s.queues.get(id)!, now);
+        m?.queues.set(id, x);
+      }
+      return x;
+    };
+    const adto = (id: string): AgentDTO => {
+      let x = m?.agents.get(id);
+      if (!x) {
+        x = agentDTO(s, s.agents.get(id)!, now);
+        m?.agents.set(id, x);
+      }
+      return x;
+    };
+    if (p.queues.size) d.queues = [...p.queues].flatMap((q) => (s.queues.has(q) ? [qdto(q)] : []));
+    if (p.agents.size) d.agents = [...p.agents].flatMap((a) => (s.agents.has(a) ? [adto(a)] : []));
     if (p.teams.size) d.teams = [...p.teams].map((t) => teamDTO(s, t, now));
     const calls = [...p.calls].flatMap((c) => (s.calls.has(c) ? [callDTO(s.calls.get(c)!, false)] : []));
     if (calls.length) d.calls = calls;
