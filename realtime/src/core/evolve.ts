@@ -58,13 +58,8 @@ export function accrue(s: HubState, a: AgentState, to: number): void {
   }
   const kind =
     a.state === 'available' || a.state === 'reserved' ? 'availableMs' : a.state === 'onCall' || a.state === 'wrapup' ? 'busyMs' : null;
-  let series = a.series;
-  if (!series) {
-    const time = s.metrics.resolve(agentScopes(a));
-    series = { time, staffed: [...time, ...s.metrics.resolve(a.queues.map(scopeKey.queue))] };
-    a.series = series;
-  }
-  s.metrics.recordAgentTime(series.time, series.staffed, a.id, a.accruedUntil, to, kind);
+  const series = (a.series ??= s.metrics.resolve(agentScopes(a)));
+  s.metrics.recordAgentTime(series, a.accruedUntil, to, kind);
   a.accruedUntil = to;
 }
 
@@ -76,7 +71,14 @@ export function accrueAll(s: HubState, now: number): void {
 function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], reason: string | undefined, at: number): void {
   accrue(s, a, at);
   const wasAvailable = a.state === 'available';
-  if (a.state === 'offline' && state !== 'offline') a.accruedUntil = at;
+  if (a.state === 'offline' && state !== 'offline') {
+    a.accruedUntil = at;
+    a.spans.push([at, Infinity]);
+    if (a.spans.length > 1000) a.spans.splice(0, 100);
+  } else if (a.state !== 'offline' && state === 'offline') {
+    const last = a.spans[a.spans.length - 1];
+    if (last) last[1] = at;
+  }
   a.state = state;
   if (state === 'reserved' || state === 'wrapup') s.timed.add(a);
   else s.timed.delete(a);
@@ -237,7 +239,7 @@ function finishHandle(s: HubState, a: AgentState, at: number): void {
 function ensureAgent(s: HubState, id: string, at: number): AgentState {
   let a = s.agents.get(id);
   if (!a) {
-    a = { id, name: id, queues: [], skills: {}, state: 'offline', since: at, accruedUntil: at, missedInRow: 0 };
+    a = { id, name: id, queues: [], skills: {}, state: 'offline', since: at, accruedUntil: at, missedInRow: 0, spans: [] };
     s.agents.set(id, a);
   }
   return a;
@@ -251,7 +253,6 @@ function setAgentQueues(s: HubState, a: AgentState, queues: string[]): void {
     s.dirty.queues.add(qid);
   }
   a.queues = [...new Set(queues)];
-  delete a.series;
   for (const qid of a.queues) {
     const q = getOrCreateQueue(s, qid);
     if (!q) continue;

@@ -15,9 +15,12 @@ import { DAY, MINUTE, SiteCalendar } from './time.ts';
 
 export interface Bucket {
   c: Counters;
-  /** Agents who were staffed at some time in the bucket (for volumePerAgent). */
+  /** Agents who were staffed at some time in the bucket's range (for volumePerAgent); filled by queries. */
   staffed: Set<string>;
 }
+
+/** Who was staffed in [from, to) for a scope: answered from the agents' staffed spans, not counted per bucket. */
+export type StaffedResolver = (scope: string, from: number, to: number) => Set<string>;
 
 /** One scope's buckets, with the last bucket of each size cached (most events hit the current one). */
 export interface ScopeSeries {
@@ -96,6 +99,9 @@ export class MetricsStore {
   private latestMinute = 0;
   private lastPrune = 0;
 
+  /** Set by `createState`: which agents of a scope were staffed in a range. */
+  staffedResolver: StaffedResolver = () => new Set();
+
   constructor(
     readonly calendar: SiteCalendar,
     /** Days of report intervals kept in memory (history lives in the database). @defaultValue 8 */
@@ -133,13 +139,11 @@ export class MetricsStore {
   }
 
   /**
-   * Adds agent time [from, to) of one kind to the scopes, split at bucket boundaries, and marks the
-   * agent staffed in the `staffed` scopes' buckets. Hot path: takes resolved series, plain loops.
+   * Adds agent time [from, to) of one kind to the scopes, split at bucket boundaries.
+   * Hot path: takes resolved series, plain loops.
    */
   recordAgentTime(
     scopes: readonly ScopeSeries[],
-    staffed: readonly ScopeSeries[],
-    agentId: string,
     from: number,
     to: number,
     kind: 'availableMs' | 'busyMs' | null,
@@ -158,7 +162,6 @@ export class MetricsStore {
         c.staffedMs += ms;
         if (kind) c[kind] += ms;
       }
-      for (let i = 0; i < staffed.length; i++) dayBucket(staffed[i]!, d).staffed.add(agentId);
       t = next > t ? next : to;
     }
     // intervals: only within retention
@@ -172,7 +175,6 @@ export class MetricsStore {
         c.staffedMs += ms;
         if (kind) c[kind] += ms;
       }
-      for (let i = 0; i < staffed.length; i++) intervalBucket(staffed[i]!, k).staffed.add(agentId);
       t = next;
     }
     // minutes: only the kept window
@@ -185,7 +187,6 @@ export class MetricsStore {
         c.staffedMs += ms;
         if (kind) c[kind] += ms;
       }
-      for (let i = 0; i < staffed.length; i++) minuteBucket(staffed[i]!, k).staffed.add(agentId);
       t = next;
     }
   }
@@ -213,39 +214,34 @@ export class MetricsStore {
   }
 
   /** Sum of one scope's buckets from `map` whose start lies in [from, to). */
-  private sum(map: Map<number, Bucket> | undefined, from: number, to: number): Bucket {
+  private sum(scope: string, map: Map<number, Bucket> | undefined, from: number, to: number): Bucket {
     const out = newBucket();
-    if (!map) return out;
-    for (const [k, b] of map) {
-      if (k >= from && k < to) {
-        addCounters(out.c, b.c);
-        for (const a of b.staffed) out.staffed.add(a);
-      }
-    }
+    if (map) for (const [k, b] of map) if (k >= from && k < to) addCounters(out.c, b.c);
+    out.staffed = this.staffedResolver(scope, from, to);
     return out;
   }
 
   /** The site-local day containing `at`. */
   day(scope: string, at: number): Bucket {
-    const b = this.scopes.get(scope)?.days.get(this.calendar.dayStart(at));
-    if (!b) return newBucket();
-    return { c: { ...b.c }, staffed: new Set(b.staffed) };
+    const d = this.calendar.dayStart(at);
+    const b = this.scopes.get(scope)?.days.get(d);
+    return { c: b ? { ...b.c } : emptyCounters(), staffed: this.staffedResolver(scope, d, this.calendar.nextDayStart(d)) };
   }
 
   /** Days whose start lies in [from, to). */
   days(scope: string, from: number, to: number): Bucket {
-    return this.sum(this.scopes.get(scope)?.days, from, to);
+    return this.sum(scope, this.scopes.get(scope)?.days, from, to);
   }
 
   /** Report intervals whose start lies in [from, to). */
   intervals(scope: string, from: number, to: number): Bucket {
-    return this.sum(this.scopes.get(scope)?.intervals, from, to);
+    return this.sum(scope, this.scopes.get(scope)?.intervals, from, to);
   }
 
   /** Sliding window of the last `minutes` whole minutes up to and including the minute of `now`. */
   window(scope: string, now: number, minutes: number): Bucket {
     const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    return this.sum(this.scopes.get(scope)?.minutes, end - minutes * MINUTE, end);
+    return this.sum(scope, this.scopes.get(scope)?.minutes, end - minutes * MINUTE, end);
   }
 
   /** Interval series in [from, to), one entry per interval that has data. */
@@ -253,7 +249,9 @@ export class MetricsStore {
     const map = this.scopes.get(scope)?.intervals;
     if (!map) return [];
     const out: { start: number; bucket: Bucket }[] = [];
-    for (const [k, b] of map) if (k >= from && k < to) out.push({ start: k, bucket: b });
+    for (const [k, b] of map) {
+      if (k >= from && k < to) out.push({ start: k, bucket: { c: b.c, staffed: this.staffedResolver(scope, k, k + this.calendar.intervalMs) } });
+    }
     return out.sort((a, b) => a.start - b.start);
   }
 

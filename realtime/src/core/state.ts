@@ -55,8 +55,10 @@ export interface AgentState {
   missedInRow: number;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
-  /** Metric series the agent's time goes to (cache; cleared when its queues change). */
-  series?: { time: ScopeSeries[]; staffed: ScopeSeries[] };
+  /** Metric series the agent's time goes to (cache). */
+  series?: ScopeSeries[];
+  /** Staffed periods [start, end) in event time, oldest first; end is Infinity while staffed. */
+  spans: [number, number][];
 }
 
 export interface Segment {
@@ -195,6 +197,7 @@ export function createState(config: SiteConfig): HubState {
     effects: [],
     dirty: newDirty(),
   };
+  s.metrics.staffedResolver = (scope, from, to) => staffedIn(s, scope, from, to);
   for (const q of config.queues) s.queues.set(q.id, queueFromConfig(q, config));
   for (const a of config.agents) {
     const agent: AgentState = {
@@ -206,6 +209,7 @@ export function createState(config: SiteConfig): HubState {
       since: 0,
       accruedUntil: 0,
       missedInRow: 0,
+      spans: [],
     };
     if (a.teamId !== undefined) agent.teamId = a.teamId;
     s.agents.set(a.id, agent);
@@ -222,3 +226,27 @@ export const scopeKey = {
   agent: (id: string) => `a:${id}`,
   campaign: (id: string) => `c:${id}`,
 };
+
+function wasStaffed(a: AgentState, from: number, to: number): boolean {
+  for (let i = a.spans.length - 1; i >= 0; i--) {
+    const [start, end] = a.spans[i]!;
+    if (end <= from) return false; // spans are in order: every earlier one ended earlier
+    if (start < to) return true;
+  }
+  return false;
+}
+
+/** Agents of a scope who were staffed at some time in [from, to): the denominator of volumePerAgent. */
+export function staffedIn(s: HubState, scope: string, from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  const check = (a: AgentState | undefined) => {
+    if (a && wasStaffed(a, from, to)) out.add(a.id);
+  };
+  if (scope === scopeKey.site) for (const a of s.agents.values()) check(a);
+  else if (scope.startsWith('q:')) for (const id of s.queues.get(scope.slice(2))?.members ?? []) check(s.agents.get(id));
+  else if (scope.startsWith('t:')) {
+    const team = scope.slice(2);
+    for (const a of s.agents.values()) if (a.teamId === team) check(a);
+  } else if (scope.startsWith('a:')) check(s.agents.get(scope.slice(2)));
+  return out;
+}
