@@ -8,6 +8,7 @@
  * `state.effects`; what changed for live boards is noted in `state.dirty`.
  */
 import { QueueConfigSchema, type DomainEvent, type EventOf } from '../contracts/index.ts';
+import type { ScopeSeries } from './metrics.ts';
 import {
   queueFromConfig,
   scopeKey,
@@ -50,6 +51,18 @@ function agentScopes(a: AgentState): string[] {
   return a.teamId ? [scopeKey.agent(a.id), scopeKey.team(a.teamId), scopeKey.site] : [scopeKey.agent(a.id), scopeKey.site];
 }
 
+/** The agent's metric series: agent, team, site (resolved once: string keys cost a hash per lookup). */
+function agentSeries(s: HubState, a: AgentState): ScopeSeries[] {
+  return (a.series ??= s.metrics.resolve(agentScopes(a)));
+}
+
+/** A queue's metric series (cached on the queue). */
+function qs(s: HubState, queueId: string): ScopeSeries {
+  const q = s.queues.get(queueId);
+  if (!q) return s.metrics.seriesOf(scopeKey.queue(queueId));
+  return (q.series ??= s.metrics.seriesOf(scopeKey.queue(queueId)));
+}
+
 /** Accounts the agent's time in its current state up to `to` into the metrics. */
 export function accrue(s: HubState, a: AgentState, to: number): void {
   if (a.state === 'offline' || !(to > a.accruedUntil)) {
@@ -58,8 +71,7 @@ export function accrue(s: HubState, a: AgentState, to: number): void {
   }
   const kind =
     a.state === 'available' || a.state === 'reserved' ? 'availableMs' : a.state === 'onCall' || a.state === 'wrapup' ? 'busyMs' : null;
-  const series = (a.series ??= s.metrics.resolve(agentScopes(a)));
-  s.metrics.recordAgentTime(series, a.accruedUntil, to, kind);
+  s.metrics.recordAgentTime(agentSeries(s, a), a.accruedUntil, to, kind);
   a.accruedUntil = to;
 }
 
@@ -132,15 +144,11 @@ function enqueue(s: HubState, q: QueueState, call: CallState, at: number): void 
 }
 
 /** Scopes of a call other than its queue: site, campaign and (when set) the answering agent and team. */
-function otherScopes(s: HubState, call: CallState, agentId?: string): string[] {
-  const out = [scopeKey.site];
-  if (call.campaignId) out.push(scopeKey.campaign(call.campaignId));
+function otherScopes(s: HubState, call: CallState, agentId?: string): (string | ScopeSeries)[] {
   const aid = agentId ?? call.agentId;
-  if (aid) {
-    out.push(scopeKey.agent(aid));
-    const team = s.agents.get(aid)?.teamId;
-    if (team) out.push(scopeKey.team(team));
-  }
+  const a = aid ? s.agents.get(aid) : undefined;
+  const out: (string | ScopeSeries)[] = a ? [...agentSeries(s, a)] : aid ? [scopeKey.site, scopeKey.agent(aid)] : [scopeKey.site];
+  if (call.campaignId) out.push(scopeKey.campaign(call.campaignId));
   return out;
 }
 
@@ -221,8 +229,8 @@ function finishHandle(s: HubState, a: AgentState, at: number): void {
   const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
   const outbound = call?.direction === 'outbound';
   const delta = { handled: 1, handleMs, holdMs: seg.holdMs, ...(outbound ? { outboundHandled: 1 } : {}) };
-  s.metrics.record([scopeKey.queue(seg.queue)], seg.enteredQueueAt, delta);
-  const others = [scopeKey.site, ...agentScopes(a).slice(0, -1)];
+  s.metrics.record([qs(s, seg.queue)], seg.enteredQueueAt, delta);
+  const others: (string | ScopeSeries)[] = [...agentSeries(s, a)];
   if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
   s.metrics.record(others, seg.offeredAt, delta);
   // Only the agent who has the call now completes it: after a transfer to an agent, the first
@@ -402,8 +410,8 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
             ? { state: 'notReady' as const, reason: 'missed' }
             : { state: 'available' as const };
       withdrawOffer(s, call, e.reason, e.at, next);
-      s.metrics.record([scopeKey.queue(call.queue)], e.at, { missedOffers: 1 });
-      s.metrics.record(agentScopes(a), e.at, { missedOffers: 1 });
+      s.metrics.record([qs(s, call.queue)], e.at, { missedOffers: 1 });
+      s.metrics.record(agentSeries(s, a), e.at, { missedOffers: 1 });
       return null;
     }
     case 'call.overflowed': {
@@ -415,11 +423,11 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (call.status === 'offering') withdrawOffer(s, call, 'state-change', e.at);
       removeWaiting(s, call);
       const waited = e.at - call.enteredQueueAt;
-      s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, { overflowed: 1, maxWaitMs: waited });
+      s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, { overflowed: 1, maxWaitMs: waited });
       s.dirty.queues.add(call.queue);
       call.path.push(target.id);
       enqueue(s, target, call, e.at);
-      s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+      s.metrics.record([qs(s, target.id)], e.at, { offered: 1 });
       return null;
     }
     case 'queue.status': {
@@ -486,14 +494,14 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
   if (!q.open) {
     const target = q.closedAction === 'overflow' && q.closedOverflowTo ? getOrCreateQueue(s, q.closedOverflowTo) : undefined;
     if (target && target.open && target.id !== q.id) {
-      s.metrics.record([scopeKey.queue(q.id)], e.at, { offered: 1, overflowed: 1 });
+      s.metrics.record([qs(s, q.id)], e.at, { offered: 1, overflowed: 1 });
       s.metrics.record(others, e.at, { offered: 1 });
       call.path.push(target.id);
       enqueue(s, target, call, e.at);
-      s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+      s.metrics.record([qs(s, target.id)], e.at, { offered: 1 });
       return null;
     }
-    s.metrics.record([scopeKey.queue(q.id), ...others], e.at, { rejectedClosed: 1 });
+    s.metrics.record([qs(s, q.id), ...others], e.at, { rejectedClosed: 1 });
     call.result = 'rejected';
     call.endedAt = e.at;
     call.endedBy = 'system';
@@ -504,7 +512,7 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
     });
     return null;
   }
-  s.metrics.record([scopeKey.queue(q.id)], e.at, { offered: 1 });
+  s.metrics.record([qs(s, q.id)], e.at, { offered: 1 });
   s.metrics.record(others, e.at, { offered: 1 });
   enqueue(s, q, call, e.at);
   return null;
@@ -544,7 +552,7 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
   a.missedInRow = 0;
   setAgentState(s, a, 'onCall', undefined, e.at);
   const T = q.params.slThresholdSec * 1000;
-  s.metrics.record([scopeKey.queue(q.id)], call.enteredQueueAt, {
+  s.metrics.record([qs(s, q.id)], call.enteredQueueAt, {
     answered: 1,
     answeredWithinT: waitQ <= T ? 1 : 0,
     answeredWaitMs: waitQ,
@@ -577,7 +585,7 @@ function callAbandoned(s: HubState, e: EventOf<'call.abandoned'>): Rejection | n
   const waitSite = e.at - call.offeredAt;
   const S = q.params.shortAbandonSec * 1000;
   const dropped = call.direction === 'outbound' ? 1 : 0;
-  s.metrics.record([scopeKey.queue(q.id)], call.enteredQueueAt, {
+  s.metrics.record([qs(s, q.id)], call.enteredQueueAt, {
     abandoned: 1,
     shortAbandoned: waitQ < S ? 1 : 0,
     abandonedWaitMs: waitQ,
@@ -624,7 +632,7 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
     delete call.heldSince;
   }
   call.transferred++;
-  s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, { transferred: 1 });
+  s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, { transferred: 1 });
   s.metrics.record(otherScopes(s, call), call.offeredAt, { transferred: 1 });
   const from = call.agentId ? s.agents.get(call.agentId) : undefined;
   if (from && from.callId === call.id) endSegment(s, from, call, e.at);
@@ -633,7 +641,7 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
     delete call.answeredAt;
     call.path.push(target.id);
     enqueue(s, target, call, e.at);
-    s.metrics.record([scopeKey.queue(target.id)], e.at, { offered: 1 });
+    s.metrics.record([qs(s, target.id)], e.at, { offered: 1 });
   } else if (targetAgent) {
     if (targetAgent.state === 'wrapup') finishHandle(s, targetAgent, e.at);
     if (targetAgent.offerCallId) {
@@ -672,7 +680,7 @@ function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null 
     ? { outcomes: 0, conversions: next.conversions - prev.conversions, revenue: next.revenue - prev.revenue }
     : next;
   call.outcomeContrib = next;
-  s.metrics.record([scopeKey.queue(call.queue)], call.enteredQueueAt, delta);
+  s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, delta);
   s.metrics.record(otherScopes(s, call), call.offeredAt, delta);
   if (s.calls.has(call.id)) markCall(s, call);
   return null;

@@ -71,6 +71,12 @@ export function addCounters(into: Counters, from: Counters): void {
   }
 }
 
+function addTime(c: Counters, ms: number, avail: boolean, busy: boolean): void {
+  c.staffedMs += ms;
+  if (avail) c.availableMs += ms;
+  else if (busy) c.busyMs += ms;
+}
+
 function dayBucket(s: ScopeSeries, key: number): Bucket {
   if (s.dK === key && s.dB) return s.dB;
   const b = getBucket(s.days, key);
@@ -123,7 +129,7 @@ export class MetricsStore {
   }
 
   /** Adds `delta` to the buckets containing `at` of each scope. */
-  record(scopes: readonly string[], at: number, delta: NumericDelta): void {
+  record(scopes: readonly (string | ScopeSeries)[], at: number, delta: NumericDelta): void {
     const cal = this.calendar;
     const day = cal.dayStart(at);
     const iv = cal.intervalStart(at);
@@ -131,7 +137,8 @@ export class MetricsStore {
     if (min > this.latestMinute) this.advanceMinute(min);
     const keepMinute = min > this.latestMinute - MINUTES_KEPT * MINUTE;
     for (let i = 0; i < scopes.length; i++) {
-      const s = this.seriesOf(scopes[i]!);
+      const x = scopes[i]!;
+      const s = typeof x === 'string' ? this.seriesOf(x) : x;
       applyDelta(dayBucket(s, day).c, delta);
       applyDelta(intervalBucket(s, iv).c, delta);
       if (keepMinute) applyDelta(minuteBucket(s, min).c, delta);
@@ -142,51 +149,40 @@ export class MetricsStore {
    * Adds agent time [from, to) of one kind to the scopes, split at bucket boundaries.
    * Hot path: takes resolved series, plain loops.
    */
-  recordAgentTime(
-    scopes: readonly ScopeSeries[],
-    from: number,
-    to: number,
-    kind: 'availableMs' | 'busyMs' | null,
-  ): void {
+  recordAgentTime(scopes: readonly ScopeSeries[], from: number, to: number, kind: 'availableMs' | 'busyMs' | null): void {
     if (!(to > from)) return;
     const cal = this.calendar;
     const endMin = Math.floor(to / MINUTE) * MINUTE;
     if (endMin > this.latestMinute) this.advanceMinute(endMin);
+    const avail = kind === 'availableMs';
+    const busy = kind === 'busyMs';
+    const n = scopes.length;
     // days
     for (let t = from; t < to; ) {
       const d = cal.dayStart(t);
-      const next = Math.min(to, cal.nextDayStart(d));
+      const dayEnd = cal.nextDayStart(d);
+      const next = dayEnd < to ? dayEnd : to;
       const ms = next - t;
-      for (let i = 0; i < scopes.length; i++) {
-        const c = dayBucket(scopes[i]!, d).c;
-        c.staffedMs += ms;
-        if (kind) c[kind] += ms;
-      }
+      for (let i = 0; i < n; i++) addTime(dayBucket(scopes[i]!, d).c, ms, avail, busy);
       t = next > t ? next : to;
     }
     // intervals: only within retention
     const ivMs = cal.intervalMs;
-    for (let t = Math.max(from, to - this.intervalRetentionDays * DAY); t < to; ) {
+    const ivFrom = to - this.intervalRetentionDays * DAY;
+    for (let t = from > ivFrom ? from : ivFrom; t < to; ) {
       const k = cal.intervalStart(t);
-      const next = Math.min(to, k + ivMs);
+      const next = k + ivMs < to ? k + ivMs : to;
       const ms = next - t;
-      for (let i = 0; i < scopes.length; i++) {
-        const c = intervalBucket(scopes[i]!, k).c;
-        c.staffedMs += ms;
-        if (kind) c[kind] += ms;
-      }
+      for (let i = 0; i < n; i++) addTime(intervalBucket(scopes[i]!, k).c, ms, avail, busy);
       t = next;
     }
     // minutes: only the kept window
-    for (let t = Math.max(from, this.latestMinute - (MINUTES_KEPT - 1) * MINUTE); t < to; ) {
-      const k = Math.floor(t / MINUTE) * MINUTE;
-      const next = Math.min(to, k + MINUTE);
+    const mFrom = this.latestMinute - (MINUTES_KEPT - 1) * MINUTE;
+    for (let t = from > mFrom ? from : mFrom; t < to; ) {
+      const k = t - (t % MINUTE);
+      const next = k + MINUTE < to ? k + MINUTE : to;
       const ms = next - t;
-      for (let i = 0; i < scopes.length; i++) {
-        const c = minuteBucket(scopes[i]!, k).c;
-        c.staffedMs += ms;
-        if (kind) c[kind] += ms;
-      }
+      for (let i = 0; i < n; i++) addTime(minuteBucket(scopes[i]!, k).c, ms, avail, busy);
       t = next;
     }
   }

@@ -30,6 +30,8 @@ export interface QueueState {
   params: MetricParams;
   /** Waiting calls, ordered by (call priority, time entered this queue). */
   waiting: CallState[];
+  /** This queue's metric series (cache). */
+  series?: ScopeSeries;
   /** Available member agents in the order they became available (first = longest idle). */
   available: Map<string, AgentState>;
   members: Set<string>;

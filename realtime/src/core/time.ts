@@ -64,7 +64,8 @@ export class SiteCalendar {
 
   /** Start of the day after the one starting at `dayStart` (23 or 25 hours later around DST). */
   nextDayStart(dayStart: number): number {
-    return this.dayStart(dayStart + DAY + 3 * HOUR);
+    if (dayStart === this.cDayStart) return this.cDayEnd;
+    return this.computeDayStart(dayStart + DAY + 3 * HOUR);
   }
 
   private computeDayStart(ms: number): number {
