@@ -10,6 +10,8 @@ import pino from 'pino';
 import { createApp } from '../../realtime/src/hub/app.ts';
 import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
+import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import { demoHistory } from './demo-history.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
@@ -45,11 +47,26 @@ try {
   url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
 }
 
+// A fresh log gets today's history from 07:00 (simulated), so the boards open on a morning of traffic.
+if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
+  const history = demoHistory(config, Date.now());
+  if (history.length > 0) {
+    const r = await app.hub.ingest(history, { route: false });
+    const calls = history.filter((e) => e.type === 'call.offered').length;
+    say(`loaded today's history since 07:00: ${calls} calls (${r.accepted} events${r.rejected.length ? `, ${r.rejected.length} rejected` : ''})`);
+  }
+}
+
 let sim: ChildProcess | undefined;
 const simScript = fileURLToPath(new URL('./simulate.ts', import.meta.url));
 if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--quiet'], {
+  // Out of the hotline's hours (07:00-21:00 site time) the demo runs the flat 24-hour profile, so
+  // there is always live traffic to watch.
+  const cal = new SiteCalendar(config.timeZone, config.intervalMin);
+  const hour = Math.floor((Date.now() - cal.dayStart(Date.now())) / 3_600_000);
+  const profile = process.env.CALLBOARD_PROFILE ?? (hour >= 7 && hour < 21 ? 'hotline' : 'flat');
+  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--profile', profile, '--seed', String(Date.now() % 100_000), '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CALLBOARD_JWT_SECRET: secret },
   });
