@@ -245,6 +245,15 @@ async function feedHub(): Promise<void> {
     log('simulate: stopping (Ctrl-C again to quit at once): abandoning waiting calls, logging agents out');
     void handle.stop();
   });
+  // SIGTERM (e.g. from `npm start` shutting down, hub included): tidy up if the hub still answers, quietly.
+  process.on('SIGTERM', () => {
+    const quit = setTimeout(() => process.exit(0), 2000);
+    quit.unref();
+    handle.stop().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  });
   try {
     const k = await handle.done;
     log(progressLine(k));

@@ -54,6 +54,14 @@ export class HubResponseError extends Error {
   }
 }
 
+/** Groups rejection messages so ids and numbers do not make every reason unique. */
+export function reasonKey(message: string): string {
+  return message
+    .replace(/"[^"]*"|'[^']*'/g, '…')
+    .replace(/[\w.:+-]*\d[\w.:+-]*/g, '#')
+    .slice(0, 160);
+}
+
 /** The session of the telephony credential scripts use. */
 export const SIMULATOR_SESSION: SessionDTO = { userId: 'simulator', name: 'Simulator', role: 'telephony', teamIds: [] };
 

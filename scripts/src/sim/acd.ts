@@ -97,7 +97,7 @@ export class InProcessAcd implements AgentPort {
 
   private emit(body: EventBody): void {
     // Key order id, type, at, ...fields keeps the NDJSON readable.
-    const head = { id: `${this.opts.idPrefix}-e${++this.eventSeq}`, type: body.type, at: this.scheduler.now() };
+    const head = { id: `${this.opts.idPrefix}-e${++this.eventSeq}`, type: body.type, at: Math.round(this.scheduler.now()) };
     this.sink({ ...head, ...body, source: this.opts.source } as CtiEventIn);
   }
 

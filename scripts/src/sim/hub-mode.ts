@@ -18,6 +18,7 @@ import {
   agentToken,
   connectAgent,
   HubClient,
+  reasonKey,
   telephonyToken,
   type AgentIdentity,
 } from '../lib/hub-client.ts';
@@ -184,11 +185,6 @@ class Outbox {
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
-}
-
-/** Groups messages so ids and numbers do not make every reason unique. */
-export function reasonKey(message: string): string {
-  return message.replace(/"[^"]*"|'[^']*'/g, '…').replace(/[\w.:-]*\d[\w.:-]*/g, '#').slice(0, 160);
 }
 
 /**
@@ -475,18 +471,26 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
       progressTimer = setInterval(() => options.onProgress?.(snapshot()), options.progressEveryMs ?? 5000);
     }
     if (Number.isFinite(opts.end)) {
-      // After the end (+ drain) every agent has logged out; finish when the last one has.
+      // After the end no call arrives. The run is over as soon as every call has been answered and
+      // ended or abandoned and no agent is still on a call or in wrap-up (finish() then logs them
+      // out), or when the drain period is over (callers' patience is capped at it).
       endTimer = setInterval(() => {
         const now = scheduler.now();
-        const allOut = [...sessions.values()].every((s) => !s.loggedIn);
-        if ((now >= opts.end + opts.drainMs && allOut) || now >= opts.end + opts.drainMs + 10 * TIME.MINUTE) void finish();
-      }, 500);
+        if (now < opts.end) return;
+        const settled =
+          calls.size === 0 && [...agents.values()].every((a) => a.localState === 'idle' || a.localState === 'away' || a.localState === 'offline');
+        if (settled || now >= opts.end + opts.drainMs + 10 * TIME.MINUTE) void finish();
+      }, 250);
     }
   };
   void begin();
 
   return {
     options: opts,
+    debug: () => ({
+      calls: [...calls.values()].map((t) => ({ id: t.call.callId, answered: t.answered })),
+      busy: [...agents.values()].filter((a) => a.localState !== 'idle' && a.localState !== 'away' && a.localState !== 'offline').map((a) => `${a.id}:${a.localState}:${a.currentCall}`),
+    }),
     counters: snapshot,
     done,
     stop: () => (finished ? done : finish()),

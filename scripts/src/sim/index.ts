@@ -3,7 +3,6 @@ export { simulate, simulateToEvents, queueFactsOf, type SimResult } from './file
 export {
   runSimulation,
   socketTransport,
-  reasonKey,
   type HubTransport,
   type AgentSession,
   type AgentListeners,
