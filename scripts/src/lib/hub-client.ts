@@ -14,6 +14,7 @@ import type {
   Response,
   ServerToClientEvents,
   SessionDTO,
+  SnapshotDTO,
 } from '../../../realtime/src/contracts/index.ts';
 import { jwtSecret, signToken } from '../../../realtime/src/hub/auth.ts';
 
@@ -192,6 +193,8 @@ export class AgentConnection {
   constructor(
     readonly socket: HubSocket,
     private readonly commandTimeoutMs: number,
+    /** The snapshot the hub sends on connect (undefined if none came within a moment). */
+    readonly firstSnapshot: Promise<SnapshotDTO | undefined> = Promise.resolve(undefined),
   ) {}
 
   /** Sends a command and resolves with the hub's ack (a timeout becomes an `internal` error). */
@@ -236,10 +239,18 @@ export function connectAgent(url: string, token: string, opts: AgentSocketOption
       socket.disconnect();
       reject(new HubUnreachableError(base, `no Socket.IO connection within ${timeoutMs} ms`));
     }, timeoutMs);
+    // The hub sends a snapshot on connect; listen before connecting so it cannot be missed.
+    const firstSnapshot = new Promise<SnapshotDTO | undefined>((res) => {
+      const t = setTimeout(() => res(undefined), 2000);
+      socket.once('snapshot', (snap) => {
+        clearTimeout(t);
+        res(snap);
+      });
+    });
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('connect_error');
-      resolve(new AgentConnection(socket, opts.commandTimeoutMs ?? 15_000));
+      resolve(new AgentConnection(socket, opts.commandTimeoutMs ?? 15_000, firstSnapshot));
     });
     socket.on('connect_error', (err: Error & { description?: unknown; data?: unknown }) => {
       const msg = err.message ?? String(err);

@@ -343,8 +343,11 @@ export function shiftIndex(k: number): number {
   return m < 3 ? 0 : m < 5 ? 1 : m < 7 ? 2 : 3;
 }
 
-function breaksFor(shiftStart: number, shiftEnd: number, k: number, rng: Rng): Activity[] {
+function breaksFor(shiftStart: number, shiftEnd: number, k: number, rng: Rng, notReady: readonly string[]): Activity[] {
   const out: Activity[] = [];
+  // Only states the site knows (the hub refuses others): lunch falls back to a break with reason lunch.
+  const lunchState = notReady.includes('lunch') ? 'lunch' : 'break';
+  const sessions = ['coaching', 'meeting', 'training'].filter((r) => notReady.includes(r));
   const jitter = (min: number): number => rng.uniform(-min, min) * TIME.MINUTE;
   const len = shiftEnd - shiftStart;
   const hours = len / TIME.HOUR;
@@ -353,13 +356,13 @@ function breaksFor(shiftStart: number, shiftEnd: number, k: number, rng: Rng): A
     out.push({
       at: shiftStart + 4 * TIME.HOUR + (k % 3) * 20 * TIME.MINUTE + jitter(5),
       durationMs: 45 * TIME.MINUTE,
-      state: 'lunch',
+      state: lunchState,
       reason: 'lunch',
     });
   }
   if (hours >= 7.5) out.push({ at: shiftStart + 6.5 * TIME.HOUR + jitter(15), durationMs: 15 * TIME.MINUTE, state: 'break', reason: 'short-break' });
-  if (hours >= 3 && rng.chance(0.2)) {
-    const reason = rng.pick(['coaching', 'meeting', 'training']);
+  if (hours >= 3 && rng.chance(0.2) && sessions.length > 0) {
+    const reason = rng.pick(sessions);
     out.push({
       at: shiftStart + rng.uniform(1, Math.max(1.5, hours - 1)) * TIME.HOUR,
       durationMs: rng.uniform(20, 30) * TIME.MINUTE,
@@ -379,7 +382,7 @@ function breaksFor(shiftStart: number, shiftEnd: number, k: number, rng: Rng): A
 export function planShifts(opts: ResolvedSimOptions, k: number, rng: Rng): ShiftPlan[] {
   const endAll = opts.end + opts.drainMs;
   const withBreaks = (login: number, logout: number, nominalStart: number, nominalEnd: number): ShiftPlan => {
-    const acts = opts.behaviour.breaks ? breaksFor(nominalStart, nominalEnd, k, rng) : [];
+    const acts = opts.behaviour.breaks ? breaksFor(nominalStart, nominalEnd, k, rng, opts.site.notReadyReasons) : [];
     return {
       login,
       logout,
@@ -396,7 +399,12 @@ export function planShifts(opts: ResolvedSimOptions, k: number, rng: Rng): Shift
       for (let t = opts.start + 2 * TIME.HOUR, i = 1; t < horizon; t += 2 * TIME.HOUR, i++) {
         plan.activities.push(
           i % 4 === 2
-            ? { at: t + (k % 3) * 20 * TIME.MINUTE, durationMs: 45 * TIME.MINUTE, state: 'lunch', reason: 'lunch' }
+            ? {
+                at: t + (k % 3) * 20 * TIME.MINUTE,
+                durationMs: 45 * TIME.MINUTE,
+                state: opts.site.notReadyReasons.includes('lunch') ? 'lunch' : 'break',
+                reason: 'lunch',
+              }
             : { at: t + rng.uniform(-15, 15) * TIME.MINUTE, durationMs: 15 * TIME.MINUTE, state: 'break', reason: 'short-break' },
         );
       }

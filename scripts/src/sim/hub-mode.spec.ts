@@ -22,6 +22,8 @@ class FakeHub implements HubTransport {
   private waiting: Array<{ callId: string; queue: string }> = [];
   private offers = new Map<string, { agentId: string; timer: NodeJS.Timeout }>();
   private seq = 0;
+  /** Agents a killed earlier run left on a call: reported on connect like the real hub's snapshot. */
+  readonly leftovers = new Map<string, { state: string; callId?: string }>();
 
   constructor(private readonly offerTimeoutMs: number) {}
 
@@ -96,7 +98,9 @@ class FakeHub implements HubTransport {
   async connectAgent(agent: { agentId: string }, on: AgentListeners): Promise<AgentSession> {
     await Promise.resolve();
     this.agent(agent.agentId).on = on;
+    const leftover = this.leftovers.get(agent.agentId);
     return {
+      ...(leftover ? { leftover } : {}),
       command: async <K extends CommandName>(name: K, payload: CommandPayload<K>): Promise<Response<CommandResult>> => {
         await Promise.resolve();
         this.commands.push({ agentId: agent.agentId, name, payload });
@@ -151,12 +155,15 @@ describe('hub mode (against an in-memory hub)', () => {
   it('given a hub that routes, when the simulator runs 40 simulated minutes fast, then agents log in, accept offers, end calls and finish wrap-up with a disposition', async () => {
     // 1200 simulated seconds per real second: 40 minutes in about 2 s.
     const speed = 1200;
-    const hub = new FakeHub((15 * TIME.SECOND) / speed);
+    // The offer timeout is wall time here; keep a margin over the agents' 1-6 s (5 ms) so a busy CI
+    // machine does not turn accepts into timeouts.
+    const hub = new FakeHub(Math.max(100, (15 * TIME.SECOND) / speed));
     const handle = runSimulation(
       {
         start: Date.parse('2026-11-23T09:00:00+07:00'),
         durationMs: 40 * TIME.MINUTE,
-        drainMs: 5 * TIME.MINUTE,
+        // Long enough that the run ends because everything is done, not at the drain limit.
+        drainMs: 60 * TIME.MINUTE,
         speed,
         seed: 4,
         agents: 8,
@@ -177,7 +184,11 @@ describe('hub mode (against an in-memory hub)', () => {
     expect(hub.events.filter((e) => e.type === 'agent.login')).toHaveLength(8);
     expect(hub.events.filter((e) => e.type === 'agent.logout')).toHaveLength(8);
     // Telephony events carry the simulated clock, in the site's time zone.
-    expect(hub.events.every((e) => typeof e.at === 'string' && e.at.startsWith('2026-11-23T09:') && e.at.endsWith('+07:00'))).toBe(true);
+    const t0 = Date.parse('2026-11-23T09:00:00+07:00');
+    expect(hub.events.every((e) => typeof e.at === 'string' && e.at.endsWith('+07:00'))).toBe(true);
+    const times = hub.events.map((e) => Date.parse(e.at as string));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(t0);
+    expect(Math.max(...times)).toBeLessThan(t0 + 2 * TIME.HOUR);
 
     const names = hub.commands.map((c) => c.name);
     expect(names).toContain('offer:accept');
@@ -207,6 +218,21 @@ describe('hub mode (against an in-memory hub)', () => {
     expect(offered.length).toBeGreaterThan(10);
     expect(new Set(abandoned)).toEqual(new Set(offered));
     expect(k.abandoned).toBe(offered.length);
+  }, 20_000);
+
+  it('given an earlier run left an agent on a call, when the agent signs in, then it ends that call and finishes its wrap-up first', async () => {
+    const hub = new FakeHub(15_000);
+    hub.leftovers.set('a01', { state: 'onCall', callId: 'old-call' });
+    const handle = runSimulation(
+      { start: Date.parse('2026-11-23T09:00:00+07:00'), durationMs: TIME.MINUTE, drainMs: TIME.MINUTE, speed: 600, seed: 3, agents: 1, queues: ['advice'], rate: 0 },
+      hub,
+    );
+    const k = await handle.done;
+    const mine = hub.commands.filter((c) => c.agentId === 'a01').map((c) => `${c.name}:${(c.payload as { callId?: string }).callId ?? ''}`);
+    expect(mine.slice(0, 2)).toEqual(['call:end:old-call', 'wrapup:finish:old-call']);
+    expect(k.problems['left over from an earlier run (ended)']).toBe(1);
+    // The cleanup happens before the agent's login reaches the hub.
+    expect(hub.events.filter((e) => e.type === 'agent.login').map((e) => (e as { agentId: string }).agentId)).toEqual(['a01']);
   }, 20_000);
 
   it('given the hub is unreachable, when starting, then the run fails with an error naming the URL', async () => {

@@ -43,6 +43,11 @@ export interface AgentListeners {
 export interface AgentSession {
   command<K extends CommandName>(name: K, payload: CommandPayload<K>): Promise<Response<CommandResult>>;
   close(): void;
+  /**
+   * What the hub says this agent is doing when the session opens. A simulator that was killed
+   * leaves its agents on calls or in wrap-up; the new run ends those first.
+   */
+  leftover?: { state: string; callId?: string };
 }
 
 /**
@@ -78,10 +83,15 @@ export function socketTransport(o: SocketTransportOptions): HubTransport {
         if (offer.agentId === agent.agentId) on.offer(offer);
       });
       conn.socket.on('offer:cancelled', (c) => on.offerCancelled(c.callId, c.reason));
-      return {
+      const me = (await conn.firstSnapshot)?.agents.find((a) => a.id === agent.agentId);
+      const session: AgentSession = {
         command: (name, payload) => conn.command(name, payload),
         close: () => conn.close(),
       };
+      if (me && (me.callId || me.state === 'wrapup' || me.state === 'onCall')) {
+        session.leftover = { state: me.state, ...(me.callId ? { callId: me.callId } : {}) };
+      }
+      return session;
     },
   };
 }
@@ -288,6 +298,13 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
             throw err;
           }
         }
+        const left = s.session.leftover;
+        if (left) {
+          // Clear what an earlier, killed run left behind; failures here are not this run's problems.
+          if (left.callId) await s.session.command('call:end', { callId: left.callId });
+          await s.session.command('wrapup:finish', left.callId ? { callId: left.callId } : {});
+          c.problems['left over from an earlier run (ended)'] = (c.problems['left over from an earlier run (ended)'] ?? 0) + 1;
+        }
         s.loggedIn = true;
         c.loggedIn++;
         await Promise.all([send({ type: 'agent.login', agentId, queues: [...queues] }), send({ type: 'agent.state', agentId, state: 'available' })]);
@@ -433,7 +450,11 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
       const s = sessions.get(id);
       if (!s?.session) continue;
       const callId = agent.currentCall;
+      // Leave nothing open in the hub: end the call, close the wrap-up (no disposition: none was chosen).
       if (callId && agent.localState === 'talking') then(id, () => commandOf(id, 'call:end', { callId }));
+      if (callId && (agent.localState === 'talking' || agent.localState === 'wrapup')) {
+        then(id, () => commandOf(id, 'wrapup:finish', { callId }));
+      }
       if (s.loggedIn) port.logout(id);
     }
     await Promise.all([...sessions.values()].map((s) => s.chain));
@@ -487,10 +508,6 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
 
   return {
     options: opts,
-    debug: () => ({
-      calls: [...calls.values()].map((t) => ({ id: t.call.callId, answered: t.answered })),
-      busy: [...agents.values()].filter((a) => a.localState !== 'idle' && a.localState !== 'away' && a.localState !== 'offline').map((a) => `${a.id}:${a.localState}:${a.currentCall}`),
-    }),
     counters: snapshot,
     done,
     stop: () => (finished ? done : finish()),
