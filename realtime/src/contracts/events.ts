@@ -8,10 +8,7 @@
  */
 import { z } from 'zod';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 
-// ajv-formats is CommonJS: its default export arrives wrapped under some loaders.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv2020) => void;
 
 const Id = z.string().min(1).max(128);
 /** ISO-8601 with an offset, or epoch milliseconds. */
@@ -240,8 +237,8 @@ const FAST_SCHEMAS: Record<string, z.ZodType> = {
 let fast: Map<string, ValidateFunction> | undefined;
 function fastValidators(): Map<string, ValidateFunction> {
   if (!fast) {
-    const ajv = new Ajv2020({ allErrors: false, strict: false });
-    addFormats(ajv);
+    // zod's JSON Schema carries its own date-time `pattern`: ajv's `format` check would only repeat it.
+    const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
     fast = new Map(Object.entries(FAST_SCHEMAS).map(([t, sch]) => [t, ajv.compile(z.toJSONSchema(sch, { io: 'input' }))]));
   }
   return fast;
