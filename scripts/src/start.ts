@@ -11,6 +11,7 @@ import { createApp } from '../../realtime/src/hub/app.ts';
 import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
 import { demoHistory } from './demo-history.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 
@@ -29,14 +30,15 @@ try {
 }
 
 const config = loadSite();
+// A private Redis starts empty; a shared one keeps the demo's log under its own key.
+const streamKey = process.env.CALLBOARD_STREAM ?? `callboard:${config.id}:events`;
 const secret = jwtSecret();
 const app = await createApp({
   config,
   redisUrl: redis.url,
   logger,
   jwtSecret: secret,
-  // A private Redis starts empty; a shared one keeps the demo's log under its own key.
-  streamKey: process.env.CALLBOARD_STREAM ?? `callboard:${config.id}:events`,
+  streamKey,
 });
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
@@ -54,6 +56,20 @@ if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
     const r = await app.hub.ingest(history, { route: false });
     const calls = history.filter((e) => e.type === 'call.offered').length;
     say(`loaded today's history since 07:00: ${calls} calls (${r.accepted} events${r.rejected.length ? `, ${r.rejected.length} rejected` : ''})`);
+  }
+}
+
+// Durable history: the record writer follows the event log into PostgreSQL (DATABASE_URL) or the
+// embedded PGlite in .data/pglite, off the hub's hot path.
+let database: Database | undefined;
+let writer: RecordWriter | undefined;
+if (process.env.CALLBOARD_DB !== '0') {
+  try {
+    database = await openDatabase();
+    writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config });
+    say(`database: ${database.backend} (${database.location}), call records written from the event log`);
+  } catch (err) {
+    say(`database not available (${(err as Error).message}); live boards run without it`);
   }
 }
 
@@ -89,6 +105,8 @@ const stop = async () => {
   stopping = true;
   say('stopping…');
   sim?.kill('SIGTERM');
+  await writer?.stop();
+  await database?.close();
   await app.close();
   await redis.stop();
   process.exit(0);
