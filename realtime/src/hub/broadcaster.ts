@@ -62,7 +62,6 @@ export class Broadcaster {
         touched.add(room);
       }
     };
-    const queueRooms = [...s.queues.keys()].map((q) => `queue:${q}`);
     for (const q of d.queues) {
       add('site', (p) => p.queues.add(q));
       add(`queue:${q}`, (p) => p.queues.add(q));
@@ -96,7 +95,7 @@ export class Broadcaster {
     }
     if (d.site) {
       add('site', (p) => (p.site = true));
-      for (const r of queueRooms) add(r, (p) => (p.site = true));
+      for (const q of s.queues.keys()) add(`queue:${q}`, (p) => (p.site = true));
     }
     for (const room of touched) this.schedule(room);
   }

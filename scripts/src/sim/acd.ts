@@ -7,7 +7,7 @@
  */
 import type { CtiEventIn } from '../../../realtime/src/contracts/index.ts';
 import type { AfterWrapup, AgentPort, Outcome, SimAgent } from './agent.ts';
-import type { SimCall } from './callers.ts';
+import { offeredEvent, type SimCall } from './callers.ts';
 import type { ResolvedSimOptions } from './model.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 
@@ -124,18 +124,7 @@ export class InProcessAcd implements AgentPort {
       if (call.dialResult !== 'connected') return;
     }
     this.counters.offered++;
-    this.emit({
-      type: 'call.offered',
-      callId: call.callId,
-      queue: call.queue,
-      direction: call.direction,
-      ...(call.from ? { from: call.from } : {}),
-      ...(call.to ? { to: call.to } : {}),
-      ...(call.priority !== undefined ? { priority: call.priority } : {}),
-      ...(call.campaignId ? { campaignId: call.campaignId } : {}),
-      ...(call.leadId ? { leadId: call.leadId } : {}),
-      attributes: call.attributes,
-    });
+    this.emit(offeredEvent(call));
     const c: AcdCall = {
       call,
       enteredAt: this.scheduler.now(),

@@ -46,6 +46,22 @@ export interface SimCall {
   dialResult?: DialResult;
 }
 
+/** The `call.offered` event body of a simulated call (id, time and source are added by the sender). */
+export function offeredEvent(call: SimCall) {
+  return {
+    type: 'call.offered' as const,
+    callId: call.callId,
+    queue: call.queue,
+    direction: call.direction,
+    ...(call.from ? { from: call.from } : {}),
+    ...(call.to ? { to: call.to } : {}),
+    ...(call.priority !== undefined ? { priority: call.priority } : {}),
+    ...(call.campaignId ? { campaignId: call.campaignId } : {}),
+    ...(call.leadId ? { leadId: call.leadId } : {}),
+    attributes: call.attributes,
+  };
+}
+
 interface Customer {
   phone: string;
   name: string;

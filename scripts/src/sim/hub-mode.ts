@@ -24,7 +24,7 @@ import {
 } from '../lib/hub-client.ts';
 import type { EventBody } from './acd.ts';
 import { planShifts, SimAgent, type AfterWrapup, type AgentPort, type Outcome } from './agent.ts';
-import { scheduleArrivals, type SimCall } from './callers.ts';
+import { offeredEvent, scheduleArrivals, type SimCall } from './callers.ts';
 import { queueFactsOf } from './file-mode.ts';
 import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './model.ts';
 import { Rng } from './random.ts';
@@ -392,18 +392,7 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
     c.offered++;
     const t: TrackedCall = { call, answered: false };
     calls.set(call.callId, t);
-    void send({
-      type: 'call.offered',
-      callId: call.callId,
-      queue: call.queue,
-      direction: call.direction,
-      ...(call.from ? { from: call.from } : {}),
-      ...(call.to ? { to: call.to } : {}),
-      ...(call.priority !== undefined ? { priority: call.priority } : {}),
-      ...(call.campaignId ? { campaignId: call.campaignId } : {}),
-      ...(call.leadId ? { leadId: call.leadId } : {}),
-      attributes: call.attributes,
-    }).then((r) => {
+    void send(offeredEvent(call)).then((r) => {
       if (!r.ok) {
         // The hub refused the call (closed line, unknown queue...): the caller is gone.
         scheduler.cancel(t.patience);
