@@ -33,7 +33,7 @@ import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
 import { Hub } from './hub.service.ts';
 
-type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type TelephonyNs = Namespace<TelephonyClientToServerEvents, TelephonyServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface AppDeps {
@@ -56,7 +56,25 @@ export interface AppDeps {
   staticDir?: string;
   /** Largest ingest body. @defaultValue '20mb' */
   bodyLimit?: string;
+  /**
+   * Extra HTTP routes of other areas (accounts, campaigns, reports, the SvelteKit console...), mounted
+   * in order after the hub's own REST endpoints and before the static files and the 404 answer.
+   */
+  mounts?: readonly Mount[];
 }
+
+/** What a mounted area gets from the hub: the Express app, the hub and its guards. */
+export interface MountContext {
+  app: express.Express;
+  hub: Hub;
+  io: IO;
+  redis: Redis;
+  logger: Logger;
+  metrics: HubMetrics;
+  /** Express middleware: a valid JWT of one of `roles`; the session lands in `res.locals.session`. */
+  auth: (roles: readonly Role[]) => (req: Request, res: ExResponse, next: NextFunction) => void;
+}
+export type Mount = (ctx: MountContext) => void | Promise<void>;
 
 export interface App {
   hub: Hub;
@@ -280,6 +298,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const r = queryCalls(hub.state, cq, hub.now());
     res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
   });
+
+  for (const mount of deps.mounts ?? []) await mount({ app, hub, io, redis, logger, metrics, auth });
 
   const staticDir = deps.staticDir ?? fileURLToPath(new URL('../../../console/static', import.meta.url));
   if (existsSync(staticDir)) app.use(express.static(staticDir));
