@@ -2,3 +2,4 @@ export * from './events.ts';
 export * from './site.ts';
 export * from './metrics.ts';
 export * from './socket.ts';
+export * from './jobs.ts';
