@@ -61,14 +61,18 @@ export const AgentConfigSchema = z.strictObject({
 });
 export type AgentConfig = z.output<typeof AgentConfigSchema>;
 
-export const RoleSchema = z.enum(['admin', 'supervisor', 'team_lead', 'agent', 'telephony']);
+/** `qa` reviews calls read-only; `telephony` is the phone system's service account (docs/ACCESS.md). */
+export const RoleSchema = z.enum(['admin', 'supervisor', 'team_lead', 'agent', 'qa', 'telephony']);
 export type Role = z.output<typeof RoleSchema>;
 
 export const UserConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1),
   role: RoleSchema,
-  /** Demo/dev password. Real accounts arrive with the records issue (argon2). */
+  /**
+   * Demo/dev password: without a database the hub checks it as given; with one it is only the initial
+   * password, stored argon2-hashed when the user is seeded (docs/ACCESS.md).
+   */
   password: z.string().min(1),
   agentId: Id.optional(),
   teamIds: z.array(Id).default([]),
