@@ -228,8 +228,11 @@ export const agentStateHistory = pgTable(
 );
 
 /**
- * Counters per scope and report interval (the metric engine's `Counters`, as jsonb so a new counter
- * needs no migration). Scope: `site` (scope_id ''), `queue`, `team`, `agent`, `campaign`.
+ * Counters per scope and report interval: the metric engine's own `Counters` buckets, written by the
+ * record writer and the importer as they apply events with the hub's `evolve` (jsonb, so a new counter
+ * needs no migration). Scope: `site` (scope_id ''), `queue`, `team`, `agent`, `campaign`. `staffed`: the
+ * agents of the scope staffed at some time in the interval (the denominator of `volumePerAgent` is the
+ * union over the report's intervals). Reports sum these rows and derive with `deriveMetrics`.
  */
 export const intervalAggregates = pgTable(
   'interval_aggregates',
@@ -240,6 +243,8 @@ export const intervalAggregates = pgTable(
     intervalStart: ts('interval_start').notNull(),
     intervalMin: integer('interval_min').notNull(),
     counters: jsonb('counters').$type<Record<string, number>>().notNull(),
+    staffed: text('staffed').array().notNull().default(sql`'{}'::text[]`),
+    /** When the counters last changed. */
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -252,8 +257,13 @@ export const intervalAggregates = pgTable(
 // ------------------------------------------------------------------------------- stubs for later
 
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export const COMPLAINT_CHANNELS = ['wrapup', 'survey', 'form'] as const;
 
-/** Complaints (stub: intake, routing and the SLA clock arrive with the complaints part of issue 3). */
+/**
+ * Complaints (`realtime/src/complaints`): intake from an agent's wrap-up, a low survey score or a form;
+ * category -> department routing; an SLA due time counted in business hours (paused while waiting on
+ * the customer); status flow and reopen. The history of each complaint is in `complaint_events`.
+ */
 export const complaints = pgTable(
   'complaints',
   {
@@ -262,22 +272,39 @@ export const complaints = pgTable(
     callId: text('call_id'),
     agentId: text('agent_id'),
     queueId: text('queue_id'),
+    teamId: text('team_id'),
+    campaignId: text('campaign_id'),
     /** `wrapup`, `survey`, `form`. */
     channel: text('channel').notNull(),
     category: text('category'),
     department: text('department'),
+    /** `normal` or `high`. */
+    priority: text('priority').notNull().default('normal'),
     status: text('status').notNull().default('open'),
     rootCause: text('root_cause'),
     description: text('description'),
+    /** Who complained: a customer reference (never a raw phone number in reports). */
+    customerRef: text('customer_ref'),
+    surveyScore: real('survey_score'),
     openedAt: ts('opened_at').notNull().defaultNow(),
+    /** The SLA: this many business minutes from `opened_at`, moved later by time waiting on the customer. */
+    slaBusinessMin: integer('sla_business_min'),
     dueAt: ts('due_at'),
+    /** Set while the status is `waiting_on_customer` (the SLA clock is stopped). */
+    pausedAt: ts('paused_at'),
     resolvedAt: ts('resolved_at'),
     closedAt: ts('closed_at'),
     reopenCount: integer('reopen_count').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    /** Idempotency key of automatic intake (`survey:{callId}`, `wrapup:{callId}`): one complaint per source. */
+    sourceKey: text('source_key'),
   },
   (t) => [
     index('complaints_site_status').on(t.siteId, t.status),
+    index('complaints_site_opened').on(t.siteId, t.openedAt),
+    uniqueIndex('complaints_site_source_key').on(t.siteId, t.sourceKey),
     check('complaints_status', sql.raw(`status in (${COMPLAINT_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
+    check('complaints_channel', sql.raw(`channel in (${COMPLAINT_CHANNELS.map((s) => `'${s}'`).join(', ')})`)),
   ],
 );
 
