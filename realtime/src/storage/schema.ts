@@ -131,9 +131,15 @@ export const users = pgTable(
     teamIds: text('team_ids').array().notNull().default(sql`'{}'::text[]`),
     /** argon2id hash (PHC string); null until a password is set. Never a plain password. */
     passwordHash: text('password_hash'),
-    /** Access grants (console, phone system, campaigns) arrive with the accounts part of issue 3. */
+    /** Set: the user may not log in and every session is revoked. Grants: `user_access` (schema.accounts.ts). */
     disabledAt: ts('disabled_at'),
+    /**
+     * Tokens carry the version they were issued under; a revocation increments it, so every older
+     * token is refused (mirrored in Redis for the hubs, restored from here at start).
+     */
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.id] }),
@@ -309,19 +315,24 @@ export const complaints = pgTable(
 );
 
 /**
- * Audit log (stub): who did what, when, from where, before/after. Tamper-evident: `hash` =
- * SHA-256 over `prev_hash` and the row's canonical content, so editing or deleting a row breaks the
- * chain from there on (the verify command arrives with the accounts part of issue 3).
+ * Audit log: who did what, when, from where, before/after, one hash chain per site. `hash` = SHA-256
+ * over the row's canonical JSON, which includes `seq` and `prev_hash` (the previous row's hash), so
+ * editing, inserting or deleting a row breaks the chain from there on (`npm run audit:verify`,
+ * realtime/src/accounts/audit-chain.ts).
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     siteId: text('site_id').notNull(),
+    /** Position in the site's chain: 1, 2, 3... without gaps. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
     at: ts('at').notNull().defaultNow(),
     actorUserId: text('actor_user_id'),
     actorRole: text('actor_role'),
     action: text('action').notNull(),
+    /** `ok`, or why it was refused (`forbidden`, `invalid`, `conflict`, `not_found`, `unauthorized`). */
+    outcome: text('outcome').notNull().default('ok'),
     targetType: text('target_type'),
     targetId: text('target_id'),
     /** Client address (never a phone number). */
@@ -331,7 +342,13 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash').notNull(),
   },
-  (t) => [uniqueIndex('audit_log_hash').on(t.hash), index('audit_log_site_at').on(t.siteId, t.at)],
+  (t) => [
+    uniqueIndex('audit_log_hash').on(t.hash),
+    uniqueIndex('audit_log_site_seq').on(t.siteId, t.seq),
+    index('audit_log_site_at').on(t.siteId, t.at),
+    index('audit_log_site_actor').on(t.siteId, t.actorUserId, t.at),
+    index('audit_log_site_action').on(t.siteId, t.action, t.at),
+  ],
 );
 
 // ----------------------------------------------------------------------------------- bookkeeping
