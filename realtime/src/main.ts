@@ -5,6 +5,7 @@
 import pino from 'pino';
 import { createApp } from './hub/app.ts';
 import { DEV_SECRET, jwtSecret } from './hub/auth.ts';
+import { checkpointOptionsFromEnv } from './hub/checkpointer.ts';
 import { loadSite } from './site/load-site.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -17,6 +18,7 @@ const app = await createApp({
   jwtSecret: secret,
   clock: process.env.CALLBOARD_CLOCK === 'event' ? 'event' : 'wall',
   ...(process.env.CALLBOARD_STREAM ? { streamKey: process.env.CALLBOARD_STREAM } : {}),
+  ...checkpointOptionsFromEnv(),
 });
 const url = await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 logger.info(`Callboard hub listening on ${url}`);

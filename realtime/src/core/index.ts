@@ -5,3 +5,4 @@ export * from './decide.ts';
 export * from './metrics.ts';
 export * from './selectors.ts';
 export * from './time.ts';
+export * from './checkpoint.ts';

@@ -36,6 +36,16 @@ export interface ScopeSeries {
   mB: Bucket | null;
 }
 
+/** {@link MetricsStore.dump}: plain JSON data. */
+export interface MetricsDump {
+  latestMinute: number;
+  lastPrune: number;
+  /** Counter names in the order of each bucket row (so a newer build can load an older dump). */
+  keys: string[];
+  /** [scope key, days, intervals, minutes]; a bucket row is [start, ...counters]. */
+  scopes: [string, number[][], number[][], number[][]][];
+}
+
 type NumericDelta = Partial<Record<keyof Counters, number>>;
 
 /** Minutes kept for sliding windows. @defaultValue 120 */
@@ -249,6 +259,42 @@ export class MetricsStore {
       if (k >= from && k < to) out.push({ start: k, bucket: { c: b.c, staffed: this.staffedResolver(scope, k, k + this.calendar.intervalMs) } });
     }
     return out.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * The store as plain data for a checkpoint: per scope, each bucket as [start, ...counters in
+   * COUNTER_KEYS order]. `load` restores it (the caches start empty; they refill on the next event).
+   */
+  dump(): MetricsDump {
+    const scopes: MetricsDump['scopes'] = [];
+    const rows = (m: Map<number, Bucket>) => [...m].map(([k, b]) => [k, ...COUNTER_KEYS.map((c) => b.c[c])]);
+    for (const s of this.scopes.values()) scopes.push([s.key, rows(s.days), rows(s.intervals), rows(s.minutes)]);
+    return { latestMinute: this.latestMinute, lastPrune: this.lastPrune, keys: [...COUNTER_KEYS], scopes };
+  }
+
+  /** Replaces the contents with a {@link dump}. Counters the dump does not know start at zero. */
+  load(d: MetricsDump): void {
+    this.scopes.clear();
+    this.latestMinute = d.latestMinute;
+    this.lastPrune = d.lastPrune;
+    const map = (rows: number[][]) => {
+      const m = new Map<number, Bucket>();
+      for (const row of rows) {
+        const b = newBucket();
+        for (let i = 0; i < d.keys.length; i++) {
+          const k = d.keys[i] as keyof Counters;
+          if (k in b.c) b.c[k] = row[i + 1]!;
+        }
+        m.set(row[0]!, b);
+      }
+      return m;
+    };
+    for (const [key, days, intervals, minutes] of d.scopes) {
+      const s = this.seriesOf(key);
+      s.days = map(days);
+      s.intervals = map(intervals);
+      s.minutes = map(minutes);
+    }
   }
 
   /** Earliest interval start still held in memory (older ranges fall back to day buckets). */

@@ -30,6 +30,7 @@ import { DRILLABLE, maskNumber, queryCalls, queryMetrics, snapshot, type ViewOpt
 import { AuthError, signToken, verifyToken } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
 import { Hub } from './hub.service.ts';
 
@@ -54,6 +55,10 @@ export interface AppDeps {
   redisAdapter?: boolean;
   /** Static files served at `/` (the console placeholder). */
   staticDir?: string;
+  /** Time between state checkpoints (0 = only at shutdown). @defaultValue 300_000 */
+  checkpointEveryMs?: number;
+  /** Event-log entries younger than this are kept even when checkpointed (0 = never trim). @defaultValue 7 days */
+  logRetentionMs?: number;
   /** Largest ingest body. @defaultValue '20mb' */
   bodyLimit?: string;
   /**
@@ -83,6 +88,7 @@ export interface App {
   metrics: HubMetrics;
   redis: Redis;
   broadcaster: Broadcaster;
+  checkpointer: Checkpointer;
   /** Listens (port 0 = random) and resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -435,10 +441,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .finally(() => (ticking = undefined));
   }, deps.tickMs ?? 200);
 
+  const checkpointer = startCheckpointer({
+    hub,
+    log,
+    logger,
+    ...(deps.checkpointEveryMs !== undefined ? { everyMs: deps.checkpointEveryMs } : {}),
+    ...(deps.logRetentionMs !== undefined ? { retentionMs: deps.logRetentionMs } : {}),
+  });
+
   return {
     hub,
     io,
     http,
+    checkpointer,
     metrics,
     redis,
     broadcaster,
@@ -456,6 +471,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       closing = true;
       clearInterval(ticker);
       await ticking;
+      // A clean stop leaves a checkpoint, so the next start replays almost nothing.
+      await checkpointer.stop();
       broadcaster.close();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));

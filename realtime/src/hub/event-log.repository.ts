@@ -2,31 +2,94 @@
  * The append-only event log in a Redis Stream: every accepted telephony event and every hub decision,
  * in the order they were applied. One stream entry holds one applied batch (field `e`: JSON array),
  * so an ingest request costs one XADD however many events it carries (group commit).
+ *
+ * Beside the stream, a checkpoint (key `{stream}:checkpoint`: the stream id it covers up to and the
+ * hub state as JSON) lets a restart replay only the entries after it, and lets old entries be trimmed.
  */
 import type { Redis } from 'ioredis';
 import type { DomainEvent } from '../contracts/index.ts';
 
+export interface Checkpoint {
+  /** The last stream entry whose events the checkpointed state contains. */
+  id: string;
+  data: string;
+}
+
 export interface EventLog {
   append(events: readonly DomainEvent[]): Promise<void>;
-  /** Reads the whole log in order, a chunk of batches at a time. */
-  readAll(onEvents: (events: DomainEvent[]) => void, onProgress?: (entries: number) => void): Promise<number>;
+  /**
+   * Reads the log in order, a chunk of batches at a time: the whole log, or only the entries after
+   * `after` (a stream id).
+   */
+  readAll(onEvents: (events: DomainEvent[]) => void, onProgress?: (entries: number) => void, after?: string): Promise<number>;
   length(): Promise<number>;
+  /**
+   * The id of the last entry appended by this process, once it is written; `null` if nothing was
+   * appended or an append since `markCheckpointed` failed (then the state holds events the log does
+   * not, and no checkpoint should claim an id). Optional: logs without it take no checkpoints.
+   */
+  lastAppendedId?(): Promise<string | null>;
+  saveCheckpoint?(cp: Checkpoint): Promise<void>;
+  loadCheckpoint?(): Promise<Checkpoint | null>;
+  /** Deletes entries older than `minId` (approximately, whole stream nodes). @returns entries removed */
+  trimBefore?(minId: string): Promise<number>;
 }
 
 export class RedisEventLog implements EventLog {
+  private last: Promise<string | null> = Promise.resolve(null);
+  private failed = false;
+
   constructor(
     private readonly redis: Redis,
     /** Stream key. @defaultValue `callboard:{site}:events` */
     readonly key: string,
   ) {}
 
-  async append(events: readonly DomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.redis.xadd(this.key, '*', 'e', JSON.stringify(events));
+  get checkpointKey(): string {
+    return `${this.key}:checkpoint`;
   }
 
-  async readAll(onEvents: (events: DomainEvent[]) => void, onProgress?: (entries: number) => void): Promise<number> {
-    let start = '-';
+  async append(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const p = this.redis.xadd(this.key, '*', 'e', JSON.stringify(events));
+    this.last = p.then(
+      (id) => id,
+      () => {
+        this.failed = true;
+        return null;
+      },
+    );
+    await p;
+  }
+
+  async lastAppendedId(): Promise<string | null> {
+    const id = await this.last;
+    if (this.failed) {
+      this.failed = false;
+      return null;
+    }
+    if (id !== null) return id;
+    // Nothing appended by this process yet: the stream's last entry (the state was rebuilt up to it).
+    const tail = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return tail[0]?.[0] ?? null;
+  }
+
+  async saveCheckpoint(cp: Checkpoint): Promise<void> {
+    await this.redis.hset(this.checkpointKey, 'id', cp.id, 'data', cp.data);
+  }
+
+  async loadCheckpoint(): Promise<Checkpoint | null> {
+    const [id, data] = await this.redis.hmget(this.checkpointKey, 'id', 'data');
+    return id && data ? { id, data } : null;
+  }
+
+  async trimBefore(minId: string): Promise<number> {
+    // Exact (not `~`): trims run every few minutes, and tests can count what went.
+    return Number(await this.redis.xtrim(this.key, 'MINID', minId));
+  }
+
+  async readAll(onEvents: (events: DomainEvent[]) => void, onProgress?: (entries: number) => void, after?: string): Promise<number> {
+    let start = after === undefined ? '-' : '(' + after;
     let entries = 0;
     for (;;) {
       const chunk = (await this.redis.xrange(this.key, start, '+', 'COUNT', 2000)) as [string, string[]][];
@@ -47,17 +110,39 @@ export class RedisEventLog implements EventLog {
   }
 }
 
-/** An in-memory log for benchmarks and the in-process replay; not durable. */
+/**
+ * An in-memory log for benchmarks, the in-process replay and tests; not durable. Entry ids are
+ * `{n}-0` (n from 1), so it can hold a checkpoint like the Redis log.
+ */
 export class MemoryEventLog implements EventLog {
   readonly batches: DomainEvent[][] = [];
+  /** Entries trimmed from the front (the id of batches[0] is `{trimmed + 1}-0`). */
+  private trimmed = 0;
+  private cp: Checkpoint | null = null;
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length) this.batches.push([...events]);
   }
-  async readAll(onEvents: (events: DomainEvent[]) => void): Promise<number> {
-    for (const b of this.batches) onEvents(b);
-    return this.batches.length;
+  async readAll(onEvents: (events: DomainEvent[]) => void, _onProgress?: (entries: number) => void, after?: string): Promise<number> {
+    const from = after === undefined ? 0 : Math.max(0, Number(after.split('-')[0]) - this.trimmed);
+    for (let i = from; i < this.batches.length; i++) onEvents(this.batches[i]!);
+    return this.batches.length - from;
   }
   async length(): Promise<number> {
     return this.batches.length;
+  }
+  async lastAppendedId(): Promise<string | null> {
+    return this.batches.length ? `${this.trimmed + this.batches.length}-0` : null;
+  }
+  async saveCheckpoint(cp: Checkpoint): Promise<void> {
+    this.cp = cp;
+  }
+  async loadCheckpoint(): Promise<Checkpoint | null> {
+    return this.cp;
+  }
+  async trimBefore(minId: string): Promise<number> {
+    const n = Math.min(this.batches.length, Math.max(0, Number(minId.split('-')[0]) - 1 - this.trimmed));
+    this.batches.splice(0, n);
+    this.trimmed += n;
+    return n;
   }
 }

@@ -4,3 +4,4 @@ export * from './hub.service.ts';
 export * from './event-log.repository.ts';
 export * from './broadcaster.ts';
 export * from './hub.metrics.ts';
+export * from './checkpointer.ts';
