@@ -65,6 +65,10 @@ export type AgentConfig = z.output<typeof AgentConfigSchema>;
 export const RoleSchema = z.enum(['admin', 'supervisor', 'team_lead', 'agent', 'qa', 'telephony']);
 export type Role = z.output<typeof RoleSchema>;
 
+/** What an admin grants and revokes besides the role: the console, the phone system, campaigns (docs/ACCESS.md). */
+export const AccessKindSchema = z.enum(['console', 'phone', 'campaigns']);
+export type AccessKind = z.output<typeof AccessKindSchema>;
+
 export const UserConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1),

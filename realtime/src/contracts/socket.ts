@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { IngestResult } from './events.ts';
 import type { LiveFigures, MetricValues } from './metrics.ts';
-import type { Role } from './site.ts';
+import type { AccessKind, Role } from './site.ts';
 
 export type ErrorCode =
   | 'invalid'
@@ -139,6 +139,8 @@ export interface SessionDTO {
   role: Role;
   agentId?: string;
   teamIds: string[];
+  /** Grants of a database account (absent: a token minted without one; the role's defaults apply). */
+  access?: AccessKind[];
 }
 
 /** What the hub asks of the phone system (e.g. reject or announce a call to a closed line). */

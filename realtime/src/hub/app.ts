@@ -27,7 +27,8 @@ import {
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
 import { DRILLABLE, maskNumber, queryCalls, queryMetrics, snapshot, type ViewOptions } from '../core/index.ts';
-import { AuthError, signToken, verifyToken } from './auth.ts';
+import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
+import { AuthError, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
@@ -66,6 +67,12 @@ export interface AppDeps {
    * in order after the hub's own REST endpoints and before the static files and the 404 answer.
    */
   mounts?: readonly Mount[];
+  /**
+   * Database accounts (`AccountsService`, realtime/src/accounts): password login against the database,
+   * revocation (refused tokens, dropped sockets) and the audit log. Without them the hub logs in the
+   * site configuration's users and trusts a valid token until it expires.
+   */
+  accounts?: AccountsPort;
 }
 
 /** What a mounted area gets from the hub: the Express app, the hub and its guards. */
@@ -78,6 +85,10 @@ export interface MountContext {
   metrics: HubMetrics;
   /** Express middleware: a valid JWT of one of `roles`; the session lands in `res.locals.session`. */
   auth: (roles: readonly Role[]) => (req: Request, res: ExResponse, next: NextFunction) => void;
+  /** Express middleware: a valid, unrevoked JWT allowed `action` by the access matrix (realtime/src/accounts/access.ts). */
+  can: (action: Action) => (req: Request, res: ExResponse, next: NextFunction) => void;
+  /** The database accounts, when the hub has them. */
+  accounts?: AccountsPort;
 }
 export type Mount = (ctx: MountContext) => void | Promise<void>;
 
@@ -94,10 +105,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-const CONSOLE_ROLES: readonly Role[] = ['admin', 'supervisor', 'team_lead', 'agent'];
-
 function viewFor(session: SessionDTO, queues: string[]): ViewOptions {
-  const v: ViewOptions = { showNumbers: false };
+  const v: ViewOptions = { showNumbers: authorize(session, 'numbers:view').ok };
   if (queues.length) v.queues = queues;
   if (session.role === 'agent' && session.agentId) v.agentId = session.agentId;
   return v;
@@ -153,7 +162,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const http = createServer(app);
-  const io: IO = new Server(http, { cors: { origin: true, credentials: true }, serveClient: true, connectionStateRecovery: undefined });
+  const io: IO = new Server(http, { cors: { origin: true, credentials: true }, serveClient: true, 
+    // A client that lost its connection briefly gets the missed packets back, but the auth middleware
+    // still runs (skipMiddlewares: false), so a revoked user's recovered session is refused.
+    // (The Redis adapter cannot restore sessions: with it, a reconnect is a new connection.)
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+  });
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   if (deps.redisAdapter ?? true) {
@@ -178,21 +192,36 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   // ------------------------------------------------------------------------------ auth helpers
-  const auth = (roles: readonly Role[]) => (req: Request, res: ExResponse, next: NextFunction) => {
-    try {
-      const session = verifyToken(deps.jwtSecret, req.headers.authorization);
-      if (!roles.includes(session.role)) {
-        metrics.badPayloads.inc({ edge: 'auth' });
-        res.status(403).json({ error: { code: 'forbidden', message: `role ${session.role} may not use ${req.method} ${req.path}` } });
-        return;
-      }
-      res.locals.session = session;
-      next();
-    } catch (err) {
-      metrics.badPayloads.inc({ edge: 'auth' });
-      res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
-    }
+  const accounts = deps.accounts;
+  /** The session of a valid token that was not revoked (with database accounts). */
+  const authenticate = async (token: string | undefined): Promise<SessionDTO> => {
+    const { session, tokenVersion } = verifyCredential(deps.jwtSecret, token);
+    if (accounts) await accounts.assertCurrent(session, tokenVersion);
+    return session;
   };
+  const guard = (check: (s: SessionDTO) => string | undefined) => (req: Request, res: ExResponse, next: NextFunction) => {
+    authenticate(req.headers.authorization).then(
+      (session) => {
+        const why = check(session);
+        if (why !== undefined) {
+          metrics.badPayloads.inc({ edge: 'auth' });
+          res.status(403).json({ error: { code: 'forbidden', message: `${why}: ${req.method} ${req.path}` } });
+          return;
+        }
+        res.locals.session = session;
+        next();
+      },
+      (err: unknown) => {
+        metrics.badPayloads.inc({ edge: 'auth' });
+        res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
+      },
+    );
+  };
+  const auth = (roles: readonly Role[]) => guard((s) => (roles.includes(s.role) ? undefined : `role ${s.role} may not use`));
+  const can = (action: Action) => guard((s) => {
+    const d = authorize(s, action);
+    return d.ok ? undefined : d.reason;
+  });
   const badQuery = (res: ExResponse, issues: z.core.$ZodIssue[]) => {
     metrics.badPayloads.inc({ edge: 'query' });
     res.status(400).json({
@@ -225,12 +254,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.post('/api/v1/auth/login', express.json({ limit: '10kb' }), (req, res) => {
     const p = LoginSchema.safeParse(req.body);
     if (!p.success) return badQuery(res, p.error.issues);
-    const u = config.users.find((x) => x.id === p.data.username);
-    if (!u || !sameSecret(u.password, p.data.password)) {
+    const refuse = () => {
       metrics.badPayloads.inc({ edge: 'auth' });
       res.status(401).json({ error: { code: 'unauthorized', message: 'wrong user name or password' } });
+    };
+    if (accounts) {
+      accounts.login(p.data.username, p.data.password, req.ip).then(
+        (r) => (r ? res.json({ token: signToken(deps.jwtSecret, r.session, '12h', r.tokenVersion), session: r.session }) : refuse()),
+        (err: unknown) => {
+          logger.error({ err }, 'login failed');
+          res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+        },
+      );
       return;
     }
+    const u = config.users.find((x) => x.id === p.data.username);
+    if (!u || !sameSecret(u.password, p.data.password)) return refuse();
     const session: SessionDTO = { userId: u.id, name: u.name, role: u.role, teamIds: u.teamIds };
     if (u.agentId) session.agentId = u.agentId;
     res.json({ token: signToken(deps.jwtSecret, session), session });
@@ -238,7 +277,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.post(
     '/api/v1/events',
-    auth(['telephony', 'admin']),
+    can('telephony:ingest'),
     express.json({ limit: deps.bodyLimit ?? '20mb', strict: false }),
     express.text({ type: ['application/x-ndjson', 'application/ndjson'], limit: deps.bodyLimit ?? '20mb' }),
     async (req, res) => {
@@ -274,13 +313,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   );
 
-  app.get('/api/v1/snapshot', auth(CONSOLE_ROLES), (req, res) => {
+  app.get('/api/v1/snapshot', can('console:connect'), (req, res) => {
     const session = res.locals.session as SessionDTO;
     const q = typeof req.query.queues === 'string' && req.query.queues ? req.query.queues.split(',') : [];
     res.json(snapshot(hub.state, hub.now(), viewFor(session, q)));
   });
 
-  app.get('/api/v1/metrics', auth(['admin', 'supervisor', 'team_lead']), (req, res) => {
+  app.get('/api/v1/metrics', can('reports:read'), (req, res) => {
     const p = MetricsQuerySchema.safeParse(req.query);
     if (!p.success) return badQuery(res, p.error.issues);
     const q = p.data;
@@ -293,7 +332,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json(queryMetrics(hub.state, mq, hub.now(), METRIC_FORMULAS));
   });
 
-  app.get('/api/v1/calls', auth(['admin', 'supervisor', 'team_lead']), (req, res) => {
+  app.get('/api/v1/calls', can('reports:read'), (req, res) => {
     const p = CallsQuerySchema.safeParse(req.query);
     if (!p.success) return badQuery(res, p.error.issues);
     const q = p.data;
@@ -305,7 +344,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
   });
 
-  for (const mount of deps.mounts ?? []) await mount({ app, hub, io, redis, logger, metrics, auth });
+  for (const mount of deps.mounts ?? []) await mount({ app, hub, io, redis, logger, metrics, auth, can, ...(accounts ? { accounts } : {}) });
 
   const staticDir = deps.staticDir ?? fileURLToPath(new URL('../../../console/static', import.meta.url));
   if (existsSync(staticDir)) app.use(express.static(staticDir));
@@ -326,21 +365,64 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // ------------------------------------------------------------------------------- Socket.IO
   const agentSockets = new Map<string, number>();
   let closing = false;
+  // Runs on every connection, recovered ones included: a revoked token is refused here.
   io.use((socket, next) => {
-    try {
-      const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
-      const token = typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization;
-      const session = verifyToken(deps.jwtSecret, token);
-      if (!CONSOLE_ROLES.includes(session.role)) throw new AuthError(`role ${session.role} must use the /telephony namespace`);
-      socket.data.session = session;
-      const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
-      socket.data.queues = qs.success ? qs.data : [];
-      next();
-    } catch (err) {
-      metrics.badPayloads.inc({ edge: 'socket-auth' });
-      next(new Error((err as Error).message));
-    }
+    const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
+    const token = typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization;
+    authenticate(token)
+      .then((session) => {
+        if (session.role === 'telephony') throw new AuthError(`role ${session.role} must use the /telephony namespace`);
+        const d = authorize(session, 'console:connect');
+        if (!d.ok) throw new AuthError(d.reason);
+        socket.data.session = session;
+        const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
+        socket.data.queues = qs.success ? qs.data : [];
+        next();
+      })
+      .catch((err: unknown) => {
+        metrics.badPayloads.inc({ edge: 'socket-auth' });
+        next(new Error((err as Error).message));
+      });
   });
+
+  // A revocation (on any hub) drops the user's sockets here at once; their reconnects are refused above.
+  const stopRevocations = accounts?.onRevoked((userId) => {
+    io.local.in(`user:${userId}`).disconnectSockets(true);
+    telephony.local.in(`user:${userId}`).disconnectSockets(true);
+  });
+
+  /** What a command acts on, for the access matrix and the audit log. */
+  const commandTarget = (name: CommandName, payload: unknown): { target: Target; type?: string; id?: string; state?: () => unknown } => {
+    const p = (payload ?? {}) as { agentId?: unknown; queue?: unknown };
+    if (COMMAND_ACTIONS[name] === 'agent:control' && typeof p.agentId === 'string') {
+      const agentId = p.agentId;
+      const a = hub.state.agents.get(agentId);
+      const target: Target = { agentId };
+      if (a?.teamId) target.teamId = a.teamId;
+      return {
+        target,
+        type: 'agent',
+        id: agentId,
+        state: () => {
+          const x = hub.state.agents.get(agentId);
+          return x ? { state: x.state, reason: x.reason ?? null, queues: [...x.queues] } : null;
+        },
+      };
+    }
+    if (COMMAND_ACTIONS[name] === 'queue:control' && typeof p.queue === 'string') {
+      const queue = p.queue;
+      return {
+        target: {},
+        type: 'queue',
+        id: queue,
+        state: () => {
+          const q = hub.state.queues.get(queue);
+          return q ? { open: q.open, closedAction: q.closedAction, closedOverflowTo: q.closedOverflowTo ?? null, priority: q.priority } : null;
+        },
+      };
+    }
+    return { target: {} };
+  };
 
   io.on('connection', (socket: Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>) => {
     const { session, queues } = socket.data;
@@ -351,6 +433,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       agentSockets.set(session.agentId, (agentSockets.get(session.agentId) ?? 0) + 1);
     } else if (queues.length) rooms.push(...queues.map((q) => `queue:${q}`));
     else rooms.push('site');
+    // Every socket of a user, whatever it watches: revocation disconnects this room.
+    rooms.push(`user:${session.userId}`);
     void socket.join(rooms);
     socket.emit('session:info', session);
     socket.emit('snapshot', snapshot(hub.state, hub.now(), viewFor(session, queues)));
@@ -381,10 +465,40 @@ export async function createApp(deps: AppDeps): Promise<App> {
     for (const name of Object.keys(COMMANDS) as CommandName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
-        hub.command(session, name, payload).then(reply, (err: unknown) => {
-          logger.error({ err, name }, 'command failed');
-          reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
-        });
+        const action = COMMAND_ACTIONS[name];
+        // Supervisor, team lead and admin actions go to the audit log (queued: never on the hot path).
+        const audited = accounts && action !== 'desk:use';
+        const t = commandTarget(name, payload);
+        const before = audited ? t.state?.() : undefined;
+        const audit = (outcome: string, after?: unknown) =>
+          accounts!.audit({
+            actor: session,
+            action: name,
+            outcome,
+            ...(t.type ? { targetType: t.type } : {}),
+            ...(t.id ? { targetId: t.id } : {}),
+            from: socket.handshake.address,
+            before: before ?? null,
+            after: after ?? null,
+          });
+        const d = authorize(session, action, t.target);
+        if (!d.ok) {
+          metrics.commands.inc({ name, result: 'forbidden' });
+          if (audited) audit('forbidden', { request: payload ?? null });
+          reply({ ok: false, error: { code: 'forbidden', message: d.reason } });
+          return;
+        }
+        hub.command(session, name, payload).then(
+          (r) => {
+            if (audited) audit(r.ok ? 'ok' : r.error.code, r.ok ? t.state?.() : { request: payload ?? null });
+            reply(r);
+          },
+          (err: unknown) => {
+            logger.error({ err, name }, 'command failed');
+            if (audited) audit('internal', { request: payload ?? null });
+            reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
+          },
+        );
       });
     }
 
@@ -407,20 +521,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   telephony.use((socket, next) => {
-    try {
-      const a = socket.handshake.auth as { token?: unknown };
-      const session = verifyToken(deps.jwtSecret, typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization);
-      if (session.role !== 'telephony' && session.role !== 'admin') throw new AuthError(`role ${session.role} may not send telephony events`);
-      socket.data.session = session;
-      socket.data.queues = [];
-      next();
-    } catch (err) {
-      metrics.badPayloads.inc({ edge: 'socket-auth' });
-      next(new Error((err as Error).message));
-    }
+    const a = socket.handshake.auth as { token?: unknown };
+    authenticate(typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization)
+      .then((session) => {
+        const d = authorize(session, 'telephony:ingest');
+        if (!d.ok) throw new AuthError(`${d.reason}: may not send telephony events`);
+        socket.data.session = session;
+        socket.data.queues = [];
+        next();
+      })
+      .catch((err: unknown) => {
+        metrics.badPayloads.inc({ edge: 'socket-auth' });
+        next(new Error((err as Error).message));
+      });
   });
   telephony.on('connection', (socket) => {
     metrics.sockets.inc({ namespace: '/telephony' });
+    void socket.join(`user:${socket.data.session.userId}`);
     socket.on('events', (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       hub.ingest(Array.isArray(payload) ? payload : [payload]).then(reply, (err: unknown) => {
@@ -469,6 +586,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async close() {
       closing = true;
+      stopRevocations?.();
       clearInterval(ticker);
       await ticking;
       // A clean stop leaves a checkpoint, so the next start replays almost nothing.

@@ -3,7 +3,7 @@
  * `CALLBOARD_JWT_SECRET`, or a fixed development secret (the hub warns when it uses it).
  */
 import jwt from 'jsonwebtoken';
-import { RoleSchema, type SessionDTO } from '../contracts/index.ts';
+import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/index.ts';
 import { z } from 'zod';
 
 export const DEV_SECRET = 'callboard-dev-secret-change-me';
@@ -18,12 +18,19 @@ const Claims = z.object({
   role: RoleSchema,
   agentId: z.string().optional(),
   teamIds: z.array(z.string()).default([]),
+  access: z.array(AccessKindSchema).optional(),
+  /** The user's token version when it was issued (database accounts; see docs/ACCESS.md). */
+  ver: z.number().int().min(0).default(0),
 });
 
-/** Signs a session into a token. @defaultValue expiresIn '12h' */
-export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+/**
+ * Signs a session into a token. `tokenVersion`: the account's version at login (a revocation
+ * increments it and the hub refuses older tokens).
+ * @defaultValue expiresIn '12h'
+ */
+export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOptions['expiresIn'] = '12h', tokenVersion?: number): string {
   return jwt.sign(
-    { name: s.name, role: s.role, agentId: s.agentId, teamIds: s.teamIds },
+    { name: s.name, role: s.role, agentId: s.agentId, teamIds: s.teamIds, access: s.access, ver: tokenVersion },
     secret,
     { subject: s.userId, expiresIn, algorithm: 'HS256' },
   );
@@ -33,6 +40,11 @@ export class AuthError extends Error {}
 
 /** Verifies a token (optionally with a `Bearer ` prefix) and returns its session. */
 export function verifyToken(secret: string, token: string | undefined): SessionDTO {
+  return verifyCredential(secret, token).session;
+}
+
+/** Verifies a token and returns its session and the token version it was issued under (0 when none). */
+export function verifyCredential(secret: string, token: string | undefined): { session: SessionDTO; tokenVersion: number } {
   if (!token) throw new AuthError('missing credential');
   const raw = token.startsWith('Bearer ') ? token.slice(7) : token;
   let payload: unknown;
@@ -45,5 +57,36 @@ export function verifyToken(secret: string, token: string | undefined): SessionD
   if (!c.success) throw new AuthError('invalid credential: bad claims');
   const s: SessionDTO = { userId: c.data.sub, name: c.data.name, role: c.data.role, teamIds: c.data.teamIds };
   if (c.data.agentId) s.agentId = c.data.agentId;
-  return s;
+  if (c.data.access) s.access = c.data.access;
+  return { session: s, tokenVersion: c.data.ver };
+}
+
+/**
+ * What the hub needs from the accounts (a database) when it has them: password login, the check that
+ * a token was not revoked, the audit trail and revocation notices. Without one the hub logs in the
+ * site configuration's users and trusts any valid token until it expires.
+ */
+export interface AccountsPort {
+  /** The user and their token version when the password is right and the account may log in; else null. */
+  login(username: string, password: string, from: string | undefined): Promise<{ session: SessionDTO; tokenVersion: number } | null>;
+  /** Throws `AuthError` when the token's user was revoked since the token was issued. */
+  assertCurrent(session: SessionDTO, tokenVersion: number): Promise<void>;
+  /** Queues an audit entry (never blocks: written in the background). */
+  audit(entry: AuditEntryInput): void;
+  /** Calls `fn(userId)` whenever a user's sessions are revoked, on any hub process. */
+  onRevoked(fn: (userId: string) => void): () => void;
+}
+
+/** One audit entry as the hub reports it. */
+export interface AuditEntryInput {
+  actor: Pick<SessionDTO, 'userId' | 'role'> | null;
+  action: string;
+  /** `ok`, or the refusal's error code. @defaultValue 'ok' */
+  outcome?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Client address. */
+  from?: string | undefined;
+  before?: unknown;
+  after?: unknown;
 }
