@@ -51,6 +51,8 @@ export interface RecordWriterStats {
   batches: number;
   calls: UpsertCounts;
   agentStates: UpsertCounts;
+  /** Metric-engine interval buckets (`interval_aggregates`) written. */
+  aggregates: UpsertCounts;
   /** Events `evolve` refused (a log written with another site configuration). */
   refused: number;
   /** Failed attempts (database or Redis) that were retried. */
@@ -113,6 +115,7 @@ export function startRecordWriter(opts: RecordWriterOptions): RecordWriter {
     batches: 0,
     calls: zeroCounts(),
     agentStates: zeroCounts(),
+    aggregates: zeroCounts(),
     refused: 0,
     retries: 0,
     lastId: '0-0',
@@ -225,6 +228,7 @@ export function startRecordWriter(opts: RecordWriterOptions): RecordWriter {
       stats.refused = state.refused;
       addCounts(stats.calls, r.calls);
       addCounts(stats.agentStates, r.agentStates);
+      addCounts(stats.aggregates, r.aggregates);
       settleWaiters();
     }
   }

@@ -7,13 +7,14 @@ import { and, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-or
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { SiteConfig } from '../contracts/index.ts';
 import { rowsOf, type Database, type Db } from './database.ts';
-import type { AgentStateRecord, CallRecord } from './records.ts';
+import type { AgentStateRecord, CallRecord, IntervalAggregateRecord } from './records.ts';
 import {
   agents,
   agentSkills,
   agentStateHistory,
   calls,
   importRuns,
+  intervalAggregates,
   queues,
   sites,
   streamPositions,
@@ -129,6 +130,44 @@ export class RecordsRepository {
     return upsertRows(db, agentStateHistory, rows, [agentStateHistory.siteId, agentStateHistory.agentId, agentStateHistory.fromAt]);
   }
 
+  /**
+   * Upserts metric-engine buckets (`interval_aggregates`): a row carries the bucket's whole latest
+   * counters, so writing it twice changes nothing and a later write of the same bucket replaces it.
+   * `updated_at` moves only when the counters or the staffed agents changed.
+   */
+  async upsertAggregates(rows: readonly IntervalAggregateRecord[], db: Db = this.db): Promise<UpsertCounts> {
+    const counts = zeroCounts();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const part = rows.slice(i, i + CHUNK);
+      const json = JSON.stringify(
+        part.map((r) => ({
+          site_id: r.siteId,
+          scope: r.scope,
+          scope_id: r.scopeId ?? '',
+          interval_start: r.intervalStart,
+          interval_min: r.intervalMin,
+          counters: r.counters,
+          staffed: r.staffed,
+        })),
+      );
+      const changed = rowsOf<{ inserted: boolean }>(
+        await db.execute(sql`insert into interval_aggregates (site_id, scope, scope_id, interval_start, interval_min, counters, staffed)
+          select site_id, scope, scope_id, interval_start, interval_min, counters, staffed
+          from json_populate_recordset(null::interval_aggregates, ${json}::json)
+          on conflict (site_id, scope, scope_id, interval_min, interval_start) do update
+            set counters = excluded.counters, staffed = excluded.staffed, updated_at = now()
+            where (interval_aggregates.counters, interval_aggregates.staffed) is distinct from (excluded.counters, excluded.staffed)
+          returning (xmax = 0) as inserted`),
+      );
+      let inserted = 0;
+      for (const r of changed) if (r.inserted) inserted++;
+      counts.inserted += inserted;
+      counts.updated += changed.length - inserted;
+      counts.unchanged += part.length - changed.length;
+    }
+    return counts;
+  }
+
   /** Adds the site row if it is missing (a data set's site; the live site comes from `syncSite`). */
   async ensureSite(site: SiteRow, db: Db = this.db): Promise<void> {
     await db
@@ -144,13 +183,20 @@ export class RecordsRepository {
    */
   async writeBatch(
     siteId: string,
-    batch: { calls: readonly CallRecord[]; agentStates: readonly AgentStateRecord[]; queueIds?: Iterable<string>; agentIds?: Iterable<string> },
+    batch: {
+      calls: readonly CallRecord[];
+      agentStates: readonly AgentStateRecord[];
+      aggregates?: readonly IntervalAggregateRecord[];
+      queueIds?: Iterable<string>;
+      agentIds?: Iterable<string>;
+    },
     position?: { streamKey: string; lastId: string; entries: number; events: number },
-  ): Promise<{ calls: UpsertCounts; agentStates: UpsertCounts }> {
+  ): Promise<{ calls: UpsertCounts; agentStates: UpsertCounts; aggregates: UpsertCounts }> {
     return this.database.transaction(async (db) => {
       await ensureDimensions(db, siteId, batch.queueIds ?? [], batch.agentIds ?? []);
       const c = await this.upsertCalls(batch.calls, db);
       const a = await this.upsertAgentStates(batch.agentStates, db);
+      const g = await this.upsertAggregates(batch.aggregates ?? [], db);
       if (position) {
         const row = { streamKey: position.streamKey, siteId, lastId: position.lastId, entries: position.entries, events: position.events };
         await db
@@ -161,7 +207,7 @@ export class RecordsRepository {
             set: { lastId: row.lastId, entries: row.entries, events: row.events, updatedAt: sql`now()` },
           });
       }
-      return { calls: c, agentStates: a };
+      return { calls: c, agentStates: a, aggregates: g };
     });
   }
 

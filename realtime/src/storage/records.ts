@@ -6,14 +6,18 @@
  * The events must be the ones the hub applied, in the order it applied them (the event log), or
  * telephony events in time order (an import). An event `evolve` refuses is reported, never applied.
  */
-import type { DomainEvent, SiteConfig } from '../contracts/index.ts';
+import { emptyCounters, type DomainEvent, type SiteConfig } from '../contracts/index.ts';
 import { createState, due, evolve, type AgentState, type CallState, type HubState } from '../core/index.ts';
-import type { agentStateHistory, calls } from './schema.ts';
+import type { ScopeSeries } from '../core/metrics.ts';
+import type { agentStateHistory, calls, intervalAggregates } from './schema.ts';
 
 /** A `calls` row. */
 export type CallRecord = typeof calls.$inferInsert;
 /** An `agent_state_history` row. */
 export type AgentStateRecord = typeof agentStateHistory.$inferInsert;
+
+/** An `interval_aggregates` row: one metric-engine bucket (scope, report interval). */
+export type IntervalAggregateRecord = typeof intervalAggregates.$inferInsert & { staffed: string[] };
 
 /** The state an agent is in now, as last written to the history. */
 interface OpenState {
@@ -35,6 +39,8 @@ export interface RecordState {
   /** With `timers`: when they last ran, and how many decisions they made. */
   lastDueAt: number;
   timersFired: number;
+  /** Report intervals whose counters changed since the last batch, per scope key. */
+  readonly dirty: Map<string, Set<number>>;
 }
 
 export interface RecordOptions {
@@ -57,6 +63,8 @@ export interface RecordBatch {
   /** Queues and agents the rows mention (so their dimension rows can be ensured). */
   queueIds: Set<string>;
   agentIds: Set<string>;
+  /** The metric engine's interval buckets the batch changed, whole (latest counters), once each. */
+  aggregates: IntervalAggregateRecord[];
 }
 
 /**
@@ -65,7 +73,85 @@ export interface RecordBatch {
  * @param source the `source` column of the rows. @defaultValue 'live'
  */
 export function createRecordState(config: SiteConfig, source = 'live'): RecordState {
-  return { siteId: config.id, source, hub: createState(config), agents: new Map(), applied: 0, refused: 0, lastDueAt: 0, timersFired: 0 };
+  const hub = createState(config);
+  const dirty = new Map<string, Set<number>>();
+  trackIntervals(hub, dirty);
+  return { siteId: config.id, source, hub, agents: new Map(), applied: 0, refused: 0, lastDueAt: 0, timersFired: 0, dirty };
+}
+
+/**
+ * Notes which (scope, report interval) buckets of the state's metric store each event changes, so a
+ * batch yields exactly the buckets it touched. Wraps the store's two writers on this instance only: the
+ * counting itself stays the engine's (`evolve` -> `MetricsStore`), nothing is recomputed here.
+ */
+function trackIntervals(hub: HubState, dirty: Map<string, Set<number>>): void {
+  const m = hub.metrics;
+  const cal = hub.calendar;
+  const mark = (scopes: readonly (string | ScopeSeries)[], k: number): void => {
+    for (const x of scopes) {
+      const key = typeof x === 'string' ? x : x.key;
+      let set = dirty.get(key);
+      if (!set) dirty.set(key, (set = new Set()));
+      set.add(k);
+    }
+  };
+  const record = m.record.bind(m);
+  m.record = (scopes, at, delta) => {
+    record(scopes, at, delta);
+    mark(scopes, cal.intervalStart(at));
+  };
+  const recordAgentTime = m.recordAgentTime.bind(m);
+  m.recordAgentTime = (scopes, from, to, kind) => {
+    recordAgentTime(scopes, from, to, kind);
+    // Queues get no agent time, but who was staffed there changes with it (volumePerAgent).
+    const queues: string[] = [];
+    for (const x of scopes) if (x.key.startsWith('a:')) for (const q of hub.agents.get(x.key.slice(2))?.queues ?? []) queues.push(`q:${q}`);
+    // The same walk as the store's: interval by interval, aligned to site-local clock time.
+    for (let t = from; t < to; ) {
+      const k = cal.intervalStart(t);
+      mark(scopes, k);
+      mark(queues, k);
+      t = k + cal.intervalMs;
+    }
+  };
+}
+
+const SCOPE_NAMES: Record<string, IntervalAggregateRecord['scope']> = { q: 'queue', t: 'team', a: 'agent', c: 'campaign' };
+
+/** `site` -> ['site', ''], `q:booking` -> ['queue', 'booking'] (the store's scope keys). */
+export function splitScopeKey(key: string): [scope: string, id: string] {
+  if (key === 'site') return ['site', ''];
+  const i = key.indexOf(':');
+  return [SCOPE_NAMES[key.slice(0, i)] ?? key.slice(0, i), key.slice(i + 1)];
+}
+
+/** The rows of the buckets changed since the last call (and forgets them). */
+export function takeAggregates(state: RecordState): IntervalAggregateRecord[] {
+  const out: IntervalAggregateRecord[] = [];
+  const m = state.hub.metrics;
+  const ivMs = state.hub.calendar.intervalMs;
+  const intervalMin = state.hub.config.intervalMin;
+  for (const [key, starts] of state.dirty) {
+    const series = m.scopes.get(key);
+    const [scope, scopeId] = splitScopeKey(key);
+    for (const k of starts) {
+      const b = series?.intervals.get(k);
+      const staffed = [...m.staffedResolver(key, k, k + ivMs)].sort();
+      // No bucket: nothing counted there (or older than the store keeps); still a row if someone was staffed.
+      if (!b && staffed.length === 0) continue;
+      out.push({
+        siteId: state.siteId,
+        scope,
+        scopeId,
+        intervalStart: new Date(k),
+        intervalMin,
+        counters: { ...(b?.c ?? emptyCounters()) },
+        staffed,
+      });
+    }
+  }
+  state.dirty.clear();
+  return out;
 }
 
 const date = (ms: number | undefined): Date | null => (ms === undefined ? null : new Date(ms));
@@ -214,5 +300,16 @@ export function recordsFromEvents(events: readonly DomainEvent[], state: RecordS
     for (const q of c.path) queueIds.add(q);
     if (r.agentId) agentIds.add(r.agentId);
   }
-  return { calls: out, agentStates: [...rows.values()], refused, queueIds, agentIds };
+  // Logins and logouts change who was staffed in an interval even when no time was accounted yet.
+  for (const r of rows.values()) {
+    const a = hub.agents.get(r.agentId);
+    if (!a) continue;
+    const k = hub.calendar.intervalStart(r.fromAt.getTime());
+    for (const key of [...(a.series ?? []).map((x) => x.key), ...a.queues.map((q) => `q:${q}`)]) {
+      let set = state.dirty.get(key);
+      if (!set) state.dirty.set(key, (set = new Set()));
+      set.add(k);
+    }
+  }
+  return { calls: out, agentStates: [...rows.values()], refused, queueIds, agentIds, aggregates: takeAggregates(state) };
 }

@@ -22,6 +22,7 @@ import {
   type AgentStateRecord,
   type CallRecord,
   type Database,
+  type IntervalAggregateRecord,
   type UpsertCounts,
 } from '../../../realtime/src/storage/index.ts';
 import { AB_HEADER_PREFIX, AB_TIME_ZONE, readAnonymousBank, readLines } from '../replay/anonymous-bank.ts';
@@ -143,6 +144,8 @@ interface Derived {
   config: SiteConfig;
   calls: CallRecord[];
   agentStates: AgentStateRecord[];
+  /** The metric engine's interval buckets (`interval_aggregates`), latest of each. */
+  aggregates?: IntervalAggregateRecord[];
   rows: number;
   imported: number;
   skipped: Record<string, number>;
@@ -162,6 +165,7 @@ function deriveFromEvents(raws: readonly unknown[], config: SiteConfig, source: 
   const state = createRecordState(config, source);
   const calls = new Map<string, CallRecord>();
   const states = new Map<string, AgentStateRecord>();
+  const aggregates = new Map<string, IntervalAggregateRecord>();
   const seen = new Set<string>();
   let refusedOffers = 0;
   const CHUNK = 5000;
@@ -184,6 +188,7 @@ function deriveFromEvents(raws: readonly unknown[], config: SiteConfig, source: 
     const batch = recordsFromEvents(events, state, { timers: true });
     for (const c of batch.calls) calls.set(c.id, c);
     for (const s of batch.agentStates) states.set(`${s.agentId}\u0000${s.fromAt.getTime()}`, s);
+    for (const g of batch.aggregates) aggregates.set(`${g.scope}\u0000${g.scopeId}\u0000${g.intervalStart.getTime()}`, g);
     for (const r of batch.refused) {
       if (r.type === 'call.offered') refusedOffers++;
       inc(skipped, `refused by the hub: ${maskReason(r.reason)}`);
@@ -193,6 +198,7 @@ function deriveFromEvents(raws: readonly unknown[], config: SiteConfig, source: 
   return {
     calls: rows,
     agentStates: [...states.values()],
+    aggregates: [...aggregates.values()],
     applied: state.applied,
     refusedOffers,
     skipped,
@@ -280,6 +286,10 @@ export async function importFile(path: string, opts: ImportOptions): Promise<Fil
       addCounts(agentStates, r.agentStates);
       done += part.length;
       progress();
+    }
+    const aggregates = d.aggregates ?? [];
+    for (let i = 0; i < aggregates.length; i += batchRows) {
+      await repo.writeBatch(siteId, { calls: [], agentStates: [], aggregates: aggregates.slice(i, i + batchRows) });
     }
     progress(true);
     const result: FileImportResult = {

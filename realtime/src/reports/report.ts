@@ -1,0 +1,299 @@
+/**
+ * Daily and weekly reports, pure: from the metric engine's interval buckets (`interval_aggregates`
+ * rows) to figures with the engine's own `addCounters` + `deriveMetrics`, so a report shows the numbers
+ * the live boards showed for the same day (one metric engine). Also: targets vs actual, the causes of
+ * each miss (volume over forecast, handle time up, agents absent), and CRM data-entry quality per agent.
+ * No I/O here; `ReportsService` reads the rows and calls `buildReport`.
+ */
+import { emptyCounters, METRIC_FORMULAS, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues } from '../contracts/index.ts';
+import { addCounters, deriveMetrics, type Bucket } from '../core/metrics.ts';
+
+export type ReportKind = 'daily' | 'weekly';
+export type ReportScope = 'site' | 'queue' | 'team' | 'agent' | 'campaign';
+
+/** One stored bucket: what `interval_aggregates` holds for a scope and report interval. */
+export interface AggregateRow {
+  scope: string;
+  scopeId: string;
+  /** Epoch ms. */
+  start: number;
+  counters: Partial<Counters>;
+  staffed: readonly string[];
+}
+
+export interface TargetRow {
+  metric: string;
+  kind: 'min' | 'max';
+  target: number;
+}
+
+export interface ForecastRow {
+  offered?: number | null;
+  ahtSec?: number | null;
+  /** Agents scheduled. */
+  agents?: number | null;
+}
+
+/** Handled calls of one agent by recorded disposition (`null`: nothing recorded). */
+export interface WrapupCounts {
+  agentId: string;
+  disposition: string | null;
+  /** Outbound success dispositions without a revenue figure. */
+  missingRevenue: number;
+  calls: number;
+}
+
+export interface TargetResult extends TargetRow {
+  actual: number | null;
+  met: boolean | null;
+  /** Why it was missed, in words, one line per factor. */
+  causes: string[];
+}
+
+export interface Factor {
+  kind: 'volume' | 'aht' | 'absent' | 'staffing' | 'occupancy';
+  /** Percent over (positive) or under the expectation, for volume and AHT. */
+  pct?: number;
+  actual: number;
+  expected: number;
+  basis: 'forecast' | 'baseline';
+  text: string;
+}
+
+export interface AgentQuality {
+  agentId: string;
+  name: string;
+  handled: number;
+  /** Calls with a disposition recorded. */
+  complete: number;
+  /** Complete, a known disposition, and revenue recorded for a sale. */
+  valid: number;
+  validPct: number | null;
+}
+
+export interface ReportLine {
+  scope: ReportScope;
+  id: string;
+  name: string;
+  values: MetricValues;
+}
+
+export interface Report {
+  kind: ReportKind;
+  siteId: string;
+  siteName: string;
+  scope: ReportScope;
+  id: string;
+  name: string;
+  /** First and last site-local date of the period. */
+  period: { from: string; to: string; days: string[] };
+  /** Epoch ms [from, to). */
+  from: number;
+  to: number;
+  params: MetricParamsUsed;
+  total: MetricValues;
+  /** Report intervals (daily) or days (weekly), with data. */
+  series: { start: number; label: string; values: MetricValues }[];
+  /** The scope's parts: queues, teams and agents of a site; agents of a team. */
+  breakdown: ReportLine[];
+  targets: TargetResult[];
+  /** What differed from the forecast (or, without one, the same weekdays of the 4 weeks before). */
+  factors: Factor[];
+  quality: AgentQuality[];
+  formulas: Record<string, string>;
+  generatedAt: number;
+}
+
+/** Sum of buckets, as the engine sums them (`addCounters`; staffed agents: the union). */
+export function sumRows(rows: Iterable<AggregateRow>): Bucket {
+  const b: Bucket = { c: emptyCounters(), staffed: new Set() };
+  const c = emptyCounters();
+  for (const r of rows) {
+    Object.assign(c, emptyCounters(), r.counters);
+    addCounters(b.c, c);
+    for (const a of r.staffed) b.staffed.add(a);
+  }
+  return b;
+}
+
+/** Metric values of rows: the engine's `deriveMetrics` over their sum. */
+export function valuesOf(rows: Iterable<AggregateRow>, params: MetricParams): MetricValues {
+  return deriveMetrics(sumRows(rows), params);
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const pctChange = (actual: number, expected: number) => (expected > 0 ? (100 * (actual - expected)) / expected : 0);
+
+/** Metrics whose miss is explained by volume, handle time and staffing. */
+const QUEUE_METRICS = new Set(['serviceLevelPct', 'abandonRatePct', 'abandonRateRawPct', 'asaSec', 'maxWaitSec', 'occupancyPct', 'volumePerAgent']);
+
+export interface CauseInput {
+  total: MetricValues;
+  forecast?: ForecastRow | undefined;
+  /** Mean of the same weekday over previous weeks (only days with calls), when there are any. */
+  baseline?: { offered: number; ahtSec: number | null; staffedAgents: number; days: number } | undefined;
+  /** Days in the period (a weekly forecast/baseline is per day: scaled). */
+  days: number;
+  /** A change smaller than this, in percent, is not a cause. @defaultValue 5 */
+  thresholdPct?: number;
+}
+
+/** What differed from expectations: volume, AHT, agents (each against the forecast if any, else the baseline). */
+export function factorsOf(x: CauseInput): Factor[] {
+  const th = x.thresholdPct ?? 5;
+  const out: Factor[] = [];
+  const t = x.total;
+  const f = x.forecast;
+  const b = x.baseline;
+  const expOffered = f?.offered != null ? { v: f.offered * x.days, basis: 'forecast' as const } : b && b.days > 0 ? { v: b.offered * x.days, basis: 'baseline' as const } : undefined;
+  if (expOffered && expOffered.v > 0) {
+    const pct = pctChange(t.offered, expOffered.v);
+    if (Math.abs(pct) >= th) {
+      const word = expOffered.basis === 'forecast' ? 'forecast' : 'the usual (same weekday, previous weeks)';
+      out.push({
+        kind: 'volume',
+        pct: round1(pct),
+        actual: t.offered,
+        expected: round1(expOffered.v),
+        basis: expOffered.basis,
+        text: `volume was ${Math.abs(round1(pct))}% ${pct > 0 ? 'over' : 'under'} ${word} (${t.offered} calls vs ${round1(expOffered.v)})`,
+      });
+    }
+  }
+  const expAht = f?.ahtSec != null ? { v: f.ahtSec, basis: 'forecast' as const } : b?.ahtSec != null ? { v: b.ahtSec, basis: 'baseline' as const } : undefined;
+  if (expAht && t.ahtSec !== null) {
+    const pct = pctChange(t.ahtSec, expAht.v);
+    if (Math.abs(pct) >= th) {
+      out.push({
+        kind: 'aht',
+        pct: round1(pct),
+        actual: round1(t.ahtSec),
+        expected: round1(expAht.v),
+        basis: expAht.basis,
+        text: `AHT ${pct > 0 ? 'rose' : 'fell'} ${Math.abs(round1(pct))}% (${round1(t.ahtSec)} s vs ${round1(expAht.v)} s ${expAht.basis === 'forecast' ? 'forecast' : 'usual'})`,
+      });
+    }
+  }
+  if (f?.agents != null) {
+    const absent = f.agents - t.staffedAgents;
+    if (absent > 0) {
+      out.push({ kind: 'absent', actual: t.staffedAgents, expected: f.agents, basis: 'forecast', text: `${absent} agent${absent === 1 ? '' : 's'} absent (${t.staffedAgents} staffed of ${f.agents} scheduled)` });
+    }
+  } else if (b && b.days > 0 && b.staffedAgents > 0) {
+    const fewer = Math.round(b.staffedAgents - t.staffedAgents);
+    if (fewer > 0 && (100 * fewer) / b.staffedAgents >= th) {
+      out.push({ kind: 'staffing', actual: t.staffedAgents, expected: round1(b.staffedAgents), basis: 'baseline', text: `${fewer} agent${fewer === 1 ? '' : 's'} fewer than usual (${t.staffedAgents} staffed vs ${round1(b.staffedAgents)})` });
+    }
+  }
+  return out;
+}
+
+/** Targets vs actual; each miss carries the factors that explain it. */
+export function checkTargets(total: MetricValues, targets: readonly TargetRow[], factors: readonly Factor[]): TargetResult[] {
+  return targets.map((t) => {
+    const v = (total as unknown as Record<string, number | null>)[t.metric];
+    const actual = typeof v === 'number' ? v : null;
+    const met = actual === null ? null : t.kind === 'min' ? actual >= t.target : actual <= t.target;
+    const causes: string[] = [];
+    if (met === false) {
+      if (QUEUE_METRICS.has(t.metric)) {
+        for (const f of factors) if (f.kind !== 'aht' || (f.pct ?? 0) > 0) causes.push(f.text);
+        if (causes.length === 0 && total.occupancyPct !== null) causes.push(`no volume, handle-time or staffing change found; occupancy was ${round1(total.occupancyPct)}%`);
+      } else if (t.metric === 'ahtSec') {
+        for (const f of factors) if (f.kind === 'aht') causes.push(f.text);
+      }
+    }
+    return { ...t, actual, met, causes };
+  });
+}
+
+/** Known dispositions: the site's success dispositions plus these everyday ones. */
+export const COMMON_DISPOSITIONS = ['resolved', 'unresolved', 'info', 'callback', 'escalated', 'complaint', 'no-need', 'completed', 'refused', 'wrong_number', 'no_sale', 'not_interested', 'rescheduled', 'cancelled', 'other'];
+
+/**
+ * CRM data-entry quality per agent: the share of handled calls with a complete, valid wrap-up
+ * (a disposition recorded, one of the known codes, and a revenue figure on a sale).
+ */
+export function wrapupQuality(rows: readonly WrapupCounts[], known: ReadonlySet<string> | null, names: ReadonlyMap<string, string>): AgentQuality[] {
+  const by = new Map<string, AgentQuality>();
+  for (const r of rows) {
+    let q = by.get(r.agentId);
+    if (!q) by.set(r.agentId, (q = { agentId: r.agentId, name: names.get(r.agentId) ?? r.agentId, handled: 0, complete: 0, valid: 0, validPct: null }));
+    q.handled += r.calls;
+    if (r.disposition !== null && r.disposition.trim() !== '') {
+      q.complete += r.calls;
+      const ok = known === null ? /^[\p{L}\p{N}_-]{2,64}$/u.test(r.disposition) : known.has(r.disposition);
+      if (ok) q.valid += r.calls - r.missingRevenue;
+    }
+  }
+  const out = [...by.values()];
+  for (const q of out) q.validPct = q.handled > 0 ? (100 * q.valid) / q.handled : null;
+  return out.sort((a, b) => (a.validPct ?? 101) - (b.validPct ?? 101) || a.agentId.localeCompare(b.agentId));
+}
+
+export interface BuildInput {
+  kind: ReportKind;
+  siteId: string;
+  siteName: string;
+  scope: ReportScope;
+  id: string;
+  name: string;
+  days: string[];
+  /** Start of each day (epoch ms), and the end of the last. */
+  dayStarts: number[];
+  to: number;
+  params: MetricParams;
+  paramsUsed: MetricParamsUsed;
+  /** Rows of the scope in the period. */
+  rows: readonly AggregateRow[];
+  /** Rows of the scope's parts, with their names and parameters. */
+  parts: { scope: ReportScope; id: string; name: string; params: MetricParams; rows: readonly AggregateRow[] }[];
+  targets: readonly TargetRow[];
+  forecast?: ForecastRow | undefined;
+  baseline?: CauseInput['baseline'];
+  quality: AgentQuality[];
+  label: (start: number) => string;
+  generatedAt: number;
+}
+
+export function buildReport(x: BuildInput): Report {
+  const total = valuesOf(x.rows, x.params);
+  const series: Report['series'] = [];
+  if (x.kind === 'daily') {
+    const byStart = new Map<number, AggregateRow[]>();
+    for (const r of x.rows) {
+      let l = byStart.get(r.start);
+      if (!l) byStart.set(r.start, (l = []));
+      l.push(r);
+    }
+    for (const [start, rs] of [...byStart].sort((a, b) => a[0] - b[0])) series.push({ start, label: x.label(start), values: valuesOf(rs, x.params) });
+  } else {
+    for (let i = 0; i < x.dayStarts.length; i++) {
+      const from = x.dayStarts[i]!;
+      const to = x.dayStarts[i + 1] ?? x.to;
+      const rs = x.rows.filter((r) => r.start >= from && r.start < to);
+      series.push({ start: from, label: x.days[i]!, values: valuesOf(rs, x.params) });
+    }
+  }
+  const factors = factorsOf({ total, forecast: x.forecast, baseline: x.baseline, days: x.days.length });
+  return {
+    kind: x.kind,
+    siteId: x.siteId,
+    siteName: x.siteName,
+    scope: x.scope,
+    id: x.id,
+    name: x.name,
+    period: { from: x.days[0]!, to: x.days[x.days.length - 1]!, days: x.days },
+    from: x.dayStarts[0]!,
+    to: x.to,
+    params: x.paramsUsed,
+    total,
+    series,
+    breakdown: x.parts.map((p) => ({ scope: p.scope, id: p.id, name: p.name, values: valuesOf(p.rows, p.params) })),
+    targets: checkTargets(total, x.targets, factors),
+    factors,
+    quality: x.quality,
+    formulas: METRIC_FORMULAS,
+    generatedAt: x.generatedAt,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Daily and weekly reports per site, queue, team, agent or campaign, read from `interval_aggregates`
+ * (the metric engine's buckets as the record writer and the importer stored them) and derived with
+ * the engine's `deriveMetrics` (`report.ts`). Days are site-local (the site's time zone).
+ */
+import { MetricParamsSchema, type MetricParams, type MetricParamsUsed } from '../contracts/index.ts';
+import { SiteCalendar } from '../core/time.ts';
+import {
+  buildReport,
+  COMMON_DISPOSITIONS,
+  valuesOf,
+  wrapupQuality,
+  type AggregateRow,
+  type BuildInput,
+  type Report,
+  type ReportKind,
+  type ReportScope,
+} from './report.ts';
+import type { ReportsRepository, SiteInfo } from './reports.repository.ts';
+
+export class ReportError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ReportsServiceOptions {
+  /** Dispositions that are a sale (revenue expected on outbound). @defaultValue booked, sold, converted, renewed */
+  successDispositions?: readonly string[];
+  /**
+   * Known disposition codes for the data-entry check; `null`: any well-formed code.
+   * @defaultValue the success dispositions plus `COMMON_DISPOSITIONS`
+   */
+  knownDispositions?: readonly string[] | null;
+  /** Weeks of the same weekday used as the baseline when there is no forecast. @defaultValue 4 */
+  baselineWeeks?: number;
+  now?: () => number;
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = 86_400_000;
+
+/** Local midnight of a site-local date. */
+export function dayStartOf(cal: SiteCalendar, date: string): number {
+  if (!DAY_RE.test(date) || Number.isNaN(Date.parse(date))) throw new ReportError('invalid', `not a date: ${date}`);
+  const noonUtc = Date.parse(`${date}T12:00:00Z`);
+  return cal.dayStart(noonUtc - cal.offsetMs(noonUtc));
+}
+
+/** ISO weekday 1 (Monday) .. 7 of a site-local date. */
+export function isoWeekday(date: string): number {
+  const d = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+}
+
+export class ReportsService {
+  private readonly success: readonly string[];
+  private readonly known: ReadonlySet<string> | null;
+
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly opts: ReportsServiceOptions = {},
+  ) {
+    this.success = opts.successDispositions ?? ['booked', 'sold', 'converted', 'renewed'];
+    this.known = opts.knownDispositions === null ? null : new Set([...(opts.knownDispositions ?? [...this.success, ...COMMON_DISPOSITIONS])]);
+  }
+
+  daily(siteId: string, date: string, scope: ReportScope, id = ''): Promise<Report> {
+    return this.build('daily', siteId, [date], scope, id);
+  }
+
+  /** The ISO week (Monday to Sunday) containing `date`. */
+  weekly(siteId: string, date: string, scope: ReportScope, id = ''): Promise<Report> {
+    const monday = addDays(date, 1 - isoWeekday(date));
+    return this.build('weekly', siteId, Array.from({ length: 7 }, (_, i) => addDays(monday, i)), scope, id);
+  }
+
+  /** Builds and stores a report (`report_runs`; a re-run replaces it). */
+  async run(kind: ReportKind, siteId: string, date: string, scope: ReportScope, id = ''): Promise<{ id: number; report: Report; ms: number }> {
+    const t0 = performance.now();
+    const report = kind === 'daily' ? await this.daily(siteId, date, scope, id) : await this.weekly(siteId, date, scope, id);
+    const ms = Math.round(performance.now() - t0);
+    const runId = await this.repo.saveRun(siteId, { kind, scope, scopeId: id, period: report.period.from, ms, report });
+    return { id: runId, report, ms };
+  }
+
+  private async build(kind: ReportKind, siteId: string, days: string[], scope: ReportScope, id: string): Promise<Report> {
+    const site = await this.repo.site(siteId);
+    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
+    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
+    const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+    const dayStarts = days.map((d) => dayStartOf(cal, d));
+    const from = dayStarts[0]!;
+    const to = cal.nextDayStart(dayStarts[dayStarts.length - 1]!);
+    const [queues, teams, agents] = await Promise.all([this.repo.queues(siteId), this.repo.teams(siteId), this.repo.agents(siteId)]);
+    const siteParams = parseParams(site.params);
+    const queueParams = (qid: string) => parseParams({ ...site.params, ...(queues.find((q) => q.id === qid)?.params ?? {}) });
+    const params = scope === 'queue' ? queueParams(id) : siteParams;
+    const scopeId = scope === 'site' ? '' : id;
+    const name =
+      scope === 'site'
+        ? site.name
+        : ((scope === 'queue' ? queues : scope === 'team' ? teams : scope === 'agent' ? agents : []).find((x) => x.id === id)?.name ?? id);
+
+    // Site and team reports list their parts: read every scope's buckets of the period at once.
+    const withParts = scope === 'site' || scope === 'team';
+    const all = await this.repo.aggregates(siteId, site.intervalMin, from, to, withParts ? undefined : { scope, scopeId });
+    const groups = new Map<string, AggregateRow[]>();
+    for (const r of all) {
+      const k = `${r.scope}\u0000${r.scopeId}`;
+      let l = groups.get(k);
+      if (!l) groups.set(k, (l = []));
+      l.push(r);
+    }
+    const rowsOf = (s: string, i: string) => groups.get(`${s}\u0000${i}`) ?? [];
+    const seen = (s: string) => [...groups.keys()].filter((k) => k.startsWith(`${s}\u0000`)).map((k) => k.slice(s.length + 1));
+    const parts: BuildInput['parts'] = [];
+    if (scope === 'site') {
+      const qids = new Set([...queues.map((q) => q.id), ...seen('queue')]);
+      for (const q of [...qids].sort()) if (rowsOf('queue', q).length) parts.push({ scope: 'queue', id: q, name: queues.find((x) => x.id === q)?.name ?? q, params: queueParams(q), rows: rowsOf('queue', q) });
+      for (const t of teams) if (rowsOf('team', t.id).length) parts.push({ scope: 'team', id: t.id, name: t.name, params: siteParams, rows: rowsOf('team', t.id) });
+    }
+    if (withParts) {
+      const members = scope === 'team' ? agents.filter((a) => a.teamId === id) : agents;
+      for (const a of members) if (rowsOf('agent', a.id).length) parts.push({ scope: 'agent', id: a.id, name: a.name, params: siteParams, rows: rowsOf('agent', a.id) });
+    }
+
+    const [targets, forecast, baseline, wrapups] = await Promise.all([
+      this.targetsWithDefaults(siteId, scope, scopeId, days[0]!, params),
+      this.repo.forecast(siteId, scope, scopeId, days),
+      this.baseline(site, cal, scope, scopeId, days, params),
+      this.repo.wrapups(siteId, from, to, scope, scopeId, this.success),
+    ]);
+    const paramsUsed: MetricParamsUsed = { ...params, intervalMin: site.intervalMin, timeZone: site.timeZone };
+    const hhmm = (ms: number) => new Date(ms + cal.offsetMs(ms)).toISOString().slice(11, 16);
+    return buildReport({
+      kind,
+      siteId,
+      siteName: site.name,
+      scope,
+      id: scopeId,
+      name,
+      days,
+      dayStarts,
+      to,
+      params,
+      paramsUsed,
+      rows: rowsOf(scope, scopeId),
+      parts,
+      targets,
+      forecast,
+      baseline,
+      quality: wrapupQuality(wrapups, this.known, new Map(agents.map((a) => [a.id, a.name]))),
+      label: hhmm,
+      generatedAt: this.opts.now?.() ?? Date.now(),
+    });
+  }
+
+  /** Stored targets; without a service-level target, the site's own goal (`slTargetPct`). */
+  private async targetsWithDefaults(siteId: string, scope: string, scopeId: string, day: string, params: MetricParams) {
+    const t = await this.repo.targets(siteId, scope, scopeId, day);
+    if (!t.some((x) => x.metric === 'serviceLevelPct') && scope !== 'agent') t.unshift({ metric: 'serviceLevelPct', kind: 'min', target: params.slTargetPct });
+    return t;
+  }
+
+  /** The same weekdays of the previous weeks: mean offered, AHT and staffed agents per day with calls. */
+  private async baseline(site: SiteInfo, cal: SiteCalendar, scope: string, scopeId: string, days: string[], params: MetricParams) {
+    const weeks = this.opts.baselineWeeks ?? 4;
+    if (weeks <= 0) return undefined;
+    const first = dayStartOf(cal, addDays(days[0]!, -7 * weeks));
+    const last = dayStartOf(cal, days[0]!);
+    const rows = await this.repo.aggregates(site.id, site.intervalMin, first, last, { scope, scopeId });
+    if (rows.length === 0) return undefined;
+    const wanted = new Set(days.map(isoWeekday));
+    const byDay = new Map<string, AggregateRow[]>();
+    for (const r of rows) {
+      const d = cal.localDate(r.start);
+      if (!wanted.has(isoWeekday(d))) continue;
+      let l = byDay.get(d);
+      if (!l) byDay.set(d, (l = []));
+      l.push(r);
+    }
+    let n = 0;
+    let offered = 0;
+    let staffed = 0;
+    const all: AggregateRow[] = [];
+    for (const rs of byDay.values()) {
+      const v = valuesOf(rs, params);
+      if (v.offered === 0) continue;
+      n++;
+      offered += v.offered;
+      staffed += v.staffedAgents;
+      all.push(...rs);
+    }
+    if (n === 0) return undefined;
+    return { offered: offered / n, ahtSec: valuesOf(all, params).ahtSec, staffedAgents: staffed / n, days: n };
+  }
+}
+
+function parseParams(raw: Record<string, unknown>): MetricParams {
+  const r = MetricParamsSchema.safeParse(raw);
+  return r.success ? r.data : MetricParamsSchema.parse({});
+}
