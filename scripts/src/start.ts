@@ -13,10 +13,20 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
 import { demoHistory } from './demo-history.ts';
+import { ensureConsoleBuild } from '../../console/server/build.ts';
+import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
+
+// The SvelteKit console, served by the hub at the same URL: built first when missing or stale.
+try {
+  await ensureConsoleBuild(say);
+} catch (err) {
+  console.error(`\nCallboard cannot build its console: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 
 let redis;
 try {
@@ -39,6 +49,8 @@ const app = await createApp({
   logger,
   jwtSecret: secret,
   streamKey,
+  // The console answers every path the hub's routes and the other mounts leave: keep it last.
+  mounts: [await consoleMount()],
 });
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
