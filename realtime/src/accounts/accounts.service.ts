@@ -61,16 +61,19 @@ export class AccountsService implements AccountsPort {
   readonly siteId: string;
   readonly auditRepo: AuditRepository;
   readonly trail: AuditTrail;
-  private readonly users: UsersRepository;
 
   private constructor(
     private readonly opts: AccountsOptions,
     readonly revocations: Revocations,
   ) {
     this.siteId = opts.siteId;
-    this.users = new UsersRepository(opts.database.db);
     this.auditRepo = new AuditRepository(opts.database);
     this.trail = new AuditTrail({ repo: this.auditRepo, siteId: opts.siteId, logger: opts.logger, batchDelayMs: opts.auditBatchDelayMs ?? 50 });
+  }
+
+  /** Over the database's current handle (it survives `reopen()`). */
+  private get users(): UsersRepository {
+    return new UsersRepository(this.opts.database.db);
   }
 
   /** Connects to Redis and restores every revoked version from the database (a fresh Redis forgets them). */

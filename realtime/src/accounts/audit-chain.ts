@@ -60,27 +60,45 @@ export type ChainCheck =
   | { ok: true; entries: number; head: string | null }
   | { ok: false; entries: number; broken: { seq: number; id?: number; reason: string } };
 
+type Broken = { seq: number; id?: number; reason: string };
+
+/** Checks a chain row by row (`push` each row in `seq` order, then `end`), so a long chain need not fit in memory. */
+export class ChainChecker {
+  private prev: string | null = null;
+  private expected = 1;
+  private n = 0;
+  private broken: Broken | undefined;
+
+  /** False once a row is broken (later rows are not looked at). */
+  push(r: ChainEntry & { hash: string; id?: number }): boolean {
+    if (this.broken) return false;
+    const at = { seq: r.seq, ...(r.id !== undefined ? { id: r.id } : {}) };
+    if (r.seq !== this.expected) this.broken = { ...at, reason: `seq ${r.seq} where ${this.expected} was expected (a row was deleted or inserted)` };
+    else if (r.prevHash !== this.prev) this.broken = { ...at, reason: "prev_hash is not the previous entry's hash" };
+    else if (entryHash(r) !== r.hash) this.broken = { ...at, reason: "hash does not match the entry's content (edited)" };
+    if (this.broken) return false;
+    this.prev = r.hash;
+    this.expected++;
+    this.n++;
+    return true;
+  }
+
+  end(opts: { expectHead?: string } = {}): ChainCheck {
+    if (this.broken) return { ok: false, entries: this.n, broken: this.broken };
+    if (opts.expectHead !== undefined && opts.expectHead !== this.prev) {
+      return { ok: false, entries: this.n, broken: { seq: this.expected, reason: 'the chain ends before the recorded head (newest entries deleted)' } };
+    }
+    return { ok: true, entries: this.n, head: this.prev };
+  }
+}
+
 /**
  * Checks a site's chain, rows in `seq` order. Stops at the first broken row and names it: a `seq` gap
  * (a deleted or inserted row), a `prev_hash` that is not the previous row's hash, or a `hash` that does
  * not match the row's content (an edited row).
  */
-export function verifyChain(rows: Iterable<ChainEntry & { hash: string; id?: number }>, opts: { expectHead?: string } = {}): ChainCheck {
-  let prev: string | null = null;
-  let expected = 1;
-  let n = 0;
-  for (const r of rows) {
-    const at = { seq: r.seq, ...(r.id !== undefined ? { id: r.id } : {}) };
-    if (r.seq !== expected) return { ok: false, entries: n, broken: { ...at, reason: `seq ${r.seq} where ${expected} was expected (a row was deleted or inserted)` } };
-    if (r.prevHash !== prev) return { ok: false, entries: n, broken: { ...at, reason: 'prev_hash is not the previous entry\'s hash' } };
-    const h = entryHash(r);
-    if (h !== r.hash) return { ok: false, entries: n, broken: { ...at, reason: 'hash does not match the entry\'s content (edited)' } };
-    prev = r.hash;
-    expected++;
-    n++;
-  }
-  if (opts.expectHead !== undefined && opts.expectHead !== prev) {
-    return { ok: false, entries: n, broken: { seq: expected, reason: 'the chain ends before the recorded head (newest entries deleted)' } };
-  }
-  return { ok: true, entries: n, head: prev };
+export async function verifyChain(rows: Iterable<ChainEntry & { hash: string; id?: number }> | AsyncIterable<ChainEntry & { hash: string; id?: number }>, opts: { expectHead?: string } = {}): Promise<ChainCheck> {
+  const c = new ChainChecker();
+  for await (const r of rows) if (!c.push(r)) break;
+  return c.end(opts);
 }

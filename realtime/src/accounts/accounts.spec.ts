@@ -1,0 +1,200 @@
+/**
+ * Accounts against a real database (PGlite, and PostgreSQL when DATABASE_URL is set), real Redis and
+ * real HTTP / Socket.IO: argon2 login, admin REST, the audit log of commands and access changes.
+ */
+import { eq, sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { parseSiteConfig } from '../contracts/index.ts';
+import { client, cmd, type ClientSocket } from '../hub/testing.ts';
+import { auditLog, users } from '../storage/schema.ts';
+import { testBackends } from '../storage/testing.ts';
+import { AccountsService } from './accounts.service.ts';
+import { verifyChain } from './audit-chain.ts';
+import { accountsSite, call, login, PASSWORD, startAccountsHub, type AccountsHub } from './testing.ts';
+
+const redisUrl = inject('redisUrl');
+
+describe.each(testBackends())('accounts on $name', (backend) => {
+  let h: AccountsHub | undefined;
+  let sockets: ClientSocket[] = [];
+  afterEach(async () => {
+    for (const s of sockets) s.disconnect();
+    sockets = [];
+    await h?.close();
+    h = undefined;
+  });
+
+  it('given the seeded site users, when they log in then the password is checked against an argon2id hash; a wrong one, a disabled user and an unknown user are refused', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const rows = await h.db.database.db.select({ id: users.id, hash: users.passwordHash }).from(users).where(eq(users.siteId, h.accounts.siteId));
+    expect(rows).toHaveLength(8);
+    for (const r of rows) {
+      expect(r.hash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
+      expect(r.hash).not.toContain(PASSWORD);
+    }
+    const ok = await login(h.url, 'lead1');
+    expect(ok.status).toBe(200);
+    expect(ok.json.session).toEqual({ userId: 'lead1', name: 'Lead One', role: 'team_lead', teamIds: ['t1'], access: ['campaigns', 'console'] });
+    expect((await login(h.url, 'lead1', 'demo')).status).toBe(401);
+    expect((await login(h.url, 'nobody')).status).toBe(401);
+
+    const admin = (await login(h.url, 'admin')).token!;
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/lead1', admin, { disabled: true })).status).toBe(200);
+    expect((await login(h.url, 'lead1')).status).toBe(401);
+
+    const audit = await call(h.url, 'GET', '/api/v1/audit?action=auth:login', admin);
+    expect(audit.status).toBe(200);
+    const outcomes = audit.json.entries.map((e: any) => `${e.targetId ?? '?'}:${e.outcome}`);
+    // Newest first: lead1 disabled, admin, nobody (not named), lead1 wrong, lead1 ok.
+    expect(outcomes).toEqual(['lead1:unauthorized', 'admin:ok', '?:unauthorized', 'lead1:unauthorized', 'lead1:ok']);
+    expect(audit.json.entries[0].after).toEqual({ reason: 'disabled' });
+    expect(audit.json.entries[0].from).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('given the site seeded once, when it is seeded again then nothing changes (a changed password survives a restart)', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const admin = (await login(h.url, 'admin')).token!;
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/a1', admin, { password: 'new-password' })).status).toBe(200);
+    const site = parseSiteConfig({ ...accountsSite(), id: h.accounts.siteId });
+    expect(await h.accounts.seedSite(site)).toEqual([]);
+    expect((await login(h.url, 'a1')).status).toBe(401);
+    expect((await login(h.url, 'a1', 'new-password')).status).toBe(200);
+  });
+
+  it('given an admin, when users are created, changed, granted, revoked and deleted over REST then each change is in the audit log with before and after; other roles get 403', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const admin = (await login(h.url, 'admin')).token!;
+    const sup = (await login(h.url, 'sup')).token!;
+    expect((await call(h.url, 'GET', '/api/v1/admin/users', sup)).status).toBe(403);
+    expect((await call(h.url, 'GET', '/api/v1/audit', sup)).status).toBe(403);
+    expect((await call(h.url, 'GET', '/api/v1/admin/users', undefined)).status).toBe(401);
+
+    const created = await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'qa2', name: 'QA Two', role: 'qa', password: 'qa-password' });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ id: 'qa2', role: 'qa', access: ['console'], disabled: false, hasPassword: true });
+    expect(JSON.stringify(created.json)).not.toContain('argon2');
+    expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'qa2', name: 'again', role: 'qa' })).status).toBe(409);
+    expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'x', name: 'X', role: 'wizard' })).status).toBe(400);
+    expect((await login(h.url, 'qa2', 'qa-password')).status).toBe(200);
+
+    expect((await call(h.url, 'POST', '/api/v1/admin/users/qa2/grant', admin, { access: 'campaigns' })).json.access).toEqual(['campaigns', 'console']);
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/qa2', admin, { role: 'supervisor', name: 'Now Sup' })).json).toMatchObject({ role: 'supervisor', name: 'Now Sup' });
+    expect((await call(h.url, 'POST', '/api/v1/admin/users/qa2/revoke', admin, { access: 'console' })).json.access).toEqual(['campaigns']);
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/admin', admin, { disabled: true })).status).toBe(409);
+    expect((await call(h.url, 'DELETE', '/api/v1/admin/users/qa2', admin)).status).toBe(204);
+    expect((await call(h.url, 'GET', '/api/v1/admin/users/qa2', admin)).status).toBe(404);
+    expect((await call(h.url, 'GET', '/api/v1/admin/users', admin)).json.users.map((u: any) => u.id)).not.toContain('qa2');
+
+    const audit = await call(h.url, 'GET', '/api/v1/audit?actor=admin&limit=50', admin);
+    const entries = [...audit.json.entries].reverse().filter((e: any) => e.action !== 'auth:login');
+    expect(entries.map((e: any) => `${e.action}:${e.outcome}`)).toEqual([
+      'user:create:ok',
+      'user:create:conflict',
+      'access:set:ok',
+      'user:update:ok',
+      'sessions:revoke:ok',
+      'access:set:ok',
+      'sessions:revoke:ok',
+      'user:update:conflict',
+      'sessions:revoke:ok',
+      'user:delete:ok',
+    ]);
+    const [create, , grant, update] = entries;
+    expect(create.before).toBeNull();
+    expect(create.after).toMatchObject({ role: 'qa', access: ['console'], password: 'set' });
+    expect(grant.before.access).toEqual(['console']);
+    expect(grant.after.access).toEqual(['campaigns', 'console']);
+    expect(update.before).toMatchObject({ role: 'qa', name: 'QA Two' });
+    expect(update.after).toMatchObject({ role: 'supervisor', name: 'Now Sup' });
+    for (const e of entries) expect(e).toMatchObject({ actor: 'admin', actorRole: 'admin', targetType: 'user' });
+    expect(JSON.stringify(audit.json)).not.toContain('qa-password');
+
+    // Filters: action prefix and time window.
+    const deletes = await call(h.url, 'GET', '/api/v1/audit?action=user:delete', admin);
+    expect(deletes.json.entries.map((e: any) => e.targetId)).toEqual(['qa2']);
+    const future = await call(h.url, 'GET', `/api/v1/audit?from=${Date.now() + 60_000}`, admin);
+    expect(future.json.entries).toEqual([]);
+    const window = await call(h.url, 'GET', `/api/v1/audit?action=user:*&from=${new Date(Date.now() - 60_000).toISOString()}&to=${Date.now() + 1000}`, admin);
+    expect(window.json.entries.map((e: any) => e.action)).toEqual(['user:delete', 'user:update', 'user:update', 'user:create', 'user:create']);
+    expect((await call(h.url, 'GET', '/api/v1/audit?from=yesterday', admin)).status).toBe(400);
+    expect((await call(h.url, 'GET', '/api/v1/audit/verify', admin)).json).toMatchObject({ ok: true });
+  });
+
+  it('given a supervisor and team leads on sockets, when they run commands then each action, allowed or refused, is audited with actor, target, address and before/after', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const sup = await client(h.url, (await login(h.url, 'sup')).token!);
+    const lead1 = await client(h.url, (await login(h.url, 'lead1')).token!);
+    const agent = await client(h.url, (await login(h.url, 'a1')).token!);
+    sockets.push(sup, lead1, agent);
+    expect((await cmd(sup, 'queue:setOpen', { queue: 'advice', open: false })).ok).toBe(true);
+    expect((await cmd(sup, 'queue:setPriority', { queue: 'booking', priority: 1 })).ok).toBe(true);
+    expect((await cmd(lead1, 'agent:move', { agentId: 'a2', queues: ['advice'] })).ok).toBe(true);
+    expect((await cmd(lead1, 'agent:forceState', { agentId: 'a3', state: 'break' })).error.code).toBe('forbidden');
+    expect((await cmd(sup, 'queue:setOpen', { queue: 'nope', open: false })).error.code).toBe('not_found');
+    expect((await cmd(agent, 'agent:setState', { state: 'available' })).ok).toBe(true);
+    await h.accounts.trail.flush();
+
+    const rows = (await h.accounts.auditRepo.list({ siteId: h.accounts.siteId, limit: 100 })).filter((r) => r.action !== 'auth:login').reverse();
+    expect(rows.map((r) => [r.actorUserId, r.action, r.targetId, r.outcome])).toEqual([
+      ['sup', 'queue:setOpen', 'advice', 'ok'],
+      ['sup', 'queue:setPriority', 'booking', 'ok'],
+      ['lead1', 'agent:move', 'a2', 'ok'],
+      ['lead1', 'agent:forceState', 'a3', 'forbidden'],
+      ['sup', 'queue:setOpen', 'nope', 'not_found'],
+    ]);
+    expect(rows[0]!.before).toEqual({ open: true, closedAction: 'reject', closedOverflowTo: null, priority: 4 });
+    expect(rows[0]!.after).toEqual({ open: false, closedAction: 'reject', closedOverflowTo: null, priority: 4 });
+    expect(rows[1]!.before).toMatchObject({ priority: 2 });
+    expect(rows[1]!.after).toMatchObject({ priority: 1 });
+    expect(rows[2]!.before).toMatchObject({ queues: ['booking'] });
+    expect(rows[2]!.after).toMatchObject({ queues: ['advice'] });
+    expect(rows[3]!.after).toEqual({ request: { agentId: 'a3', state: 'break' } });
+    for (const r of rows) {
+      expect(r.fromAddress).toMatch(/127\.0\.0\.1/);
+      expect(r.targetType).toBe(r.action.startsWith('queue') ? 'queue' : 'agent');
+    }
+    expect(await verifyChain(h.accounts.auditRepo.chain(h.accounts.siteId))).toMatchObject({ ok: true });
+  });
+
+  it('given a hash chain, when a row is edited or deleted in the database then verification names the first broken entry', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const actor = { session: { userId: 'admin', role: 'admin' as const }, from: '10.0.0.1' };
+    for (let i = 0; i < 5; i++) await h.accounts.revokeSessions(actor, 'a1');
+    await h.accounts.trail.flush();
+    const site = h.accounts.siteId;
+    const db = h.db.database.db;
+    expect(await verifyChain(h.accounts.auditRepo.chain(site))).toEqual({ ok: true, entries: 5, head: expect.any(String) });
+
+    await db.execute(sql`update audit_log set after = '{"tokenVersion": 99}'::jsonb where site_id = ${site} and seq = 3`);
+    expect(await verifyChain(h.accounts.auditRepo.chain(site))).toMatchObject({ ok: false, entries: 2, broken: { seq: 3, reason: expect.stringContaining('edited') } });
+
+    await db.execute(sql`update audit_log set after = '{"tokenVersion": 3, "why": "revoked"}'::jsonb where site_id = ${site} and seq = 3`);
+    expect(await verifyChain(h.accounts.auditRepo.chain(site))).toMatchObject({ ok: true });
+    await db.delete(auditLog).where(sql`site_id = ${site} and seq = 2`);
+    expect(await verifyChain(h.accounts.auditRepo.chain(site))).toMatchObject({ ok: false, broken: { seq: 3, reason: expect.stringContaining('deleted') } });
+  });
+
+  it('given the database goes away, when entries are recorded meanwhile then they are kept and written in order once it is back', async () => {
+    const db = await backend.create();
+    const config = parseSiteConfig(accountsSite());
+    const accounts = await AccountsService.open({ database: db.database, redisUrl, siteId: config.id, logger: pino({ level: 'silent' }), auditBatchDelayMs: 5 });
+    try {
+      // Fast retries for the test.
+      Object.assign((accounts.trail as unknown as { opts: Record<string, unknown> }).opts, { retryMinMs: 20, retryMaxMs: 50 });
+      await db.database.close();
+      for (let i = 1; i <= 20; i++) accounts.audit({ actor: { userId: 'sup', role: 'supervisor' }, action: 'queue:setOpen', targetType: 'queue', targetId: `q${i}`, after: { i } });
+      await expect.poll(() => accounts.trail.stats.retries, { timeout: 5000 }).toBeGreaterThan(1);
+      expect(accounts.trail.stats.state).toBe('retrying');
+      expect(accounts.trail.stats.queued).toBe(20);
+      await db.database.reopen();
+      await accounts.trail.flush();
+      const rows = await accounts.auditRepo.list({ siteId: config.id, limit: 100 });
+      expect(rows.map((r) => r.targetId).reverse()).toEqual(Array.from({ length: 20 }, (_, i) => `q${i + 1}`));
+      expect(await verifyChain(accounts.auditRepo.chain(config.id))).toMatchObject({ ok: true, entries: 20 });
+    } finally {
+      await accounts.close();
+      await db.drop();
+    }
+  });
+});
