@@ -23,7 +23,8 @@ export function fmtInt(n: number | null | undefined, lang: Lang): string {
 /** 87 %, 87,5 % (vi) / 87.5% (en); `null` (no calls yet) is a dash, never 0. */
 export function fmtPct(n: number | null | undefined, lang: Lang, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
-  return lang === 'vi' ? `${nf(lang, digits).format(n)} %` : `${nf(lang, digits).format(n)}%`;
+  // Vietnamese writes a (non-breaking) space before the sign.
+  return lang === 'vi' ? `${nf(lang, digits).format(n)}\u00a0%` : `${nf(lang, digits).format(n)}%`;
 }
 
 /** Seconds as m:ss, or h:mm:ss from one hour on. */
