@@ -1,4 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { asc, eq, getTableName, is, sql } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../contracts/index.ts';
 import { ev, ready, siteInput, t } from '../core/testing.ts';
@@ -8,21 +11,17 @@ import { RecordsRepository } from './records.repository.ts';
 import { agents, agentSkills, agentStateHistory, calls, queues, sites, users } from './schema.ts';
 import { testBackends, type TestDatabase } from './testing.ts';
 
-const TABLES = [
-  'agent_skills',
-  'agent_state_history',
-  'agents',
-  'audit_log',
-  'calls',
-  'complaints',
-  'import_runs',
-  'interval_aggregates',
-  'queues',
-  'sites',
-  'stream_positions',
-  'teams',
-  'users',
-];
+/** Every table the schema files declare (schema.ts and each area's schema.*.ts), sorted. */
+const TABLES = await (async () => {
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const files = readdirSync(dir).filter((f) => /^schema(\.[\w-]+)?\.ts$/.test(f));
+  const names = new Set<string>();
+  for (const f of files) {
+    const mod = (await import(`./${f}`)) as Record<string, unknown>;
+    for (const v of Object.values(mod)) if (is(v, PgTable)) names.add(getTableName(v));
+  }
+  return [...names].sort();
+})();
 
 async function migrationsApplied(db: Database): Promise<number> {
   const r = await db.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
@@ -41,6 +40,7 @@ describe.each(testBackends())('database on $name', (backend) => {
     expect(await listTables(t0.database.db)).toEqual([]);
     await t0.database.close();
     const first = await openDatabase(t0.options);
+    expect(TABLES).toEqual(expect.arrayContaining(['calls', 'agents', 'users', 'audit_log', 'interval_aggregates']));
     expect(await listTables(first.db)).toEqual(TABLES);
     const applied = await migrationsApplied(first);
     expect(applied).toBeGreaterThanOrEqual(1);
