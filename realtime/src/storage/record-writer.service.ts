@@ -14,8 +14,8 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DomainEvent, SiteConfig } from '../contracts/index.ts';
 import { loadSite } from '../site/load-site.ts';
-import { safeErrorMessage, type Database } from './database.ts';
-import { createRecordState, recordsFromEvents, type RecordState } from './records.ts';
+import { safeErrorMessage, type Database, type Db } from './database.ts';
+import { createRecordState, recordsFromEvents, type RecordBatch, type RecordState } from './records.ts';
 import { addCounts, RecordsRepository, zeroCounts, type UpsertCounts } from './records.repository.ts';
 
 export interface RecordWriterOptions {
@@ -39,6 +39,11 @@ export interface RecordWriterOptions {
   retryMinMs?: number;
   /** @defaultValue 5000 */
   retryMaxMs?: number;
+  /**
+   * Runs in each batch's transaction after its rows (e.g. complaint intake from wrap-ups and low survey
+   * scores: `ComplaintsService.intakeFromCalls`), so it commits exactly with them; it must be idempotent.
+   */
+  onBatch?: (db: Db, batch: RecordBatch) => Promise<unknown>;
 }
 
 export interface RecordWriterStats {
@@ -220,7 +225,8 @@ export function startRecordWriter(opts: RecordWriterOptions): RecordWriter {
       }
       const lastId = entries[entries.length - 1]![0];
       const position = { streamKey: opts.streamKey, lastId, entries: stats.entries + entries.length, events: stats.events + events.length };
-      const r = await retry('write records', () => repo.writeBatch(config.id, batch, position));
+      const onBatch = opts.onBatch;
+      const r = await retry('write records', () => repo.writeBatch(config.id, batch, position, onBatch && ((db) => onBatch(db, batch))));
       stats.lastId = lastId;
       stats.entries = position.entries;
       stats.events = position.events;

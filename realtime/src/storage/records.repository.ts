@@ -191,12 +191,15 @@ export class RecordsRepository {
       agentIds?: Iterable<string>;
     },
     position?: { streamKey: string; lastId: string; entries: number; events: number },
+    /** More writes in the same transaction (complaint intake from the calls), so they commit with the rows. */
+    also?: (db: Db) => Promise<unknown>,
   ): Promise<{ calls: UpsertCounts; agentStates: UpsertCounts; aggregates: UpsertCounts }> {
     return this.database.transaction(async (db) => {
       await ensureDimensions(db, siteId, batch.queueIds ?? [], batch.agentIds ?? []);
       const c = await this.upsertCalls(batch.calls, db);
       const a = await this.upsertAgentStates(batch.agentStates, db);
       const g = await this.upsertAggregates(batch.aggregates ?? [], db);
+      if (also) await also(db);
       if (position) {
         const row = { streamKey: position.streamKey, siteId, lastId: position.lastId, entries: position.entries, events: position.events };
         await db

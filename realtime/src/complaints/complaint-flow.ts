@@ -1,0 +1,84 @@
+/**
+ * The complaint status flow, pure: which moves are allowed, what each does to the SLA clock and the
+ * timestamps. `open -> in_progress -> (waiting_on_customer <-> in_progress) -> resolved -> closed`,
+ * resolving from any active status, and reopen from `resolved` or `closed`.
+ *
+ * SLA: due = opened + N business minutes (N from the category's route). Waiting on the customer stops
+ * the clock: on leaving that status the due time moves later by the business time spent waiting. A
+ * reopen starts a fresh SLA from the reopen.
+ */
+import type { BusinessClock } from './business-hours.ts';
+
+export const STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export type ComplaintStatus = (typeof STATUSES)[number];
+
+export const NEXT: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
+  open: ['in_progress', 'waiting_on_customer', 'resolved'],
+  in_progress: ['waiting_on_customer', 'resolved'],
+  waiting_on_customer: ['in_progress', 'resolved'],
+  resolved: ['closed'],
+  closed: [],
+};
+
+/** The fields of a complaint the flow reads and changes. */
+export interface FlowState {
+  status: ComplaintStatus;
+  openedAt: number;
+  dueAt: number | null;
+  pausedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  reopenCount: number;
+  rootCause: string | null;
+  slaBusinessMin: number | null;
+}
+
+export type FlowResult = { ok: true; state: FlowState } | { ok: false; code: 'conflict' | 'invalid'; message: string };
+
+/** Moves a complaint to `to` at `now`. Resolving needs a root-cause code (given or already set). */
+export function transition(s: FlowState, to: ComplaintStatus, now: number, clock: BusinessClock, rootCause?: string): FlowResult {
+  if (!NEXT[s.status].includes(to)) return { ok: false, code: 'conflict', message: `a ${s.status} complaint cannot become ${to}` };
+  const next: FlowState = { ...s, status: to };
+  if (s.status === 'waiting_on_customer' && s.pausedAt !== null) {
+    if (s.dueAt !== null && s.slaBusinessMin !== null) {
+      // Business time left when the clock stopped, counted again from now.
+      const left = clock.businessMsBetween(s.pausedAt, s.dueAt);
+      next.dueAt = clock.addBusinessMinutes(now, left / 60_000);
+    }
+    next.pausedAt = null;
+  }
+  if (to === 'waiting_on_customer') next.pausedAt = now;
+  if (to === 'resolved') {
+    const rc = rootCause ?? s.rootCause;
+    if (!rc) return { ok: false, code: 'invalid', message: 'a root-cause code is required to resolve' };
+    next.rootCause = rc;
+    next.resolvedAt = now;
+  }
+  if (to === 'closed') next.closedAt = now;
+  return { ok: true, state: next };
+}
+
+/** Reopens a resolved or closed complaint: back to `in_progress`, a fresh SLA from now. */
+export function reopen(s: FlowState, now: number, clock: BusinessClock): FlowResult {
+  if (s.status !== 'resolved' && s.status !== 'closed') return { ok: false, code: 'conflict', message: `only a resolved or closed complaint can be reopened (it is ${s.status})` };
+  return {
+    ok: true,
+    state: {
+      ...s,
+      status: 'in_progress',
+      resolvedAt: null,
+      closedAt: null,
+      pausedAt: null,
+      reopenCount: s.reopenCount + 1,
+      dueAt: s.slaBusinessMin === null ? null : clock.addBusinessMinutes(now, s.slaBusinessMin),
+    },
+  };
+}
+
+/** SLA state at `now`: breached when resolved late or still open past due (never while paused). */
+export function slaState(s: FlowState, now: number): 'none' | 'ok' | 'paused' | 'breached' {
+  if (s.dueAt === null) return 'none';
+  const end = s.resolvedAt ?? (s.pausedAt !== null ? null : now);
+  if (end === null) return s.pausedAt !== null && s.pausedAt > s.dueAt ? 'breached' : 'paused';
+  return end > s.dueAt ? 'breached' : 'ok';
+}

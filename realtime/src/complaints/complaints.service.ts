@@ -1,0 +1,449 @@
+/**
+ * Complaints: intake (an agent's wrap-up with disposition `complaint`, a low survey score, a form),
+ * category -> department routing with an SLA in business hours, the status flow, root causes and
+ * reopen; every change recorded in `complaint_events`.
+ *
+ * `openComplaint(input)` is the one entry point for every channel (the campaigns' survey worker calls
+ * it, or `openFromSurvey`); automatic intake is idempotent by `sourceKey` (`survey:{callId}`...).
+ */
+import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database, Db } from '../storage/database.ts';
+import type { CallRecord } from '../storage/records.ts';
+import { complaints } from '../storage/schema.ts';
+import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
+import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
+import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
+
+export interface ComplaintRoute {
+  category: string;
+  department: string;
+  slaBusinessMin: number;
+}
+
+/** Demo routing (a vaccination & clinic hotline); replaced per site by `complaint_routes` rows. */
+export const DEFAULT_ROUTES: readonly ComplaintRoute[] = [
+  { category: 'medical', department: 'medical', slaBusinessMin: 8 * 60 },
+  { category: 'vaccine-reaction', department: 'medical', slaBusinessMin: 2 * 60 },
+  { category: 'service', department: 'customer-care', slaBusinessMin: 16 * 60 },
+  { category: 'billing', department: 'finance', slaBusinessMin: 16 * 60 },
+  { category: 'marketing', department: 'marketing', slaBusinessMin: 24 * 60 },
+  { category: 'sales', department: 'sales', slaBusinessMin: 16 * 60 },
+  { category: 'staff', department: 'hr', slaBusinessMin: 24 * 60 },
+  { category: 'stock', department: 'warehouse', slaBusinessMin: 8 * 60 },
+  { category: 'product', department: 'product', slaBusinessMin: 40 * 60 },
+  { category: 'other', department: 'customer-care', slaBusinessMin: 16 * 60 },
+];
+
+export const DEFAULT_ROOT_CAUSES: readonly { code: string; label: string }[] = [
+  { code: 'wait-time', label: 'Long wait on the hotline' },
+  { code: 'staff-behaviour', label: 'Staff behaviour' },
+  { code: 'wrong-information', label: 'Wrong or missing information' },
+  { code: 'out-of-stock', label: 'Vaccine or product out of stock' },
+  { code: 'billing-error', label: 'Billing error' },
+  { code: 'clinical', label: 'Clinical issue (reaction, treatment)' },
+  { code: 'process', label: 'Process or policy' },
+  { code: 'system', label: 'System or app fault' },
+  { code: 'customer-expectation', label: 'Customer expectation (no fault found)' },
+];
+
+export type Channel = 'wrapup' | 'survey' | 'form';
+
+export interface OpenComplaintInput {
+  siteId: string;
+  channel: Channel;
+  /** A category of the site's routing; unknown or missing -> `other` (`service` for wrap-up and survey). */
+  category?: string | undefined;
+  description?: string | undefined;
+  callId?: string | undefined;
+  agentId?: string | undefined;
+  queueId?: string | undefined;
+  teamId?: string | undefined;
+  campaignId?: string | undefined;
+  /** Customer reference (a CRM id; not a phone number). */
+  customerRef?: string | undefined;
+  surveyScore?: number | undefined;
+  priority?: 'normal' | 'high' | undefined;
+  /** Idempotency key: a second intake with the same key returns the first complaint. */
+  sourceKey?: string | undefined;
+  /** When it was opened (epoch ms). @defaultValue now */
+  at?: number | undefined;
+  actor?: string | undefined;
+}
+
+export interface ComplaintDTO {
+  id: number;
+  siteId: string;
+  channel: string;
+  category: string | null;
+  department: string | null;
+  priority: string;
+  status: ComplaintStatus;
+  rootCause: string | null;
+  description: string | null;
+  callId: string | null;
+  agentId: string | null;
+  queueId: string | null;
+  teamId: string | null;
+  campaignId: string | null;
+  customerRef: string | null;
+  surveyScore: number | null;
+  openedAt: number;
+  dueAt: number | null;
+  slaBusinessMin: number | null;
+  pausedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  reopenCount: number;
+  updatedAt: number;
+  /** At the time of the answer. */
+  sla: 'none' | 'ok' | 'paused' | 'breached';
+}
+
+export class ComplaintError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'conflict' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ComplaintsServiceOptions {
+  now?: () => number;
+  /** Business hours when the site has no `business_calendars` row. @defaultValue `defaultBusinessHours(timeZone)` */
+  timeZone?: string;
+  /** Survey scores at or below this (0-10 scale) open a complaint. @defaultValue 4 */
+  lowSurveyScore?: number;
+}
+
+type Row = typeof complaints.$inferSelect;
+const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+function flowOf(r: Row): FlowState {
+  return {
+    status: r.status as ComplaintStatus,
+    openedAt: r.openedAt.getTime(),
+    dueAt: ms(r.dueAt),
+    pausedAt: ms(r.pausedAt),
+    resolvedAt: ms(r.resolvedAt),
+    closedAt: ms(r.closedAt),
+    reopenCount: r.reopenCount,
+    rootCause: r.rootCause,
+    slaBusinessMin: r.slaBusinessMin,
+  };
+}
+
+export class ComplaintsService {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly database: Pick<Database, 'db' | 'transaction'>,
+    private readonly opts: ComplaintsServiceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  private get db(): Db {
+    return this.database.db;
+  }
+
+  dto(r: Row, now = this.now()): ComplaintDTO {
+    const f = flowOf(r);
+    return {
+      id: r.id,
+      siteId: r.siteId,
+      channel: r.channel,
+      category: r.category,
+      department: r.department,
+      priority: r.priority,
+      status: f.status,
+      rootCause: r.rootCause,
+      description: r.description,
+      callId: r.callId,
+      agentId: r.agentId,
+      queueId: r.queueId,
+      teamId: r.teamId,
+      campaignId: r.campaignId,
+      customerRef: r.customerRef,
+      surveyScore: r.surveyScore,
+      openedAt: f.openedAt,
+      dueAt: f.dueAt,
+      slaBusinessMin: r.slaBusinessMin,
+      pausedAt: f.pausedAt,
+      resolvedAt: f.resolvedAt,
+      closedAt: f.closedAt,
+      reopenCount: r.reopenCount,
+      updatedAt: r.updatedAt.getTime(),
+      sla: slaState(f, now),
+    };
+  }
+
+  // ------------------------------------------------------------------------------ configuration
+
+  async routes(siteId: string, db: Db = this.db): Promise<ComplaintRoute[]> {
+    const rows = await db.select().from(complaintRoutes).where(eq(complaintRoutes.siteId, siteId)).orderBy(asc(complaintRoutes.category));
+    return rows.length ? rows.map((r) => ({ category: r.category, department: r.department, slaBusinessMin: r.slaBusinessMin })) : [...DEFAULT_ROUTES];
+  }
+
+  /** Replaces the site's routing table (the defaults stop applying once a site has its own). */
+  async setRoutes(siteId: string, routes: readonly ComplaintRoute[]): Promise<void> {
+    await this.database.transaction(async (db) => {
+      await db.delete(complaintRoutes).where(eq(complaintRoutes.siteId, siteId));
+      if (routes.length) await db.insert(complaintRoutes).values(routes.map((r) => ({ siteId, ...r })));
+    });
+  }
+
+  async rootCauses(siteId: string, db: Db = this.db): Promise<{ code: string; label: string }[]> {
+    const rows = await db.select().from(complaintRootCauses).where(eq(complaintRootCauses.siteId, siteId)).orderBy(asc(complaintRootCauses.code));
+    return rows.length ? rows.map((r) => ({ code: r.code, label: r.label })) : [...DEFAULT_ROOT_CAUSES];
+  }
+
+  async setRootCauses(siteId: string, causes: readonly { code: string; label: string }[]): Promise<void> {
+    await this.database.transaction(async (db) => {
+      await db.delete(complaintRootCauses).where(eq(complaintRootCauses.siteId, siteId));
+      if (causes.length) await db.insert(complaintRootCauses).values(causes.map((c) => ({ siteId, ...c })));
+    });
+  }
+
+  async businessHours(siteId: string, db: Db = this.db): Promise<BusinessHours> {
+    const r = await db.select().from(businessCalendars).where(eq(businessCalendars.siteId, siteId));
+    const row = r[0];
+    return row ? { timeZone: row.timeZone, hours: row.hours, holidays: row.holidays } : defaultBusinessHours(this.opts.timeZone);
+  }
+
+  async setBusinessHours(siteId: string, b: BusinessHours): Promise<void> {
+    try {
+      validateBusinessHours(b);
+    } catch (err) {
+      throw new ComplaintError('invalid', (err as Error).message);
+    }
+    const v = { timeZone: b.timeZone, hours: b.hours, holidays: [...b.holidays] };
+    await this.db.insert(businessCalendars).values({ siteId, ...v }).onConflictDoUpdate({ target: businessCalendars.siteId, set: v });
+  }
+
+  // ----------------------------------------------------------------------------------- intake
+
+  /**
+   * Opens a complaint: routes its category to a department, sets the SLA due time in business hours,
+   * records the event. With a `sourceKey` already used, returns that complaint (`created: false`).
+   */
+  async openComplaint(input: OpenComplaintInput, db?: Db): Promise<{ complaint: ComplaintDTO; created: boolean }> {
+    const run = async (tx: Db) => {
+      if (input.sourceKey) {
+        const prev = await tx.select().from(complaints).where(and(eq(complaints.siteId, input.siteId), eq(complaints.sourceKey, input.sourceKey)));
+        if (prev[0]) return { complaint: this.dto(prev[0]), created: false };
+      }
+      const routes = await this.routes(input.siteId, tx);
+      const fallback = input.channel === 'form' ? 'other' : 'service';
+      const route = routes.find((r) => r.category === input.category) ?? routes.find((r) => r.category === fallback) ?? routes.find((r) => r.category === 'other');
+      const clock = new BusinessClock(await this.businessHours(input.siteId, tx));
+      const at = input.at ?? this.now();
+      const inserted = await tx
+        .insert(complaints)
+        .values({
+          siteId: input.siteId,
+          channel: input.channel,
+          category: route?.category ?? input.category ?? null,
+          department: route?.department ?? null,
+          priority: input.priority ?? (input.surveyScore !== undefined && input.surveyScore <= 2 ? 'high' : 'normal'),
+          status: 'open',
+          description: input.description ?? null,
+          callId: input.callId ?? null,
+          agentId: input.agentId ?? null,
+          queueId: input.queueId ?? null,
+          teamId: input.teamId ?? null,
+          campaignId: input.campaignId ?? null,
+          customerRef: input.customerRef ?? null,
+          surveyScore: input.surveyScore ?? null,
+          openedAt: new Date(at),
+          slaBusinessMin: route?.slaBusinessMin ?? null,
+          dueAt: route ? new Date(clock.addBusinessMinutes(at, route.slaBusinessMin)) : null,
+          updatedAt: new Date(at),
+          sourceKey: input.sourceKey ?? null,
+        })
+        .onConflictDoNothing()
+        .returning();
+      const row = inserted[0];
+      if (!row) {
+        // Lost a race on the same source key: the other intake's complaint stands.
+        const prev = await tx.select().from(complaints).where(and(eq(complaints.siteId, input.siteId), eq(complaints.sourceKey, input.sourceKey ?? '')));
+        return { complaint: this.dto(prev[0]!), created: false };
+      }
+      await tx.insert(complaintEvents).values({
+        siteId: input.siteId,
+        complaintId: row.id,
+        at: new Date(at),
+        actor: input.actor ?? null,
+        action: 'opened',
+        toStatus: 'open',
+        data: { channel: input.channel, category: row.category, department: row.department, dueAt: row.dueAt },
+      });
+      return { complaint: this.dto(row), created: true };
+    };
+    return db ? run(db) : this.database.transaction(run);
+  }
+
+  /**
+   * A survey answer: opens a complaint when the score is low (0-10 scale, at or below `lowSurveyScore`;
+   * a 1-5 answer is scaled first). Idempotent per call (`survey:{callId}`). Returns null when not low.
+   */
+  async openFromSurvey(
+    a: { siteId: string; score: number; scale?: '0-10' | '1-5'; callId?: string; customerRef?: string; agentId?: string; queueId?: string; teamId?: string; campaignId?: string; comment?: string; at?: number },
+    db?: Db,
+  ): Promise<{ complaint: ComplaintDTO; created: boolean } | null> {
+    const score10 = a.scale === '1-5' ? ((a.score - 1) / 4) * 10 : a.score;
+    if (score10 > (this.opts.lowSurveyScore ?? 4)) return null;
+    return this.openComplaint(
+      {
+        siteId: a.siteId,
+        channel: 'survey',
+        category: 'service',
+        description: a.comment ?? `low survey score ${a.score}${a.scale === '1-5' ? '/5' : '/10'}`,
+        callId: a.callId,
+        customerRef: a.customerRef,
+        agentId: a.agentId,
+        queueId: a.queueId,
+        teamId: a.teamId,
+        campaignId: a.campaignId,
+        surveyScore: score10,
+        sourceKey: `survey:${a.callId ?? `${a.customerRef ?? 'anon'}:${a.at ?? this.now()}`}`,
+        at: a.at,
+      },
+      db,
+    );
+  }
+
+  /**
+   * Intake from call records as the record writer stores them (same transaction): a wrap-up with
+   * disposition `complaint`, or a low survey score on the call. Idempotent per call and channel.
+   */
+  async intakeFromCalls(siteId: string, rows: readonly CallRecord[], db: Db): Promise<number> {
+    let opened = 0;
+    for (const c of rows) {
+      const base = { siteId, callId: c.id, agentId: c.agentId ?? undefined, queueId: c.queueId, teamId: c.teamId ?? undefined, campaignId: c.campaignId ?? undefined };
+      const at = (c.wrapEndAt ?? c.endedAt ?? c.offeredAt).getTime();
+      if (c.disposition === 'complaint') {
+        const r = await this.openComplaint({ ...base, channel: 'wrapup', category: c.attributes?.complaintCategory ?? 'service', description: c.notes ?? undefined, sourceKey: `wrapup:${c.id}`, at }, db);
+        if (r.created) opened++;
+      }
+      if (c.surveyScore !== null && c.surveyScore !== undefined) {
+        const r = await this.openFromSurvey({ ...base, score: c.surveyScore, at }, db);
+        if (r?.created) opened++;
+      }
+    }
+    return opened;
+  }
+
+  // ------------------------------------------------------------------------------- read, change
+
+  private async row(siteId: string, id: number, db: Db): Promise<Row> {
+    const r = await db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id))).for('update');
+    if (!r[0]) throw new ComplaintError('not_found', `no complaint ${id}`);
+    return r[0];
+  }
+
+  async get(siteId: string, id: number): Promise<ComplaintDTO & { events: { at: number; actor: string | null; action: string; fromStatus: string | null; toStatus: string | null; note: string | null }[] }> {
+    const r = await this.db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
+    if (!r[0]) throw new ComplaintError('not_found', `no complaint ${id}`);
+    const ev = await this.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.at), asc(complaintEvents.id));
+    return { ...this.dto(r[0]), events: ev.map((e) => ({ at: e.at.getTime(), actor: e.actor, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note })) };
+  }
+
+  async list(
+    siteId: string,
+    q: { status?: ComplaintStatus[] | undefined; department?: string | undefined; agentId?: string | undefined; teamIds?: string[] | undefined; from?: number | undefined; to?: number | undefined; limit?: number; offset?: number } = {},
+  ): Promise<{ total: number; complaints: ComplaintDTO[] }> {
+    const where: SQL[] = [eq(complaints.siteId, siteId)];
+    if (q.status?.length) where.push(inArray(complaints.status, q.status));
+    if (q.department) where.push(eq(complaints.department, q.department));
+    if (q.agentId) where.push(eq(complaints.agentId, q.agentId));
+    if (q.teamIds) where.push(q.teamIds.length ? inArray(complaints.teamId, q.teamIds) : sql`false`);
+    if (q.from !== undefined) where.push(gte(complaints.openedAt, new Date(q.from)));
+    if (q.to !== undefined) where.push(lt(complaints.openedAt, new Date(q.to)));
+    const [rows, total] = await Promise.all([
+      this.db
+        .select()
+        .from(complaints)
+        .where(and(...where))
+        .orderBy(desc(complaints.openedAt), desc(complaints.id))
+        .limit(q.limit ?? 100)
+        .offset(q.offset ?? 0),
+      this.db.select({ n: count() }).from(complaints).where(and(...where)),
+    ]);
+    const now = this.now();
+    return { total: Number(total[0]?.n ?? 0), complaints: rows.map((r) => this.dto(r, now)) };
+  }
+
+  private async save(siteId: string, before: Row, next: FlowState, patch: Partial<typeof complaints.$inferInsert>, action: string, actor: string | undefined, note: string | undefined, db: Db): Promise<ComplaintDTO> {
+    const now = this.now();
+    const r = await db
+      .update(complaints)
+      .set({
+        ...patch,
+        status: next.status,
+        dueAt: next.dueAt === null ? null : new Date(next.dueAt),
+        pausedAt: next.pausedAt === null ? null : new Date(next.pausedAt),
+        resolvedAt: next.resolvedAt === null ? null : new Date(next.resolvedAt),
+        closedAt: next.closedAt === null ? null : new Date(next.closedAt),
+        reopenCount: next.reopenCount,
+        rootCause: next.rootCause,
+        updatedAt: new Date(now),
+      })
+      .where(and(eq(complaints.siteId, siteId), eq(complaints.id, before.id)))
+      .returning();
+    await db.insert(complaintEvents).values({ siteId, complaintId: before.id, at: new Date(now), actor: actor ?? null, action, fromStatus: before.status, toStatus: next.status, note: note ?? null });
+    return this.dto(r[0]!, now);
+  }
+
+  /** Moves a complaint along the status flow (resolving needs a known root-cause code). */
+  async setStatus(siteId: string, id: number, to: ComplaintStatus, o: { rootCause?: string | undefined; note?: string | undefined; actor?: string | undefined } = {}): Promise<ComplaintDTO> {
+    return this.database.transaction(async (db) => {
+      const row = await this.row(siteId, id, db);
+      if (o.rootCause !== undefined && !(await this.rootCauses(siteId, db)).some((c) => c.code === o.rootCause)) throw new ComplaintError('invalid', `unknown root-cause code ${o.rootCause}`);
+      const clock = new BusinessClock(await this.businessHours(siteId, db));
+      const r = transition(flowOf(row), to, this.now(), clock, o.rootCause);
+      if (!r.ok) throw new ComplaintError(r.code, r.message);
+      return this.save(siteId, row, r.state, {}, 'status', o.actor, o.note, db);
+    });
+  }
+
+  async reopen(siteId: string, id: number, o: { note?: string | undefined; actor?: string | undefined } = {}): Promise<ComplaintDTO> {
+    return this.database.transaction(async (db) => {
+      const row = await this.row(siteId, id, db);
+      const clock = new BusinessClock(await this.businessHours(siteId, db));
+      const r = reopenFlow(flowOf(row), this.now(), clock);
+      if (!r.ok) throw new ComplaintError(r.code, r.message);
+      return this.save(siteId, row, r.state, {}, 'reopened', o.actor, o.note, db);
+    });
+  }
+
+  /** Edits the description, priority or category (a new category re-routes; the SLA restarts from the opening). */
+  async update(siteId: string, id: number, p: { category?: string | undefined; description?: string | undefined; priority?: 'normal' | 'high' | undefined; actor?: string | undefined }): Promise<ComplaintDTO> {
+    return this.database.transaction(async (db) => {
+      const row = await this.row(siteId, id, db);
+      const patch: Partial<typeof complaints.$inferInsert> = {};
+      const flow = flowOf(row);
+      if (p.description !== undefined) patch.description = p.description;
+      if (p.priority !== undefined) patch.priority = p.priority;
+      if (p.category !== undefined && p.category !== row.category) {
+        const route = (await this.routes(siteId, db)).find((r) => r.category === p.category);
+        if (!route) throw new ComplaintError('invalid', `unknown category ${p.category}`);
+        const clock = new BusinessClock(await this.businessHours(siteId, db));
+        patch.category = route.category;
+        patch.department = route.department;
+        patch.slaBusinessMin = route.slaBusinessMin;
+        flow.slaBusinessMin = route.slaBusinessMin;
+        if (flow.status !== 'resolved' && flow.status !== 'closed') flow.dueAt = clock.addBusinessMinutes(flow.openedAt, route.slaBusinessMin);
+      }
+      return this.save(siteId, row, flow, patch, 'edited', p.actor, undefined, db);
+    });
+  }
+
+  /** Complaints opened in [from, to), for the complaint rate (by agent/queue/team/campaign when given). */
+  async countOpened(siteId: string, from: number, to: number, by?: { scope: 'queue' | 'team' | 'agent' | 'campaign'; id: string }): Promise<number> {
+    const where: SQL[] = [eq(complaints.siteId, siteId), gte(complaints.openedAt, new Date(from)), lt(complaints.openedAt, new Date(to))];
+    if (by) where.push(eq(by.scope === 'queue' ? complaints.queueId : by.scope === 'team' ? complaints.teamId : by.scope === 'agent' ? complaints.agentId : complaints.campaignId, by.id));
+    const r = await this.db.select({ n: count() }).from(complaints).where(and(...where));
+    return Number(r[0]?.n ?? 0);
+  }
+}

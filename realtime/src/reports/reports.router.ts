@@ -1,0 +1,180 @@
+/**
+ * Reports REST, mounted on the hub's app (`createApp({ mounts: [reportsMount(...)] })`):
+ *
+ * - `GET /api/v1/reports/daily?date=YYYY-MM-DD&scope=site|queue|team|agent|campaign&id=&site=` (JSON),
+ *   `/api/v1/reports/daily.csv`, `/api/v1/reports/daily.html` (printable); the same for `weekly`
+ *   (the ISO week containing `date`).
+ * - `GET /api/v1/reports/runs?kind=` (reports the scheduler produced), `GET /api/v1/reports/runs/:kind/:period?scope=&id=`.
+ * - `PUT /api/v1/reports/targets`, `PUT /api/v1/reports/forecasts` (admin, supervisor).
+ *
+ * `site` defaults to the hub's site; imported data sets (`anonymous-bank`, `pwc-phonenow`) are sites too.
+ * A team lead sees only the teams of the session (scope `team`) and their agents.
+ */
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { SessionDTO, SiteConfig } from '../contracts/index.ts';
+import type { Mount } from '../hub/app.ts';
+import { SiteCalendar } from '../core/time.ts';
+import type { Database } from '../storage/database.ts';
+import { reportCsv, reportHtml } from './report-format.ts';
+import { ReportsRepository } from './reports.repository.ts';
+import { ReportError, ReportsService, type ReportsServiceOptions } from './reports.service.ts';
+import type { Report } from './report.ts';
+
+export interface ReportsMountOptions {
+  config: SiteConfig;
+  /** The database, or undefined while there is none (answers 503). A function: `npm start` opens it after the app. */
+  database: () => Database | undefined;
+  service?: Omit<ReportsServiceOptions, 'successDispositions'>;
+}
+
+const Scope = z.enum(['site', 'queue', 'team', 'agent', 'campaign']);
+const Day = z.iso.date();
+const ReportQuery = z
+  .strictObject({
+    date: Day.optional(),
+    scope: Scope.default('site'),
+    id: z.string().min(1).max(128).optional(),
+    site: z.string().min(1).max(128).optional(),
+  })
+  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const TargetBody = z.strictObject({
+  site: z.string().min(1).max(128).optional(),
+  scope: Scope,
+  id: z.string().max(128).default(''),
+  metric: z.string().min(1).max(64),
+  kind: z.enum(['min', 'max']),
+  target: z.number().finite(),
+  validFrom: Day.default('1970-01-01'),
+});
+const ForecastBody = z.strictObject({
+  site: z.string().min(1).max(128).optional(),
+  scope: Scope,
+  id: z.string().max(128).default(''),
+  day: Day,
+  offered: z.number().int().min(0).nullable().optional(),
+  ahtSec: z.number().min(0).nullable().optional(),
+  agents: z.number().int().min(0).nullable().optional(),
+});
+
+const READ_ROLES = ['admin', 'supervisor', 'team_lead'] as const;
+
+export function reportsMount(opts: ReportsMountOptions): Mount {
+  return ({ app, auth, logger }) => {
+    const log = logger.child({ component: 'reports' });
+    const cal = new SiteCalendar(opts.config.timeZone, opts.config.intervalMin);
+    const service = () => {
+      const db = opts.database();
+      if (!db) return undefined;
+      return {
+        repo: new ReportsRepository(db),
+        reports: new ReportsService(new ReportsRepository(db), { ...opts.service, successDispositions: opts.config.successDispositions }),
+      };
+    };
+    const fail = (res: Response, err: unknown) => {
+      if (err instanceof ReportError) {
+        res.status(err.code === 'not_found' ? 404 : 400).json({ error: { code: err.code, message: err.message } });
+        return;
+      }
+      log.error({ err: (err as Error).message }, 'report failed');
+      res.status(500).json({ error: { code: 'internal', message: 'report failed' } });
+    };
+    const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', message: 'no database: reports need one (DATABASE_URL or PGlite)' } });
+    const invalid = (res: Response, issues: z.core.$ZodIssue[]) =>
+      res.status(400).json({ error: { code: 'invalid', message: 'invalid query', details: issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`) } });
+
+    /** A team lead may read their own teams (and nothing site-wide). */
+    const allowed = (session: SessionDTO, scope: string, id: string | undefined): boolean => {
+      if (session.role !== 'team_lead') return true;
+      if (scope === 'team') return id !== undefined && session.teamIds.includes(id);
+      if (scope === 'agent') return opts.config.agents.some((a) => a.id === id && a.teamId !== undefined && session.teamIds.includes(a.teamId));
+      return false;
+    };
+
+    for (const kind of ['daily', 'weekly'] as const) {
+      const handler = (format: 'json' | 'csv' | 'html') => async (req: Request, res: Response) => {
+        const p = ReportQuery.safeParse(req.query);
+        if (!p.success) return invalid(res, p.error.issues);
+        const q = p.data;
+        if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
+          res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the reports of their own teams' } });
+          return;
+        }
+        const s = service();
+        if (!s) return noDb(res);
+        try {
+          const date = q.date ?? cal.localDate(Date.now());
+          const site = q.site ?? opts.config.id;
+          const r: Report = kind === 'daily' ? await s.reports.daily(site, date, q.scope, q.id) : await s.reports.weekly(site, date, q.scope, q.id);
+          const file = `${kind}-${site}-${q.scope}${q.id ? '-' + q.id : ''}-${r.period.from}`.replace(/[^\w.-]/g, '_');
+          if (format === 'csv') {
+            res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(reportCsv(r));
+          } else if (format === 'html') {
+            res.type('text/html; charset=utf-8').set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'").send(reportHtml(r));
+          } else res.json(r);
+        } catch (err) {
+          fail(res, err);
+        }
+      };
+      app.get(`/api/v1/reports/${kind}`, auth(READ_ROLES), handler('json'));
+      app.get(`/api/v1/reports/${kind}.csv`, auth(READ_ROLES), handler('csv'));
+      app.get(`/api/v1/reports/${kind}.html`, auth(READ_ROLES), handler('html'));
+    }
+
+    app.get('/api/v1/reports/runs', auth(['admin', 'supervisor']), async (req, res) => {
+      const p = z.strictObject({ kind: z.enum(['daily', 'weekly']).optional(), site: z.string().min(1).max(128).optional() }).safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const s = service();
+      if (!s) return noDb(res);
+      try {
+        res.json({ runs: await s.repo.runs(p.data.site ?? opts.config.id, p.data.kind) });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    app.get('/api/v1/reports/runs/:kind/:period', auth(['admin', 'supervisor']), async (req, res) => {
+      const p = z
+        .strictObject({ kind: z.enum(['daily', 'weekly']), period: Day, scope: Scope.default('site'), id: z.string().max(128).default(''), site: z.string().min(1).max(128).optional() })
+        .safeParse({ ...req.query, ...req.params });
+      if (!p.success) return invalid(res, p.error.issues);
+      const s = service();
+      if (!s) return noDb(res);
+      try {
+        const r = await s.repo.run(p.data.site ?? opts.config.id, p.data.kind, p.data.scope, p.data.id, p.data.period);
+        if (r === undefined) res.status(404).json({ error: { code: 'not_found', message: 'no such report run' } });
+        else res.json(r);
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    app.put('/api/v1/reports/targets', auth(['admin', 'supervisor']), express.json({ limit: '10kb' }), async (req, res) => {
+      const p = TargetBody.safeParse(req.body);
+      if (!p.success) return invalid(res, p.error.issues);
+      const s = service();
+      if (!s) return noDb(res);
+      const { site, id, ...t } = p.data;
+      try {
+        await s.repo.setTarget(site ?? opts.config.id, { ...t, scopeId: t.scope === 'site' ? '' : id });
+        res.json({ ok: true });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    app.put('/api/v1/reports/forecasts', auth(['admin', 'supervisor']), express.json({ limit: '10kb' }), async (req, res) => {
+      const p = ForecastBody.safeParse(req.body);
+      if (!p.success) return invalid(res, p.error.issues);
+      const s = service();
+      if (!s) return noDb(res);
+      const { site, id, ...f } = p.data;
+      try {
+        await s.repo.setForecast(site ?? opts.config.id, { ...f, scopeId: f.scope === 'site' ? '' : id });
+        res.json({ ok: true });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+  };
+}
