@@ -9,10 +9,14 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../realtime/src/hub/app.ts';
 import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
+import { checkpointOptionsFromEnv } from '../../realtime/src/hub/checkpointer.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
 import { demoHistory } from './demo-history.ts';
+import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
+import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
+import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
 import { ensureConsoleBuild } from '../../console/server/build.ts';
 import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
@@ -49,8 +53,12 @@ const app = await createApp({
   logger,
   jwtSecret: secret,
   streamKey,
+  ...checkpointOptionsFromEnv(),
+  // CALLBOARD_SPEED=60: the hub's clock runs 60 times faster, in step with the simulator's.
+  ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
   // The console answers every path the hub's routes and the other mounts leave: keep it last.
-  mounts: [await consoleMount()],
+  // Reports and complaints read the database opened below (503 until it is there).
+  mounts: [reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), await consoleMount()],
 });
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
@@ -78,7 +86,9 @@ let writer: RecordWriter | undefined;
 if (process.env.CALLBOARD_DB !== '0') {
   try {
     database = await openDatabase();
-    writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config });
+    const complaints = new ComplaintsService(database, { timeZone: config.timeZone });
+    // Wrap-ups with disposition `complaint` and low survey scores open complaints with their calls' rows.
+    writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
     say(`database: ${database.backend} (${database.location}), call records written from the event log`);
   } catch (err) {
     say(`database not available (${(err as Error).message}); live boards run without it`);
