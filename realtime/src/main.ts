@@ -19,6 +19,8 @@ const app = await createApp({
   clock: process.env.CALLBOARD_CLOCK === 'event' ? 'event' : 'wall',
   ...(process.env.CALLBOARD_STREAM ? { streamKey: process.env.CALLBOARD_STREAM } : {}),
   ...checkpointOptionsFromEnv(),
+  // A demo clock N times faster than the machine's, for the simulator at --speed N.
+  ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
 });
 const url = await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 logger.info(`Callboard hub listening on ${url}`);

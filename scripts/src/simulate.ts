@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parseSiteConfig } from '../../realtime/src/contracts/index.ts';
 import { DEFAULT_HUB_URL, HubAuthError, HubUnreachableError } from './lib/hub-client.ts';
+import { fetchHubClock, planClock } from './sim/hub-clock.ts';
 import {
   expectedArrivals,
   formatDuration,
@@ -225,14 +226,18 @@ function progressLine(k: HubSimCounters): string {
 
 async function feedHub(): Promise<void> {
   const url = a.hub ?? DEFAULT_HUB_URL;
-  banner(`hub mode -> ${url}, speed ${speed ?? 1}`);
-  if ((speed ?? 1) !== 1) {
-    log('simulate: note: events carry simulated time, agent commands are timed by the hub clock; at speed != 1 they differ');
-  }
+  // Agent commands are timed by the hub's clock, telephony events by ours: one speed, one origin.
+  const hc = await fetchHubClock(url);
+  const plan = planClock(hc, speed, options.start);
+  if (!plan.ok) fail(plan.error);
+  if (plan.note) log(`simulate: note: ${plan.note}`);
+  const simSpeed = plan.speed;
+  if (plan.start !== undefined) options.start = plan.start;
+  banner(`hub mode -> ${url}, speed ${simSpeed ?? 1}${hc ? ` (hub clock: ${hc.mode}${hc.mode === 'wall' ? ` x${hc.speed}` : ''})` : ''}`);
   const handle = runSimulation(
     {
       ...options,
-      ...(speed !== undefined ? { speed } : {}),
+      ...(simSpeed !== undefined ? { speed: simSpeed } : {}),
       onProgress: (k) => log(progressLine(k)),
       onWarning: (m) => log(`simulate: warning: ${m}`),
     },

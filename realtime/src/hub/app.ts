@@ -33,7 +33,7 @@ import { Broadcaster } from './broadcaster.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
-import { Hub } from './hub.service.ts';
+import { Hub, scaledClock } from './hub.service.ts';
 
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type TelephonyNs = Namespace<TelephonyClientToServerEvents, TelephonyServerToClientEvents, InterServerEvents, SocketData>;
@@ -48,6 +48,12 @@ export interface AppDeps {
   /** Replace the Redis log (benchmarks). */
   eventLog?: EventLog;
   clock?: 'wall' | 'event';
+  /**
+   * Wall-clock mode only: run the hub's clock `speed` times faster than the machine's, from now (a demo
+   * fed by the simulator at x60). The simulator reads the speed from `/healthz` and keeps in step.
+   * @defaultValue 1
+   */
+  clockSpeed?: number;
   /** Minimum ms between two deltas to one room. @defaultValue 250 */
   deltaIntervalMs?: number;
   /** Timer resolution of offers, overflow and wrap-up. @defaultValue 200 */
@@ -151,7 +157,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await redis.connect();
   const streamKey = deps.streamKey ?? `callboard:${config.id}:events`;
   const log = deps.eventLog ?? new RedisEventLog(redis, streamKey);
-  const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall' });
+  const clockSpeed = deps.clock === 'event' ? 1 : (deps.clockSpeed ?? 1);
+  const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall', ...(clockSpeed !== 1 ? { now: scaledClock(clockSpeed) } : {}) });
 
   const started = Date.now();
   const rebuilt = await hub.rebuild((n) => {
@@ -243,6 +250,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       seq: hub.state.seq,
       events: hub.counts,
       uptimeSec: Math.round((Date.now() - started) / 1000),
+      clock: { mode: hub.clockMode, speed: clockSpeed, now: hub.now() },
     });
   });
 

@@ -52,6 +52,15 @@ export interface HubOptions {
   dedupeCapacity?: number;
 }
 
+/**
+ * A clock that runs `speed` times faster than the machine's, starting at `start` (default: now). With it
+ * a hub keeps in step with the simulator at `--speed N`: both map wall time the same way.
+ */
+export function scaledClock(speed: number, start = Date.now(), wall: () => number = Date.now): () => number {
+  const wall0 = wall();
+  return () => start + (wall() - wall0) * speed;
+}
+
 export interface ApplyOptions {
   /**
    * Route after applying. `false` loads recorded history routed by someone else (the demo's morning):
