@@ -73,6 +73,9 @@ class HubConnection {
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       this.#setStatus('reconnecting', reason);
+      // Socket.IO does not retry by itself after the server closed the connection (a hub restart
+      // or shutdown): retry here; the manager's backoff takes over while the hub is down.
+      if (reason === 'io server disconnect') setTimeout(() => this.#socket === socket && socket.connect(), 500);
     });
     socket.on('snapshot', (s) => {
       this.#lastData = Date.now();

@@ -1,0 +1,114 @@
+/**
+ * The console end to end against the real hub and Redis: an agent's whole call with the supervisor
+ * watching, a supervisor closing a line seen on the wallboard, an ignored offer going to the next agent.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, offered, signIn, startConsoleHub, type RunningHub } from './harness.ts';
+
+let hub: RunningHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  [hub, browser] = await Promise.all([startConsoleHub(inject('redisUrl')), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.app.close();
+});
+
+const agentRow = (page: Page, id: string, state: string) => page.locator(`[data-testid=agent-row][data-agent=${id}][data-state=${state}]`);
+
+describe('console end to end', () => {
+  it('an agent goes available, takes an offer, ends it and records an outcome; the supervisor sees each state live', async () => {
+    const [desk, sup] = await Promise.all([signIn(browser, hub.url, 'a1'), signIn(browser, hub.url, 'sup')]);
+    expect(new URL(desk.url()).pathname).toBe('/agent');
+    expect(new URL(sup.url()).pathname).toBe('/supervisor');
+    // The token is also a cookie for the hub's server-side tools.
+    const cookies = await desk.context().cookies();
+    expect(cookies.find((c) => c.name === 'callboard_token')?.sameSite).toBe('Strict');
+
+    await agentRow(sup, 'a1', 'offline').waitFor();
+    await desk.getByTestId('state-available').click();
+    await desk.locator('[data-testid=my-state][data-state=available]').waitFor();
+    await agentRow(sup, 'a1', 'available').waitFor();
+
+    const { callId, event } = offered('booking');
+    await hub.app.hub.ingest([event]);
+    const card = desk.locator(`[data-testid=offer-card][data-call="${callId}"]`);
+    await card.waitFor();
+    // The number is masked, the customer's attributes shown.
+    await expect(card.textContent()).resolves.not.toContain('0901234567');
+    await expect(card.textContent()).resolves.toContain('Hexaxim');
+    await agentRow(sup, 'a1', 'reserved').waitFor();
+
+    await desk.getByTestId('offer-accept').click();
+    await desk.locator(`[data-testid=call][data-call="${callId}"]`).waitFor();
+    await agentRow(sup, 'a1', 'onCall').waitFor();
+
+    await desk.getByTestId('call-end').click();
+    await desk.getByTestId('wrapup').waitFor();
+    await agentRow(sup, 'a1', 'wrapup').waitFor();
+
+    // Quality control: "booked" needs a date and a branch; the form says what is missing.
+    await desk.getByTestId('disposition').selectOption('booked');
+    await desk.getByTestId('wrap-finish').click();
+    await desk.getByTestId('wrap-missing').waitFor();
+    expect(hub.app.hub.state.calls.get(callId)?.disposition ?? hub.app.hub.state.recordIndex.get(callId)?.disposition).toBeUndefined();
+    await desk.getByTestId('f-appointment').fill('2026-12-01');
+    await desk.getByTestId('f-branch').selectOption({ index: 1 });
+    await desk.getByTestId('f-notes').fill('Mũi 2 Hexaxim cho bé');
+    await desk.getByTestId('wrap-finish').click();
+    await desk.getByTestId('wrapup').waitFor({ state: 'detached' });
+    await agentRow(sup, 'a1', 'available').waitFor();
+
+    const rec = hub.app.hub.state.calls.get(callId) ?? hub.app.hub.state.recordIndex.get(callId);
+    expect(rec?.disposition).toBe('booked');
+    expect(rec?.notes).toContain('appointment: 2026-12-01');
+    await desk.locator('[data-testid=my-handled]', { hasText: '1' }).waitFor();
+    await Promise.all([desk.context().close(), sup.context().close()]);
+  });
+
+  it('a supervisor closes a line and the wallboard shows it closed within a second', async () => {
+    const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?queues=booking,advice')]);
+    const tile = board.locator('[data-testid=tile][data-queue=booking]');
+    await tile.and(board.locator('[data-open=true]')).waitFor();
+
+    await sup.locator('[data-testid=queue-row][data-queue=booking] [data-testid=toggle-open]').click();
+    await sup.getByTestId('confirm-ok').click();
+    await sup.locator('[data-testid=toast][data-kind=ok]').waitFor();
+    // The product requirement: on the wallboard within 1 s of the hub applying the command.
+    await board.locator('[data-testid=tile][data-queue=booking][data-open=false]').waitFor({ timeout: 1000 });
+    await board.locator('[data-testid=alerts] [data-kind=closed][data-queue=booking]').waitFor();
+    expect(hub.app.hub.state.queues.get('booking')?.open).toBe(false);
+
+    // And back open, through the same confirmation.
+    await sup.locator('[data-testid=queue-row][data-queue=booking] [data-testid=toggle-open]').click();
+    await sup.getByTestId('confirm-ok').click();
+    await board.locator('[data-testid=tile][data-queue=booking][data-open=true]').waitFor();
+    await Promise.all([sup.context().close(), board.context().close()]);
+  });
+
+  it('an ignored offer expires for its agent and rings for the next one', async () => {
+    const [first, second] = await Promise.all([signIn(browser, hub.url, 'a2'), signIn(browser, hub.url, 'a3')]);
+    // a2 becomes available first, so the longest-idle rule offers the call to a2.
+    await first.getByTestId('state-available').click();
+    await first.locator('[data-testid=my-state][data-state=available]').waitFor();
+    await second.getByTestId('state-available').click();
+    await second.locator('[data-testid=my-state][data-state=available]').waitFor();
+
+    const { callId, event } = offered('advice', '0987654321');
+    await hub.app.hub.ingest([event]);
+    await first.locator(`[data-testid=offer-card][data-call="${callId}"]`).waitFor();
+    expect(await second.locator('[data-testid=offer-card]').count()).toBe(0);
+
+    // Nobody touches it: after the offer time (3 s) it is gone from a2 and rings at a3.
+    await first.locator('[data-testid=offer-ended][data-reason=timeout]').waitFor({ timeout: 10_000 });
+    expect(await first.locator('[data-testid=offer-card]').count()).toBe(0);
+    await second.locator(`[data-testid=offer-card][data-call="${callId}"]`).waitFor({ timeout: 10_000 });
+    await second.getByTestId('offer-accept').click();
+    await second.locator(`[data-testid=call][data-call="${callId}"]`).waitFor();
+    expect(hub.app.hub.state.calls.get(callId)?.agentId).toBe('a3');
+    await Promise.all([first.context().close(), second.context().close()]);
+  });
+});

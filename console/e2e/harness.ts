@@ -1,0 +1,90 @@
+/**
+ * End-to-end harness: the real hub (createApp, real Redis) serving the built console through the
+ * same mount as `npm start`, and Chromium driven by playwright-core (the system's /usr/bin/chromium,
+ * never a downloaded browser).
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseSiteConfig, type SiteConfigInput } from '../../realtime/src/contracts/index.ts';
+import { createApp, type App } from '../../realtime/src/hub/app.ts';
+import { consoleMount } from '../server/mount.ts';
+
+export const CHROMIUM = process.env.CALLBOARD_CHROMIUM ?? '/usr/bin/chromium';
+export const SECRET = 'e2e-secret';
+export const PASSWORD = 'demo';
+
+/** A small site: two lines, three agents, a supervisor; short offers so expiry is quick. */
+export function e2eSite(over: Partial<SiteConfigInput> = {}): SiteConfigInput {
+  const agent = (id: string, name: string, queues: string[]) => ({ id, name, teamId: 't1', queues });
+  return {
+    id: 'e2e',
+    name: 'E2E hotline',
+    offerTimeoutSec: 3,
+    maxMissedOffers: 3,
+    queues: [
+      { id: 'booking', name: 'Vaccine booking', nameVi: 'Đặt lịch tiêm chủng', priority: 2, wrapupSec: 60 },
+      { id: 'advice', name: 'Advice', nameVi: 'Tư vấn', priority: 4, wrapupSec: 60 },
+    ],
+    teams: [{ id: 't1', name: 'Booking team / Tổ đặt lịch', leadUserId: 'lead1' }],
+    agents: [agent('a1', 'Nguyễn Thị Lan', ['booking']), agent('a2', 'Trần Văn Nam', ['advice']), agent('a3', 'Lê Thu Hà', ['advice'])],
+    users: [
+      { id: 'sup', name: 'Giám sát', role: 'supervisor', password: PASSWORD },
+      { id: 'lead1', name: 'Trưởng nhóm', role: 'team_lead', password: PASSWORD, teamIds: ['t1'] },
+      { id: 'a1', name: 'Nguyễn Thị Lan', role: 'agent', password: PASSWORD, agentId: 'a1', teamIds: ['t1'] },
+      { id: 'a2', name: 'Trần Văn Nam', role: 'agent', password: PASSWORD, agentId: 'a2', teamIds: ['t1'] },
+      { id: 'a3', name: 'Lê Thu Hà', role: 'agent', password: PASSWORD, agentId: 'a3', teamIds: ['t1'] },
+    ],
+    ...over,
+  };
+}
+
+export interface RunningHub {
+  app: App;
+  url: string;
+  port: number;
+  streamKey: string;
+}
+
+/** Starts the hub with the console mounted; `port`/`streamKey` to restart the same hub. */
+export async function startConsoleHub(redisUrl: string, opts: { port?: number; streamKey?: string; site?: SiteConfigInput } = {}): Promise<RunningHub> {
+  const streamKey = opts.streamKey ?? `callboard:e2e:${randomBytes(6).toString('hex')}:events`;
+  const app = await createApp({
+    config: parseSiteConfig(opts.site ?? e2eSite()),
+    redisUrl,
+    logger: pino({ level: 'silent' }),
+    jwtSecret: SECRET,
+    streamKey,
+    tickMs: 100,
+    deltaIntervalMs: 100,
+    redisAdapter: false,
+    mounts: [await consoleMount()],
+  });
+  const url = await app.listen(opts.port ?? 0);
+  return { app, url, port: Number(new URL(url).port), streamKey };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** A fresh browser context signed in as `user`; resolves once its page shows live figures. */
+export async function signIn(browser: Browser, base: string, user: string, path?: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'vi-VN', reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#login-user', user);
+  await page.fill('#login-pass', PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  if (path) await page.goto(base + path);
+  await page.locator('[data-testid=age-badge][data-level=ok]').waitFor();
+  return page;
+}
+
+let n = 0;
+/** A new inbound call on `queue`, as the phone system would send it. */
+export function offered(queue: string, from = '0901234567') {
+  const callId = `e2e-${Date.now()}-${++n}`;
+  return { callId, event: { id: `ev-${callId}`, type: 'call.offered' as const, at: Date.now(), source: 'e2e', callId, queue, direction: 'inbound' as const, from, attributes: { customer: 'Phạm Thị Mai', vaccine: 'Hexaxim' } } };
+}

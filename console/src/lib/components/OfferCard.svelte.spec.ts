@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render } from 'vitest-browser-svelte';
+import { userEvent } from 'vitest/browser';
+import type { OfferDTO } from '$contracts/socket.ts';
+import OfferCard from './OfferCard.svelte';
+
+const offer: OfferDTO = {
+  callId: 'c42',
+  agentId: 'a1',
+  queue: 'advice',
+  queueName: 'Tư vấn',
+  offeredAt: 1_000_000,
+  expiresAt: 1_015_000,
+  from: '090****567',
+  attributes: { customer: 'Phạm Thị Mai', vaccine: 'Hexaxim' },
+};
+
+describe('OfferCard', () => {
+  it('rings with the masked caller, the customer and a countdown to expiry', async () => {
+    const s = await render(OfferCard, { offer, hubNow: 1_004_200, onaccept: () => {}, ondecline: () => {} });
+    await expect.element(s.getByTestId('offer-card')).toHaveTextContent('090****567');
+    await expect.element(s.getByTestId('offer-card')).toHaveTextContent('Khách hàngPhạm Thị Mai');
+    await expect.element(s.getByTestId('offer-countdown')).toHaveTextContent('11 s');
+    await s.rerender({ hubNow: 1_011_500 });
+    await expect.element(s.getByTestId('offer-countdown')).toHaveTextContent('4 s');
+    await expect.element(s.getByTestId('offer-card')).toHaveClass(/urgent/);
+    await s.rerender({ hubNow: 1_020_000 });
+    await expect.element(s.getByTestId('offer-countdown')).toHaveTextContent('0 s');
+  });
+
+  it('accepts and declines by button and by key, not while busy', async () => {
+    const onaccept = vi.fn();
+    const ondecline = vi.fn();
+    const s = await render(OfferCard, { offer, hubNow: 1_001_000, onaccept, ondecline });
+    await s.getByTestId('offer-accept').click();
+    expect(onaccept).toHaveBeenCalledTimes(1);
+    await s.getByTestId('offer-decline').click();
+    expect(ondecline).toHaveBeenCalledTimes(1);
+    await userEvent.keyboard('a');
+    expect(onaccept).toHaveBeenCalledTimes(2);
+    await s.rerender({ busy: true });
+    await expect.element(s.getByTestId('offer-accept')).toBeDisabled();
+    await userEvent.keyboard('d');
+    expect(ondecline).toHaveBeenCalledTimes(1);
+  });
+});

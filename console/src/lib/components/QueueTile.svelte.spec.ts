@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'vitest-browser-svelte';
+import type { LiveFigures, MetricValues } from '$contracts/metrics.ts';
+import type { TileFigures } from '$lib/figures.ts';
+import QueueTile from './QueueTile.svelte';
+
+function tile(over: { open?: boolean; sl?: number | null; abandon?: number | null; inQueue?: number; available?: number } = {}): TileFigures {
+  const live: LiveFigures = {
+    inQueue: over.inQueue ?? 0,
+    longestWaitSec: 0,
+    oldestWaitingSince: null,
+    available: over.available ?? 3,
+    reserved: 1,
+    onCall: 4,
+    wrapup: 2,
+    break: 1,
+    notReady: { lunch: 2 },
+    offline: 5,
+    staffed: 13,
+  };
+  const today = { offered: 120, answered: 110, abandoned: 10, serviceLevelPct: over.sl === undefined ? 85 : over.sl, abandonRatePct: over.abandon === undefined ? 3 : over.abandon, asaSec: 12, ahtSec: 245 } as MetricValues;
+  return { id: 'advice', name: 'Tư vấn', open: over.open ?? true, direction: 'inbound', slTargetPct: 80, slThresholdSec: 20, live, today };
+}
+
+describe('QueueTile', () => {
+  it('shows the figures in Vietnamese formats', async () => {
+    const s = await render(QueueTile, { tile: tile({ inQueue: 2 }), waitSec: 15 });
+    await expect.element(s.getByRole('heading', { name: 'Tư vấn' })).toBeInTheDocument();
+    await expect.element(s.getByTestId('m-inqueue')).toHaveTextContent('2');
+    await expect.element(s.getByTestId('m-wait')).toHaveTextContent('0:15');
+    await expect.element(s.getByTestId('m-sl')).toHaveTextContent(/85\s%/);
+    await expect.element(s.getByTestId('m-aht')).toHaveTextContent('4:05');
+    await expect.element(s.getByTestId('m-offered')).toHaveTextContent('120 / 110');
+    // On call counts ringing agents; breaks count not-ready reasons.
+    await expect.element(s.getByTitle('Đang gọi')).toHaveTextContent('5');
+    await expect.element(s.getByTitle('Nghỉ', { exact: true })).toHaveTextContent('3');
+  });
+
+  it('shows each threshold by colour class, icon and word', async () => {
+    const s = await render(QueueTile, { tile: tile({ sl: 65, abandon: 6, inQueue: 3, available: 0 }), waitSec: 70 });
+    await expect.element(s.getByTestId('m-sl')).toHaveAttribute('data-level', 'bad');
+    await expect.element(s.getByTestId('m-sl')).toHaveTextContent('✖ Vượt ngưỡng');
+    await expect.element(s.getByTestId('m-wait')).toHaveAttribute('data-level', 'bad');
+    await expect.element(s.getByTestId('m-abandon')).toHaveAttribute('data-level', 'warn');
+    await expect.element(s.getByTestId('m-abandon')).toHaveTextContent('▲');
+    await expect.element(s.getByTestId('m-inqueue')).toHaveAttribute('data-level', 'warn');
+    await expect.element(s.getByTestId('tile')).toHaveClass(/edge-bad/);
+    const ok = await render(QueueTile, { tile: tile({ sl: 92 }), waitSec: 0 });
+    await expect.element(ok.getByTestId('m-sl').last()).toHaveAttribute('data-level', 'ok');
+    await expect.element(ok.getByTestId('m-sl').last()).toHaveTextContent('✓ Đạt');
+  });
+
+  it('says when the line is closed and when the figures are stale', async () => {
+    const s = await render(QueueTile, { tile: tile({ open: false }), waitSec: 0, fresh: false, ageSec: 9 });
+    await expect.element(s.getByTestId('closed')).toHaveTextContent('ĐÓNG');
+    await expect.element(s.getByTestId('tile')).toHaveAttribute('data-open', 'false');
+    await expect.element(s.getByTestId('tile-age')).toHaveAttribute('data-fresh', 'false');
+    await expect.element(s.getByTestId('tile-age')).toHaveTextContent('Cũ 9 s');
+  });
+
+  it('shows a dash, not 0 %, before the first call', async () => {
+    const s = await render(QueueTile, { tile: tile({ sl: null, abandon: null }), waitSec: 0 });
+    await expect.element(s.getByTestId('m-sl')).toHaveAttribute('data-level', 'none');
+    await expect.element(s.getByTestId('m-sl')).toHaveTextContent('—');
+  });
+});
