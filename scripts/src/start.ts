@@ -14,6 +14,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
 import { demoHistory } from './demo-history.ts';
+import { AccountsService, adminRoutes } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
@@ -47,7 +48,22 @@ const config = loadSite();
 // A private Redis starts empty; a shared one keeps the demo's log under its own key.
 const streamKey = process.env.CALLBOARD_STREAM ?? `callboard:${config.id}:events`;
 const secret = jwtSecret();
+// Accounts (docs/ACCESS.md): the database opens before the hub, so logins check the argon2 hashes in it
+// and revocations reach the hub's sockets; the demo users are seeded (password "demo") on first start.
+let database: Database | undefined;
+let accounts: AccountsService | undefined;
+if (process.env.CALLBOARD_DB !== '0') {
+  try {
+    database = await openDatabase();
+    accounts = await AccountsService.open({ database, redisUrl: redis.url, siteId: config.id, logger });
+    const seeded = await accounts.seedSite(config);
+    if (seeded.length) say(`accounts: ${seeded.length} users seeded from the site configuration (argon2id)`);
+  } catch (err) {
+    say(`accounts not available (${(err as Error).message}): logins use the site configuration`);
+  }
+}
 const app = await createApp({
+  ...(accounts ? { accounts } : {}),
   config,
   redisUrl: redis.url,
   logger,
@@ -58,7 +74,7 @@ const app = await createApp({
   ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
   // The console answers every path the hub's routes and the other mounts leave: keep it last.
   // Reports and complaints read the database opened below (503 until it is there).
-  mounts: [reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), await consoleMount()],
+  mounts: [...(accounts ? [adminRoutes(accounts)] : []), reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), await consoleMount()],
 });
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
@@ -81,11 +97,10 @@ if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
 
 // Durable history: the record writer follows the event log into PostgreSQL (DATABASE_URL) or the
 // embedded PGlite in .data/pglite, off the hub's hot path.
-let database: Database | undefined;
 let writer: RecordWriter | undefined;
 if (process.env.CALLBOARD_DB !== '0') {
   try {
-    database = await openDatabase();
+    database ??= await openDatabase();
     const complaints = new ComplaintsService(database, { timeZone: config.timeZone });
     // Wrap-ups with disposition `complaint` and low survey scores open complaints with their calls' rows.
     writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
@@ -128,6 +143,7 @@ const stop = async () => {
   say('stopping…');
   sim?.kill('SIGTERM');
   await writer?.stop();
+  await accounts?.close();
   await database?.close();
   await app.close();
   await redis.stop();

@@ -200,14 +200,14 @@ export class AccountsService implements AccountsPort {
    * Changes a user. Narrowing changes (role, teams, agent, disabling, a grant removed, a new password)
    * revoke the user's sessions at once; a new grant applies at the next login.
    */
-  async update(actor: Actor, id: string, input: UpdateUserInput): Promise<UserRecord> {
+  async update(actor: Actor, id: string, input: UpdateUserInput, action = 'user:update'): Promise<UserRecord> {
     const before = await this.get(id);
     if (!before) {
-      this.record(actor, 'user:update', id, null, null, 'not_found');
+      this.record(actor, action, id, null, null, 'not_found');
       throw new AccountsError('not_found', `no user ${id}`);
     }
     if (id === actor.session.userId && (input.disabled === true || (input.role !== undefined && input.role !== before.role) || (input.access && !input.access.includes('console')))) {
-      this.record(actor, 'user:update', id, view(before), null, 'conflict');
+      this.record(actor, action, id, view(before), null, 'conflict');
       throw new AccountsError('conflict', 'you cannot lock yourself out: ask another admin');
     }
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
@@ -232,7 +232,6 @@ export class AccountsService implements AccountsPort {
       before.access.some((a) => !after.access.includes(a)) ||
       (after.disabledAt !== null && before.disabledAt === null) ||
       passwordHash !== undefined;
-    const action = access && Object.keys(input).length === 1 ? 'access:set' : 'user:update';
     this.record(actor, action, id, view(before), { ...view(after), ...(passwordHash ? { password: 'changed' } : {}) });
     if (narrowed) await this.revokeSessions(actor, id, 'changed');
     return (await this.get(id))!;
@@ -242,13 +241,13 @@ export class AccountsService implements AccountsPort {
   async grant(actor: Actor, id: string, kind: AccessKind): Promise<UserRecord> {
     const u = await this.requireUser(actor, 'access:grant', id);
     if (u.access.includes(kind)) return u;
-    return this.update(actor, id, { access: [...u.access, kind] });
+    return this.update(actor, id, { access: [...u.access, kind] }, 'access:grant');
   }
 
   /** Revokes one access kind; the user's live sessions are dropped. */
   async revoke(actor: Actor, id: string, kind: AccessKind): Promise<UserRecord> {
     const u = await this.requireUser(actor, 'access:revoke', id);
-    return this.update(actor, id, { access: u.access.filter((a) => a !== kind) });
+    return this.update(actor, id, { access: u.access.filter((a) => a !== kind) }, 'access:revoke');
   }
 
   async remove(actor: Actor, id: string): Promise<void> {

@@ -91,10 +91,10 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(entries.map((e: any) => `${e.action}:${e.outcome}`)).toEqual([
       'user:create:ok',
       'user:create:conflict',
-      'access:set:ok',
+      'access:grant:ok',
       'user:update:ok',
       'sessions:revoke:ok',
-      'access:set:ok',
+      'access:revoke:ok',
       'sessions:revoke:ok',
       'user:update:conflict',
       'sessions:revoke:ok',
