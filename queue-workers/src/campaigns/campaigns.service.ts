@@ -1,0 +1,822 @@
+/**
+ * `CampaignService`: everything a campaign does, called by the BullMQ handlers (dial, pace, import,
+ * outreach, post-call survey), the followers (attempt log -> hub and database; hub event log ->
+ * outcomes) and the HTTP API. State transitions go through `CampaignStore` (Redis, atomic); durable
+ * rows through `CampaignRepository`.
+ */
+import { UnrecoverableError, type Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { CtiEventIn, DomainEvent, SiteConfig, SnapshotDTO } from '../../../realtime/src/contracts/index.ts';
+import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
+import type { CampaignRepository } from './campaign.repository.ts';
+import { leadIdOf } from './campaign.repository.ts';
+import { hash01, type DialerPort } from './carrier.ts';
+import { importLeads, type ImportResult } from './lead-import.ts';
+import type { Campaign, LeadStatus, SurveyQuestion } from './model.ts';
+import { checkWindow, governor, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
+import type { ComplaintPort, HubPort } from './ports.ts';
+import { callIdOf, parseCallId, type CampaignStore, type LogEntry } from './store.ts';
+
+export type Jobs = CampaignJobs;
+export type JobName = keyof Jobs;
+
+export interface ServiceDeps {
+  store: CampaignStore;
+  repo: CampaignRepository;
+  carrier: DialerPort;
+  hub: HubPort;
+  config: SiteConfig;
+  logger: Logger;
+  dialQueue: Queue;
+  controlQueue: Queue;
+  complaints?: ComplaintPort;
+  /** Demo: a simulated respondent answers every survey question of a completed survey call. */
+  simulateRespondents?: boolean;
+  now?: () => number;
+}
+
+export interface Coverage {
+  leadsPending: number;
+  leadsRetryWaiting: number;
+  leadsExhausted: number;
+  leadsDone: number;
+  /** Being dialed, or connected and not finished yet. */
+  leadsInProgress: number;
+  leadsDnc: number;
+  leadsInvalid: number;
+  leadsQuota: number;
+  total: number;
+  byStatus: Record<string, number>;
+}
+
+export interface PaceInfo {
+  at: number;
+  plan: PacingPlan | null;
+  governor: GovernorState;
+  why: string;
+  alerts: string[];
+}
+
+const DIAL_JOB_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 20000 }, removeOnFail: { age: 7 * 86400 } } as const;
+
+export class CampaignService {
+  readonly store: CampaignStore;
+  readonly repo: CampaignRepository;
+  private readonly d: ServiceDeps;
+  private readonly cfgCache = new Map<string, { at: number; c: Campaign | null }>();
+  private snap: { at: number; p: Promise<SnapshotDTO> } | undefined;
+  private readonly governors = new Map<string, GovernorState>();
+  private readonly agentTeam = new Map<string, string>();
+  private readonly offline = new Map<string, number>();
+  private lastReassign = 0;
+
+  constructor(d: ServiceDeps) {
+    this.d = d;
+    this.store = d.store;
+    this.repo = d.repo;
+    for (const a of d.config.agents) if (a.teamId) this.agentTeam.set(a.id, a.teamId);
+  }
+
+  now(): number {
+    return this.d.now?.() ?? Date.now();
+  }
+
+  // ================================================================================= campaigns
+  async save(c: Campaign): Promise<void> {
+    await this.repo.upsertCampaign(c);
+    await this.store.putCampaign(c);
+    this.cfgCache.delete(c.id);
+  }
+
+  /** The campaign as the workers see it (Redis, cached 500 ms; else the database). */
+  async campaign(id: string): Promise<Campaign | null> {
+    const hit = this.cfgCache.get(id);
+    const now = Date.now();
+    if (hit && now - hit.at < 500) return hit.c;
+    let c = await this.store.getCampaign(id);
+    if (!c) {
+      c = await this.repo.getCampaign(id);
+      if (c) await this.store.putCampaign(c);
+    }
+    this.cfgCache.set(id, { at: now, c });
+    return c;
+  }
+
+  async setStatus(id: string, status: Campaign['status']): Promise<Campaign> {
+    const c = await this.repo.getCampaign(id);
+    if (!c) throw new NotFound(`no campaign ${id}`);
+    c.status = status;
+    if (status === 'running' && !(await this.store.isLoaded(id))) {
+      await this.store.loadLeads(id, await this.repo.workableLeads(id), this.now());
+    }
+    await this.repo.setStatus(id, status);
+    await this.store.putCampaign(c);
+    this.cfgCache.delete(id);
+    if (status === 'running') {
+      await this.d.controlQueue.upsertJobScheduler(`pace:${id}`, { every: c.settings.pacingMs }, { name: 'campaign:pace', data: { campaignId: id } satisfies Jobs['campaign:pace'] });
+    } else {
+      await this.d.controlQueue.removeJobScheduler(`pace:${id}`);
+    }
+    return c;
+  }
+
+  /** Schedules (or unschedules) a proactive campaign's runs. */
+  async schedule(c: Campaign): Promise<void> {
+    if (c.settings.schedule) {
+      await this.d.controlQueue.upsertJobScheduler(
+        `outreach:${c.id}`,
+        { pattern: c.settings.schedule.pattern, ...(c.settings.schedule.tz ? { tz: c.settings.schedule.tz } : { tz: this.d.config.timeZone }) },
+        { name: 'campaign:outreach', data: { campaignId: c.id } satisfies Jobs['campaign:outreach'] },
+      );
+    } else await this.d.controlQueue.removeJobScheduler(`outreach:${c.id}`);
+  }
+
+  async outreach(campaignId: string): Promise<void> {
+    const c = await this.repo.getCampaign(campaignId);
+    if (!c || c.status === 'stopped') return;
+    // A new round: leads finished in an earlier round are worked again (a greeting is sent each time).
+    await this.d.repo.db.execute(
+      (await import('drizzle-orm')).sql`update leads set status = 'pending', attempts = 0, next_at = null where campaign_id = ${campaignId} and status in ('done', 'exhausted', 'quota')`,
+    );
+    await this.store.redis.del(this.store.k.loaded(campaignId), this.store.k.cnt(campaignId));
+    const keys = await this.store.redis.keys(`${this.store.k.leadPrefix(campaignId)}*`);
+    for (let i = 0; i < keys.length; i += 1000) await this.store.redis.del(...keys.slice(i, i + 1000));
+    await this.setStatus(campaignId, 'running');
+  }
+
+  // ===================================================================================== leads
+  async importFile(campaignId: string, input: Parameters<typeof importLeads>[0], importId: number, bytesTotal?: number, onProgress?: (pct: number) => void | Promise<void>): Promise<ImportResult> {
+    const c = await this.repo.getCampaign(campaignId);
+    if (!c) throw new NotFound(`no campaign ${campaignId}`);
+    try {
+      const r = await importLeads(input, this.repo, {
+        campaignId,
+        importId,
+        defaultTimeZone: c.settings.timeZone,
+        agents: new Set(this.d.config.agents.map((a) => a.id)),
+        teams: new Set(this.d.config.teams.map((t) => t.id)),
+        ...(bytesTotal !== undefined ? { bytesTotal } : {}),
+        onProgress: async (p) => {
+          await this.repo.updateImport(importId, { bytesRead: p.bytesRead, rowsRead: p.rowsRead, inserted: p.inserted, merged: p.merged, rejected: p.rejected });
+          if (onProgress && bytesTotal) await onProgress(Math.min(99, Math.floor((100 * p.bytesRead) / bytesTotal)));
+        },
+      });
+      await this.repo.updateImport(importId, {
+        status: 'done',
+        bytesRead: r.bytesRead,
+        rowsRead: r.rowsRead,
+        inserted: r.inserted,
+        merged: r.merged,
+        rejected: r.rejected,
+        errors: r.errors,
+        finishedAt: new Date(),
+      });
+      // A campaign already loaded in Redis gets its new leads at once.
+      if (await this.store.isLoaded(campaignId)) await this.store.loadLeads(campaignId, await this.repo.workableLeads(campaignId, importId), this.now());
+      return r;
+    } catch (err) {
+      await this.repo.updateImport(importId, { status: 'failed', errors: [{ row: 0, reason: (err as Error).message }], finishedAt: new Date() });
+      throw err;
+    }
+  }
+
+  async addDnc(scope: string, phones: string[], reason: string | null, by: string | null): Promise<void> {
+    await this.repo.addDnc(scope, phones, reason, by);
+    if (phones.length) await this.store.redis.sadd(this.store.k.dnc(scope), ...phones);
+  }
+  async removeDnc(scope: string, phone: string): Promise<void> {
+    await this.repo.removeDnc(scope, phone);
+    await this.store.redis.srem(this.store.k.dnc(scope), phone);
+  }
+  /** Mirrors the do-not-call lists into Redis (at start). */
+  async loadDnc(): Promise<void> {
+    const rows = await this.repo.dnc();
+    const by = new Map<string, string[]>();
+    for (const r of rows) (by.get(r.scope) ?? by.set(r.scope, []).get(r.scope)!).push(r.phone);
+    for (const [scope, phones] of by) for (let i = 0; i < phones.length; i += 5000) await this.store.redis.sadd(this.store.k.dnc(scope), ...phones.slice(i, i + 5000));
+  }
+
+  /** Assigns leads to an agent or a team (or back to the pool): database, history and the hot state. */
+  async assign(campaignId: string, leadIds: string[], agentId: string | null, teamId: string | null, reason: string, by: string | null): Promise<number> {
+    await this.repo.assign(campaignId, leadIds, agentId, teamId, reason, by);
+    let moved = 0;
+    for (const l of leadIds) {
+      const lk = this.store.k.lead(campaignId, l);
+      const h = await this.store.redis.hmget(lk, 'st', 'ag', 'tm');
+      if (!h[0]) continue;
+      await this.store.redis.hset(lk, 'ag', agentId ?? '', 'tm', teamId ?? '');
+      if (h[0] === 'pending' || h[0] === 'retry') {
+        const from = this.store.dueKeyOf(campaignId, { ag: h[1] || null, tm: h[2] || null });
+        const to = this.store.dueKeyOf(campaignId, { ag: agentId, tm: teamId });
+        const score = await this.store.redis.zscore(from, l);
+        if (score !== null && from !== to) {
+          await this.store.redis.multi().zrem(from, l).zadd(to, score, l).exec();
+          moved++;
+        }
+      }
+    }
+    return moved;
+  }
+
+  // ====================================================================================== dial
+  /** The `campaign:dial` job: one attempt, idempotent by (campaign, lead, attempt). */
+  async dial(job: Jobs['campaign:dial']): Promise<string> {
+    const { campaignId: c, leadId: l, attempt: n } = job;
+    const camp = await this.campaign(c);
+    const lead = await this.store.getLead(c, l);
+    if (!camp || !lead) return 'gone';
+    const b = await this.store.begin(c, l, n);
+    if (b === 'done' || b === 'stale') return b;
+    const now = this.now();
+    const dueKey = this.store.dueKeyOf(c, lead);
+    if (camp.status !== 'running' && !(camp.dialingMode === 'preview' && job.agentId && camp.status !== 'stopped')) {
+      await this.store.release(c, l, n, dueKey, now);
+      await this.store.redis.hdel(this.store.k.att(c, l, n), 'ph');
+      return 'not running';
+    }
+    // Compliance, right before the dial: do-not-call (global and the campaign's), the call window in
+    // the callee's time zone, and the survey quota.
+    if (await this.store.isDnc(c, lead.phone)) {
+      await this.store.setStatus({ c, l, status: 'dnc', entry: { k: 'lead', c, l, at: now, st: 'dnc', n: n - 1, why: 'do-not-call' } });
+      await this.store.redis.hset(this.store.k.att(c, l, n), 'ph', 'done', 'r', 'dnc');
+      throw new UnrecoverableError('do-not-call: the number is on a do-not-call list');
+    }
+    const w = checkWindow(now, lead.timeZone, camp.settings.window);
+    if (!w.open) {
+      await this.store.release(c, l, n, dueKey, w.next);
+      await this.store.redis.hdel(this.store.k.att(c, l, n), 'ph');
+      return 'outside window';
+    }
+    if (camp.type === 'survey') {
+      const q = await this.quota(camp);
+      if (q.totalReached || (lead.segment && q.fullSegments.includes(lead.segment))) {
+        await this.store.setStatus({ c, l, status: 'quota', entry: { k: 'lead', c, l, at: now, st: 'quota', n: n - 1, why: 'quota reached' } });
+        await this.store.redis.hset(this.store.k.att(c, l, n), 'ph', 'done', 'r', 'quota');
+        return 'quota';
+      }
+    }
+    const callId = callIdOf(c, l, n);
+    const { result } = await this.d.carrier.dial({ key: callId, campaignId: c, leadId: l, attempt: n, to: lead.phone, rates: camp.settings.carrier });
+    const at = this.now();
+    let status: LeadStatus;
+    let due: number | undefined;
+    if (result === 'connected') status = 'connected';
+    else {
+      const step = nextStep(result, { attempts: n, maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
+      status = step.status === 'done' ? 'done' : step.status;
+      if (step.status === 'retry') due = step.dueAt;
+    }
+    const entry: LogEntry = { k: 'dial', c, l, n, callId, phone: lead.phone, result, at, st: status, q: camp.queueId, pr: camp.priority };
+    if (due !== undefined) entry.due = due;
+    if (lead.name) entry.nm = lead.name;
+    if (job.agentId ?? lead.assignedAgentId) entry.ag = (job.agentId ?? lead.assignedAgentId)!;
+    if (camp.settings.offer) entry.offer = camp.settings.offer;
+    const r = await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + camp.settings.dropAfterSec * 1000, entry });
+    if (r === 1) await this.store.redis.zadd(this.store.k.dialTimes(c), at, callId);
+    return result;
+  }
+
+  async quota(camp: Campaign): Promise<ReturnType<typeof quotaState>> {
+    const st = await this.store.redis.hgetall(this.store.k.st(camp.id));
+    const bySegment: Record<string, number> = {};
+    for (const [k, v] of Object.entries(st)) if (k.startsWith('q:seg:')) bySegment[k.slice(6)] = Number(v);
+    return quotaState(camp.settings.quota, { total: Number(st['q:total'] ?? 0), bySegment });
+  }
+
+  // ====================================================================================== pace
+  private liveSnapshot(): Promise<SnapshotDTO> {
+    const now = Date.now();
+    if (!this.snap || now - this.snap.at > 400) this.snap = { at: now, p: this.d.hub.snapshot() };
+    return this.snap.p;
+  }
+
+  /** One pacing cycle of a running campaign. */
+  async pace(campaignId: string): Promise<PaceInfo | null> {
+    const camp = await this.campaign(campaignId);
+    if (!camp) return null;
+    const now = this.now();
+    const info: PaceInfo = { at: now, plan: null, governor: { factor: 1, backingOff: false, reason: '' }, why: '', alerts: [] };
+    const save = async () => {
+      await this.store.redis.set(this.store.k.pace(campaignId), JSON.stringify(info), 'EX', 3600);
+      return info;
+    };
+    if (camp.status !== 'running') {
+      await this.d.controlQueue.removeJobScheduler(`pace:${campaignId}`);
+      info.why = `campaign ${camp.status}`;
+      return save();
+    }
+    if (camp.endAt !== null && now >= camp.endAt) {
+      await this.setStatus(campaignId, 'completed');
+      info.why = 'end date reached';
+      return save();
+    }
+    if (camp.startAt !== null && now < camp.startAt) {
+      info.why = 'before the start date';
+      return save();
+    }
+    await this.recoverInflight(camp, now);
+    const counts = await this.store.counts(campaignId);
+    const open = (counts.pending ?? 0) + (counts.retry ?? 0) + (counts.dialing ?? 0) + (counts.connected ?? 0);
+    if (open === 0 && (await this.store.isLoaded(campaignId))) {
+      await this.setStatus(campaignId, 'completed');
+      info.why = 'every lead finished';
+      return save();
+    }
+    let fullSegments: string[] = [];
+    if (camp.type === 'survey') {
+      const q = await this.quota(camp);
+      if (q.totalReached) {
+        await this.setStatus(campaignId, 'completed');
+        info.why = 'survey quota reached';
+        return save();
+      }
+      fullSegments = q.fullSegments;
+      if (fullSegments.length) info.alerts.push(`quota reached for ${fullSegments.join(', ')}: those leads are no longer dialed`);
+    }
+    // Some time zone of the campaign's leads must be inside its call window.
+    const tzs = await this.store.redis.smembers(this.store.k.tzs(campaignId));
+    if (tzs.length && !tzs.some((tz) => checkWindow(now, tz, camp.settings.window).open)) {
+      info.why = `outside the call window (${camp.settings.window.start}-${camp.settings.window.end} callee time)`;
+      return save();
+    }
+
+    const snap = await this.liveSnapshot();
+    const q = snap.queues.find((x) => x.id === camp.queueId);
+    const shared = camp.settings.sharedQueues
+      .map((id) => snap.queues.find((x) => x.id === id))
+      .filter((x) => x !== undefined)
+      .map((x) => ({ id: x.id, serviceLevelPct: x.last30.serviceLevelPct, targetPct: x.slTargetPct, inQueue: x.live.inQueue }));
+    const gov = governor(shared, this.governors.get(campaignId), camp.settings.governorMarginPct);
+    this.governors.set(campaignId, gov);
+    info.governor = gov;
+    await this.reassignAbsent(camp, snap, now);
+
+    const [inflight, waiting, st] = await Promise.all([
+      this.store.redis.zcard(this.store.k.fly(campaignId)),
+      this.store.redis.zcard(this.store.k.conn(campaignId)),
+      this.store.stats(campaignId),
+    ]);
+    const ahtMs = (q?.today.ahtSec ?? 180) * 1000;
+    const prefix = `out:${campaignId}:`;
+    const campaignAgents = snap.agents.filter((a) => a.queues.includes(camp.queueId));
+    const soon = campaignAgents.filter((a) => a.state === 'onCall' && a.callId?.startsWith(prefix) && now - a.since > ahtMs - 15_000).length;
+    const free = campaignAgents.filter((a) => a.state === 'available').length;
+    const plan = planDials({
+      mode: camp.dialingMode,
+      freeAgents: free,
+      agentsFreeingSoon: soon,
+      inflight,
+      waitingConnected: waiting,
+      attempts: st.attempts ?? 0,
+      connected: st.connected ?? 0,
+      dropped: st.dropped ?? 0,
+      dropRateCapPct: camp.settings.dropRateCapPct,
+      maxDialRatio: camp.settings.maxDialRatio,
+      governor: gov.factor,
+    });
+    info.plan = plan;
+    info.why = gov.backingOff ? gov.reason : plan.why;
+
+    // Leads of a team go first to that team's free agents, then the pool.
+    let budget = plan.dials;
+    const claimed: [string, number][] = [];
+    const freeByTeam = new Map<string, number>();
+    for (const a of campaignAgents) if (a.state === 'available' && a.teamId) freeByTeam.set(a.teamId, (freeByTeam.get(a.teamId) ?? 0) + 1);
+    for (const [team, n] of freeByTeam) {
+      if (budget <= 0) break;
+      const got = await this.store.claim(campaignId, this.store.k.dueTeam(campaignId, team), now, Math.min(n, budget), fullSegments);
+      claimed.push(...got);
+      budget -= got.length;
+    }
+    // Personal leads in progressive/predictive modes: dialed when their agent is free.
+    for (const a of campaignAgents) {
+      if (budget <= 0) break;
+      if (a.state !== 'available') continue;
+      const got = await this.store.claim(campaignId, this.store.k.dueAgent(campaignId, a.id), now, 1, fullSegments);
+      claimed.push(...got);
+      budget -= got.length;
+    }
+    if (budget > 0) claimed.push(...(await this.store.claim(campaignId, this.store.k.due(campaignId), now, budget, fullSegments)));
+    await this.enqueueDials(campaignId, claimed);
+
+    // Running out of leads: leads left at the dial rate of the last 15 minutes.
+    const dialt = this.store.k.dialTimes(campaignId);
+    await this.store.redis.zremrangebyscore(dialt, '-inf', now - 15 * 60_000);
+    const recent = await this.store.redis.zcard(dialt);
+    const left = (counts.pending ?? 0) + (counts.retry ?? 0);
+    if (recent > 0) {
+      const minutesLeft = left / (recent / 15);
+      if (minutesLeft < camp.settings.runOutAlertMin) info.alerts.push(`running out of leads: ${left} left, about ${Math.round(minutesLeft)} min at the current pace`);
+    }
+    return save();
+  }
+
+  async enqueueDials(campaignId: string, claimed: readonly [string, number][], agentId?: string): Promise<void> {
+    if (!claimed.length) return;
+    await this.d.dialQueue.addBulk(
+      claimed.map(([leadId, attempt]) => {
+        const data: Jobs['campaign:dial'] = { campaignId, leadId, attempt };
+        if (agentId) data.agentId = agentId;
+        return { name: 'campaign:dial', data, opts: { ...DIAL_JOB_OPTS, jobId: dialJobId(campaignId, leadId, attempt) } };
+      }),
+    );
+  }
+
+  /**
+   * A lead claimed for a dial whose job is gone (the process died between the claim and the enqueue,
+   * or the job failed for good) is enqueued again under the same job id: no lead is left behind, and
+   * the attempt record makes sure a dial that did happen is not repeated.
+   */
+  async recoverInflight(camp: Campaign, now: number, olderThanMs = 30_000): Promise<number> {
+    const ids = await this.store.redis.zrangebyscore(this.store.k.fly(camp.id), '-inf', now - olderThanMs, 'LIMIT', 0, 500);
+    let n = 0;
+    for (const l of ids) {
+      const h = await this.store.redis.hmget(this.store.k.lead(camp.id, l), 'st', 'n');
+      if (h[0] !== 'dialing') {
+        await this.store.redis.zrem(this.store.k.fly(camp.id), l);
+        continue;
+      }
+      const attempt = Number(h[1]);
+      const jobId = dialJobId(camp.id, l, attempt);
+      const job = await this.d.dialQueue.getJob(jobId);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'missing' || state === 'completed' || state === 'failed' || state === 'unknown') {
+        if (job) await job.remove().catch(() => undefined);
+        await this.enqueueDials(camp.id, [[l, attempt]]);
+        n++;
+      }
+      await this.store.redis.zadd(this.store.k.fly(camp.id), now, l);
+    }
+    if (n) this.d.logger.warn({ campaign: camp.id, n }, 'claimed leads without a dial job enqueued again');
+    return n;
+  }
+
+  /** Personal leads of an agent offline longer than `reassignAfterMin` go to the agent's team (or the pool). */
+  private async reassignAbsent(camp: Campaign, snap: SnapshotDTO, now: number): Promise<void> {
+    for (const a of snap.agents) {
+      if (a.state === 'offline') {
+        if (!this.offline.has(a.id)) this.offline.set(a.id, a.since);
+      } else this.offline.delete(a.id);
+    }
+    if (now - this.lastReassign < 10_000) return;
+    this.lastReassign = now;
+    const limit = camp.settings.reassignAfterMin * 60_000;
+    for (const [agentId, since] of this.offline) {
+      if (now - since < limit) continue;
+      const key = this.store.k.dueAgent(camp.id, agentId);
+      const ids = await this.store.redis.zrange(key, 0, 999);
+      if (!ids.length) continue;
+      const team = this.agentTeam.get(agentId) ?? null;
+      await this.assign(camp.id, ids, null, team, 'absent', 'system');
+      this.d.logger.info({ campaign: camp.id, agentId, leads: ids.length }, 'leads of an absent agent reassigned');
+    }
+  }
+
+  // =================================================================================== preview
+  /** Preview mode: the agent's next lead (their own, their team's, then the pool), reserved for them. */
+  async previewNext(campaignId: string, agentId: string): Promise<{ lead: NonNullable<Awaited<ReturnType<CampaignStore['getLead']>>>; attempt: number; script: string } | null> {
+    const camp = await this.campaign(campaignId);
+    if (!camp || camp.status !== 'running') return null;
+    const now = this.now();
+    const team = this.agentTeam.get(agentId);
+    const keys = [this.store.k.dueAgent(campaignId, agentId), ...(team ? [this.store.k.dueTeam(campaignId, team)] : []), this.store.k.due(campaignId)];
+    for (const k of keys) {
+      const [got] = await this.store.claim(campaignId, k, now, 1);
+      if (got) {
+        const lead = (await this.store.getLead(campaignId, got[0]))!;
+        await this.store.redis.hset(this.store.k.lead(campaignId, got[0]), 'pv', agentId);
+        return { lead, attempt: got[1], script: camp.script };
+      }
+    }
+    return null;
+  }
+
+  async previewDecide(campaignId: string, leadId: string, agentId: string, action: 'dial' | 'skip'): Promise<boolean> {
+    const h = await this.store.redis.hmget(this.store.k.lead(campaignId, leadId), 'st', 'n', 'pv', 'ag', 'tm');
+    if (h[0] !== 'dialing' || h[2] !== agentId) return false;
+    const n = Number(h[1]);
+    if (action === 'dial') await this.enqueueDials(campaignId, [[leadId, n]], agentId);
+    else await this.store.release(campaignId, leadId, n, this.store.dueKeyOf(campaignId, { ag: h[3] || null, tm: h[4] || null }), this.now() + 15 * 60_000);
+    return true;
+  }
+
+  // ================================================================================= outcomes
+  /** Connected calls no agent answered in time are dropped: the dialer hangs up (and says so to the hub). */
+  async sweepDrops(now = this.now()): Promise<number> {
+    let n = 0;
+    for (const c of await this.store.running()) {
+      const due = await this.store.redis.zrangebyscore(this.store.k.conn(c), '-inf', now, 'LIMIT', 0, 200);
+      const camp = due.length ? await this.campaign(c) : null;
+      for (const callId of due) {
+        const p = parseCallId(callId);
+        if (!p || !camp) continue;
+        const lead = await this.store.getLead(c, p.leadId);
+        if (!lead) continue;
+        const step = nextStep('dropped', { attempts: p.attempt, maxAttempts: camp.maxAttempts, now, tz: lead.timeZone, settings: camp.settings });
+        const st: LeadStatus = step.status === 'done' ? 'done' : step.status;
+        const due2 = step.status === 'retry' ? step.dueAt : undefined;
+        const entry: LogEntry = { k: 'drop', c, l: p.leadId, n: p.attempt, callId, at: now, st, ...(due2 !== undefined ? { due: due2 } : {}) };
+        const r = await this.store.resolve({ kind: 'drop', c, l: p.leadId, n: p.attempt, callId, status: st, dueKey: this.store.dueKeyOf(c, lead), ...(due2 !== undefined ? { due: due2 } : {}), stats: { dropped: 1 }, entry });
+        if (r === 1) {
+          await this.store.redis.hset(this.store.k.att(c, p.leadId, p.attempt), 'drop', '1');
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private readonly inboundFrom = new Map<string, { from: string; queue: string }>();
+
+  /** Applies the hub's events that concern campaign calls (and inbound calls due a post-call survey). */
+  async onHubEvents(events: readonly DomainEvent[], postCallQueues: ReadonlyMap<string, string>): Promise<void> {
+    for (const e of events) {
+      if (e.type === 'call.offered' && e.direction === 'inbound' && e.from && postCallQueues.has(e.queue)) {
+        this.inboundFrom.set(e.callId, { from: e.from, queue: e.queue });
+        if (this.inboundFrom.size > 50_000) this.inboundFrom.delete(this.inboundFrom.keys().next().value!);
+        continue;
+      }
+      if (e.type !== 'call.answered' && e.type !== 'call.abandoned' && e.type !== 'call.ended' && e.type !== 'call.outcome') continue;
+      const p = parseCallId(e.callId);
+      if (!p) {
+        if (e.type === 'call.ended') {
+          const inbound = this.inboundFrom.get(e.callId);
+          const survey = inbound ? postCallQueues.get(inbound.queue) : undefined;
+          if (inbound && survey) {
+            this.inboundFrom.delete(e.callId);
+            const data: Jobs['campaign:post-call-survey'] = { campaignId: survey, callId: e.callId, queue: inbound.queue, phone: inbound.from, at: e.at };
+            await this.d.controlQueue.add('campaign:post-call-survey', data, { jobId: `pcs|${e.callId.replace(/:/g, '|')}`, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } });
+          }
+        }
+        continue;
+      }
+      const { campaignId: c, leadId: l, attempt: n } = p;
+      const camp = await this.campaign(c);
+      const lead = camp ? await this.store.getLead(c, l) : null;
+      if (!camp || !lead) continue;
+      const callId = e.callId;
+      const dueKey = this.store.dueKeyOf(c, lead);
+      if (e.type === 'call.answered') {
+        const team = this.agentTeam.get(e.agentId);
+        await this.store.resolve({ kind: 'answer', c, l, n, callId, stats: { answered: 1, [`a:${e.agentId}:answered`]: 1, ...(team ? { [`t:${team}:answered`]: 1 } : {}) }, entry: { k: 'answer', c, l, n, callId, agent: e.agentId, at: e.at } });
+        await this.store.redis.hset(this.store.k.att(c, l, n), 'agent', e.agentId);
+      } else if (e.type === 'call.abandoned') {
+        // Our own drop coming back through the hub, or the callee hung up before an agent answered.
+        await this.sweepOne(camp, lead, callId, e.at);
+      } else if (e.type === 'call.ended') {
+        await this.store.resolve({ kind: 'ended', c, l, n, callId, status: lead.status === 'connected' ? 'done' : lead.status, entry: { k: 'ended', c, l, n, callId, at: e.at, st: lead.status === 'connected' ? 'done' : lead.status } });
+      } else {
+        const disposition = e.disposition;
+        const agent = (await this.store.redis.hget(this.store.k.att(c, l, n), 'agent')) ?? undefined;
+        let st: LeadStatus = 'done';
+        let due: number | undefined;
+        let success = false;
+        if (disposition) {
+          const step = nextStep(disposition, { attempts: n, maxAttempts: camp.maxAttempts, now: e.at, tz: lead.timeZone, settings: camp.settings });
+          st = step.status === 'done' ? 'done' : step.status;
+          if (step.status === 'retry') due = step.dueAt;
+          success = step.status === 'done' && step.success;
+        }
+        const team = agent ? this.agentTeam.get(agent) : undefined;
+        const stats: Record<string, number> = { handled: 1 };
+        if (success) stats.conversions = 1;
+        if (e.revenue) stats['f:revenue'] = e.revenue;
+        if (agent) {
+          stats[`a:${agent}:handled`] = 1;
+          if (success) stats[`a:${agent}:conversions`] = 1;
+          if (e.revenue) stats[`f:a:${agent}:revenue`] = e.revenue;
+        }
+        if (team) {
+          stats[`t:${team}:handled`] = 1;
+          if (success) stats[`t:${team}:conversions`] = 1;
+          if (e.revenue) stats[`f:t:${team}:revenue`] = e.revenue;
+        }
+        if (camp.type === 'survey' && success) {
+          stats['q:total'] = 1;
+          if (lead.segment) stats[`q:seg:${lead.segment}`] = 1;
+        }
+        const entry: LogEntry = { k: 'outcome', c, l, n, callId, at: e.at, st, success, ...(due !== undefined ? { due } : {}), ...(disposition ? { disposition } : {}), ...(e.revenue !== undefined ? { revenue: e.revenue } : {}), ...(agent ? { agent } : {}), ...(e.surveyScore !== undefined ? { score: e.surveyScore } : {}) };
+        const r = await this.store.resolve({ kind: 'outcome', c, l, n, callId, status: st, dueKey, ...(due !== undefined ? { due } : {}), stats, entry });
+        if (r === 1 && camp.type === 'survey' && e.surveyScore !== undefined) await this.recordSurvey(camp, lead, callId, e.surveyScore, e.at, agent ?? null, null);
+      }
+    }
+  }
+
+  private async sweepOne(camp: Campaign, lead: { id: string; timeZone: string; assignedAgentId: string | null; assignedTeamId: string | null }, callId: string, at: number): Promise<void> {
+    const p = parseCallId(callId)!;
+    const step = nextStep('dropped', { attempts: p.attempt, maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
+    const st: LeadStatus = step.status === 'done' ? 'done' : step.status;
+    const due = step.status === 'retry' ? step.dueAt : undefined;
+    const r = await this.store.resolve({
+      kind: 'drop',
+      c: camp.id,
+      l: lead.id,
+      n: p.attempt,
+      callId,
+      status: st,
+      dueKey: this.store.dueKeyOf(camp.id, lead),
+      ...(due !== undefined ? { due } : {}),
+      stats: { dropped: 1 },
+      entry: { k: 'drop', c: camp.id, l: lead.id, n: p.attempt, callId, at, st, ...(due !== undefined ? { due } : {}) },
+    });
+    if (r === 1) await this.store.redis.hset(this.store.k.att(camp.id, lead.id, p.attempt), 'drop', '1');
+  }
+
+  /**
+   * Stores a survey's answers. The hub's `surveyScore` (0-10) answers the first NPS question (or the
+   * first CSAT question, scaled to 1-5); with `simulateRespondents` (the demo) a simulated respondent
+   * answers the others consistently with it. A low score opens a complaint.
+   */
+  async recordSurvey(camp: Campaign, lead: { id: string; customerId: string; segment: string | null }, callId: string, score: number, at: number, agentId: string | null, queueId: string | null): Promise<void> {
+    const rows: Parameters<CampaignRepository['addAnswers']>[0] = [];
+    const base = { campaignId: camp.id, leadId: lead.id, customerId: lead.customerId, callId, queueId, segment: lead.segment, answeredAt: new Date(at) };
+    const qs: SurveyQuestion[] = camp.questions.length ? camp.questions : [{ id: 'nps', kind: 'nps', text: 'NPS' }];
+    const main = qs.find((q) => q.kind === 'nps') ?? qs.find((q) => q.kind === 'csat');
+    for (const q of qs) {
+      const u = hash01(`${callId}:${q.id}`);
+      if (q === main) rows.push({ ...base, questionId: q.id, kind: q.kind, score: q.kind === 'nps' ? Math.round(score) : Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4))) });
+      else if (!this.d.simulateRespondents) continue;
+      else if (q.kind === 'nps') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(0, Math.min(10, Math.round(score + (u - 0.5) * 3))) });
+      else if (q.kind === 'csat') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4 + (u - 0.5)))) });
+      else if (q.kind === 'yes_no') rows.push({ ...base, questionId: q.id, kind: q.kind, score: score >= 6 ? (u < 0.85 ? 1 : 0) : u < 0.3 ? 1 : 0 });
+      else if (u < 0.4) rows.push({ ...base, questionId: q.id, kind: q.kind, text: score >= 8 ? 'Nhân viên tư vấn nhiệt tình, chu đáo.' : score >= 6 ? 'Thời gian chờ hơi lâu.' : 'Chưa hài lòng, phải gọi nhiều lần.' });
+    }
+    await this.repo.addAnswers(rows);
+    const low = rows.find((r) => (r.kind === 'nps' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.csat));
+    if (low && this.d.complaints) {
+      await this.d.complaints.open({
+        siteId: camp.siteId,
+        callId,
+        campaignId: camp.id,
+        queueId,
+        agentId,
+        customerRef: lead.customerId,
+        surveyScore: low.score!,
+        description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"`,
+      });
+    }
+  }
+
+  /** Answers entered by an agent (or an IVR) for a lead's survey call. */
+  async submitAnswers(campaignId: string, leadId: string, callId: string | null, answers: { questionId: string; score?: number; text?: string }[], agentId: string | null): Promise<number> {
+    const camp = await this.campaign(campaignId);
+    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    const lead = await this.store.getLead(campaignId, leadId);
+    const customerId = lead?.customerId ?? leadId;
+    const rows: Parameters<CampaignRepository['addAnswers']>[0] = [];
+    for (const a of answers) {
+      const q = camp.questions.find((x) => x.id === a.questionId);
+      if (!q) throw new BadRequest(`no question ${a.questionId}`);
+      const okScore =
+        (q.kind === 'nps' && a.score !== undefined && Number.isInteger(a.score) && a.score >= 0 && a.score <= 10) ||
+        (q.kind === 'csat' && a.score !== undefined && Number.isInteger(a.score) && a.score >= 1 && a.score <= 5) ||
+        (q.kind === 'yes_no' && (a.score === 0 || a.score === 1)) ||
+        (q.kind === 'text' && typeof a.text === 'string');
+      if (!okScore) throw new BadRequest(`answer to ${q.id} (${q.kind}) out of range`);
+      rows.push({ campaignId, leadId, customerId, callId, queueId: null, segment: lead?.segment ?? null, questionId: q.id, kind: q.kind, score: q.kind === 'text' ? null : a.score!, text: a.text ?? null, answeredAt: new Date(this.now()) });
+    }
+    const n = await this.repo.addAnswers(rows);
+    const low = rows.find((r) => (r.kind === 'nps' && (r.score ?? 99) <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && (r.score ?? 99) <= camp.settings.complaintBelow.csat));
+    if (low && this.d.complaints)
+      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"` });
+    return n;
+  }
+
+  /** `campaign:post-call-survey`: the caller of an inbound call becomes a lead of the survey campaign. */
+  async postCallSurvey(job: Jobs['campaign:post-call-survey']): Promise<void> {
+    const camp = await this.repo.getCampaign(job.campaignId);
+    if (!camp) return;
+    const { parsePhoneNumberFromString } = await import('libphonenumber-js');
+    const pn = parsePhoneNumberFromString(job.phone, 'VN');
+    if (!pn?.isValid()) return;
+    const phone = pn.number;
+    const id = leadIdOf(camp.id, phone);
+    await this.repo.upsertLeads([{ campaignId: camp.id, id, phone, name: null, customerId: phone, timeZone: camp.settings.timeZone, segment: job.queue, attributes: { callId: job.callId, queue: job.queue }, assignedAgentId: null, assignedTeamId: null, importId: null }]);
+    if (await this.store.isLoaded(camp.id)) {
+      // Surveyed a few minutes after the call, not during the wrap-up.
+      await this.store.loadLeads(camp.id, [{ id, phone, timeZone: camp.settings.timeZone, segment: job.queue, customerId: phone, name: null, status: 'pending', attempts: 0, nextAt: job.at + 5 * 60_000, assignedAgentId: null, assignedTeamId: null }], this.now());
+    }
+  }
+
+  // ================================================================================= read side
+  async coverage(campaignId: string): Promise<Coverage> {
+    const byStatus = (await this.store.isLoaded(campaignId)) ? await this.store.counts(campaignId) : await this.repo.leadCounts(campaignId);
+    const g = (k: string) => Math.max(0, byStatus[k] ?? 0);
+    const cov: Coverage = {
+      leadsPending: g('pending'),
+      leadsRetryWaiting: g('retry'),
+      leadsExhausted: g('exhausted'),
+      leadsDone: g('done'),
+      leadsInProgress: g('dialing') + g('connected'),
+      leadsDnc: g('dnc'),
+      leadsInvalid: g('invalid'),
+      leadsQuota: g('quota'),
+      total: 0,
+      byStatus,
+    };
+    cov.total = Object.values(byStatus).reduce((a, b) => a + Math.max(0, b), 0);
+    return cov;
+  }
+
+  /** Results with the names and formulas of shared/spec/metrics.md, for the campaign, its teams and agents. */
+  async results(campaignId: string): Promise<Record<string, unknown>> {
+    const camp = await this.campaign(campaignId);
+    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    const st = await this.store.stats(campaignId);
+    const pct = (a: number, b: number) => (b > 0 ? (100 * a) / b : null);
+    const attempts = st.attempts ?? 0;
+    const connected = st.connected ?? 0;
+    const dropped = Math.max(0, st.dropped ?? 0);
+    const handled = st.handled ?? 0;
+    const conversions = st.conversions ?? 0;
+    const out: Record<string, unknown> = {
+      campaignId,
+      attempts,
+      connected,
+      dropped,
+      answered: st.answered ?? 0,
+      handled,
+      conversions,
+      connectivityRatePct: pct(connected, attempts),
+      dropRatePct: pct(dropped, connected),
+      conversionRatePct: pct(conversions, handled),
+      revenue: st.revenue ?? 0,
+      byResult: Object.fromEntries(Object.entries(st).filter(([k]) => k.startsWith('r:')).map(([k, v]) => [k.slice(2), v])),
+      formulas: {
+        connectivityRatePct: '100 · dialed with result connected / attempts',
+        dropRatePct: '100 · connected calls abandoned before an agent answered / connected calls',
+        conversionRatePct: '100 · outcomes with a success disposition / connected calls handled',
+        npsScore: '% promoters (9–10) − % detractors (0–6)',
+        csatPct: '100 · answers of 4 or 5 / answers',
+        surveyResponseRatePct: '100 · surveys answered / surveys sent',
+      },
+    };
+    const group = (p: 'a' | 't') => {
+      const g: Record<string, { answered: number; handled: number; conversions: number; revenue: number; conversionRatePct: number | null }> = {};
+      for (const [k, v] of Object.entries(st)) {
+        const m = /^(?:f:)?([at]):(.+):(answered|handled|conversions|revenue)$/.exec(k);
+        if (!m || m[1] !== p) continue;
+        const o = (g[m[2]!] ??= { answered: 0, handled: 0, conversions: 0, revenue: 0, conversionRatePct: null });
+        o[m[3] as 'answered'] += v;
+      }
+      for (const o of Object.values(g)) o.conversionRatePct = pct(o.conversions, o.handled);
+      return g;
+    };
+    out.byAgent = group('a');
+    out.byTeam = group('t');
+    if (camp.type === 'survey' || camp.questions.length) {
+      const answers = await this.repo.answers(campaignId);
+      const nps = answers.filter((a) => a.kind === 'nps' && a.score !== null).map((a) => a.score!);
+      const csat = answers.filter((a) => a.kind === 'csat' && a.score !== null).map((a) => a.score!);
+      const surveys = new Set(answers.map((a) => `${a.customerId}|${a.callId}`)).size;
+      out.surveysSent = st.answered ?? 0;
+      out.surveysAnswered = surveys;
+      out.surveyResponseRatePct = pct(surveys, st.answered ?? 0);
+      out.npsScore = nps.length ? pct(nps.filter((s) => s >= 9).length, nps.length)! - pct(nps.filter((s) => s <= 6).length, nps.length)! : null;
+      out.csatPct = pct(csat.filter((s) => s >= 4).length, csat.length);
+      out.answers = answers.length;
+      const quota = await this.quota(camp);
+      out.quota = { ...camp.settings.quota, completed: st['q:total'] ?? 0, ...quota };
+    }
+    return out;
+  }
+
+  async progress(campaignId: string): Promise<Record<string, unknown>> {
+    const camp = await this.campaign(campaignId);
+    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    const pace = await this.store.redis.get(this.store.k.pace(campaignId));
+    const [inflight, waiting] = await Promise.all([this.store.redis.zcard(this.store.k.fly(campaignId)), this.store.redis.zcard(this.store.k.conn(campaignId))]);
+    return { campaignId, status: camp.status, mode: camp.dialingMode, coverage: await this.coverage(campaignId), inflight, waitingForAgent: waiting, pacing: pace ? JSON.parse(pace) : null };
+  }
+
+  // ================================================================================ followers
+  /** Hub events for a run of attempt-log entries (ids derived from the call id: the hub drops repeats). */
+  static hubEventsOf(entries: readonly LogEntry[]): CtiEventIn[] {
+    const out: CtiEventIn[] = [];
+    for (const e of entries) {
+      if (e.k === 'dial') {
+        out.push({ id: `${e.callId}:dialed`, type: 'call.dialed', at: e.at, source: 'dialer', callId: e.callId, campaignId: e.c, leadId: e.l, to: e.phone, result: e.result as 'connected' });
+        if (e.result === 'connected') {
+          const attributes: Record<string, string> = { campaign: e.c };
+          if (e.nm) attributes.lead = e.nm;
+          if (e.ag) attributes.assignedAgent = e.ag;
+          if (e.offer) attributes.offer = e.offer.slice(0, 1000);
+          out.push({ id: `${e.callId}:offered`, type: 'call.offered', at: e.at, source: 'dialer', callId: e.callId, queue: e.q, direction: 'outbound', to: e.phone, priority: e.pr, campaignId: e.c, leadId: e.l, attributes });
+        }
+      } else if (e.k === 'drop') {
+        out.push({ id: `${e.callId}:dropped`, type: 'call.abandoned', at: e.at, source: 'dialer', callId: e.callId });
+      }
+    }
+    return out;
+  }
+}
+
+/** BullMQ job ids may not contain `:`. */
+export const dialJobId = (c: string, l: string, n: number) => `dial|${c}|${l}|${n}`;
+
+export class NotFound extends Error {
+  override name = 'NotFound';
+}
+export class BadRequest extends Error {
+  override name = 'BadRequest';
+}

@@ -1,0 +1,265 @@
+/**
+ * The campaign pipeline against real Redis (vitest's global setup) and a throwaway PGlite database:
+ * lead import with bad rows, DNC, retries by result, call windows by time zone, quota stop, governor.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import { testBackends, type TestDatabase } from '../../../realtime/src/storage/testing.ts';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../../realtime/src/storage/database.ts';
+import { SimulatedCarrier } from './carrier.ts';
+import { leadIdOf } from './campaign.repository.ts';
+import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
+import { startCampaignWorkers, type CampaignWorkers } from './workers.ts';
+import type { Campaign } from './model.ts';
+
+const logger = pino({ level: 'silent' });
+const backend = testBackends()[0]!;
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+async function setup(hubOpts: Partial<FakeHubOptions> = {}) {
+  const redisUrl = inject('redisUrl');
+  const redis = new Redis(redisUrl);
+  cleanups.push(() => redis.quit());
+  const prefix = `t:camp:${randomBytes(5).toString('hex')}`;
+  const db: TestDatabase = await backend.create();
+  cleanups.push(() => db.drop());
+  const hub = new FakeHub({ redis, streamKey: `${prefix}:hubevents`, queue: 'telesales', freeAgents: 20, ...hubOpts });
+  const w: CampaignWorkers = await startCampaignWorkers({
+    redisUrl,
+    db: db.database,
+    config: demoSite(),
+    hub,
+    hubStreamKey: `${prefix}:hubevents`,
+    logger,
+    prefix,
+    recoverAfterMs: 2000,
+  });
+  cleanups.push(() => w.stop());
+  const carrier = new SimulatedCarrier(redis, prefix);
+  const s = w.service;
+  const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 20_000) => {
+    const t0 = Date.now();
+    while (!(await cond())) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const create = async (c: Campaign, csv: string) => {
+    await s.save(c);
+    const importId = await s.repo.createImport(c.id, 'test.csv', csv.length);
+    return s.importFile(c.id, csv, importId, csv.length);
+  };
+  const leads = async (campaignId: string) =>
+    rowsOf<{ id: string; phone: string; status: string; attempts: number; next_at: Date | string | null; last_result: string | null }>(
+      await db.database.db.execute(sql`select id, phone, status, attempts, next_at, last_result from leads where campaign_id = ${campaignId} order by phone`),
+    );
+  const attempts = async (campaignId: string) =>
+    rowsOf<{ lead_id: string; attempt: number; result: string; connection: string | null; disposition: string | null }>(
+      await db.database.db.execute(sql`select lead_id, attempt, result, connection, disposition from campaign_attempts where campaign_id = ${campaignId} order by lead_id, attempt`),
+    );
+  return { redis, prefix, db, hub, w, s, carrier, waitFor, create, leads, attempts };
+}
+
+describe('lead import', () => {
+  it('given a CSV with bad rows, when imported then good rows become E.164 leads, duplicates merge and every bad row is reported without stopping the import', async () => {
+    const { s, create, leads, db } = await setup();
+    const c = testCampaign({ id: 'imp' });
+    const csv = [
+      'So dien thoai;Ho ten;Phan khuc;TZ;agent;Ghi chu',
+      '090 123 4567;Nguyễn Thị Lan;hcm;;a31;VIP',
+      '+84 91 234 5678;Trần Văn Nam;hn;;;',
+      '12345;Bad Number;hn;;;',
+      ';No Phone;hn;;;',
+      '0901234567;;hcm;;;renewal', // duplicate of row 2: merged
+      '0912 345 679;Lê Minh;;Mars/Olympus;;', // unknown time zone
+      '0912345680;Phạm Hà;;America/New_York;;',
+      '0912345681;Ngô An;;;a99;', // unknown agent
+      '"0912345682;Unclosed quote;hn;;;', // unreadable: one row error, the next row still imported
+      '0912345683;Đỗ Vy;hn;;;',
+    ].join('\n');
+    const r = await create(c, csv);
+    expect(r.rowsRead).toBeGreaterThanOrEqual(9);
+    expect(r.errors.map((e) => e.reason)).toEqual(expect.arrayContaining(['invalid phone number', 'missing phone number', 'unknown time zone', 'unknown agent', 'unreadable CSV row (unbalanced quotes)']));
+    expect(r.rejected).toBe(5);
+    expect(r.errors.find((e) => e.reason === 'invalid phone number')).toMatchObject({ row: 4, value: '12345' });
+    const rows = await leads('imp');
+    const phones = rows.map((x) => x.phone);
+    expect(phones).toEqual(expect.arrayContaining(['+84901234567', '+84912345678', '+84912345680', '+84912345683']));
+    expect(phones.filter((p) => p === '+84901234567')).toHaveLength(1);
+    expect(r.merged).toBe(1);
+    const lan = rowsOf<{ name: string; attributes: Record<string, string>; assigned_agent_id: string; time_zone: string }>(
+      await db.database.db.execute(sql`select name, attributes, assigned_agent_id, time_zone from leads where campaign_id = 'imp' and phone = '+84901234567'`),
+    )[0]!;
+    expect(lan).toMatchObject({ name: 'Nguyễn Thị Lan', assigned_agent_id: 'a31', time_zone: 'Asia/Ho_Chi_Minh' });
+    expect(lan.attributes).toMatchObject({ 'Ghi chu': 'renewal' });
+    const imp = await s.repo.getImport(1);
+    expect(imp).toMatchObject({ status: 'done', rejected: r.rejected, inserted: r.inserted });
+    // Importing again changes nothing but merges.
+    const again = await create(c, csv);
+    expect(again.inserted).toBe(0);
+    expect((await leads('imp')).length).toBe(rows.length);
+  });
+});
+
+describe('dialing pipeline', () => {
+  it('given a running campaign, every lead is dialed, connected calls reach the hub as call.dialed + call.offered and outcomes finish the leads; do-not-call numbers are never dialed', async () => {
+    const { s, create, leads, attempts, hub, carrier, waitFor, w } = await setup();
+    const c = testCampaign({ id: 'run1', maxAttempts: 1, settings: { carrier: { connect: 1, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    await create(c, leadsCsv(40));
+    await s.addDnc('global', ['+84910000003'], 'asked', 'test');
+    await s.addDnc('run1', ['+84910000007'], 'asked', 'test');
+    await s.setStatus('run1', 'running');
+    await waitFor('campaign completed', async () => (await s.campaign('run1'))?.status === 'completed');
+    await w.drain();
+    const cov = await s.coverage('run1');
+    expect(cov).toMatchObject({ leadsDone: 38, leadsDnc: 2, leadsPending: 0, leadsRetryWaiting: 0, leadsInProgress: 0 });
+    const placed = await carrier.placements();
+    expect(placed[`run1:${leadIdOf('run1', '+84910000003')}`]).toBeUndefined();
+    expect(placed[`run1:${leadIdOf('run1', '+84910000007')}`]).toBeUndefined();
+    expect(Object.keys(placed)).toHaveLength(38);
+    expect(hub.events.filter((e) => e.type === 'call.dialed')).toHaveLength(38);
+    const offered = hub.events.filter((e) => e.type === 'call.offered');
+    expect(offered).toHaveLength(38);
+    expect(offered[0]).toMatchObject({ direction: 'outbound', queue: 'telesales', campaignId: 'run1' });
+    await waitFor('rows persisted', async () => (await attempts('run1')).filter((a) => a.disposition).length === 38);
+    const rows = await leads('run1');
+    expect(rows.filter((l) => l.status === 'done')).toHaveLength(38);
+    expect(rows.filter((l) => l.status === 'dnc').map((l) => l.phone).sort()).toEqual(['+84910000003', '+84910000007']);
+    const res = await s.results('run1');
+    expect(res).toMatchObject({ attempts: 38, connected: 38, connectivityRatePct: 100, handled: 38 });
+    expect(res.conversionRatePct).toBeGreaterThan(0);
+  });
+
+  it('retries by result: busy after its delay, up to the maximum attempts, then exhausted', async () => {
+    const { s, create, leads, waitFor, w, carrier } = await setup();
+    // Every dial is busy; busy retries at once; 3 attempts.
+    const c = testCampaign({ id: 'busy', maxAttempts: 3, settings: { carrier: { connect: 0, busy: 1, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    await create(c, leadsCsv(10));
+    await s.setStatus('busy', 'running');
+    await waitFor('campaign completed', async () => (await s.campaign('busy'))?.status === 'completed');
+    await w.drain();
+    const rows = await leads('busy');
+    expect(rows.every((l) => l.status === 'exhausted' && l.attempts === 3 && l.last_result === 'busy')).toBe(true);
+    expect(Object.values(await carrier.placements())).toEqual(Array(10).fill(3));
+  });
+
+  it('retry delays per result: busy 30 min, no answer 2 h, voicemail the next day at the window opening', async () => {
+    const { s, create, leads, waitFor, w } = await setup();
+    const t0 = Date.now();
+    const mk = (id: string, carrier: Record<string, number>) =>
+      testCampaign({ id, maxAttempts: 3, settings: { retry: { busy: 30, no_answer: 120, voicemail: 'next-day' }, window: { start: '00:00', end: '23:59' }, carrier: { connect: 0, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0, ...carrier } } as never });
+    for (const [id, rates] of [['rb', { busy: 1 }], ['rn', { noAnswer: 1 }], ['rv', { voicemail: 1 }]] as const) {
+      await create(mk(id, rates), leadsCsv(3));
+      await s.setStatus(id, 'running');
+    }
+    for (const id of ['rb', 'rn', 'rv']) await waitFor(`${id} dialed`, async () => (await s.coverage(id)).leadsRetryWaiting === 3);
+    await w.drain();
+    const due = async (id: string) => (await leads(id)).map((l) => new Date(l.next_at!).getTime() - t0);
+    for (const d of await due('rb')) expect(d).toBeGreaterThan(29 * 60_000), expect(d).toBeLessThan(31 * 60_000);
+    for (const d of await due('rn')) expect(d).toBeGreaterThan(119 * 60_000), expect(d).toBeLessThan(121 * 60_000);
+    // Next day 00:00 in Asia/Ho_Chi_Minh (the window opens at 00:00 here).
+    const vnMidnight = (ms: number) => Math.floor((ms + 7 * 3_600_000) / 86_400_000 + 1) * 86_400_000 - 7 * 3_600_000;
+    for (const l of await leads('rv')) expect(new Date(l.next_at!).getTime()).toBe(vnMidnight(t0));
+  });
+
+  it('call windows by time zone: a lead whose local time is outside the window is not dialed and waits for its opening', async () => {
+    const { s, create, leads, waitFor, w, carrier } = await setup();
+    // A window open now in Asia/Ho_Chi_Minh and closed now in America/New_York (11-12 hours apart).
+    const vnHour = Math.floor(((Date.now() / 3_600_000 + 7) % 24 + 24) % 24);
+    const start = `${String(vnHour).padStart(2, '0')}:00`;
+    const end = `${String(Math.min(23, vnHour + 1)).padStart(2, '0')}:${vnHour === 23 ? '59' : '00'}`;
+    const c = testCampaign({ id: 'tz', maxAttempts: 1, settings: { window: { start, end }, carrier: { connect: 0, busy: 0, noAnswer: 1, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    const csv = 'phone,time_zone\n0910000001,Asia/Ho_Chi_Minh\n0910000002,America/New_York\n0910000003,Asia/Ho_Chi_Minh\n';
+    await create(c, csv);
+    await s.setStatus('tz', 'running');
+    await waitFor('VN leads dialed', async () => (await s.coverage('tz')).leadsExhausted === 2);
+    await waitFor('NY lead released', async () => (await s.coverage('tz')).leadsPending === 1 && (await s.coverage('tz')).leadsInProgress === 0);
+    await w.drain();
+    const placed = await carrier.placements();
+    expect(placed[`tz:${leadIdOf('tz', '+84910000002')}`]).toBeUndefined();
+    expect(Object.keys(placed)).toHaveLength(2);
+    const ny = await s.store.getLead('tz', leadIdOf('tz', '+84910000002'));
+    expect(ny).toMatchObject({ status: 'pending', attempts: 0 });
+    const due = await s.store.redis.zscore(s.store.k.due('tz'), leadIdOf('tz', '+84910000002'));
+    // Its next opening is in the future and at `start` New York time.
+    expect(Number(due)).toBeGreaterThan(Date.now());
+    const ny24 = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Number(due)));
+    expect(ny24).toBe(start);
+    expect((await leads('tz')).length).toBe(3);
+  });
+
+  it('survey quota: when the quota is reached dialing stops within one pacing cycle and the campaign completes', async () => {
+    const { s, create, waitFor, w, carrier, db } = await setup({ freeAgents: 3, surveyScore: (id) => (id.endsWith(':1') ? 9 : 9) });
+    const c = testCampaign({
+      id: 'q',
+      type: 'survey',
+      queueId: 'survey',
+      maxAttempts: 1,
+      settings: { quota: { total: 6, perSegment: {} }, successDispositions: ['completed'], carrier: { connect: 1, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never,
+      questions: [
+        { id: 'nps', kind: 'nps', text: 'Bạn có giới thiệu chúng tôi không?' },
+        { id: 'csat', kind: 'csat', text: 'Mức độ hài lòng?' },
+      ],
+    });
+    (s as unknown as { d: { hub: FakeHub } }).d.hub.o.disposition = () => 'completed';
+    (s as unknown as { d: { hub: FakeHub } }).d.hub.o.queue = 'survey';
+    await create(c, leadsCsv(200));
+    await s.setStatus('q', 'running');
+    await waitFor('quota completes the campaign', async () => (await s.campaign('q'))?.status === 'completed');
+    await w.drain();
+    const placed = Object.keys(await carrier.placements()).length;
+    // 6 completed; at most one cycle's dials (3 free agents) more were on their way.
+    expect(placed).toBeGreaterThanOrEqual(6);
+    expect(placed).toBeLessThanOrEqual(6 + 3 + 3);
+    const cov = await s.coverage('q');
+    expect(cov.leadsPending).toBeGreaterThan(150);
+    const ans = rowsOf<{ kind: string; score: number }>(await db.database.db.execute(sql`select kind, score from survey_answers where campaign_id = 'q'`));
+    expect(ans.filter((a) => a.kind === 'nps').length).toBeGreaterThanOrEqual(6);
+    const r = await s.results('q');
+    expect(r.npsScore).toBe(100);
+  });
+
+  it('survey quota per segment: leads of a full segment are no longer dialed while other segments go on', async () => {
+    const { s, create, waitFor, w } = await setup({ freeAgents: 2, disposition: () => 'completed' });
+    const c = testCampaign({
+      id: 'qs',
+      type: 'survey',
+      maxAttempts: 1,
+      settings: { quota: { perSegment: { hn: 3 } }, successDispositions: ['completed'], carrier: { connect: 1, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never,
+    });
+    await create(c, leadsCsv(40));
+    await s.setStatus('qs', 'running');
+    await waitFor('campaign completed', async () => (await s.campaign('qs'))?.status === 'completed');
+    await w.drain();
+    const st = await s.store.stats('qs');
+    expect(st['q:seg:hn']).toBeGreaterThanOrEqual(3);
+    expect(st['q:seg:hn']).toBeLessThanOrEqual(3 + 2 + 2);
+    expect(st['q:seg:hcm']).toBe(20);
+    expect((await s.coverage('qs')).leadsQuota).toBeGreaterThan(10);
+  });
+
+  it('governor: when a shared inbound queue is under its service-level target with calls waiting, pacing stops and says why; it resumes after recovery', async () => {
+    const shared = [{ id: 'advice', serviceLevelPct: 60 as number | null, targetPct: 80, inQueue: 4 }];
+    const { s, create, waitFor } = await setup({ freeAgents: 5, shared });
+    const c = testCampaign({ id: 'gov', settings: { sharedQueues: ['advice'], pacingMs: 60_000, carrier: { connect: 0, busy: 0, noAnswer: 1, voicemail: 0, failed: 0, ringSec: 0 }, retry: { no_answer: 60 } } as never });
+    await create(c, leadsCsv(20));
+    await s.setStatus('gov', 'running');
+    const p1 = await s.pace('gov');
+    expect(p1?.plan?.dials).toBe(0);
+    expect(p1?.governor.backingOff).toBe(true);
+    expect(p1?.why).toMatch(/advice: SL 60% < target 80%/);
+    shared[0]!.serviceLevelPct = 95;
+    await new Promise((r) => setTimeout(r, 450)); // the snapshot is cached 400 ms
+    const p2 = await s.pace('gov');
+    expect(p2?.governor.backingOff).toBe(false);
+    expect(p2?.plan?.dials).toBeGreaterThan(0);
+    await waitFor('dialed', async () => ((await s.store.stats('gov')).attempts ?? 0) > 0);
+  });
+});

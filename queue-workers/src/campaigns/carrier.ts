@@ -1,0 +1,96 @@
+/**
+ * The dialer port: how the campaign workers place a call. `SimulatedCarrier` is the one the demo and the
+ * tests use (result rates per campaign); a real PBX adapter (Asterisk ARI originate, FreeSWITCH
+ * `originate`, a carrier API) implements the same interface later.
+ *
+ * Contract: `dial` is idempotent by `key` (campaign, lead, attempt). A second `dial` with a key already
+ * placed returns the first call's result and places nothing: a worker killed after the carrier placed the
+ * call and before it recorded the result retries the job, and the retry must not ring the customer twice.
+ * A real adapter keeps the key on the channel (a channel variable / the originate's id) and looks it up
+ * before originating.
+ */
+import type { Redis } from 'ioredis';
+import type { CampaignSettings, DialResult } from './model.ts';
+
+export interface DialRequest {
+  key: string;
+  campaignId: string;
+  leadId: string;
+  attempt: number;
+  to: string;
+  rates: CampaignSettings['carrier'];
+}
+
+export interface DialAnswer {
+  result: DialResult;
+  /** True when this call placed the dial, false when it found an earlier one with the same key. */
+  placed: boolean;
+}
+
+export interface DialerPort {
+  dial(req: DialRequest): Promise<DialAnswer>;
+}
+
+/** FNV-1a, so a simulated result depends only on the key and the rates (reproducible runs). */
+export function hash01(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The result drawn for `key` under `rates` (what the simulated network answers). */
+export function simulatedResult(key: string, rates: CampaignSettings['carrier'], phone?: string): DialResult {
+  // Numbers that cannot exist in the plan (a test's +8400...) are invalid.
+  if (phone !== undefined && /^\+840{3}/.test(phone)) return 'invalid';
+  const u = hash01(key);
+  let acc = rates.connect;
+  if (u < acc) return 'connected';
+  if (u < (acc += rates.busy)) return 'busy';
+  if (u < (acc += rates.noAnswer)) return 'no_answer';
+  if (u < (acc += rates.voicemail)) return 'voicemail';
+  if (u < (acc += rates.failed)) return 'failed';
+  return 'connected';
+}
+
+const PLACE = `
+-- KEYS[1] placed calls hash (key -> result), KEYS[2] placements per lead hash; ARGV: key, result, lead field
+local r = redis.call('HGET', KEYS[1], ARGV[1])
+if r then return {r, 0} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+return {ARGV[2], 1}`;
+
+/**
+ * The simulated carrier. Its "network" is a Redis hash of placed calls (so a worker process killed
+ * mid-dial and its successor see the same network), plus a count of placements per lead that the
+ * tests read: each attempt of a lead must be placed exactly once.
+ */
+export class SimulatedCarrier implements DialerPort {
+  private readonly r: Redis & { cbPlace(a: string, b: string, key: string, result: string, field: string): Promise<[string, number]> };
+  constructor(
+    redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.r = redis as typeof this.r;
+    if (!(redis as unknown as Partial<typeof this.r>).cbPlace) redis.defineCommand('cbPlace', { numberOfKeys: 2, lua: PLACE });
+  }
+
+  async dial(req: DialRequest): Promise<DialAnswer> {
+    if (req.rates.ringSec > 0) await new Promise((r) => setTimeout(r, req.rates.ringSec * 1000));
+    const result = simulatedResult(req.key, req.rates, req.to);
+    const [r, placed] = await this.r.cbPlace(`${this.prefix}:net:placed`, `${this.prefix}:net:perlead`, req.key, result, `${req.campaignId}:${req.leadId}`);
+    return { result: r as DialResult, placed: placed === 1 };
+  }
+
+  /** Placements per lead (`campaign:lead` -> count): for the tests. */
+  async placements(): Promise<Record<string, number>> {
+    const h = await this.r.hgetall(`${this.prefix}:net:perlead`);
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+  }
+}

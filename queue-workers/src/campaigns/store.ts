@@ -1,0 +1,439 @@
+/**
+ * The running campaigns' hot state in Redis (a thin I/O wrapper: each transition is one Lua script, so
+ * it is atomic and a worker killed at any point leaves a consistent state).
+ *
+ * Keys under `prefix` (`cb:{site}:camp` by default), per campaign C:
+ * - `c:C:cfg` the campaign (JSON) · `c:C:l:L` a lead (hash: ph, tz, seg, cu, nm, st, n, ag, tm)
+ * - `c:C:due` the pool, lead -> due time (never attempted and waiting for a retry) · `c:C:due:t:T` a
+ *   team's leads · `c:C:due:a:A` an agent's leads (preview / personal)
+ * - `c:C:fly` claimed leads with a dial job, lead -> claim time · `c:C:conn` connected calls waiting for
+ *   an agent, call id -> drop deadline · `c:C:cnt` leads by status · `c:C:st` running figures
+ * - `att:C:L:N` the attempt record: the dial's idempotency key (phase `dialing` / `done`, result)
+ * - `dnc:global`, `dnc:C` do-not-call sets · `log` the attempt log stream (followed by the hub notifier
+ *   and the database persister) · `running` the set of running campaigns.
+ */
+import type { Redis } from 'ioredis';
+import type { Campaign, Lead, LeadStatus } from './model.ts';
+
+export const callIdOf = (campaignId: string, leadId: string, attempt: number) => `out:${campaignId}:${leadId}:${attempt}`;
+export function parseCallId(callId: string): { campaignId: string; leadId: string; attempt: number } | null {
+  if (!callId.startsWith('out:')) return null;
+  const parts = callId.split(':');
+  if (parts.length !== 4) return null;
+  const attempt = Number(parts[3]);
+  if (!Number.isInteger(attempt)) return null;
+  return { campaignId: parts[1]!, leadId: parts[2]!, attempt };
+}
+
+/** One entry of the attempt log. */
+export type LogEntry =
+  | { k: 'dial'; c: string; l: string; n: number; callId: string; phone: string; result: string; at: number; st: LeadStatus; due?: number; q: string; pr: number; nm?: string; ag?: string; offer?: string }
+  | { k: 'answer'; c: string; l: string; n: number; callId: string; agent: string; at: number }
+  | { k: 'drop'; c: string; l: string; n: number; callId: string; at: number; st: LeadStatus; due?: number }
+  | { k: 'outcome'; c: string; l: string; n: number; callId: string; at: number; st: LeadStatus; due?: number; disposition?: string; revenue?: number; success: boolean; agent?: string; score?: number }
+  | { k: 'ended'; c: string; l: string; n: number; callId: string; at: number; st: LeadStatus }
+  | { k: 'lead'; c: string; l: string; at: number; st: LeadStatus; n: number; due?: number; why: string; ag?: string | null; tm?: string | null };
+
+const CLAIM = `
+-- KEYS[1] due zset, KEYS[2] fly zset, KEYS[3] cnt hash; ARGV: now, max, lead key prefix, full segments (\\n-joined), log key, now
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local full = {}
+for s in string.gmatch(ARGV[4], '[^\\n]+') do full[s] = true end
+local out = {}
+for _, id in ipairs(ids) do
+  local lk = ARGV[3] .. id
+  local v = redis.call('HMGET', lk, 'st', 'n', 'seg')
+  redis.call('ZREM', KEYS[1], id)
+  if v[1] == 'pending' or v[1] == 'retry' then
+    if v[3] and full[v[3]] then
+      redis.call('HSET', lk, 'st', 'quota')
+      redis.call('HINCRBY', KEYS[3], v[1], -1)
+      redis.call('HINCRBY', KEYS[3], 'quota', 1)
+    else
+      local n = tonumber(v[2]) + 1
+      redis.call('HSET', lk, 'st', 'dialing', 'n', n, 'was', v[1])
+      redis.call('HINCRBY', KEYS[3], v[1], -1)
+      redis.call('HINCRBY', KEYS[3], 'dialing', 1)
+      redis.call('ZADD', KEYS[2], ARGV[1], id)
+      table.insert(out, id)
+      table.insert(out, n)
+    end
+  end
+end
+return out`;
+
+const RELEASE = `
+-- Puts a claimed lead back without a dial (closed window, stopped campaign): attempt not used.
+-- KEYS[1] lead, KEYS[2] fly, KEYS[3] due zset, KEYS[4] cnt; ARGV: lead id, attempt, due
+local v = redis.call('HMGET', KEYS[1], 'st', 'n', 'was')
+if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[2]) then return 0 end
+local was = v[3] or 'pending'
+redis.call('HSET', KEYS[1], 'st', was, 'n', tonumber(v[2]) - 1)
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+redis.call('HINCRBY', KEYS[4], 'dialing', -1)
+redis.call('HINCRBY', KEYS[4], was, 1)
+return 1`;
+
+const BEGIN = `
+-- Marks an attempt as being dialed (idempotency record). KEYS[1] att, KEYS[2] lead; ARGV: attempt, ttl
+local v = redis.call('HMGET', KEYS[2], 'st', 'n')
+local phase = redis.call('HGET', KEYS[1], 'ph')
+if phase == 'done' then return 'done' end
+if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[1]) then return 'stale' end
+if phase == 'dialing' then return 'again' end
+redis.call('HSET', KEYS[1], 'ph', 'dialing')
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+return 'new'`;
+
+const FINISH = `
+-- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log
+-- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1)
+local phase = redis.call('HGET', KEYS[1], 'ph')
+if phase == 'done' then return 0 end
+local v = redis.call('HMGET', KEYS[2], 'st', 'n')
+if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[2]) then return -1 end
+redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])
+redis.call('HSET', KEYS[2], 'st', ARGV[4], 'lr', ARGV[3])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if tonumber(ARGV[5]) >= 0 then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1]) end
+if ARGV[9] == '1' then
+  redis.call('ZADD', KEYS[5], ARGV[7], ARGV[6])
+  redis.call('HINCRBY', KEYS[7], 'connected', 1)
+end
+redis.call('HINCRBY', KEYS[7], 'attempts', 1)
+redis.call('HINCRBY', KEYS[7], 'r:' .. ARGV[3], 1)
+redis.call('HINCRBY', KEYS[6], 'dialing', -1)
+redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
+redis.call('XADD', KEYS[8], '*', 'e', ARGV[8])
+return 1`;
+
+const RESOLVE = `
+-- What happened to a connected call: answer / drop / ended / outcome, each applied once.
+-- KEYS: att, lead, conn, due-or-empty, cnt, st, log; ARGV: kind, call id, attempt, new status ('' keep), due, log entry, lead id, stat fields (\\n-joined k=v)
+local kind = ARGV[1]
+if redis.call('HEXISTS', KEYS[1], kind) == 1 then return 0 end
+local v = redis.call('HMGET', KEYS[2], 'st', 'n')
+if not v[1] then return -1 end
+if kind == 'drop' then
+  if redis.call('ZREM', KEYS[3], ARGV[2]) == 0 then return 0 end
+elseif kind == 'answer' then
+  redis.call('ZREM', KEYS[3], ARGV[2])
+  if redis.call('HGET', KEYS[1], 'drop') then
+    -- The hub connected it after all: not a drop.
+    redis.call('HDEL', KEYS[1], 'drop')
+    redis.call('HINCRBY', KEYS[6], 'dropped', -1)
+    if v[1] ~= 'connected' and tonumber(v[2]) == tonumber(ARGV[3]) then
+      redis.call('ZREM', KEYS[4] ~= '' and KEYS[4] or KEYS[3], ARGV[7])
+      redis.call('HINCRBY', KEYS[5], v[1], -1)
+      redis.call('HINCRBY', KEYS[5], 'connected', 1)
+      redis.call('HSET', KEYS[2], 'st', 'connected')
+      v[1] = 'connected'
+    end
+  end
+end
+redis.call('HSET', KEYS[1], kind, '1')
+for kv in string.gmatch(ARGV[8], '[^\\n]+') do
+  local eq = string.find(kv, '=', 1, true)
+  local f = string.sub(kv, 1, eq - 1)
+  local n = tonumber(string.sub(kv, eq + 1))
+  if string.sub(f, 1, 2) == 'f:' then redis.call('HINCRBYFLOAT', KEYS[6], string.sub(f, 3), n) else redis.call('HINCRBY', KEYS[6], f, n) end
+end
+-- The lead moves only if this call is its latest attempt and it is not already finished for good.
+if ARGV[4] ~= '' and tonumber(v[2]) == tonumber(ARGV[3]) and v[1] ~= 'dnc' and v[1] ~= 'invalid' then
+  if v[1] ~= ARGV[4] then
+    redis.call('HINCRBY', KEYS[5], v[1], -1)
+    redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+    redis.call('HSET', KEYS[2], 'st', ARGV[4])
+  end
+  if tonumber(ARGV[5]) >= 0 and KEYS[4] ~= '' then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[7]) end
+end
+redis.call('XADD', KEYS[7], '*', 'e', ARGV[6])
+return 1`;
+
+const SET_STATUS = `
+-- Moves a lead to a status outside a dial (dnc, invalid, quota, reassigned...). KEYS: lead, cnt, fly, from-zset-or-empty, to-zset-or-empty, log
+-- ARGV: lead id, status, due, log entry, expected status ('' any)
+local st = redis.call('HGET', KEYS[1], 'st')
+if not st then return -1 end
+if ARGV[5] ~= '' and st ~= ARGV[5] then return 0 end
+if st ~= ARGV[2] then
+  redis.call('HINCRBY', KEYS[2], st, -1)
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('HSET', KEYS[1], 'st', ARGV[2])
+end
+redis.call('ZREM', KEYS[3], ARGV[1])
+if KEYS[4] ~= '' then redis.call('ZREM', KEYS[4], ARGV[1]) end
+if KEYS[5] ~= '' then redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1]) end
+if ARGV[4] ~= '' then redis.call('XADD', KEYS[6], '*', 'e', ARGV[4]) end
+return 1`;
+
+/** The leads of one campaign, as loaded into Redis. */
+export interface HotLead {
+  id: string;
+  phone: string;
+  timeZone: string;
+  segment: string | null;
+  customerId: string;
+  name: string | null;
+  status: LeadStatus;
+  attempts: number;
+  nextAt: number | null;
+  assignedAgentId: string | null;
+  assignedTeamId: string | null;
+}
+
+type Cmd = Redis & {
+  cbClaim(due: string, fly: string, cnt: string, now: number, max: number, leadPrefix: string, full: string): Promise<(string | number)[]>;
+  cbRelease(lead: string, fly: string, due: string, cnt: string, leadId: string, attempt: number, due2: number): Promise<number>;
+  cbBegin(att: string, lead: string, attempt: number, ttl: number): Promise<'done' | 'stale' | 'again' | 'new'>;
+  cbFinish(...args: (string | number)[]): Promise<number>;
+  cbResolve(...args: (string | number)[]): Promise<number>;
+  cbSetStatus(...args: (string | number)[]): Promise<number>;
+};
+
+export class CampaignStore {
+  readonly redis: Cmd;
+  constructor(
+    redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.redis = redis as Cmd;
+    if (!(redis as unknown as Partial<Cmd>).cbClaim) {
+      redis.defineCommand('cbClaim', { numberOfKeys: 3, lua: CLAIM });
+      redis.defineCommand('cbRelease', { numberOfKeys: 4, lua: RELEASE });
+      redis.defineCommand('cbBegin', { numberOfKeys: 2, lua: BEGIN });
+      redis.defineCommand('cbFinish', { numberOfKeys: 8, lua: FINISH });
+      redis.defineCommand('cbResolve', { numberOfKeys: 7, lua: RESOLVE });
+      redis.defineCommand('cbSetStatus', { numberOfKeys: 6, lua: SET_STATUS });
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- keys
+  k = {
+    cfg: (c: string) => `${this.prefix}:c:${c}:cfg`,
+    lead: (c: string, l: string) => `${this.prefix}:c:${c}:l:${l}`,
+    leadPrefix: (c: string) => `${this.prefix}:c:${c}:l:`,
+    due: (c: string) => `${this.prefix}:c:${c}:due`,
+    dueTeam: (c: string, t: string) => `${this.prefix}:c:${c}:due:t:${t}`,
+    dueAgent: (c: string, a: string) => `${this.prefix}:c:${c}:due:a:${a}`,
+    fly: (c: string) => `${this.prefix}:c:${c}:fly`,
+    conn: (c: string) => `${this.prefix}:c:${c}:conn`,
+    cnt: (c: string) => `${this.prefix}:c:${c}:cnt`,
+    st: (c: string) => `${this.prefix}:c:${c}:st`,
+    pace: (c: string) => `${this.prefix}:c:${c}:pace`,
+    tzs: (c: string) => `${this.prefix}:c:${c}:tzs`,
+    dialTimes: (c: string) => `${this.prefix}:c:${c}:dialt`,
+    att: (c: string, l: string, n: number) => `${this.prefix}:att:${c}:${l}:${n}`,
+    dnc: (scope: string) => `${this.prefix}:dnc:${scope}`,
+    log: () => `${this.prefix}:log`,
+    pos: (name: string) => `${this.prefix}:pos:${name}`,
+    running: () => `${this.prefix}:running`,
+    loaded: (c: string) => `${this.prefix}:c:${c}:loaded`,
+  };
+
+  /** The zset a lead waits in: its agent's, its team's or the pool. */
+  dueKeyOf(c: string, lead: { assignedAgentId?: string | null; assignedTeamId?: string | null; ag?: string | null; tm?: string | null }): string {
+    const ag = lead.assignedAgentId ?? lead.ag;
+    const tm = lead.assignedTeamId ?? lead.tm;
+    if (ag) return this.k.dueAgent(c, ag);
+    if (tm) return this.k.dueTeam(c, tm);
+    return this.k.due(c);
+  }
+
+  // ------------------------------------------------------------------------------ campaigns
+  async putCampaign(c: Campaign): Promise<void> {
+    await this.redis.set(this.k.cfg(c.id), JSON.stringify(c));
+    if (c.status === 'running') await this.redis.sadd(this.k.running(), c.id);
+    else await this.redis.srem(this.k.running(), c.id);
+  }
+  async getCampaign(id: string): Promise<Campaign | null> {
+    const s = await this.redis.get(this.k.cfg(id));
+    return s ? (JSON.parse(s) as Campaign) : null;
+  }
+  running(): Promise<string[]> {
+    return this.redis.smembers(this.k.running());
+  }
+
+  /**
+   * Loads leads that are not finished into Redis (a campaign's start, or an import into a loaded
+   * campaign). A lead already in Redis keeps its hot state: Redis is ahead of the database.
+   */
+  async loadLeads(c: string, leads: readonly HotLead[], now: number): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < leads.length; i += 2000) {
+      const chunk = leads.slice(i, i + 2000);
+      const exists = this.redis.pipeline();
+      for (const l of chunk) exists.exists(this.k.lead(c, l.id));
+      const ex = (await exists.exec()) ?? [];
+      const p = this.redis.pipeline();
+      const tzs = new Set<string>();
+      chunk.forEach((l, j) => {
+        if (ex[j]?.[1] === 1) return;
+        added++;
+        // A lead the database saw dialing or connected when the workers stopped is due again now:
+        // its attempt record decides whether that dial happened (it is never repeated).
+        const st: LeadStatus = l.status === 'dialing' || l.status === 'connected' ? (l.attempts > 0 ? 'retry' : 'pending') : l.status;
+        p.hset(this.k.lead(c, l.id), {
+          ph: l.phone,
+          tz: l.timeZone,
+          seg: l.segment ?? '',
+          cu: l.customerId,
+          nm: l.name ?? '',
+          st,
+          n: l.attempts,
+          ag: l.assignedAgentId ?? '',
+          tm: l.assignedTeamId ?? '',
+        });
+        p.hincrby(this.k.cnt(c), st, 1);
+        if (st === 'pending' || st === 'retry') p.zadd(this.dueKeyOf(c, l), Math.max(0, l.nextAt ?? now), l.id);
+        tzs.add(l.timeZone);
+      });
+      if (tzs.size) p.sadd(this.k.tzs(c), ...tzs);
+      await p.exec();
+    }
+    await this.redis.set(this.k.loaded(c), '1');
+    return added;
+  }
+  async isLoaded(c: string): Promise<boolean> {
+    return (await this.redis.exists(this.k.loaded(c))) === 1;
+  }
+
+  async getLead(c: string, l: string): Promise<(Omit<Lead, 'campaignId' | 'nextAt'> & { lastResult: string | null }) | null> {
+    const h = await this.redis.hgetall(this.k.lead(c, l));
+    if (!h.ph) return null;
+    return {
+      id: l,
+      phone: h.ph,
+      timeZone: h.tz!,
+      segment: h.seg || null,
+      customerId: h.cu!,
+      name: h.nm || null,
+      status: h.st as LeadStatus,
+      attempts: Number(h.n),
+      assignedAgentId: h.ag || null,
+      assignedTeamId: h.tm || null,
+      lastResult: h.lr ?? null,
+    };
+  }
+
+  // ---------------------------------------------------------------------------- transitions
+  /** Claims up to `max` due leads of one due zset for dialing; returns [leadId, attempt] pairs. */
+  async claim(c: string, dueKey: string, now: number, max: number, fullSegments: readonly string[] = []): Promise<[string, number][]> {
+    if (max <= 0) return [];
+    const r = await this.redis.cbClaim(dueKey, this.k.fly(c), this.k.cnt(c), now, max, this.k.leadPrefix(c), fullSegments.join('\n'));
+    const out: [string, number][] = [];
+    for (let i = 0; i < r.length; i += 2) out.push([String(r[i]), Number(r[i + 1])]);
+    return out;
+  }
+
+  release(c: string, l: string, attempt: number, dueKey: string, due: number): Promise<number> {
+    return this.redis.cbRelease(this.k.lead(c, l), this.k.fly(c), dueKey, this.k.cnt(c), l, attempt, due);
+  }
+
+  begin(c: string, l: string, attempt: number): Promise<'done' | 'stale' | 'again' | 'new'> {
+    return this.redis.cbBegin(this.k.att(c, l, attempt), this.k.lead(c, l), attempt, 7 * 86_400);
+  }
+
+  finish(a: {
+    c: string;
+    l: string;
+    n: number;
+    result: string;
+    status: LeadStatus;
+    dueKey?: string;
+    due?: number;
+    callId: string;
+    dropDeadline: number;
+    entry: LogEntry;
+  }): Promise<number> {
+    const k = this.k;
+    return this.redis.cbFinish(
+      k.att(a.c, a.l, a.n),
+      k.lead(a.c, a.l),
+      k.fly(a.c),
+      a.dueKey ?? k.due(a.c),
+      k.conn(a.c),
+      k.cnt(a.c),
+      k.st(a.c),
+      k.log(),
+      a.l,
+      a.n,
+      a.result,
+      a.status,
+      a.due ?? -1,
+      a.callId,
+      a.dropDeadline,
+      JSON.stringify(a.entry),
+      a.result === 'connected' ? '1' : '0',
+    );
+  }
+
+  resolve(a: {
+    kind: 'answer' | 'drop' | 'ended' | 'outcome';
+    c: string;
+    l: string;
+    n: number;
+    callId: string;
+    status?: LeadStatus;
+    dueKey?: string;
+    due?: number;
+    stats?: Record<string, number>;
+    entry: LogEntry;
+  }): Promise<number> {
+    const k = this.k;
+    const stats = Object.entries(a.stats ?? {})
+      .map(([f, v]) => `${f}=${v}`)
+      .join('\n');
+    return this.redis.cbResolve(
+      k.att(a.c, a.l, a.n),
+      k.lead(a.c, a.l),
+      k.conn(a.c),
+      a.dueKey ?? '',
+      k.cnt(a.c),
+      k.st(a.c),
+      k.log(),
+      a.kind,
+      a.callId,
+      a.n,
+      a.status ?? '',
+      a.due ?? -1,
+      JSON.stringify(a.entry),
+      a.l,
+      stats,
+    );
+  }
+
+  setStatus(a: { c: string; l: string; status: LeadStatus; fromKey?: string; toKey?: string; due?: number; entry?: LogEntry; expect?: LeadStatus }): Promise<number> {
+    return this.redis.cbSetStatus(
+      this.k.lead(a.c, a.l),
+      this.k.cnt(a.c),
+      this.k.fly(a.c),
+      a.fromKey ?? '',
+      a.toKey ?? '',
+      this.k.log(),
+      a.l,
+      a.status,
+      a.due ?? 0,
+      a.entry ? JSON.stringify(a.entry) : '',
+      a.expect ?? '',
+    );
+  }
+
+  async isDnc(c: string, phone: string): Promise<boolean> {
+    const p = this.redis.pipeline();
+    p.sismember(this.k.dnc('global'), phone);
+    p.sismember(this.k.dnc(c), phone);
+    const r = (await p.exec()) ?? [];
+    return r.some((x) => x[1] === 1);
+  }
+
+  async counts(c: string): Promise<Record<string, number>> {
+    const h = await this.redis.hgetall(this.k.cnt(c));
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+  }
+  async stats(c: string): Promise<Record<string, number>> {
+    const h = await this.redis.hgetall(this.k.st(c));
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * `startCampaignWorkers(opts)`: the campaigns area at run time.
+ *
+ * - BullMQ queue `campaign-dial` (jobs `campaign:dial`, concurrency 50) and `campaign-control`
+ *   (`campaign:pace` per running campaign on a job scheduler, `campaign:import-leads`,
+ *   `campaign:outreach` on a cron scheduler, `campaign:post-call-survey`). Handlers in one record typed
+ *   over the job names (a missing one does not compile).
+ * - Production settings (bullmq "going to production"): workers' connections `maxRetriesPerRequest: null`
+ *   (they reconnect and carry on), producers' `enableOfflineQueue: false` (an API call fails fast when
+ *   Redis is down); `stop()` closes the workers (SIGTERM in `npm start` and the worker CLI).
+ * - Followers of the attempt log: the hub notifier (`call.dialed`, `call.offered`, `call.abandoned` to the
+ *   hub's ingest) and the persister (attempt and lead rows to the database), each resuming from its own
+ *   stored position (at-least-once; both sides are idempotent).
+ * - The outcome follower reads the hub's event log (answers, ends, dispositions of campaign calls, and
+ *   inbound calls due a post-call survey); the drop sweeper hangs up connected calls nobody answered.
+ */
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { DomainEvent, SiteConfig } from '../../../realtime/src/contracts/index.ts';
+import { CAMPAIGN_QUEUES, type CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
+import type { Database } from '../../../realtime/src/storage/database.ts';
+import { CampaignRepository } from './campaign.repository.ts';
+import { CampaignService } from './campaigns.service.ts';
+import { SimulatedCarrier, type DialerPort } from './carrier.ts';
+import { tableComplaints, type ComplaintPort, type HubPort } from './ports.ts';
+import { CampaignStore, type LogEntry } from './store.ts';
+
+export interface CampaignWorkersOptions {
+  redisUrl: string;
+  db: Database;
+  config: SiteConfig;
+  hub: HubPort;
+  /** The hub's event log (Redis stream) to follow for outcomes. */
+  hubStreamKey: string;
+  logger: Logger;
+  /** Redis key prefix of the campaigns area. @defaultValue `cb:{site}:camp` */
+  prefix?: string;
+  /** @defaultValue the simulated carrier */
+  carrier?: DialerPort;
+  /** @defaultValue a `complaints` row per low score */
+  complaints?: ComplaintPort;
+  /** @defaultValue 50 */
+  dialConcurrency?: number;
+  /** Demo: simulated respondents answer every survey question. @defaultValue false */
+  simulateRespondents?: boolean;
+  /** BullMQ lock of an active job; a killed worker's jobs are taken over after it. @defaultValue 30000 */
+  lockDurationMs?: number;
+  /** @defaultValue 15000 */
+  stalledIntervalMs?: number;
+  /** Which parts run here. @defaultValue all */
+  run?: { dial?: boolean; control?: boolean; followers?: boolean };
+  /** Re-enqueue claimed leads without a job after this long. @defaultValue 30000 */
+  recoverAfterMs?: number;
+  now?: () => number;
+}
+
+export interface CampaignWorkers {
+  service: CampaignService;
+  dialQueue: Queue;
+  controlQueue: Queue;
+  prefix: string;
+  /** Resolves when the followers have handled everything written so far (tests, benchmarks). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Handlers = { [K in keyof CampaignJobs]: (data: CampaignJobs[K], job: Job) => Promise<unknown> };
+
+export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<CampaignWorkers> {
+  const prefix = o.prefix ?? `cb:${o.config.id}:camp`;
+  const run = { dial: true, control: true, followers: true, ...o.run };
+  const log = o.logger.child({ area: 'campaigns' });
+  // Workers: block forever on Redis calls and reconnect. Producers: fail fast.
+  const workerConn = (): ConnectionOptions => new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false });
+  const producer = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false, lazyConnect: true });
+  await producer.connect();
+  const state = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const bullPrefix = `${prefix}:bull`;
+  const dialQueue = new Queue(CAMPAIGN_QUEUES.dial, { connection: producer, prefix: bullPrefix });
+  const controlQueue = new Queue(CAMPAIGN_QUEUES.control, { connection: producer, prefix: bullPrefix });
+  const store = new CampaignStore(state, prefix);
+  const repo = new CampaignRepository(o.db.db);
+  const service = new CampaignService({
+    store,
+    repo,
+    carrier: o.carrier ?? new SimulatedCarrier(state, prefix),
+    hub: o.hub,
+    config: o.config,
+    logger: log,
+    dialQueue,
+    controlQueue,
+    complaints: o.complaints ?? tableComplaints(o.db.db),
+    simulateRespondents: o.simulateRespondents ?? false,
+    ...(o.now ? { now: o.now } : {}),
+  });
+  await service.loadDnc();
+  // Running campaigns found in the database (a restart): load and reschedule them.
+  for (const c of await repo.listCampaigns(o.config.id)) {
+    await store.putCampaign(c);
+    if (c.status === 'running') await service.setStatus(c.id, 'running');
+    if (c.settings.schedule) await service.schedule(c);
+  }
+
+  const handlers: Handlers = {
+    'campaign:dial': (d) => service.dial(d),
+    'campaign:pace': async (d) => {
+      const camp = await service.campaign(d.campaignId);
+      if (camp) await service.recoverInflight(camp, service.now(), o.recoverAfterMs ?? 30_000);
+      return service.pace(d.campaignId);
+    },
+    'campaign:import-leads': async (d, job) => {
+      const { createReadStream, statSync, rmSync } = await import('node:fs');
+      const size = statSync(d.path).size;
+      const r = await service.importFile(d.campaignId, createReadStream(d.path), d.importId, size, (pct) => job.updateProgress(pct));
+      await job.updateProgress(100);
+      if (d.deleteAfter) rmSync(d.path, { force: true });
+      return { rowsRead: r.rowsRead, inserted: r.inserted, merged: r.merged, rejected: r.rejected };
+    },
+    'campaign:outreach': (d) => service.outreach(d.campaignId),
+    'campaign:post-call-survey': (d) => service.postCallSurvey(d),
+  };
+  const dispatch = async (job: Job) => {
+    const h = handlers[job.name as keyof CampaignJobs] as (data: unknown, job: Job) => Promise<unknown>;
+    if (!h) throw new Error(`no handler for job ${job.name}`);
+    return h(job.data, job);
+  };
+  const workerOpts = (concurrency: number) => ({
+    connection: workerConn(),
+    prefix: bullPrefix,
+    concurrency,
+    lockDuration: o.lockDurationMs ?? 30_000,
+    stalledInterval: o.stalledIntervalMs ?? 15_000,
+    maxStalledCount: 5,
+  });
+  const workers: Worker[] = [];
+  if (run.dial) workers.push(new Worker(CAMPAIGN_QUEUES.dial, dispatch, workerOpts(o.dialConcurrency ?? 50)));
+  if (run.control) workers.push(new Worker(CAMPAIGN_QUEUES.control, dispatch, workerOpts(4)));
+  for (const w of workers) {
+    w.on('failed', (job, err) => {
+      if (err.name === 'UnrecoverableError') log.info({ job: job?.id }, err.message);
+      else log.warn({ job: job?.id, err: err.message }, 'campaign job failed');
+    });
+    w.on('error', (err) => log.warn({ err: err.message }, 'campaign worker error'));
+  }
+
+  // ------------------------------------------------------------------------------- followers
+  let stopping = false;
+  const loops: Promise<void>[] = [];
+  const readers: Redis[] = [];
+  const idle = new Set<string>();
+  const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, start = '0-0') => {
+    const reader = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    readers.push(reader);
+    loops.push(
+      (async () => {
+        let pos = (await state.get(posKey)) ?? start;
+        let backoff = 100;
+        while (!stopping) {
+          try {
+            const res = (await reader.xread('COUNT', 500, 'BLOCK', 200, 'STREAMS', key, pos)) as [string, [string, string[]][]][] | null;
+            const entries = res?.[0]?.[1] ?? [];
+            if (!entries.length) {
+              idle.add(name);
+              continue;
+            }
+            idle.delete(name);
+            await handle(
+              entries.map((e) => e[0]),
+              entries.map((e) => e[1]),
+            );
+            pos = entries[entries.length - 1]![0];
+            await state.set(posKey, pos);
+            backoff = 100;
+          } catch (err) {
+            if (stopping) break;
+            idle.delete(name);
+            log.warn({ follower: name, err: (err as Error).message }, 'campaign follower failed; retrying');
+            await new Promise((r) => setTimeout(r, backoff));
+            backoff = Math.min(5000, backoff * 2);
+          }
+        }
+      })(),
+    );
+  };
+  const entriesOf = (fields: string[][]): LogEntry[] => fields.map((f) => JSON.parse(f[f.indexOf('e') + 1]!) as LogEntry);
+
+  let sweeper: NodeJS.Timeout | undefined;
+  let trimmer: NodeJS.Timeout | undefined;
+  if (run.followers) {
+    follow('hub', store.k.log(), store.k.pos('hub'), async (_ids, fields) => {
+      const events = CampaignService.hubEventsOf(entriesOf(fields));
+      for (let i = 0; i < events.length; i += 500) await o.hub.ingest(events.slice(i, i + 500));
+    });
+    follow('db', store.k.log(), store.k.pos('db'), async (_ids, fields) => {
+      await repo.applyLog(entriesOf(fields));
+    });
+    // Post-call surveys: inbound queues -> survey campaign, refreshed as campaigns change.
+    let postCall = new Map<string, string>();
+    let postCallAt = 0;
+    follow('outcomes', o.hubStreamKey, store.k.pos('outcomes'), async (_ids, fields) => {
+      if (Date.now() - postCallAt > 5000) {
+        postCallAt = Date.now();
+        const m = new Map<string, string>();
+        for (const id of await store.running()) {
+          const c = await service.campaign(id);
+          for (const q of c?.settings.postCallQueues ?? []) m.set(q, id);
+        }
+        postCall = m;
+      }
+      const events: DomainEvent[] = [];
+      for (const f of fields) {
+        const i = f.indexOf('e');
+        if (i >= 0 && f[i + 1] !== undefined) for (const e of JSON.parse(f[i + 1]!) as DomainEvent[]) events.push(e);
+      }
+      await service.onHubEvents(events, postCall);
+    });
+    let sweeping = false;
+    sweeper = setInterval(() => {
+      if (sweeping || stopping) return;
+      sweeping = true;
+      service
+        .sweepDrops()
+        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'drop sweep failed'))
+        .finally(() => (sweeping = false));
+    }, 250);
+    // The attempt log is kept until both followers have passed it.
+    trimmer = setInterval(() => {
+      void (async () => {
+        const [a, b] = await state.mget(store.k.pos('hub'), store.k.pos('db'));
+        if (!a || !b) return;
+        const min = a < b ? a : b;
+        if (min.includes('-')) await state.xtrim(store.k.log(), 'MINID', '~', min);
+      })().catch(() => undefined);
+    }, 60_000);
+  }
+
+  log.info({ prefix, workers: workers.length, followers: run.followers }, 'campaign workers started');
+  return {
+    service,
+    dialQueue,
+    controlQueue,
+    prefix,
+    async drain() {
+      for (;;) {
+        if (stopping) return;
+        const len = await state.xlen(store.k.log());
+        const [hub, db] = await state.mget(store.k.pos('hub'), store.k.pos('db'));
+        const last = len ? ((await state.xrevrange(store.k.log(), '+', '-', 'COUNT', 1))[0]?.[0] ?? null) : null;
+        if (!last || (hub === last && db === last)) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(sweeper);
+      clearInterval(trimmer);
+      await Promise.all(workers.map((w) => w.close()));
+      for (const r of readers) r.disconnect();
+      await Promise.allSettled(loops);
+      await dialQueue.close();
+      await controlQueue.close();
+      await Promise.allSettled(workers.map((w) => (w.opts.connection as Redis).quit?.()));
+      await Promise.allSettled([producer.quit(), state.quit()]);
+    },
+  };
+}
