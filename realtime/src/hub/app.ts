@@ -5,7 +5,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response as ExResponse } from 'express';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -60,7 +59,7 @@ export interface AppDeps {
   tickMs?: number;
   /** Share rooms across hub processes through Redis. @defaultValue true */
   redisAdapter?: boolean;
-  /** Static files served at `/` (the console placeholder). */
+  /** Static files served at `/` (none by default: `npm start` mounts the SvelteKit console). */
   staticDir?: string;
   /** Time between state checkpoints (0 = only at shutdown). @defaultValue 300_000 */
   checkpointEveryMs?: number;
@@ -354,8 +353,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   for (const mount of deps.mounts ?? []) await mount({ app, hub, io, redis, logger, metrics, auth, can, ...(accounts ? { accounts } : {}) });
 
-  const staticDir = deps.staticDir ?? fileURLToPath(new URL('../../../console/static', import.meta.url));
-  if (existsSync(staticDir)) app.use(express.static(staticDir));
+  // The console is a mount (console/server/mount.ts); static files only when asked for.
+  if (deps.staticDir && existsSync(deps.staticDir)) app.use(express.static(deps.staticDir));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
