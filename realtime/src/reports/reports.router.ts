@@ -5,6 +5,8 @@
  *   `/api/v1/reports/daily.csv`, `/api/v1/reports/daily.html` (printable); the same for `weekly`
  *   (the ISO week containing `date`).
  * - `GET /api/v1/reports/runs?kind=` (reports the scheduler produced), `GET /api/v1/reports/runs/:kind/:period?scope=&id=`.
+ * - `GET /api/v1/reports/cx?from=&to=&scope=&id=&site=`: CX KPIs (NPS, CSAT, survey response, complaint
+ *   rate, retention, lifetime value, engagement, conversion) over site-local days [from, to].
  * - `PUT /api/v1/reports/targets`, `PUT /api/v1/reports/forecasts` (admin, supervisor).
  *
  * `site` defaults to the hub's site; imported data sets (`anonymous-bank`, `pwc-phonenow`) are sites too.
@@ -120,6 +122,28 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       app.get(`/api/v1/reports/${kind}.csv`, auth(READ_ROLES), handler('csv'));
       app.get(`/api/v1/reports/${kind}.html`, auth(READ_ROLES), handler('html'));
     }
+
+    app.get('/api/v1/reports/cx', auth(READ_ROLES), async (req, res) => {
+      const p = z
+        .strictObject({ from: Day.optional(), to: Day.optional(), scope: Scope.default('site'), id: z.string().min(1).max(128).optional(), site: z.string().min(1).max(128).optional() })
+        .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] })
+        .safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const q = p.data;
+      if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
+        res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
+        return;
+      }
+      const db = opts.database();
+      const s = service();
+      if (!s || !db) return noDb(res);
+      try {
+        const today = cal.localDate(Date.now());
+        res.json(await s.reports.cx(db, q.site ?? opts.config.id, q.from ?? q.to ?? today, q.to ?? q.from ?? today, q.scope, q.id));
+      } catch (err) {
+        fail(res, err);
+      }
+    });
 
     app.get('/api/v1/reports/runs', auth(['admin', 'supervisor']), async (req, res) => {
       const p = z.strictObject({ kind: z.enum(['daily', 'weekly']).optional(), site: z.string().min(1).max(128).optional() }).safeParse(req.query);

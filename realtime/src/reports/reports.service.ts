@@ -17,6 +17,23 @@ import {
   type ReportScope,
 } from './report.ts';
 import type { ReportsRepository, SiteInfo } from './reports.repository.ts';
+import { ComplaintsService } from '../complaints/complaints.service.ts';
+import type { Database } from '../storage/database.ts';
+import { CxRepository } from './cx.repository.ts';
+import { CX_FORMULAS, cxValues, type CxCounts, type CxValues } from './cx.ts';
+
+export interface CxReport {
+  siteId: string;
+  scope: ReportScope;
+  id: string;
+  period: { from: string; to: string };
+  from: number;
+  to: number;
+  values: CxValues;
+  counts: CxCounts;
+  params: { lifespanYears: number; timeZone: string };
+  formulas: Record<keyof CxValues, string>;
+}
 
 export class ReportError extends Error {
   constructor(
@@ -37,6 +54,8 @@ export interface ReportsServiceOptions {
   knownDispositions?: readonly string[] | null;
   /** Weeks of the same weekday used as the baseline when there is no forecast. @defaultValue 4 */
   baselineWeeks?: number;
+  /** Average customer lifespan in years, for `customerLifetimeValue`. @defaultValue 3 */
+  lifespanYears?: number;
   now?: () => number;
 }
 
@@ -80,6 +99,40 @@ export class ReportsService {
   weekly(siteId: string, date: string, scope: ReportScope, id = ''): Promise<Report> {
     const monday = addDays(date, 1 - isoWeekday(date));
     return this.build('weekly', siteId, Array.from({ length: 7 }, (_, i) => addDays(monday, i)), scope, id);
+  }
+
+  /**
+   * CX KPIs of a scope over site-local days [fromDate, toDate]: NPS, CSAT, survey response, complaint
+   * rate (over the engine's `handled`), retention, lifetime value, engagement, conversion (the engine's).
+   */
+  async cx(database: Pick<Database, 'db' | 'transaction'>, siteId: string, fromDate: string, toDate: string, scope: ReportScope, id = ''): Promise<CxReport> {
+    const site = await this.repo.site(siteId);
+    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
+    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
+    if (toDate < fromDate) throw new ReportError('invalid', 'to is before from');
+    const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+    const from = dayStartOf(cal, fromDate);
+    const to = cal.nextDayStart(dayStartOf(cal, toDate));
+    const scopeId = scope === 'site' ? '' : id;
+    const queues = scope === 'queue' ? await this.repo.queues(siteId) : [];
+    const params = parseParams({ ...site.params, ...(queues.find((q) => q.id === id)?.params ?? {}) });
+    const engine = valuesOf(await this.repo.aggregates(siteId, site.intervalMin, from, to, { scope, scopeId }), params);
+    const complaints = await new ComplaintsService(database).countOpened(siteId, from, to, scope === 'site' ? undefined : { scope, id });
+    const rest = await new CxRepository(database).counts(siteId, from, to, scope, id, this.success);
+    const counts: CxCounts = { ...rest, complaints, handled: engine.handled, conversionRatePct: engine.conversionRatePct };
+    const lifespanYears = this.opts.lifespanYears ?? 3;
+    return {
+      siteId,
+      scope,
+      id: scopeId,
+      period: { from: fromDate, to: toDate },
+      from,
+      to,
+      values: cxValues(counts, lifespanYears),
+      counts,
+      params: { lifespanYears, timeZone: site.timeZone },
+      formulas: CX_FORMULAS,
+    };
   }
 
   /** Builds and stores a report (`report_runs`; a re-run replaces it). */

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyCounters } from '../contracts/index.ts';
+import { ComplaintsService } from '../complaints/complaints.service.ts';
+import { RecordsRepository } from '../storage/records.repository.ts';
+import { campaignAttempts, campaigns, leads, surveyAnswers } from '../storage/schema.campaigns.ts';
+import { calls } from '../storage/schema.ts';
+import { testBackends, type TestDatabase } from '../storage/testing.ts';
+import {
+  complaintRatePct,
+  csatPct,
+  customerLifetimeValue,
+  cxValues,
+  engagementRatePct,
+  npsCounts,
+  npsScore,
+  retentionRatePct,
+  surveyResponseRatePct,
+  type CxCounts,
+} from './cx.ts';
+import { ReportsRepository } from './reports.repository.ts';
+import { ReportsService } from './reports.service.ts';
+
+describe('CX KPIs: the formulas of shared/spec/metrics.md, hand-computed', () => {
+  it('NPS: % promoters (9-10) minus % detractors (0-6)', () => {
+    const c = npsCounts([10, 9, 9, 8, 7, 6, 3, 0, 10, 5]);
+    expect(c).toEqual({ promoters: 4, passives: 2, detractors: 4 });
+    expect(npsScore(c)).toBe(0);
+    expect(npsScore(npsCounts([10, 10, 9, 8]))).toBe(75);
+    expect(npsScore(npsCounts([0, 1]))).toBe(-100);
+    expect(npsScore(npsCounts([]))).toBeNull();
+  });
+  it('CSAT, survey response, complaint rate, engagement: plain percentages; zero denominators give null', () => {
+    expect(csatPct(7, 10)).toBe(70);
+    expect(surveyResponseRatePct(30, 120)).toBe(25);
+    expect(complaintRatePct(3, 600)).toBe(0.5);
+    expect(engagementRatePct(45, 150)).toBe(30);
+    expect(csatPct(0, 0)).toBeNull();
+    expect(complaintRatePct(2, 0)).toBeNull();
+  });
+  it('retention = (end − new) / start; lifetime value = revenue per purchase · purchases per year · years', () => {
+    expect(retentionRatePct(950, 100, 1000)).toBe(85);
+    expect(customerLifetimeValue(500_000, 4, 3)).toBe(6_000_000);
+    expect(customerLifetimeValue(null, 4, 3)).toBeNull();
+    const counts: CxCounts = {
+      nps: { promoters: 0, passives: 0, detractors: 0 }, csatAnswers: 0, csatSatisfied: 0, surveysSent: 0, surveysAnswered: 0, complaints: 0, handled: 0,
+      customersAtStart: 0, customersAtEnd: 0, newCustomers: 0, purchases: 20, purchaseRevenue: 10_000_000, purchasingCustomers: 10, days: 73, contacted: 0, engaged: 0, conversionRatePct: null,
+    };
+    // 500,000 per purchase · (2 purchases per customer in 73 days = 10 a year) · 3 years.
+    expect(cxValues(counts, 3).customerLifetimeValue).toBe(15_000_000);
+  });
+});
+
+const dbs: TestDatabase[] = [];
+afterEach(async () => {
+  for (const d of dbs.splice(0)) await d.drop();
+});
+
+const vn = (s: string) => new Date(`${s}+07:00`);
+
+describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => {
+  it('given survey answers, post-call scores, campaign attempts and complaints of a day, the KPIs count them as documented', async () => {
+    const db = await backend.create();
+    dbs.push(db);
+    const d = db.database.db;
+    await new RecordsRepository(db.database).ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
+    await d.insert(campaigns).values([
+      { siteId: 's', id: 'sv', name: 'Survey', type: 'survey', queueId: 'survey' },
+      { siteId: 's', id: 'ts', name: 'Telesales', type: 'telesales', queueId: 'sales' },
+    ]);
+    const lead = (campaignId: string, id: string, customerId: string) => ({ campaignId, id, phone: `+8490${id}`, customerId, timeZone: 'Asia/Ho_Chi_Minh' });
+    await d.insert(leads).values([lead('sv', 'L1', 'K1'), lead('sv', 'L2', 'K2'), lead('sv', 'L3', 'K3'), lead('sv', 'L4', 'K4'), lead('ts', 'T1', 'K1'), lead('ts', 'T2', 'K6'), lead('ts', 'T3', 'K7')]);
+    const attempt = (campaignId: string, leadId: string, result: string, at: Date, extra: Record<string, unknown> = {}) => ({ campaignId, leadId, attempt: 1, callId: `${campaignId}-${leadId}-${at.getTime()}`, phone: 'x', result, dialedAt: at, ...extra });
+    await d.insert(campaignAttempts).values([
+      attempt('sv', 'L1', 'connected', vn('2026-03-02T09:00:00')),
+      attempt('sv', 'L2', 'connected', vn('2026-03-02T09:05:00')),
+      attempt('sv', 'L3', 'no_answer', vn('2026-03-02T09:10:00')),
+      attempt('sv', 'L4', 'busy', vn('2026-03-02T09:15:00')),
+      attempt('ts', 'T1', 'connected', vn('2026-03-02T10:00:00'), { disposition: 'sold', revenue: 3_000_000 }),
+      attempt('ts', 'T2', 'connected', vn('2026-03-02T10:05:00'), { disposition: 'no-need' }),
+      attempt('ts', 'T3', 'connected', vn('2025-12-01T10:00:00'), { disposition: 'sold', revenue: 1_000_000 }),
+    ]);
+    const answer = (customerId: string, kind: string, score: number, callId: string | null) => ({ campaignId: 'sv', customerId, questionId: kind, kind, score, callId, answeredAt: vn('2026-03-02T09:20:00') });
+    await d.insert(surveyAnswers).values([answer('K1', 'nps', 10, 'sv-1'), answer('K2', 'nps', 3, 'sv-2'), answer('K1', 'csat', 5, 'sv-1'), answer('K2', 'csat', 2, 'sv-2'), answer('K5', 'csat', 4, 'x2')]);
+    const call = (id: string, surveyScore: number) => ({ siteId: 's', id, queueId: 'q', lastQueueId: 'q', path: ['q'], direction: 'inbound', status: 'done', offeredAt: vn('2026-03-02T11:00:00'), enteredAt: vn('2026-03-02T11:00:00'), surveyScore, source: 'live' });
+    await d.insert(calls).values([call('x1', 9), call('x2', 8), { ...call('x3', 10), offeredAt: vn('2026-03-03T11:00:00') }]);
+    await new RecordsRepository(db.database).upsertAggregates([
+      { siteId: 's', scope: 'site', scopeId: '', intervalStart: vn('2026-03-02T11:00:00'), intervalMin: 15, counters: { ...emptyCounters(), handled: 40, outboundHandled: 4, conversions: 1 }, staffed: ['a1'] },
+    ]);
+    const complaints = new ComplaintsService(db.database, { now: () => vn('2026-03-02T12:00:00').getTime() });
+    await complaints.openComplaint({ siteId: 's', channel: 'form', category: 'billing' });
+    await complaints.openComplaint({ siteId: 's', channel: 'form', category: 'medical' });
+
+    const cx = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'site');
+    expect(cx.counts).toMatchObject({
+      nps: { promoters: 2, passives: 0, detractors: 1 }, // K1 10, K2 3, call x1 9 (x2 has its own survey answer; x3 is another day)
+      csatAnswers: 3,
+      csatSatisfied: 2,
+      surveysSent: 4,
+      surveysAnswered: 2,
+      complaints: 2,
+      handled: 40,
+      customersAtStart: 1, // K7 bought in December
+      customersAtEnd: 2, // K7, K1
+      newCustomers: 1, // K1's first purchase
+      purchases: 1,
+      purchaseRevenue: 3_000_000,
+      purchasingCustomers: 1,
+      contacted: 5, // K1, K2, K3, K4, K6
+      engaged: 3, // K1, K2, K6 connected
+      days: 1,
+    });
+    expect(cx.values.npsScore).toBeCloseTo(100 / 3, 9);
+    expect(cx.values.csatPct).toBeCloseTo(200 / 3, 9);
+    expect(cx.values).toMatchObject({ surveyResponseRatePct: 50, complaintRatePct: 5, retentionRatePct: 100, engagementRatePct: 60, conversionRatePct: 25 });
+    expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 365 * 3);
+    const perCampaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'campaign', 'ts');
+    expect(perCampaign.counts).toMatchObject({ surveysSent: 0, contacted: 2, engaged: 2, purchases: 1, csatAnswers: 0 });
+  });
+});
