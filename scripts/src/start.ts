@@ -18,6 +18,7 @@ import { AccountsService, adminRoutes } from '../../realtime/src/accounts/index.
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
+import { startReportWorkers, type ReportWorkers } from '../../queue-workers/src/reports/reports.worker.ts';
 import { ensureConsoleBuild } from '../../console/server/build.ts';
 import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
@@ -98,6 +99,7 @@ if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
 // Durable history: the record writer follows the event log into PostgreSQL (DATABASE_URL) or the
 // embedded PGlite in .data/pglite, off the hub's hot path.
 let writer: RecordWriter | undefined;
+let reportWorkers: ReportWorkers | undefined;
 if (process.env.CALLBOARD_DB !== '0') {
   try {
     database ??= await openDatabase();
@@ -105,6 +107,8 @@ if (process.env.CALLBOARD_DB !== '0') {
     // Wrap-ups with disposition `complaint` and low survey scores open complaints with their calls' rows.
     writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
     say(`database: ${database.backend} (${database.location}), call records written from the event log`);
+    // Daily (00:30) and weekly (Monday 01:00) reports, site time: a BullMQ job scheduler.
+    reportWorkers = await startReportWorkers({ redisUrl: redis.url, database, logger, sites: [config], successDispositions: config.successDispositions });
   } catch (err) {
     say(`database not available (${(err as Error).message}); live boards run without it`);
   }
@@ -142,6 +146,7 @@ const stop = async () => {
   stopping = true;
   say('stopping…');
   sim?.kill('SIGTERM');
+  await reportWorkers?.close();
   await writer?.stop();
   await accounts?.close();
   await database?.close();
