@@ -6,3 +6,4 @@ export * from './metrics.ts';
 export * from './selectors.ts';
 export * from './time.ts';
 export * from './checkpoint.ts';
+export * from './staffing.ts';

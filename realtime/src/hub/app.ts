@@ -25,7 +25,7 @@ import {
   type TelephonyClientToServerEvents,
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
-import { DRILLABLE, maskNumber, queryCalls, queryMetrics, snapshot, type ViewOptions } from '../core/index.ts';
+import { DRILLABLE, maskNumber, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
 import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
 import { AuthError, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
@@ -141,6 +141,20 @@ const CallsQuerySchema = z
     offset: z.string().regex(/^\d+$/).transform(Number).default(0),
   })
   .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const Num = z.string().regex(/^\d+(\.\d+)?$/, 'a number').transform(Number);
+const StaffingQuerySchema = z.strictObject({
+  queue: z.string().min(1).max(128).optional(),
+  window: z.enum(['15', '30', '60']).transform(Number).default(30),
+  calls: Num.optional(),
+  intervalMin: Num.pipe(z.number().positive().max(1440)).default(15),
+  ahtSec: Num.pipe(z.number().positive()).optional(),
+  slTargetPct: Num.pipe(z.number().max(100)).default(80),
+  slThresholdSec: Num.default(20),
+  asaTargetSec: Num.optional(),
+  maxOccupancyPct: Num.pipe(z.number().positive().max(100)).optional(),
+  shrinkagePct: Num.pipe(z.number().max(99)).optional(),
+  patienceSec: Num.pipe(z.number().positive()).optional(),
+});
 const LoginSchema = z.strictObject({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) });
 
 function sameSecret(a: string, b: string): boolean {
@@ -349,6 +363,38 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (q.to !== undefined) cq.to = q.to;
     const r = queryCalls(hub.state, cq, hub.now());
     res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
+  });
+
+  // Staffing: the agents a line needs now (measured traffic through Erlang A/C), or a calculator.
+  app.get('/api/v1/staffing', can('reports:read'), (req, res) => {
+    const p = StaffingQuerySchema.safeParse(req.query);
+    if (!p.success) return badQuery(res, p.error.issues);
+    const q = p.data;
+    if (q.queue !== undefined) {
+      const r = staffingForQueue(hub.state, q.queue, hub.now(), q.window);
+      if (!r) return res.status(404).json({ error: { code: 'not_found', message: `no line ${q.queue}` } });
+      return res.json(r);
+    }
+    if (q.calls === undefined || q.ahtSec === undefined) {
+      return badQuery(res, [{ code: 'custom', path: ['queue'], message: 'give queue=ID (live), or calls and ahtSec (calculator)', input: undefined } as z.core.$ZodIssue]);
+    }
+    try {
+      res.json(
+        requiredAgents({
+          calls: q.calls,
+          intervalSec: q.intervalMin * 60,
+          ahtSec: q.ahtSec,
+          slTargetPct: q.slTargetPct,
+          slThresholdSec: q.slThresholdSec,
+          ...(q.asaTargetSec !== undefined ? { asaTargetSec: q.asaTargetSec } : {}),
+          ...(q.maxOccupancyPct !== undefined ? { maxOccupancyPct: q.maxOccupancyPct } : {}),
+          ...(q.shrinkagePct !== undefined ? { shrinkagePct: q.shrinkagePct } : {}),
+          ...(q.patienceSec !== undefined ? { patienceSec: q.patienceSec } : {}),
+        }),
+      );
+    } catch (err) {
+      badQuery(res, [{ code: 'custom', path: [], message: (err as Error).message, input: undefined } as z.core.$ZodIssue]);
+    }
   });
 
   for (const mount of deps.mounts ?? []) await mount({ app, hub, io, redis, logger, metrics, auth, can, ...(accounts ? { accounts } : {}) });
