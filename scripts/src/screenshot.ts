@@ -1,13 +1,13 @@
 /**
- * `npx tsx scripts/src/screenshot.ts [HUB_URL] [options]`: signs in to the console placeholder the
- * hub serves, as a supervisor and as an agent, in the system Chromium at 1920x1080, and saves
- * `docs/screenshots/wallboard.png` and `docs/screenshots/agent.png`.
+ * `npx tsx scripts/src/screenshot.ts [HUB_URL] [options]`: signs in to the console the hub serves
+ * (supervisor, team lead, agent) in the system Chromium at 1920x1080 and saves a PNG of every page
+ * under `docs/screenshots/`: login, wallboard (Vietnamese and English), supervisor (and its
+ * "explain this number" dialog), team lead, agent desk.
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
- * through playwright-core. Feed the hub some traffic first (`npm run simulate -- --hub URL
- * --agents 36`) so the board has figures and the agent gets an offer; the agent the script uses
- * (`--agent`, default a10) should be one the simulator leaves alone. The agent is put back
- * offline at the end.
+ * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
+ * and the agent gets an offer. The agent login (`--agent`, default a10) is put back offline at the
+ * end when it was offline before.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,12 +18,12 @@ const HELP = `Usage: npx tsx scripts/src/screenshot.ts [HUB_URL] [options]
 
   HUB_URL               hub base URL                                 [http://127.0.0.1:8080]
   --out DIR             where the PNGs go                            [docs/screenshots]
-  --supervisor USER     login for the wallboard                      [supervisor]
+  --supervisor USER     login for the wallboard and supervisor page  [supervisor]
+  --lead USER           login for the team page                      [lead1]
   --agent USER          login for the agent desk                     [a10]
-  --password P          password of both logins                      [demo]
+  --password P          password of the logins                       [demo]
   --queues a,b          wallboard queues (?queues=)                  [all]
-  --lang vi|en          console language                             [vi]
-  --settle S            seconds of live data before the board shot   [4]
+  --settle S            seconds of live data before each shot        [4]
   --wait-offer S        seconds to wait for a ringing offer          [60]
   --browser PATH        Chromium executable                          [/usr/bin/chromium]
   -h, --help
@@ -34,10 +34,10 @@ const { values: o, positionals } = parseArgs({
   options: {
     out: { type: 'string', default: 'docs/screenshots' },
     supervisor: { type: 'string', default: 'supervisor' },
+    lead: { type: 'string', default: 'lead1' },
     agent: { type: 'string', default: 'a10' },
     password: { type: 'string', default: 'demo' },
     queues: { type: 'string' },
-    lang: { type: 'string', default: 'vi' },
     settle: { type: 'string', default: '4' },
     'wait-offer': { type: 'string', default: '60' },
     browser: { type: 'string', default: '/usr/bin/chromium' },
@@ -52,7 +52,6 @@ const hub = (positionals[0] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const outDir = resolve(o.out);
 const settleMs = Number(o.settle) * 1000;
 const waitOfferMs = Number(o['wait-offer']) * 1000;
-if (o.lang !== 'vi' && o.lang !== 'en') fail('--lang must be vi or en');
 if (!Number.isFinite(settleMs) || !Number.isFinite(waitOfferMs)) fail('--settle and --wait-offer take seconds');
 
 function fail(msg: string): never {
@@ -70,82 +69,114 @@ async function checkHub(): Promise<void> {
   }
 }
 
-/** Opens the console in a fresh context (its own sessionStorage) and signs in. */
-async function signIn(browser: Browser, user: string, query: string): Promise<Page> {
+async function newPage(browser: Browser, lang: 'vi' | 'en', label: string): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1920, height: 1080 },
     deviceScaleFactor: 1,
-    locale: o.lang === 'en' ? 'en-US' : 'vi-VN',
-    // Steady frames: no pulsing or shaking mid-capture.
+    locale: lang === 'en' ? 'en-GB' : 'vi-VN',
+    // Steady frames: no ringing animation mid-capture.
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();
-  page.on('pageerror', (err) => log(`page error (${user}): ${err.message}`));
+  page.on('pageerror', (err) => log(`page error (${label}): ${err.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') log(`console error (${user}): ${m.text()}`);
+    if (m.type() === 'error') log(`console error (${label}): ${m.text()}`);
   });
-  await page.goto(`${hub}/?lang=${o.lang}${query}`, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+/** Signs in (a fresh context: its own session) and opens `path`; resolves once figures are live. */
+async function signIn(browser: Browser, user: string, path: string, lang: 'vi' | 'en' = 'vi'): Promise<Page> {
+  const page = await newPage(browser, lang, user);
+  await page.goto(`${hub}/login?lang=${lang}`, { waitUntil: 'domcontentloaded' });
   await page.fill('#login-user', user);
   await page.fill('#login-pass', o.password!);
   await page.click('#login-submit');
   const err = page.locator('#login-error');
-  const view = page.locator('#view-board:not([hidden]), #view-desk:not([hidden])');
-  await Promise.race([view.first().waitFor({ timeout: 15000 }), err.waitFor({ state: 'visible', timeout: 15000 })]).catch(() => undefined);
+  await Promise.race([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 }), err.waitFor({ timeout: 15000 })]).catch(() => undefined);
   if (await err.isVisible()) fail(`login as ${user} failed: ${await err.textContent()}`);
-  // Live means the snapshot arrived over the socket.
-  await page.locator('.age-badge.age-live').first().waitFor({ timeout: 15000 });
+  if (path) await page.goto(hub + path, { waitUntil: 'domcontentloaded' });
+  await page.locator('[data-testid=age-badge][data-level=ok]').waitFor({ timeout: 15000 });
   return page;
 }
 
-async function wallboard(browser: Browser): Promise<void> {
-  const query = o.queues ? `&queues=${encodeURIComponent(o.queues)}` : '';
-  const page = await signIn(browser, o.supervisor!, query);
-  await page.locator('#view-board:not([hidden])').waitFor({ timeout: 5000 }).catch(() => fail(`${o.supervisor} did not get the wallboard (is it an agent login?)`));
-  await page.locator('.tile').first().waitFor({ timeout: 10000 });
-  await page.waitForTimeout(settleMs);
-  const file = resolve(outDir, 'wallboard.png');
+async function shot(page: Page, name: string): Promise<void> {
+  const file = resolve(outDir, `${name}.png`);
   await page.screenshot({ path: file });
   log(`saved ${file}`);
+}
+
+async function login(browser: Browser): Promise<void> {
+  const page = await newPage(browser, 'vi', 'login');
+  await page.goto(`${hub}/login?lang=vi`, { waitUntil: 'domcontentloaded' });
+  await page.locator('#login-user').waitFor();
+  await shot(page, 'login');
+  await page.context().close();
+}
+
+async function wallboard(browser: Browser, lang: 'vi' | 'en'): Promise<void> {
+  const query = o.queues ? `?queues=${encodeURIComponent(o.queues)}` : '';
+  const page = await signIn(browser, o.supervisor!, `/wallboard${query}`, lang);
+  await page.locator('[data-testid=tile]').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(settleMs);
+  const overflow = await page.evaluate<boolean>('document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth');
+  if (overflow) log('warning: the wallboard scrolls at 1920x1080');
+  await shot(page, lang === 'vi' ? 'wallboard' : 'wallboard-en');
+  await page.context().close();
+}
+
+async function supervisor(browser: Browser): Promise<void> {
+  const page = await signIn(browser, o.supervisor!, '/supervisor');
+  await page.locator('[data-testid=agent-row]').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(settleMs);
+  await shot(page, 'supervisor');
+  // "Explain this number" on the busiest line's service level.
+  await page.locator('[data-testid=explain-sl]').nth(1).click();
+  await page.locator('[data-testid=explain] table, [data-testid=explain] .muted').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
+  await shot(page, 'supervisor-explain');
+  await page.context().close();
+}
+
+async function team(browser: Browser): Promise<void> {
+  const page = await signIn(browser, o.lead!, '/team');
+  await page.locator('[data-testid=team-row]').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(settleMs);
+  await shot(page, 'team');
   await page.context().close();
 }
 
 async function agentDesk(browser: Browser): Promise<void> {
-  const page = await signIn(browser, o.agent!, '');
-  await page.locator('#view-desk:not([hidden])').waitFor({ timeout: 5000 }).catch(() => fail(`${o.agent} did not get the agent desk (not an agent login?)`));
-  const stateOf = async () => (await page.locator('#desk-state').getAttribute('class')) ?? '';
-  const initial = await stateOf();
-  const offer = page.locator('#offer-card:not([hidden])');
-  const available = page.locator('.state-btn[data-state="available"]');
-  if (!initial.includes('a-available') && !initial.includes('a-reserved') && !initial.includes('a-onCall')) {
-    await available.click({ timeout: 5000 });
-    await page.locator('#desk-state.a-available, #desk-state.a-reserved').first().waitFor({ timeout: 10000 });
+  const page = await signIn(browser, o.agent!, '/agent');
+  const state = page.getByTestId('my-state');
+  await state.waitFor({ timeout: 10000 });
+  const initial = (await state.getAttribute('data-state')) ?? '';
+  if (initial === 'offline' || initial === 'notReady' || initial === 'break') {
+    await page.getByTestId('state-available').click();
+    await page.locator('[data-testid=my-state][data-state=available], [data-testid=my-state][data-state=reserved]').first().waitFor({ timeout: 10000 });
   }
-  let rang = false;
+  const offer = page.getByTestId('offer-card');
+  // The ringing card is the shot we want; a call or a wrap-up form (the simulator may answer for a
+  // simulated agent first) is the next best.
   try {
-    await offer.waitFor({ timeout: waitOfferMs });
-    rang = true;
-    await page.waitForTimeout(1200); // let the countdown run a little
+    await page.locator('[data-testid=offer-card], [data-testid=call], [data-testid=wrapup]').first().waitFor({ timeout: waitOfferMs });
+    if (await offer.isVisible()) await page.waitForTimeout(800); // let the countdown run a little
+    log((await offer.isVisible()) ? 'offer ringing' : 'on a call or in wrap-up');
   } catch {
     log(`no offer rang for ${o.agent} within ${o['wait-offer']} s; taking the desk as it is (is traffic flowing?)`);
   }
-  const file = resolve(outDir, 'agent.png');
-  await page.screenshot({ path: file });
-  log(`saved ${file}${rang ? ' (ringing offer)' : ''}`);
+  await shot(page, 'agent');
 
   // Leave the agent as we found it: decline what rings, then sign the phone out.
-  if (!initial.includes('a-offline')) {
-    await page.context().close();
-    return;
+  if (initial === 'offline') {
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline && (await state.getAttribute('data-state')) !== 'offline') {
+      if (await offer.isVisible()) await page.getByTestId('offer-decline').click({ timeout: 2000 }).catch(() => undefined);
+      else if (await page.getByTestId('state-offline').isEnabled()) await page.getByTestId('state-offline').click({ timeout: 2000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+    }
+    if ((await state.getAttribute('data-state')) !== 'offline') log(`could not put ${o.agent} back offline`);
   }
-  const offline = page.locator('.state-btn[data-state="offline"]');
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    if ((await stateOf()).includes('a-offline')) break;
-    if (await offer.isVisible()) await page.locator('#offer-card .btn-decline').click({ timeout: 2000 }).catch(() => undefined);
-    else if (await offline.isEnabled()) await offline.click({ timeout: 2000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-  }
-  if (!(await stateOf()).includes('a-offline')) log(`could not put ${o.agent} back offline`);
   await page.context().close();
 }
 
@@ -156,7 +187,11 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  await wallboard(browser);
+  await login(browser);
+  await wallboard(browser, 'vi');
+  await wallboard(browser, 'en');
+  await supervisor(browser);
+  await team(browser);
   await agentDesk(browser);
 } finally {
   await browser.close();

@@ -207,6 +207,18 @@ const vi = {
   at_campaign: 'Chiến dịch',
   at_child: 'Bé',
   at_language: 'Ngôn ngữ',
+  av_member: 'Hội viên',
+  av_vip: 'VIP',
+  av_new: 'Khách mới',
+  av_regular: 'Khách quen',
+  res_answered: 'Đã trả lời',
+  res_connected: 'Đang nói chuyện',
+  res_abandoned: 'Bỏ máy',
+  res_waiting: 'Đang chờ',
+  res_offering: 'Đang đổ chuông',
+  res_overflowed: 'Chuyển line',
+  res_rejected: 'Từ chối (line đóng)',
+  res_transferred: 'Đã chuyển',
 };
 export type MessageKey = keyof typeof vi;
 
@@ -412,6 +424,18 @@ const en: Record<MessageKey, string> = {
   at_campaign: 'Campaign',
   at_child: 'Child',
   at_language: 'Language',
+  av_member: 'Member',
+  av_vip: 'VIP',
+  av_new: 'New customer',
+  av_regular: 'Regular',
+  res_answered: 'Answered',
+  res_connected: 'Talking',
+  res_abandoned: 'Abandoned',
+  res_waiting: 'Waiting',
+  res_offering: 'Ringing',
+  res_overflowed: 'Overflowed',
+  res_rejected: 'Rejected (closed)',
+  res_transferred: 'Transferred',
 };
 
 export const MESSAGES = { vi, en } as const;
