@@ -14,7 +14,7 @@ import type {
   ServerToClientEvents,
   SnapshotDTO,
 } from '$contracts/socket.ts';
-import { hubUrl } from './hub-url.ts';
+import { hubSocketUrl } from './hub-url.ts';
 
 export type HubClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnStatus = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
@@ -50,7 +50,7 @@ class HubConnection {
     if (this.#socket && this.#key === key) return;
     this.disconnect();
     this.#key = key;
-    const socket: HubClientSocket = io(hubUrl() || undefined, {
+    const socket: HubClientSocket = io(hubSocketUrl(), {
       auth: { token: opts.token, queues: opts.queues ?? [] },
       transports: ['websocket'],
       reconnectionDelay: 500,

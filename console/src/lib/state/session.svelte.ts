@@ -5,7 +5,7 @@
  */
 import type { Role } from '$contracts/site.ts';
 import type { SessionDTO } from '$contracts/socket.ts';
-import { hubUrl } from '../hub-url.ts';
+import { apiUrl } from '../hub-url.ts';
 
 const KEY = 'callboard.session';
 export const COOKIE = 'callboard_token';
@@ -61,7 +61,7 @@ class Session {
   async login(username: string, password: string): Promise<LoginResult> {
     let res: Response;
     try {
-      res = await fetch(hubUrl('/api/v1/auth/login'), {
+      res = await fetch(apiUrl('/api/v1/auth/login'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password }),
@@ -98,7 +98,7 @@ class Session {
 
   /** Authenticated GET against the hub's REST API. */
   async get<T>(path: string): Promise<T> {
-    const res = await fetch(hubUrl(path), { headers: { authorization: `Bearer ${this.token ?? ''}` } });
+    const res = await fetch(apiUrl(path), { headers: { authorization: `Bearer ${this.token ?? ''}` } });
     if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
     return (await res.json()) as T;
   }
