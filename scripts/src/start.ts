@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { createApp } from '../../realtime/src/hub/app.ts';
 import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
 import { checkpointOptionsFromEnv } from '../../realtime/src/hub/checkpointer.ts';
@@ -14,7 +13,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
 import { demoHistory } from './demo-history.ts';
-import { AccountsService, adminRoutes } from '../../realtime/src/accounts/index.ts';
+import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
@@ -23,7 +22,7 @@ import { ensureConsoleBuild } from '../../console/server/build.ts';
 import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
 
 // The SvelteKit console, served by the hub at the same URL: built first when missing or stale.

@@ -233,6 +233,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
       (err: unknown) => {
         metrics.badPayloads.inc({ edge: 'auth' });
+        // The logger redacts credentials (realtime/src/accounts/safe-logger.ts).
+        logger.debug({ req: { method: req.method, url: req.originalUrl, ip: req.ip, headers: req.headers }, reason: (err as Error).message }, 'request refused');
         res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
       },
     );
@@ -434,6 +436,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       })
       .catch((err: unknown) => {
         metrics.badPayloads.inc({ edge: 'socket-auth' });
+        logger.debug({ handshake: { address: socket.handshake.address, auth: socket.handshake.auth }, reason: (err as Error).message }, 'socket connection refused');
         next(new Error((err as Error).message));
       });
   });
