@@ -32,6 +32,8 @@ export interface ServiceDeps {
   complaints?: ComplaintPort;
   /** Demo: a simulated respondent answers every survey question of a completed survey call. */
   simulateRespondents?: boolean;
+  /** Claimed leads without a dial job are enqueued again after this long. @defaultValue 30000 */
+  recoverAfterMs?: number;
   now?: () => number;
 }
 
@@ -205,6 +207,7 @@ export class CampaignService {
       const h = await this.store.redis.hmget(lk, 'st', 'ag', 'tm');
       if (!h[0]) continue;
       await this.store.redis.hset(lk, 'ag', agentId ?? '', 'tm', teamId ?? '');
+      if (agentId) await this.store.redis.sadd(this.store.k.personal(campaignId), agentId);
       if (h[0] === 'pending' || h[0] === 'retry') {
         const from = this.store.dueKeyOf(campaignId, { ag: h[1] || null, tm: h[2] || null });
         const to = this.store.dueKeyOf(campaignId, { ag: agentId, tm: teamId });
@@ -290,8 +293,21 @@ export class CampaignService {
     return this.snap.p;
   }
 
-  /** One pacing cycle of a running campaign. */
+  /** One pacing cycle of a running campaign (one at a time per campaign: a lock, so cycles never overlap and over-dial). */
   async pace(campaignId: string): Promise<PaceInfo | null> {
+    const lock = this.store.k.paceLock(campaignId);
+    const token = `${process.pid}:${Math.random()}`;
+    if ((await this.store.redis.set(lock, token, 'PX', 10_000, 'NX')) !== 'OK') return null;
+    try {
+      return await this.paceLocked(campaignId);
+    } finally {
+      if ((await this.store.redis.get(lock)) === token) await this.store.redis.del(lock);
+    }
+  }
+
+  private lastRecover = new Map<string, number>();
+
+  private async paceLocked(campaignId: string): Promise<PaceInfo | null> {
     const camp = await this.campaign(campaignId);
     if (!camp) return null;
     const now = this.now();
@@ -314,7 +330,10 @@ export class CampaignService {
       info.why = 'before the start date';
       return save();
     }
-    await this.recoverInflight(camp, now);
+    if (now - (this.lastRecover.get(campaignId) ?? 0) > 5000) {
+      this.lastRecover.set(campaignId, now);
+      await this.recoverInflight(camp, now, this.d.recoverAfterMs ?? 30_000);
+    }
     const counts = await this.store.counts(campaignId);
     const open = (counts.pending ?? 0) + (counts.retry ?? 0) + (counts.dialing ?? 0) + (counts.connected ?? 0);
     if (open === 0 && (await this.store.isLoaded(campaignId))) {
@@ -389,9 +408,10 @@ export class CampaignService {
       budget -= got.length;
     }
     // Personal leads in progressive/predictive modes: dialed when their agent is free.
+    const personal = new Set(await this.store.redis.smembers(this.store.k.personal(campaignId)));
     for (const a of campaignAgents) {
       if (budget <= 0) break;
-      if (a.state !== 'available') continue;
+      if (a.state !== 'available' || !personal.has(a.id)) continue;
       const got = await this.store.claim(campaignId, this.store.k.dueAgent(campaignId, a.id), now, 1, fullSegments);
       claimed.push(...got);
       budget -= got.length;
@@ -530,6 +550,17 @@ export class CampaignService {
 
   /** Applies the hub's events that concern campaign calls (and inbound calls due a post-call survey). */
   async onHubEvents(events: readonly DomainEvent[], postCallQueues: ReadonlyMap<string, string>): Promise<void> {
+    // Events of one call in order; different calls side by side (the follower's throughput).
+    const byCall = new Map<string, DomainEvent[]>();
+    for (const e of events) {
+      const id = 'callId' in e ? e.callId : '';
+      (byCall.get(id) ?? byCall.set(id, []).get(id)!).push(e);
+    }
+    const groups = [...byCall.values()];
+    for (let i = 0; i < groups.length; i += 64) await Promise.all(groups.slice(i, i + 64).map((g) => this.onCallEvents(g, postCallQueues)));
+  }
+
+  private async onCallEvents(events: readonly DomainEvent[], postCallQueues: ReadonlyMap<string, string>): Promise<void> {
     for (const e of events) {
       if (e.type === 'call.offered' && e.direction === 'inbound' && e.from && postCallQueues.has(e.queue)) {
         this.inboundFrom.set(e.callId, { from: e.from, queue: e.queue });

@@ -230,6 +230,9 @@ export class CampaignStore {
     pos: (name: string) => `${this.prefix}:pos:${name}`,
     running: () => `${this.prefix}:running`,
     loaded: (c: string) => `${this.prefix}:c:${c}:loaded`,
+    /** Agents with personal leads (so pacing looks only at their due sets). */
+    personal: (c: string) => `${this.prefix}:c:${c}:pa`,
+    paceLock: (c: string) => `${this.prefix}:c:${c}:pacelock`,
   };
 
   /** The zset a lead waits in: its agent's, its team's or the pool. */
@@ -287,6 +290,7 @@ export class CampaignStore {
         });
         p.hincrby(this.k.cnt(c), st, 1);
         if (st === 'pending' || st === 'retry') p.zadd(this.dueKeyOf(c, l), Math.max(0, l.nextAt ?? now), l.id);
+        if (l.assignedAgentId) p.sadd(this.k.personal(c), l.assignedAgentId);
         tzs.add(l.timeZone);
       });
       if (tzs.size) p.sadd(this.k.tzs(c), ...tzs);

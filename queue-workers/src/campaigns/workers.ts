@@ -92,6 +92,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     controlQueue,
     complaints: o.complaints ?? tableComplaints(o.db.db),
     simulateRespondents: o.simulateRespondents ?? false,
+    recoverAfterMs: o.recoverAfterMs ?? 30_000,
     ...(o.now ? { now: o.now } : {}),
   });
   await service.loadDnc();
@@ -104,11 +105,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
 
   const handlers: Handlers = {
     'campaign:dial': (d) => service.dial(d),
-    'campaign:pace': async (d) => {
-      const camp = await service.campaign(d.campaignId);
-      if (camp) await service.recoverInflight(camp, service.now(), o.recoverAfterMs ?? 30_000);
-      return service.pace(d.campaignId);
-    },
+    'campaign:pace': (d) => service.pace(d.campaignId),
     'campaign:import-leads': async (d, job) => {
       const { createReadStream, statSync, rmSync } = await import('node:fs');
       const size = statSync(d.path).size;
