@@ -41,6 +41,14 @@ export interface RecordState {
   timersFired: number;
   /** Report intervals whose counters changed since the last batch, per scope key. */
   readonly dirty: Map<string, Set<number>>;
+  /**
+   * Agents staffed per queue and interval, with the queues they served at that time (an agent's
+   * queues change from one login to the next), so a queue's staffed agents do not depend on how the
+   * events were cut into batches.
+   */
+  readonly queueStaffed: Map<string, Map<number, Set<string>>>;
+  /** Buckets taken just before the store pruned old intervals (a batch spanning more than its retention). */
+  readonly pending: IntervalAggregateRecord[];
 }
 
 export interface RecordOptions {
@@ -75,8 +83,12 @@ export interface RecordBatch {
 export function createRecordState(config: SiteConfig, source = 'live'): RecordState {
   const hub = createState(config);
   const dirty = new Map<string, Set<number>>();
-  trackIntervals(hub, dirty);
-  return { siteId: config.id, source, hub, agents: new Map(), applied: 0, refused: 0, lastDueAt: 0, timersFired: 0, dirty };
+  const queueStaffed = new Map<string, Map<number, Set<string>>>();
+  const state: RecordState = { siteId: config.id, source, hub, agents: new Map(), applied: 0, refused: 0, lastDueAt: 0, timersFired: 0, dirty, queueStaffed, pending: [] };
+  // The store drops intervals older than its retention when event time enters a new day: take the
+  // changed buckets first, so a batch spanning many days (a sparse import) loses none.
+  trackIntervals(hub, dirty, queueStaffed, () => state.pending.push(...collectAggregates(state)));
+  return state;
 }
 
 /**
@@ -84,9 +96,26 @@ export function createRecordState(config: SiteConfig, source = 'live'): RecordSt
  * batch yields exactly the buckets it touched. Wraps the store's two writers on this instance only: the
  * counting itself stays the engine's (`evolve` -> `MetricsStore`), nothing is recomputed here.
  */
-function trackIntervals(hub: HubState, dirty: Map<string, Set<number>>): void {
+/** Notes that `agentId` was staffed for queue key `qk` in the interval starting at `k`. */
+function staffedIn(queueStaffed: Map<string, Map<number, Set<string>>>, qk: string, k: number, agentId: string): void {
+  let m = queueStaffed.get(qk);
+  if (!m) queueStaffed.set(qk, (m = new Map()));
+  let set = m.get(k);
+  if (!set) m.set(k, (set = new Set()));
+  set.add(agentId);
+}
+
+function trackIntervals(hub: HubState, dirty: Map<string, Set<number>>, queueStaffed: Map<string, Map<number, Set<string>>>, beforeNewDay: () => void): void {
   const m = hub.metrics;
   const cal = hub.calendar;
+  let lastDay = 0;
+  const newDay = (at: number): void => {
+    const day = cal.dayStart(at);
+    if (day > lastDay) {
+      if (lastDay !== 0 && dirty.size > 0) beforeNewDay();
+      lastDay = day;
+    }
+  };
   const mark = (scopes: readonly (string | ScopeSeries)[], k: number): void => {
     for (const x of scopes) {
       const key = typeof x === 'string' ? x : x.key;
@@ -97,20 +126,29 @@ function trackIntervals(hub: HubState, dirty: Map<string, Set<number>>): void {
   };
   const record = m.record.bind(m);
   m.record = (scopes, at, delta) => {
+    newDay(at);
     record(scopes, at, delta);
     mark(scopes, cal.intervalStart(at));
   };
   const recordAgentTime = m.recordAgentTime.bind(m);
   m.recordAgentTime = (scopes, from, to, kind) => {
+    if (to > from) newDay(to);
     recordAgentTime(scopes, from, to, kind);
-    // Queues get no agent time, but who was staffed there changes with it (volumePerAgent).
+    // Queues get no agent time, but who was staffed there changes with it (volumePerAgent): the
+    // agent's queues now are the ones it served during this span (they change only at a login).
     const queues: string[] = [];
-    for (const x of scopes) if (x.key.startsWith('a:')) for (const q of hub.agents.get(x.key.slice(2))?.queues ?? []) queues.push(`q:${q}`);
+    let agentId: string | undefined;
+    for (const x of scopes) {
+      if (!x.key.startsWith('a:')) continue;
+      agentId = x.key.slice(2);
+      for (const q of hub.agents.get(agentId)?.queues ?? []) queues.push(`q:${q}`);
+    }
     // The same walk as the store's: interval by interval, aligned to site-local clock time.
     for (let t = from; t < to; ) {
       const k = cal.intervalStart(t);
       mark(scopes, k);
       mark(queues, k);
+      if (agentId !== undefined) for (const qk of queues) staffedIn(queueStaffed, qk, k, agentId);
       t = k + cal.intervalMs;
     }
   };
@@ -125,20 +163,34 @@ export function splitScopeKey(key: string): [scope: string, id: string] {
   return [SCOPE_NAMES[key.slice(0, i)] ?? key.slice(0, i), key.slice(i + 1)];
 }
 
-/** The rows of the buckets changed since the last call (and forgets them). */
+/**
+ * The rows of the buckets changed since the last call, once each with their latest counters (and
+ * forgets them).
+ */
 export function takeAggregates(state: RecordState): IntervalAggregateRecord[] {
+  const current = collectAggregates(state);
+  if (state.pending.length === 0) return current;
+  const byKey = new Map<string, IntervalAggregateRecord>();
+  for (const r of [...state.pending, ...current]) byKey.set(`${r.scope}\u0000${r.scopeId}\u0000${r.intervalStart.getTime()}`, r);
+  state.pending.length = 0;
+  return [...byKey.values()];
+}
+
+function collectAggregates(state: RecordState): IntervalAggregateRecord[] {
   const out: IntervalAggregateRecord[] = [];
   const m = state.hub.metrics;
   const ivMs = state.hub.calendar.intervalMs;
   const intervalMin = state.hub.config.intervalMin;
+  const horizon = m.intervalHorizon(state.hub.clock);
   for (const [key, starts] of state.dirty) {
     const series = m.scopes.get(key);
     const [scope, scopeId] = splitScopeKey(key);
     for (const k of starts) {
       const b = series?.intervals.get(k);
-      const staffed = [...m.staffedResolver(key, k, k + ivMs)].sort();
-      // No bucket: nothing counted there (or older than the store keeps); still a row if someone was staffed.
-      if (!b && staffed.length === 0) continue;
+      const staffed = scope === 'queue' ? [...(state.queueStaffed.get(key)?.get(k) ?? [])].sort() : [...m.staffedResolver(key, k, k + ivMs)].sort();
+      // No bucket: nothing counted there; still a row if someone was staffed. Never for an interval
+      // the store no longer keeps: its row was written before the store dropped it.
+      if (!b && (staffed.length === 0 || k < horizon)) continue;
       out.push({
         siteId: state.siteId,
         scope,
@@ -151,6 +203,8 @@ export function takeAggregates(state: RecordState): IntervalAggregateRecord[] {
     }
   }
   state.dirty.clear();
+  // Queue staffing older than the store keeps intervals is final: forget it.
+  for (const byStart of state.queueStaffed.values()) for (const k of byStart.keys()) if (k < horizon) byStart.delete(k);
   return out;
 }
 
@@ -303,13 +357,14 @@ export function recordsFromEvents(events: readonly DomainEvent[], state: RecordS
   // Logins and logouts change who was staffed in an interval even when no time was accounted yet.
   for (const r of rows.values()) {
     const a = hub.agents.get(r.agentId);
-    if (!a) continue;
+    if (!a || r.state === 'offline') continue;
     const k = hub.calendar.intervalStart(r.fromAt.getTime());
     for (const key of [...(a.series ?? []).map((x) => x.key), ...a.queues.map((q) => `q:${q}`)]) {
       let set = state.dirty.get(key);
       if (!set) state.dirty.set(key, (set = new Set()));
       set.add(k);
     }
+    for (const q of a.queues) staffedIn(state.queueStaffed, `q:${q}`, k, a.id);
   }
   return { calls: out, agentStates: [...rows.values()], refused, queueIds, agentIds, aggregates: takeAggregates(state) };
 }
