@@ -75,6 +75,19 @@ describe('given a hub that took a checkpoint in the middle of a busy morning', (
     expect(r.result.accepted).toBe(0);
   });
 
+  it('when the checkpoint keeps only the newest event ids, then those stay duplicates and older ones are checked by the state instead', async () => {
+    const l = new MemoryEventLog();
+    const h = new Hub({ config: site, log: l, logger, clock: 'event', checkpointDedupeIds: 40 });
+    await feed(h, traffic.events, 0, 400);
+    await h.checkpoint();
+    const r = newHub(l);
+    await r.rebuild();
+    expect(r.apply(traffic.events.slice(360, 400)).result.duplicates).toBe(40);
+    const older = r.apply(traffic.events.slice(0, 40)).result;
+    expect(older.duplicates).toBe(0);
+    expect(older.accepted).toBeLessThan(40); // most are impossible now (calls already exist or ended)
+  });
+
   it('when the site configuration changed since, then new agents and line settings apply and live calls stay', async () => {
     const input = demoSiteInput(4);
     input.agents!.push({ id: 'new1', name: 'Nguyễn Văn Mới', teamId: input.agents![0]!.teamId, queues: ['vaccine-booking'] });

@@ -50,6 +50,8 @@ export interface HubOptions {
   now?: () => number;
   /** Distinct event ids remembered for idempotency. @defaultValue 2_000_000 */
   dedupeCapacity?: number;
+  /** The newest event ids a checkpoint keeps for idempotency after a restart. @defaultValue 200_000 */
+  checkpointDedupeIds?: number;
 }
 
 /**
@@ -176,7 +178,12 @@ export class Hub {
     const log = this.opts.log;
     if (!log.saveCheckpoint || !log.lastAppendedId) return null;
     const t0 = performance.now();
-    const data: CheckpointData = { state: dumpState(this.state), seen: [...this.seen] };
+    // The newest event ids only: a source retries within minutes, and a checkpoint must stay small.
+    const keep = this.opts.checkpointDedupeIds ?? 200_000;
+    const seen: string[] = [];
+    let skip = this.seen.size - keep;
+    for (const k of this.seen) if (skip-- <= 0) seen.push(k);
+    const data: CheckpointData = { state: dumpState(this.state), seen };
     const json = JSON.stringify(data);
     const blockedMs = performance.now() - t0;
     const id = await log.lastAppendedId();
