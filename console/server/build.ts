@@ -3,7 +3,7 @@
  * `npm install && npm start` works on a fresh clone and `npm test` tests what the sources say.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,29 @@ export function staleReason(): string | undefined {
 
 /** Runs `vite build` in console/ when the build is stale; `say` gets progress lines. */
 export async function ensureConsoleBuild(say: (s: string) => void = () => undefined): Promise<void> {
+  if (!staleReason()) return;
+  // One build at a time (npm start and npm test may both find the build stale).
+  const lock = join(CONSOLE_DIR, '.build.lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      // A lock older than 5 minutes belongs to a build that died.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`another console build holds ${lock}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    await build(say);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+async function build(say: (s: string) => void): Promise<void> {
   const why = staleReason();
   if (!why) return;
   say(`building the console (${why})…`);

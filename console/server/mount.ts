@@ -3,6 +3,8 @@
  * hub and its console. Mount it LAST: it answers every path the hub and earlier mounts left,
  * except the API ones, which keep the hub's JSON 404.
  */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NextFunction, Request, Response } from 'express';
@@ -12,8 +14,17 @@ import { BUILD_DIR } from './build.ts';
 type Handler = (req: Request, res: Response, next: NextFunction) => void;
 const API = /^\/(api|healthz|metrics|socket\.io)(\/|$)/;
 
+/**
+ * Serves a private copy of the build: a rebuild while the hub runs (tests, another `npm start`)
+ * replaces `console/build`, and the static file server must not lose the files it started with.
+ */
 export async function consoleMount(buildDir: string = BUILD_DIR): Promise<Mount> {
-  const mod = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as { handler: Handler };
+  const copy = mkdtempSync(join(tmpdir(), 'callboard-console-'));
+  cpSync(buildDir, copy, { recursive: true });
+  // ES modules, as under console/ (its package.json says "type": "module").
+  writeFileSync(join(copy, 'package.json'), '{ "type": "module" }\n');
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  const mod = (await import(pathToFileURL(join(copy, 'handler.js')).href)) as { handler: Handler };
   return ({ app }) => {
     app.use((req: Request, res: Response, next: NextFunction) => (API.test(req.path) ? next() : mod.handler(req, res, next)));
   };

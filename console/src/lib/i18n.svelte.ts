@@ -21,6 +21,8 @@ class I18n {
     }
     const pick = q ?? saved;
     if (pick === 'vi' || pick === 'en') this.lang = pick;
+    // A language asked for in the address sticks (a TV opened with ?lang=en stays English).
+    if (q === 'vi' || q === 'en') this.set(q);
     document.documentElement.lang = this.lang;
   }
 
