@@ -227,19 +227,17 @@ export class ReportsService {
   private async baseline(site: SiteInfo, cal: SiteCalendar, scope: string, scopeId: string, days: string[], params: MetricParams) {
     const weeks = this.opts.baselineWeeks ?? 4;
     if (weeks <= 0) return undefined;
-    const first = dayStartOf(cal, addDays(days[0]!, -7 * weeks));
-    const last = dayStartOf(cal, days[0]!);
-    const rows = await this.repo.aggregates(site.id, site.intervalMin, first, last, { scope, scopeId });
-    if (rows.length === 0) return undefined;
-    const wanted = new Set(days.map(isoWeekday));
+    // Only the same weekdays: a daily report reads 4 days, not 28.
     const byDay = new Map<string, AggregateRow[]>();
-    for (const r of rows) {
-      const d = cal.localDate(r.start);
-      if (!wanted.has(isoWeekday(d))) continue;
-      let l = byDay.get(d);
-      if (!l) byDay.set(d, (l = []));
-      l.push(r);
+    for (let w = 1; w <= weeks; w++) {
+      for (const day of days) {
+        const d = addDays(day, -7 * w);
+        const from = dayStartOf(cal, d);
+        const rows = await this.repo.aggregates(site.id, site.intervalMin, from, cal.nextDayStart(from), { scope, scopeId });
+        if (rows.length) byDay.set(d, rows);
+      }
     }
+    if (byDay.size === 0) return undefined;
     let n = 0;
     let offered = 0;
     let staffed = 0;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCounters, MetricParamsSchema } from '../contracts/index.ts';
+import { csvField } from './report-format.ts';
+import { checkTargets, factorsOf, sumRows, valuesOf, wrapupQuality, type AggregateRow } from './report.ts';
+
+const params = MetricParamsSchema.parse({});
+const row = (start: number, c: Partial<ReturnType<typeof emptyCounters>>, staffed: string[] = []): AggregateRow => ({ scope: 'site', scopeId: '', start, counters: { ...emptyCounters(), ...c }, staffed });
+
+describe('report figures from stored buckets', () => {
+  it('sums counters as the engine does (max wait is a max) and staffed agents as a union', () => {
+    const b = sumRows([row(0, { offered: 3, maxWaitMs: 40_000, handled: 2, handleMs: 400_000 }, ['a1', 'a2']), row(900_000, { offered: 2, maxWaitMs: 10_000, handled: 2, handleMs: 200_000 }, ['a2', 'a3'])]);
+    expect(b.c).toMatchObject({ offered: 5, maxWaitMs: 40_000, handled: 4, handleMs: 600_000 });
+    expect([...b.staffed].sort()).toEqual(['a1', 'a2', 'a3']);
+    const v = valuesOf([row(0, { offered: 4, answered: 3, abandoned: 1, answeredWithinT: 2, handled: 3, handleMs: 540_000 }, ['a1', 'a2'])], params);
+    expect(v).toMatchObject({ serviceLevelPct: 50, ahtSec: 180, volumePerAgent: 1.5, staffedAgents: 2 });
+  });
+});
+
+describe('causes of a miss', () => {
+  const total = valuesOf([row(0, { offered: 460, answered: 400, abandoned: 60, answeredWithinT: 250, handled: 400, handleMs: 400 * 210_000, busyMs: 7_200_000, availableMs: 3_600_000 }, ['a1', 'a2', 'a3'])], params);
+
+  it('without a forecast: against the same weekdays before (volume 15% up, AHT 16.7% up, 2 agents fewer than usual)', () => {
+    const f = factorsOf({ total, baseline: { offered: 400, ahtSec: 180, staffedAgents: 5, days: 4 }, days: 1 });
+    expect(f.map((x) => x.text)).toEqual([
+      'volume was 15% over the usual (same weekday, previous weeks) (460 calls vs 400)',
+      'AHT rose 16.7% (210 s vs 180 s usual)',
+      '2 agents fewer than usual (3 staffed vs 5)',
+    ]);
+    const [sl] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], f);
+    expect(sl).toMatchObject({ met: false, causes: f.map((x) => x.text) });
+    const [aht] = checkTargets(total, [{ metric: 'ahtSec', kind: 'max', target: 200 }], f);
+    expect(aht).toMatchObject({ met: false, causes: ['AHT rose 16.7% (210 s vs 180 s usual)'] });
+  });
+  it('small changes (under 5%) are not causes; a miss without causes says what it found', () => {
+    const f = factorsOf({ total, forecast: { offered: 450, ahtSec: 205, agents: 3 }, days: 1 });
+    expect(f).toEqual([]);
+    const [sl] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], f);
+    expect(sl!.causes[0]).toMatch(/^no volume, handle-time or staffing change found/);
+    expect(checkTargets(total, [{ metric: 'revenue', kind: 'min', target: 1 }, { metric: 'nope', kind: 'min', target: 1 }], f).map((t) => t.met)).toEqual([false, null]);
+  });
+});
+
+describe('data-entry quality and exports', () => {
+  it('complete = a disposition; valid = a known code and revenue for a sale', () => {
+    const q = wrapupQuality(
+      [
+        { agentId: 'a1', disposition: 'booked', missingRevenue: 0, calls: 8 },
+        { agentId: 'a1', disposition: null, missingRevenue: 0, calls: 2 },
+        { agentId: 'a2', disposition: 'sold', missingRevenue: 1, calls: 4 },
+        { agentId: 'a2', disposition: 'typo!!', missingRevenue: 0, calls: 1 },
+      ],
+      new Set(['booked', 'sold']),
+      new Map([['a1', 'Lan']]),
+    );
+    expect(q).toEqual([
+      { agentId: 'a2', name: 'a2', handled: 5, complete: 5, valid: 3, validPct: 60 },
+      { agentId: 'a1', name: 'Lan', handled: 10, complete: 8, valid: 8, validPct: 80 },
+    ]);
+  });
+  it('CSV cells: quoted when needed, formulas defused, numbers kept', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('-12.5')).toBe('-12.5');
+  });
+});
