@@ -32,6 +32,13 @@ export function isTimeZone(tz: string): boolean {
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/** The instant of local clock time `ms` after midnight on the local day starting at `dayStart` (DST-safe). */
+function atLocal(dayStart: number, ms: number, tz: string): number {
+  const cal = calendar(tz);
+  const t = dayStart + ms;
+  return t - (cal.offsetMs(t) - cal.offsetMs(dayStart));
+}
+
 /** ISO weekday (1 Monday .. 7 Sunday) of the local day starting at `dayStart` in `tz`. */
 function isoWeekday(dayStart: number, tz: string): number {
   const local = dayStart + calendar(tz).offsetMs(dayStart);
@@ -56,14 +63,14 @@ export function checkWindow(now: number, tz: string, w: CallWindow): WindowCheck
   let day = cal.dayStart(now);
   // Today: open now?
   if (w.days.includes(isoWeekday(day, tz))) {
-    const open = day + start;
-    const close = day + end;
+    const open = atLocal(day, start, tz);
+    const close = atLocal(day, end, tz);
     if (now >= open && now < close) return { open: true, next: close };
     if (now < open) return { open: false, next: open };
   }
   for (let i = 0; i < 8; i++) {
     day = cal.nextDayStart(day);
-    if (w.days.includes(isoWeekday(day, tz))) return { open: false, next: day + start };
+    if (w.days.includes(isoWeekday(day, tz))) return { open: false, next: atLocal(day, start, tz) };
   }
   return { open: false, next: now + DAY };
 }
@@ -74,7 +81,7 @@ export function nextDayOpening(now: number, tz: string, w: CallWindow): number {
   let day = cal.dayStart(now);
   for (let i = 0; i < 8; i++) {
     day = cal.nextDayStart(day);
-    if (w.days.includes(isoWeekday(day, tz))) return day + minutesOf(w.start) * MINUTE;
+    if (w.days.includes(isoWeekday(day, tz))) return atLocal(day, minutesOf(w.start) * MINUTE, tz);
   }
   return now + DAY;
 }
@@ -122,7 +129,7 @@ export interface PacingInput {
   inflight: number;
   /** Connected calls waiting for an agent. */
   waitingConnected: number;
-  /** Over the campaign window. */
+  /** Over the campaign window: attempts with a result (dials in flight are not counted). */
   attempts: number;
   connected: number;
   dropped: number;
@@ -144,42 +151,51 @@ export interface PacingPlan {
  * How many new dials to place this cycle.
  * - preview: none (agents dial the lead they see).
  * - progressive: one dial per free agent not already covered by a dial in flight or a waiting call.
- * - predictive: dials ahead by 1 / connect rate (measured, with a cautious prior until 50 attempts),
- *   counting agents about to finish; the ratio shrinks as the measured drop rate nears the cap and falls
- *   back to progressive at 80% of it, so the campaign's drop rate stays under the cap. Also bounded so
- *   the expected connects of this cycle cannot drop more calls than the cap still allows.
+ * - predictive: dials ahead from the measured connect rate p (with a cautious prior until measured)
+ *   and the agents about to finish (handle time): it keeps n dials in flight such that the connects
+ *   they bring exceed the agents there to take them only with small probability
+ *   (n·p + z·sqrt(n·p·(1-p)) <= agents, normal approximation of the binomial). The campaign's drop
+ *   budget (3/4 of the cap as a share of connected calls so far, minus the drops so far) decides how bold it may be: under one
+ *   drop of budget it is progressive (which drops nothing), with a little z = 2.3, with 3 or more z = 1.3
+ *   and a quarter of the budget as allowed surplus. So a drop can only happen while the budget covers it,
+ *   and the drop rate over the campaign stays under the cap (the predictive test runs the simulator).
  */
 export function planDials(p: PacingInput): PacingPlan {
   const dropRatePct = p.connected > 0 ? (100 * p.dropped) / p.connected : 0;
-  // Prior: 1 connect in 2 attempts until measured (Beta(5,5)-like shrinkage).
-  const connectRate = Math.max(0.05, (p.connected + 5) / (p.attempts + 10));
+  // Prior: 1 connect in 3 attempts until measured (shrinkage toward it with 15 pseudo-attempts).
+  const connectRate = Math.min(0.95, Math.max(0.05, (p.connected + 5) / (p.attempts + 15)));
   const base = { connectRate, dropRatePct };
   if (p.mode === 'preview') return { dials: 0, ratio: 0, ...base, why: 'preview: agents dial' };
   if (p.governor <= 0) return { dials: 0, ratio: 0, ...base, why: 'governor: inbound service level below target' };
-  const progressive = Math.max(0, p.freeAgents - p.inflight - p.waitingConnected);
-  if (p.mode === 'progressive') {
-    const d = Math.floor(progressive * p.governor);
-    return { dials: d, ratio: 1, ...base, why: 'progressive: one dial per free agent' };
-  }
+  const progressive = Math.max(0, Math.floor((p.freeAgents - p.inflight - p.waitingConnected) * p.governor));
+  if (p.mode === 'progressive') return { dials: progressive, ratio: 1, ...base, why: 'progressive: one dial per free agent' };
   const cap = p.dropRateCapPct;
-  if (cap <= 0 || dropRatePct >= 0.8 * cap || p.attempts < 20) {
-    const d = Math.floor(progressive * p.governor);
-    return { dials: d, ratio: 1, ...base, why: p.attempts < 20 ? 'predictive: measuring (progressive until 20 attempts)' : `predictive: drop rate ${dropRatePct.toFixed(1)}% near the cap, progressive` };
+  // The budget aims at 3/4 of the cap: drops of dials already in flight land after the decision.
+  const budget = ((0.75 * cap) / 100) * p.connected - p.dropped;
+  // Dialing ahead may drop a call: only with a budget of at least one drop left under the cap.
+  if (cap <= 0 || budget < 1 || p.attempts < 30) {
+    return {
+      dials: progressive,
+      ratio: 1,
+      ...base,
+      why: p.attempts < 30 ? 'predictive: measuring (progressive for the first 30 attempts)' : `predictive: drop rate ${dropRatePct.toFixed(1)}% near the ${cap}% cap, progressive`,
+    };
   }
-  // Headroom: how much of the cap is left shrinks the dial-ahead.
-  const headroom = 1 - dropRatePct / (0.8 * cap);
-  const ratio = Math.min(p.maxDialRatio, 1 + (1 / connectRate - 1) * headroom);
-  const capacity = p.freeAgents + 0.5 * p.agentsFreeingSoon - p.waitingConnected;
-  const expectedConnects = p.inflight * connectRate;
-  let dials = Math.floor(Math.max(0, capacity - expectedConnects) * ratio * p.governor);
-  // Drops allowed before the cap: cap% of (connected + connects to come) minus drops so far.
-  const allowed = (cap / 100) * (p.connected + (dials + p.inflight) * connectRate) - p.dropped;
-  const surplus = (dials + p.inflight) * connectRate - Math.max(0, capacity);
-  if (surplus > allowed && dials > 0) {
-    dials = Math.max(0, Math.floor((Math.max(0, capacity) + Math.max(0, allowed)) / connectRate - p.inflight));
-    dials = Math.min(dials, Math.floor(Math.max(0, p.freeAgents - p.inflight - p.waitingConnected) * ratio));
+  const q = connectRate;
+  const z = budget >= 3 ? 1.3 : 2.3;
+  const allowed = Math.max(0, budget) * 0.25;
+  // Agents to take the connects: free now (minus callees already waiting), half of those about to finish.
+  const capacity = (p.freeAgents - p.waitingConnected + 0.5 * p.agentsFreeingSoon) * p.governor + allowed;
+  let n = 0;
+  if (capacity > 0) {
+    const b = z * Math.sqrt(q * (1 - q));
+    const x = (-b + Math.sqrt(b * b + 4 * q * capacity)) / (2 * q);
+    n = x * x;
   }
-  return { dials, ratio, ...base, why: `predictive: ratio ${ratio.toFixed(2)} from connect rate ${(100 * connectRate).toFixed(0)}%` };
+  const maxInflight = p.maxDialRatio * Math.max(0, p.freeAgents + p.agentsFreeingSoon);
+  const dials = Math.max(progressive, Math.floor(Math.min(n, maxInflight) - p.inflight));
+  const ratio = p.freeAgents > 0 ? (p.inflight + dials) / p.freeAgents : 0;
+  return { dials, ratio, ...base, why: `predictive: ${(p.inflight + dials).toFixed(0)} dials in flight for ${capacity.toFixed(1)} agents at ${(100 * q).toFixed(0)}% connect` };
 }
 
 // ------------------------------------------------------------------------------------- governor
