@@ -10,6 +10,7 @@ import type { Database } from '../storage/database.ts';
 import { DEFAULT_ACCESS } from './access.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditTrail } from './audit.service.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { Revocations } from './revocation.ts';
 import { UsersRepository, type UserRecord } from './users.repository.ts';
@@ -21,6 +22,8 @@ export interface AccountsOptions {
   logger: Logger;
   /** Passed to the audit trail. @defaultValue 50 */
   auditBatchDelayMs?: number;
+  /** Failed logins per user name and address within 15 minutes before further attempts are refused. @defaultValue 10 */
+  maxFailedLogins?: number;
 }
 
 /** Who asks for an admin operation, and from where. */
@@ -61,6 +64,7 @@ export class AccountsService implements AccountsPort {
   readonly siteId: string;
   readonly auditRepo: AuditRepository;
   readonly trail: AuditTrail;
+  private readonly throttle: LoginThrottle;
 
   private constructor(
     private readonly opts: AccountsOptions,
@@ -68,6 +72,7 @@ export class AccountsService implements AccountsPort {
   ) {
     this.siteId = opts.siteId;
     this.auditRepo = new AuditRepository(opts.database);
+    this.throttle = new LoginThrottle(revocations.redis, opts.siteId, opts.maxFailedLogins ?? 10);
     this.trail = new AuditTrail({ repo: this.auditRepo, siteId: opts.siteId, logger: opts.logger, batchDelayMs: opts.auditBatchDelayMs ?? 50 });
   }
 
@@ -93,8 +98,10 @@ export class AccountsService implements AccountsPort {
 
   async login(username: string, password: string, from: string | undefined): Promise<{ session: SessionDTO; tokenVersion: number } | null> {
     const u = await this.users.find(this.siteId, username);
-    const ok = await verifyPassword(u?.passwordHash, password);
-    const refused = !u || !ok ? 'wrong user name or password' : u.disabledAt ? 'disabled' : u.access.length === 0 ? 'no access' : undefined;
+    const blocked = await this.throttle.blocked(username, from);
+    const ok = !blocked && (await verifyPassword(u?.passwordHash, password));
+    const refused = blocked ? 'too many failed attempts' : !u || !ok ? 'wrong user name or password' : u.disabledAt ? 'disabled' : u.access.length === 0 ? 'no access' : undefined;
+    if (!blocked) await (ok ? this.throttle.succeeded(username, from) : this.throttle.failed(username, from));
     this.trail.record({
       actorUserId: u?.id ?? null,
       actorRole: u?.role ?? null,

@@ -52,6 +52,20 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(audit.json.entries[0].from).toMatch(/127\.0\.0\.1/);
   });
 
+  it('given a user name tried with wrong passwords, when the limit is reached then even the right password is refused until the window ends; a success before resets the count', async () => {
+    h = await startAccountsHub(redisUrl, backend, undefined, {}, { maxFailedLogins: 3 });
+    expect((await login(h.url, 'sup', 'wrong-1')).status).toBe(401);
+    expect((await login(h.url, 'sup', 'wrong-2')).status).toBe(401);
+    expect((await login(h.url, 'sup')).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await login(h.url, 'sup', `wrong-${i}`)).status).toBe(401);
+    expect((await login(h.url, 'sup')).status).toBe(401);
+    // Another user from the same address is not affected.
+    expect((await login(h.url, 'admin')).status).toBe(200);
+    await h.accounts.trail.flush();
+    const last = (await h.accounts.auditRepo.list({ siteId: h.accounts.siteId, actor: 'sup', limit: 2 }))[0]!;
+    expect(last).toMatchObject({ action: 'auth:login', outcome: 'unauthorized', after: { reason: 'too many failed attempts' } });
+  });
+
   it('given the site seeded once, when it is seeded again then nothing changes (a changed password survives a restart)', async () => {
     h = await startAccountsHub(redisUrl, backend);
     const admin = (await login(h.url, 'admin')).token!;

@@ -6,6 +6,7 @@ export * from './audit-chain.ts';
 export * from './audit-verify.ts';
 export * from './audit.repository.ts';
 export * from './audit.service.ts';
+export * from './login-throttle.ts';
 export * from './passwords.ts';
 export * from './revocation.ts';
 export * from './safe-logger.ts';

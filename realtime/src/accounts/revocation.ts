@@ -13,7 +13,8 @@ export class Revocations {
   private readonly channel: string;
 
   private constructor(
-    private readonly redis: Redis,
+    /** The command connection (also used by the login throttle). */
+    readonly redis: Redis,
     private readonly siteId: string,
     private readonly logger: Logger,
   ) {

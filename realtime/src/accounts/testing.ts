@@ -5,7 +5,7 @@ import { parseSiteConfig, type SiteConfigInput } from '../contracts/index.ts';
 import type { App, AppDeps } from '../hub/app.ts';
 import { startHub, testSite } from '../hub/testing.ts';
 import type { TestBackend, TestDatabase } from '../storage/testing.ts';
-import { AccountsService } from './accounts.service.ts';
+import { AccountsService, type AccountsOptions } from './accounts.service.ts';
 import { adminRoutes } from './admin.routes.ts';
 
 export const PASSWORD = 'secret-pw';
@@ -47,10 +47,16 @@ export interface AccountsHub {
 }
 
 /** A hub with seeded database accounts on `backend`. */
-export async function startAccountsHub(redisUrl: string, backend: TestBackend, site: SiteConfigInput = accountsSite(), extra: Partial<AppDeps> = {}): Promise<AccountsHub> {
+export async function startAccountsHub(
+  redisUrl: string,
+  backend: TestBackend,
+  site: SiteConfigInput = accountsSite(),
+  extra: Partial<AppDeps> = {},
+  accountsOpts: Partial<AccountsOptions> = {},
+): Promise<AccountsHub> {
   const db = await backend.create();
   const config = parseSiteConfig(site);
-  const accounts = await AccountsService.open({ database: db.database, redisUrl, siteId: config.id, logger: pino({ level: 'silent' }), auditBatchDelayMs: 5 });
+  const accounts = await AccountsService.open({ database: db.database, redisUrl, siteId: config.id, logger: pino({ level: 'silent' }), auditBatchDelayMs: 5, ...accountsOpts });
   await accounts.seedSite(config);
   const { app, url, streamKey } = await startHub(redisUrl, site, { accounts, mounts: [adminRoutes(accounts)], ...extra });
   return {
