@@ -99,7 +99,12 @@ class Live {
     this.seq = d.seq;
     if (d.site) this.site = d.site;
     if (d.queues) this.queues = mergeById(this.queues, d.queues);
-    if (d.agents) this.agents = mergeById(this.agents, d.agents);
+    if (d.agents) {
+      this.agents = mergeById(this.agents, d.agents);
+      // Answered (here or on another device of the same agent): the offer no longer rings.
+      const me = this.session?.agentId ? d.agents.find((a) => a.id === this.session!.agentId) : undefined;
+      if (this.offer && me && me.callId === this.offer.callId) this.offer = null;
+    }
     if (d.teams) this.teams = mergeById(this.teams, d.teams);
     if (d.calls || d.removedCalls) this.calls = mergeById(this.calls, d.calls, d.removedCalls);
     this.freshAt = Date.now();
