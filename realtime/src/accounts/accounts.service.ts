@@ -127,7 +127,7 @@ export class AccountsService implements AccountsPort {
     try {
       current = await this.revocations.current(session.userId);
     } catch {
-      throw new AuthError('cannot check the credential now; retry');
+      throw new AuthError('revocation check unavailable now; retry');
     }
     if (tokenVersion < current) throw new AuthError('credential revoked; log in again');
   }

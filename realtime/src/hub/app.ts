@@ -428,7 +428,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .then((session) => {
         if (session.role === 'telephony') throw new AuthError(`role ${session.role} must use the /telephony namespace`);
         const d = authorize(session, 'console:connect');
-        if (!d.ok) throw new AuthError(d.reason);
+        // "credential" tells the console to sign in again rather than retry.
+        if (!d.ok) throw new AuthError(`credential refused: ${d.reason}`);
         socket.data.session = session;
         const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
         socket.data.queues = qs.success ? qs.data : [];
