@@ -20,6 +20,19 @@ afterAll(async () => {
 const agentRow = (page: Page, id: string, state: string) => page.locator(`[data-testid=agent-row][data-agent=${id}][data-state=${state}]`);
 
 describe('console end to end', () => {
+  it('each role lands on its page and is sent back from pages it may not open', async () => {
+    const [lead, agent] = await Promise.all([signIn(browser, hub.url, 'lead1'), signIn(browser, hub.url, 'a2')]);
+    expect(new URL(lead.url()).pathname).toBe('/team');
+    expect(new URL(agent.url()).pathname).toBe('/agent');
+    await lead.locator('[data-testid=team-row][data-agent=a1]').waitFor();
+    await lead.goto(`${hub.url}/supervisor`);
+    await lead.waitForURL((u) => u.pathname === '/team');
+    await agent.goto(`${hub.url}/wallboard`);
+    await agent.waitForURL((u) => u.pathname === '/agent');
+    expect(await agent.locator('[data-testid=tile]').count()).toBe(0);
+    await Promise.all([lead.context().close(), agent.context().close()]);
+  });
+
   it('an agent goes available, takes an offer, ends it and records an outcome; the supervisor sees each state live', async () => {
     const [desk, sup] = await Promise.all([signIn(browser, hub.url, 'a1'), signIn(browser, hub.url, 'sup')]);
     expect(new URL(desk.url()).pathname).toBe('/agent');
