@@ -36,7 +36,9 @@ async function withDatabase(backend: TestBackend, fn: (tdb: TestDatabase) => Pro
 }
 
 describe.each(testBackends())('import of Anonymous Bank 1999 on $name', (backend) => {
-  it('given january.txt, when imported then its counts match the data README and docs/REPLAY.md', ({ expect }) =>
+  it(
+    'given january.txt, when imported then its counts match the data README and docs/REPLAY.md',
+    ({ expect }) =>
     withDatabase(backend, async (tdb) => {
       const db = tdb.database.db;
       const r = await importFile(JANUARY, { database: tdb.database });
@@ -80,7 +82,10 @@ describe.each(testBackends())('import of Anonymous Bank 1999 on $name', (backend
       expect(h.zero_length_calls).toBe(332);
       expect(h.on_call).toBe(26_879 - 332);
       expect(r.agentStates.inserted).toBe(h.rows);
-    }));
+    }),
+    // A whole month of real data into the database: 15-30 s alone, more on a loaded 2-core machine.
+    180_000,
+  );
 
   it('given part of a month imported once, when imported again then nothing changes', ({ expect }) =>
     withDatabase(backend, async (tdb) => {
