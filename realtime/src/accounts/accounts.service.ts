@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { AccessKindSchema, RoleSchema, type AccessKind, type Role, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
-import { AuthError, type AccountsPort, type AuditEntryInput } from '../hub/auth.ts';
+import { AuthError, AuthUnavailable, type AccountsPort, type AuditEntryInput } from '../hub/auth.ts';
 import type { Database } from '../storage/database.ts';
 import { DEFAULT_ACCESS } from './access.ts';
 import { AuditRepository } from './audit.repository.ts';
@@ -127,7 +127,7 @@ export class AccountsService implements AccountsPort {
     try {
       current = await this.revocations.current(session.userId);
     } catch {
-      throw new AuthError('revocation check unavailable now; retry');
+      throw new AuthUnavailable('revocation check unavailable now; retry');
     }
     if (tokenVersion < current) throw new AuthError('credential revoked; log in again');
   }

@@ -127,6 +127,12 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     // Filters: action prefix and time window.
     const deletes = await call(h.url, 'GET', '/api/v1/audit?action=user:delete', admin);
     expect(deletes.json.entries.map((e: any) => e.targetId)).toEqual(['qa2']);
+    const aboutQa2 = await call(h.url, 'GET', '/api/v1/audit?target=qa2&limit=3', admin);
+    expect(aboutQa2.json.entries.map((e: any) => e.action)).toEqual(['user:delete', 'sessions:revoke', 'sessions:revoke']);
+    expect(aboutQa2.json.next).toBe(aboutQa2.json.entries[2].seq);
+    const page2 = await call(h.url, 'GET', `/api/v1/audit?target=qa2&before=${aboutQa2.json.next}`, admin);
+    expect(page2.json.entries.map((e: any) => e.action)).toEqual(['access:revoke', 'sessions:revoke', 'user:update', 'access:grant', 'auth:login', 'user:create', 'user:create']);
+    expect(page2.json.next).toBeNull();
     const future = await call(h.url, 'GET', `/api/v1/audit?from=${Date.now() + 60_000}`, admin);
     expect(future.json.entries).toEqual([]);
     const window = await call(h.url, 'GET', `/api/v1/audit?action=user:*&from=${new Date(Date.now() - 60_000).toISOString()}&to=${Date.now() + 1000}`, admin);

@@ -39,6 +39,8 @@ const AuditQuery = z.strictObject({
   actor: z.string().min(1).max(128).optional(),
   /** An action, or a prefix ending in `*` (`user:*`). */
   action: z.string().min(1).max(64).optional(),
+  /** The target's id (a user, a queue, an agent). */
+  target: z.string().min(1).max(128).optional(),
   from: Time.optional(),
   to: Time.optional(),
   limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1000)).default(100),
@@ -172,6 +174,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
         limit: q.limit,
         ...(q.actor ? { actor: q.actor } : {}),
         ...(q.action ? { action: q.action } : {}),
+        ...(q.target ? { target: q.target } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
         ...(q.before !== undefined ? { beforeSeq: q.before } : {}),

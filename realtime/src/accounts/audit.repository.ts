@@ -12,6 +12,8 @@ export interface AuditFilter {
   siteId: string;
   actor?: string;
   action?: string;
+  /** The target's id (a user, a queue, an agent). */
+  target?: string;
   from?: Date;
   to?: Date;
   /** Entries with a lower seq (paging backwards). */
@@ -55,6 +57,7 @@ export class AuditRepository {
     const where: SQL[] = [eq(auditLog.siteId, f.siteId)];
     if (f.actor) where.push(eq(auditLog.actorUserId, f.actor));
     if (f.action) where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1).replace(/[%_\\]/g, '\\$&') + '%'}` : eq(auditLog.action, f.action));
+    if (f.target) where.push(eq(auditLog.targetId, f.target));
     if (f.from) where.push(gte(auditLog.at, f.from));
     if (f.to) where.push(lte(auditLog.at, f.to));
     if (f.beforeSeq !== undefined) where.push(lt(auditLog.seq, f.beforeSeq));

@@ -123,6 +123,18 @@ describe('revocation', () => {
     expect(s.connected).toBe(false);
   });
 
+  it('given the revocation check cannot reach Redis, when a request comes then it is answered 503 (retry), not 401 (sign in again)', async () => {
+    const h = await startAccountsHub(redisUrl, backend);
+    hubs.push(h);
+    const token = (await login(h.url, 'sup')).token!;
+    expect((await call(h.url, 'GET', '/api/v1/snapshot', token)).status).toBe(200);
+    h.accounts.revocations.redis.disconnect();
+    const r = await call(h.url, 'GET', '/api/v1/snapshot', token);
+    expect(r.status).toBe(503);
+    expect(r.json.error.message).toMatch(/retry/);
+    expect(await attempt(h.url, token)).toMatch(/retry/);
+  });
+
   it('given two hub processes on one site, when an admin revokes a user on one then the socket on the other closes within 1 s and the other refuses the old token', async () => {
     const site = accountsSite();
     const a = await startAccountsHub(redisUrl, backend, site);

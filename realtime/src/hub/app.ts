@@ -27,7 +27,7 @@ import {
 } from '../contracts/index.ts';
 import { DRILLABLE, maskNumber, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
 import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
-import { AuthError, signToken, verifyCredential, type AccountsPort } from './auth.ts';
+import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
@@ -235,7 +235,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         metrics.badPayloads.inc({ edge: 'auth' });
         // The logger redacts credentials (realtime/src/accounts/safe-logger.ts).
         logger.debug({ req: { method: req.method, url: req.originalUrl, ip: req.ip, headers: req.headers }, reason: (err as Error).message }, 'request refused');
-        res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
+        if (err instanceof AuthUnavailable) res.status(503).json({ error: { code: 'internal', message: err.message } });
+        else res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
       },
     );
   };

@@ -37,6 +37,8 @@ export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOpti
 }
 
 export class AuthError extends Error {}
+/** The credential could not be checked now (Redis down): retry, do not sign in again. */
+export class AuthUnavailable extends AuthError {}
 
 /** Verifies a token (optionally with a `Bearer ` prefix) and returns its session. */
 export function verifyToken(secret: string, token: string | undefined): SessionDTO {
