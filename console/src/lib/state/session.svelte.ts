@@ -22,6 +22,9 @@ export function homeOf(role: Role): string {
     case 'admin':
     case 'supervisor':
       return '/supervisor';
+    case 'qa':
+      // Quality assurance reads the boards and the calls behind the numbers; it changes nothing.
+      return '/wallboard';
     default:
       return '/login';
   }
@@ -29,8 +32,8 @@ export function homeOf(role: Role): string {
 
 /** Roles that may open each page (the hub enforces the same on its data). */
 export const PAGE_ROLES: Record<string, readonly Role[]> = {
-  '/wallboard': ['admin', 'supervisor', 'team_lead'],
-  '/supervisor': ['admin', 'supervisor'],
+  '/wallboard': ['admin', 'supervisor', 'team_lead', 'qa'],
+  '/supervisor': ['admin', 'supervisor', 'qa'],
   '/team': ['admin', 'supervisor', 'team_lead'],
   '/agent': ['agent'],
 };
