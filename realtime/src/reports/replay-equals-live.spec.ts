@@ -14,6 +14,9 @@ import { testBackends, type TestDatabase } from '../storage/testing.ts';
 import { simulateToEvents } from '../../../scripts/src/sim/index.ts';
 import { parseSiteConfig } from '../contracts/index.ts';
 import { SiteCalendar } from '../core/time.ts';
+import { sql } from 'drizzle-orm';
+import { ComplaintsService } from '../complaints/complaints.service.ts';
+import { rowsOf } from '../storage/database.ts';
 import { ReportsRepository } from './reports.repository.ts';
 import { dayStartOf, ReportsService } from './reports.service.ts';
 
@@ -50,7 +53,15 @@ describe.each(testBackends())('report of a replayed day equals the live figures 
 
     const db: TestDatabase = await backend.create();
     cleanup.push(() => db.drop());
-    const writer = startRecordWriter({ redisUrl, streamKey, db: db.database, logger: pino({ level: 'silent' }), config: site });
+    const complaints = new ComplaintsService(db.database, { timeZone: site.timeZone });
+    const writer = startRecordWriter({
+      redisUrl,
+      streamKey,
+      db: db.database,
+      logger: pino({ level: 'silent' }),
+      config: site,
+      onBatch: (tx, b) => complaints.intakeFromCalls(site.id, b.calls, tx),
+    });
     cleanup.push(() => writer.stop());
     await writer.caughtUp();
     expect(writer.stats.aggregates.inserted).toBeGreaterThan(0);
@@ -77,6 +88,10 @@ describe.each(testBackends())('report of a replayed day equals the live figures 
     }
     const team = site.teams[0]!.id;
     expectSame((await reports.daily(site.id, date, 'team', team)).total, live('team', team), `team report ${team}`);
+    // Wrap-ups with disposition `complaint` opened one complaint each, in the writer's transactions.
+    const complaintCalls = rowsOf<{ n: number }>(await db.database.db.execute(sql`select count(*)::int as n from calls where site_id = ${site.id} and disposition = 'complaint'`))[0]!.n;
+    expect(complaintCalls).toBeGreaterThan(0);
+    expect((await complaints.list(site.id, { limit: 1 })).total).toBe(complaintCalls);
     // The intervals add up to the day (the engine's counters, summed).
     const sumOffered = siteReport.series.reduce((a, s) => a + s.values.offered, 0);
     expect(sumOffered).toBe(siteReport.total.offered);
