@@ -1,33 +1,25 @@
 /**
- * The demo's history: today's traffic from 07:00 until now, made by the simulator in file mode (its
- * own ACD answers the calls), so `npm start` opens on boards with a morning behind them instead of
- * zeros. Loaded into the hub without routing (the hub only tracks it), before live traffic starts.
+ * The demo's history, made by the simulator in file mode (its own ACD answers the calls): the last
+ * `days` whole days (07:00-21:00, the hotline's hours) and today from 07:00 until now. `npm start`
+ * loads it into the hub without routing (the hub only tracks it) before live traffic starts, so the
+ * boards open on a morning of traffic and the daily/weekly reports have past days to show and compare.
  */
 import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
 
 const MIN = 60_000;
+const DAY_OPEN = 7 * 60 * MIN;
+const DAY_CLOSE = 21 * 60 * MIN;
 
-/** Events of today's history up to `now`, every call finished and every agent logged out by then. */
-export function demoHistory(site: SiteConfig, now: number, seed = 7): CtiEventIn[] {
-  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
-  const start = cal.dayStart(now) + 7 * 60 * MIN;
+/** One simulated stretch [start, end), every call finished and every agent signed out by `signOutAt`. */
+function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number, signOutAt: number, seed: number): CtiEventIn[] {
   const drainMs = 20 * MIN;
-  const end = now - drainMs - 2 * MIN;
-  if (end - start < 30 * MIN) return [];
-  const events = simulateToEvents({
-    site,
-    start,
-    durationMs: end - start,
-    drainMs,
-    seed,
-    idPrefix: `history-${cal.localDate(now)}`,
-    source: 'history',
-  });
+  const date = cal.localDate(start);
+  const events = simulateToEvents({ site, start, durationMs: end - start, drainMs, seed, idPrefix: `history-${date}`, source: 'history' });
   const at = (e: CtiEventIn) => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
-  const kept = events.filter((e) => at(e) < now - MIN);
-  // Whoever is still signed in at the end of the history signs out, so live traffic starts clean.
+  const kept = events.filter((e) => at(e) < signOutAt);
+  // Whoever is still signed in at the end signs out, so the next stretch (or live traffic) starts clean.
   const signedIn = new Set<string>();
   for (const e of kept) {
     if (e.type === 'agent.login') signedIn.add(e.agentId);
@@ -35,7 +27,30 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7): CtiEventIn
   }
   let n = 0;
   for (const agentId of signedIn) {
-    kept.push({ id: `history-${cal.localDate(now)}-logout-${++n}`, type: 'agent.logout', at: now - MIN, agentId, source: 'history' });
+    kept.push({ id: `history-${date}-logout-${++n}`, type: 'agent.logout', at: signOutAt, agentId, source: 'history' });
   }
   return kept;
+}
+
+/**
+ * Events of the last `days` whole days and of today up to `now`, in time order.
+ * @param days whole days before today. @defaultValue 0
+ */
+export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0): CtiEventIn[] {
+  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+  const out: CtiEventIn[] = [];
+  let day = cal.dayStart(now);
+  const starts: number[] = [];
+  for (let d = 0; d < days; d++) {
+    day = cal.dayStart(day - 12 * 60 * MIN); // the day before (12 h back lands in it, DST or not)
+    starts.unshift(day);
+  }
+  for (const [i, d] of starts.entries()) {
+    const close = d + DAY_CLOSE;
+    out.push(...stretch(site, cal, d + DAY_OPEN, close - 30 * MIN, close, seed * 1000 + i));
+  }
+  const start = cal.dayStart(now) + DAY_OPEN;
+  const end = now - 22 * MIN;
+  if (end - start >= 30 * MIN) out.push(...stretch(site, cal, start, end, now - MIN, seed));
+  return out;
 }

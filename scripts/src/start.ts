@@ -85,13 +85,22 @@ try {
   url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
 }
 
-// A fresh log gets today's history from 07:00 (simulated), so the boards open on a morning of traffic.
+// A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
+// the boards open on a morning of traffic and the reports have past days to show and compare.
 if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
-  const history = demoHistory(config, Date.now());
+  const days = Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0));
+  if (days > 0) say(`simulating ${days} days of history…`);
+  const history = demoHistory(config, Date.now(), 7, days);
   if (history.length > 0) {
-    const r = await app.hub.ingest(history, { route: false });
+    let accepted = 0;
+    let rejected = 0;
+    for (let i = 0; i < history.length; i += 5000) {
+      const r = await app.hub.ingest(history.slice(i, i + 5000), { route: false });
+      accepted += r.accepted;
+      rejected += r.rejected.length;
+    }
     const calls = history.filter((e) => e.type === 'call.offered').length;
-    say(`loaded today's history since 07:00: ${calls} calls (${r.accepted} events${r.rejected.length ? `, ${r.rejected.length} rejected` : ''})`);
+    say(`loaded ${days ? `${days} days of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
 }
 
