@@ -182,6 +182,12 @@ export class CampaignService {
     }
   }
 
+  /** Enqueues the import of a CSV file already written to `path` (the file is deleted after). */
+  async importJob(campaignId: string, importId: number, path: string): Promise<void> {
+    const data: Jobs['campaign:import-leads'] = { campaignId, importId, path, deleteAfter: true };
+    await this.d.controlQueue.add('campaign:import-leads', data, { jobId: `import|${importId}`, attempts: 1, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } });
+  }
+
   async addDnc(scope: string, phones: string[], reason: string | null, by: string | null): Promise<void> {
     await this.repo.addDnc(scope, phones, reason, by);
     if (phones.length) await this.store.redis.sadd(this.store.k.dnc(scope), ...phones);
@@ -683,6 +689,7 @@ export class CampaignService {
         agentId,
         customerRef: lead.customerId,
         surveyScore: low.score!,
+        scale: low.kind === 'csat' ? '1-5' : '0-10',
         description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"`,
       });
     }
@@ -709,7 +716,7 @@ export class CampaignService {
     const n = await this.repo.addAnswers(rows);
     const low = rows.find((r) => (r.kind === 'nps' && (r.score ?? 99) <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && (r.score ?? 99) <= camp.settings.complaintBelow.csat));
     if (low && this.d.complaints)
-      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"` });
+      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, scale: low.kind === 'csat' ? '1-5' : '0-10', description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"` });
     return n;
   }
 

@@ -55,7 +55,9 @@ export interface ComplaintIntake {
   queueId: string | null;
   agentId: string | null;
   customerRef: string;
+  /** The answer as given, on its question's scale. */
   surveyScore: number;
+  scale: '0-10' | '1-5';
   description: string;
 }
 
@@ -72,7 +74,7 @@ export function tableComplaints(db: Db): ComplaintPort {
   return {
     async open(c) {
       await db.execute(sql`insert into complaints (site_id, call_id, agent_id, queue_id, campaign_id, channel, category, priority, status, description, customer_ref, survey_score, source_key)
-        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description}, ${c.customerRef}, ${c.surveyScore}, ${`survey:${c.callId}`})
+        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description}, ${c.customerRef}, ${c.scale === '1-5' ? ((c.surveyScore - 1) / 4) * 10 : c.surveyScore}, ${`survey:${c.callId}`})
         on conflict (site_id, source_key) do nothing`);
     },
   };
