@@ -130,12 +130,16 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       if (!s) return noDb(res);
       const session = res.locals.session as SessionDTO;
       const q = p.data;
+      if (session.role === 'agent' && !session.agentId) {
+        res.json({ total: 0, complaints: [] });
+        return;
+      }
       try {
         res.json(
           await s.list(siteId, {
             status: q.status,
             department: q.department,
-            agentId: session.role === 'agent' ? (session.agentId ?? '\u0000') : q.agent,
+            agentId: session.role === 'agent' ? session.agentId : q.agent,
             teamIds: session.role === 'team_lead' ? session.teamIds : undefined,
             from: q.from,
             to: q.to,
