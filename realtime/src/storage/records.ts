@@ -87,7 +87,8 @@ export function createRecordState(config: SiteConfig, source = 'live'): RecordSt
   const state: RecordState = { siteId: config.id, source, hub, agents: new Map(), applied: 0, refused: 0, lastDueAt: 0, timersFired: 0, dirty, queueStaffed, pending: [] };
   // The store drops intervals older than its retention when event time enters a new day: take the
   // changed buckets first, so a batch spanning many days (a sparse import) loses none.
-  trackIntervals(hub, dirty, queueStaffed, () => state.pending.push(...collectAggregates(state)));
+  // (Nothing is pruned yet at that moment, so every changed bucket is still there: no horizon.)
+  trackIntervals(hub, dirty, queueStaffed, () => state.pending.push(...collectAggregates(state, -Infinity)));
   return state;
 }
 
@@ -168,7 +169,7 @@ export function splitScopeKey(key: string): [scope: string, id: string] {
  * forgets them).
  */
 export function takeAggregates(state: RecordState): IntervalAggregateRecord[] {
-  const current = collectAggregates(state);
+  const current = collectAggregates(state, state.hub.metrics.intervalHorizon(state.hub.clock));
   if (state.pending.length === 0) return current;
   const byKey = new Map<string, IntervalAggregateRecord>();
   for (const r of [...state.pending, ...current]) byKey.set(`${r.scope}\u0000${r.scopeId}\u0000${r.intervalStart.getTime()}`, r);
@@ -176,12 +177,12 @@ export function takeAggregates(state: RecordState): IntervalAggregateRecord[] {
   return [...byKey.values()];
 }
 
-function collectAggregates(state: RecordState): IntervalAggregateRecord[] {
+/** Rows of the changed buckets; a bucket the store no longer has is skipped when older than `horizon`. */
+function collectAggregates(state: RecordState, horizon: number): IntervalAggregateRecord[] {
   const out: IntervalAggregateRecord[] = [];
   const m = state.hub.metrics;
   const ivMs = state.hub.calendar.intervalMs;
   const intervalMin = state.hub.config.intervalMin;
-  const horizon = m.intervalHorizon(state.hub.clock);
   for (const [key, starts] of state.dirty) {
     const series = m.scopes.get(key);
     const [scope, scopeId] = splitScopeKey(key);
@@ -204,7 +205,8 @@ function collectAggregates(state: RecordState): IntervalAggregateRecord[] {
   }
   state.dirty.clear();
   // Queue staffing older than the store keeps intervals is final: forget it.
-  for (const byStart of state.queueStaffed.values()) for (const k of byStart.keys()) if (k < horizon) byStart.delete(k);
+  if (horizon > -Infinity)
+    for (const byStart of state.queueStaffed.values()) for (const k of byStart.keys()) if (k < horizon) byStart.delete(k);
   return out;
 }
 
