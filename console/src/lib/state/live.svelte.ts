@@ -97,6 +97,8 @@ class Live {
       return;
     }
     this.seq = d.seq;
+    // The hub's clock moves with its events (a replay, an accelerated simulation): follow it.
+    this.skewMs = d.at - Date.now();
     if (d.site) this.site = d.site;
     if (d.queues) this.queues = mergeById(this.queues, d.queues);
     if (d.agents) {
