@@ -112,6 +112,9 @@ export class InProcessAcd implements AgentPort {
   /** A call (or dial attempt) arrives. */
   arrive(call: SimCall): void {
     if (call.direction === 'outbound') {
+      // A progressive dialer: no free agent on the campaign's line (or one already has a connected
+      // call waiting for it), no dial. Dialling blind would drop connected callees far over the 3% cap.
+      if (!this.freeAgentFor(call.queue)) return;
       this.counters.dialed++;
       this.emit({
         type: 'call.dialed',
@@ -137,6 +140,16 @@ export class InProcessAcd implements AgentPort {
     this.counters.waiting++;
     c.patience = this.scheduler.after(call.patienceMs, () => this.giveUp(c));
     this.dispatchCall(c);
+  }
+
+  /** True when an agent of `queue` is available and more of them than calls already waiting there. */
+  private freeAgentFor(queue: string): boolean {
+    let free = 0;
+    for (const a of this.agents.values()) if (a.state === 'available' && a.queues.has(queue)) free++;
+    if (free === 0) return false;
+    let waiting = 0;
+    for (const c of this.calls.values()) if (c.call.queue === queue && c.state !== 'connected') waiting++;
+    return free > waiting;
   }
 
   private giveUp(c: AcdCall): void {
