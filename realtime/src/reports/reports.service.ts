@@ -227,31 +227,26 @@ export class ReportsService {
   private async baseline(site: SiteInfo, cal: SiteCalendar, scope: string, scopeId: string, days: string[], params: MetricParams) {
     const weeks = this.opts.baselineWeeks ?? 4;
     if (weeks <= 0) return undefined;
-    // Only the same weekdays: a daily report reads 4 days, not 28.
-    const byDay = new Map<string, AggregateRow[]>();
-    for (let w = 1; w <= weeks; w++) {
-      for (const day of days) {
-        const d = addDays(day, -7 * w);
-        const from = dayStartOf(cal, d);
-        const rows = await this.repo.aggregates(site.id, site.intervalMin, from, cal.nextDayStart(from), { scope, scopeId });
-        if (rows.length) byDay.set(d, rows);
-      }
-    }
-    if (byDay.size === 0) return undefined;
+    // The same period 1..N weeks before (a day: the same weekday; a week: the week), each as a whole;
+    // periods without calls do not count. Only those days are read (a daily report reads 4 days, not 28).
     let n = 0;
     let offered = 0;
     let staffed = 0;
     const all: AggregateRow[] = [];
-    for (const rs of byDay.values()) {
-      const v = valuesOf(rs, params);
+    for (let w = 1; w <= weeks; w++) {
+      const f = dayStartOf(cal, addDays(days[0]!, -7 * w));
+      const t = cal.nextDayStart(dayStartOf(cal, addDays(days[days.length - 1]!, -7 * w)));
+      const rows = await this.repo.aggregates(site.id, site.intervalMin, f, t, { scope, scopeId });
+      const v = valuesOf(rows, params);
       if (v.offered === 0) continue;
       n++;
       offered += v.offered;
       staffed += v.staffedAgents;
-      all.push(...rs);
+      all.push(...rows);
     }
     if (n === 0) return undefined;
-    return { offered: offered / n, ahtSec: valuesOf(all, params).ahtSec, staffedAgents: staffed / n, days: n };
+    // `offered` per day of the period (factorsOf multiplies by the days); staffed agents per period.
+    return { offered: offered / n / days.length, ahtSec: valuesOf(all, params).ahtSec, staffedAgents: staffed / n, days: n };
   }
 }
 

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyCounters } from '../contracts/index.ts';
+import { RecordsRepository } from '../storage/records.repository.ts';
+import { testBackends, type TestDatabase } from '../storage/testing.ts';
+import { ReportsRepository } from './reports.repository.ts';
+import { ReportsService } from './reports.service.ts';
+
+const dbs: TestDatabase[] = [];
+afterEach(async () => {
+  for (const d of dbs.splice(0)) await d.drop();
+});
+
+const vn = (s: string) => new Date(`${s}+07:00`);
+
+describe.each(testBackends())('report causes against the baseline ($name)', (backend) => {
+  it('given four earlier Mondays, a Monday with 50% more calls, longer handling and fewer agents names all three', async () => {
+    const db = await backend.create();
+    dbs.push(db);
+    const records = new RecordsRepository(db.database);
+    await records.ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
+    const bucket = (day: string, offered: number, handleSec: number, staffed: string[]) => ({
+      siteId: 's',
+      scope: 'site',
+      scopeId: '',
+      intervalStart: vn(`${day}T09:00:00`),
+      intervalMin: 15,
+      counters: { ...emptyCounters(), offered, answered: offered, answeredWithinT: Math.round(offered / 2), handled: offered, handleMs: offered * handleSec * 1000 },
+      staffed,
+    });
+    const four = ['a1', 'a2', 'a3', 'a4'];
+    await records.upsertAggregates([
+      bucket('2026-02-02', 100, 180, four),
+      bucket('2026-02-09', 100, 180, four),
+      bucket('2026-02-16', 100, 180, four),
+      bucket('2026-02-23', 100, 180, four),
+      // A Tuesday: not the same weekday, not in the baseline.
+      bucket('2026-02-24', 900, 600, ['a1']),
+      bucket('2026-03-02', 150, 216, ['a1', 'a2']),
+    ]);
+    const r = await new ReportsService(new ReportsRepository(db.database)).daily('s', '2026-03-02', 'site');
+    expect(r.total).toMatchObject({ offered: 150, serviceLevelPct: 50, staffedAgents: 2 });
+    expect(r.factors.map((f) => `${f.kind}:${f.basis}`)).toEqual(['volume:baseline', 'aht:baseline', 'staffing:baseline']);
+    expect(r.targets[0]).toMatchObject({ metric: 'serviceLevelPct', target: 80, met: false });
+    expect(r.targets[0]!.causes).toEqual([
+      'volume was 50% over the usual (same weekday, previous weeks) (150 calls vs 100)',
+      'AHT rose 20% (216 s vs 180 s usual)',
+      '2 agents fewer than usual (2 staffed vs 4)',
+    ]);
+    // A weekly report: the week's days against the same days of the 4 weeks before.
+    const w = await new ReportsService(new ReportsRepository(db.database)).weekly('s', '2026-03-04', 'site');
+    expect(w.series.map((x) => x.values.offered)).toEqual([150, 0, 0, 0, 0, 0, 0]);
+    // Baseline weeks: 100 + 900 (the Tuesday before), then 100, 100, 100: 325 calls a week.
+    expect(w.factors.find((f) => f.kind === 'volume')).toMatchObject({ basis: 'baseline', actual: 150, expected: 325 });
+  });
+});
