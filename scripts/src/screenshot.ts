@@ -160,7 +160,8 @@ async function agentDesk(browser: Browser): Promise<void> {
   // simulated agent first) is the next best.
   try {
     await page.locator('[data-testid=offer-card], [data-testid=call], [data-testid=wrapup]').first().waitFor({ timeout: waitOfferMs });
-    if (await offer.isVisible()) await page.waitForTimeout(800); // let the countdown run a little
+    // Let the countdown, or the talk time, run a little.
+    await page.waitForTimeout((await offer.isVisible()) ? 800 : 4000);
     log((await offer.isVisible()) ? 'offer ringing' : 'on a call or in wrap-up');
   } catch {
     log(`no offer rang for ${o.agent} within ${o['wait-offer']} s; taking the desk as it is (is traffic flowing?)`);
