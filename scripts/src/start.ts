@@ -21,6 +21,8 @@ import { startReportWorkers, type ReportWorkers } from '../../queue-workers/src/
 import { ensureConsoleBuild } from '../../console/server/build.ts';
 import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
+import { campaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
+import { seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
@@ -62,6 +64,22 @@ if (process.env.CALLBOARD_DB !== '0') {
     say(`accounts not available (${(err as Error).message}): logins use the site configuration`);
   }
 }
+// ---- campaigns (issue 5): BullMQ workers in this process, API + Bull Board mounted in the hub ----
+const campaigns = campaignsArea({
+  config,
+  redisUrl: redis.url,
+  streamKey,
+  database: () => database,
+  logger,
+  simulateRespondents: true,
+  // Low survey scores open complaints through the complaints area (its routing and SLA).
+  complaints: {
+    open: async (c) => {
+      if (database) await new ComplaintsService(database, { timeZone: config.timeZone }).openFromSurvey({ siteId: c.siteId, score: c.surveyScore, scale: c.scale, callId: c.callId, customerRef: c.customerRef, campaignId: c.campaignId, comment: c.description, ...(c.agentId ? { agentId: c.agentId } : {}), ...(c.queueId ? { queueId: c.queueId } : {}) });
+    },
+  },
+});
+// ---- end campaigns ----
 const app = await createApp({
   ...(accounts ? { accounts } : {}),
   config,
@@ -74,7 +92,7 @@ const app = await createApp({
   ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
   // The console answers every path the hub's routes and the other mounts leave: keep it last.
   // Reports and complaints read the database opened below (503 until it is there).
-  mounts: [...(accounts ? [adminRoutes(accounts)] : []), reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), await consoleMount()],
+  mounts: [...(accounts ? [adminRoutes(accounts)] : []), reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), campaigns.mount, await consoleMount()],
 });
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
@@ -122,6 +140,14 @@ if (process.env.CALLBOARD_DB !== '0') {
   }
 }
 
+// ---- campaigns: the demo's telesales and survey campaigns (Vietnamese leads), created on first start ----
+const campaignWorkers = await campaigns.ready;
+if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
+  const created = await seedDemoCampaigns(campaignWorkers.service, config).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
+  if (created.length) say(`campaigns: ${created.join(', ')} created with demo leads; telesales and survey running`);
+}
+// ---- end campaigns ----
+
 let sim: ChildProcess | undefined;
 const simScript = fileURLToPath(new URL('./simulate.ts', import.meta.url));
 if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
@@ -155,6 +181,7 @@ const stop = async () => {
   say('stopping…');
   sim?.kill('SIGTERM');
   await reportWorkers?.close();
+  await campaigns.stop();
   await writer?.stop();
   await accounts?.close();
   await database?.close();

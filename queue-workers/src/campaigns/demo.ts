@@ -7,7 +7,8 @@
 import { vietnameseName } from '../../../realtime/src/site/demo-site.ts';
 import type { SiteConfig } from '../../../realtime/src/contracts/index.ts';
 import type { CampaignService } from './campaigns.service.ts';
-import { CampaignInputSchema, campaignFromInput, type Campaign } from './model.ts';
+import { CampaignInputSchema, WindowSchema, campaignFromInput, type Campaign } from './model.ts';
+import { checkWindow } from './policy.ts';
 
 const PREFIXES = ['090', '091', '093', '094', '096', '097', '098', '032', '033', '035', '038', '070', '077', '079', '081', '083', '085', '088'];
 const PROVINCES = ['hcm', 'hn', 'dn', 'ct', 'hp'];
@@ -90,9 +91,14 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
   return [campaignFromInput(config.id, telesales), campaignFromInput(config.id, survey), campaignFromInput(config.id, birthday)];
 }
 
-/** Creates the demo campaigns and their leads when missing, and starts telesales and the survey. */
+/**
+ * Creates the demo campaigns and their leads when missing, and starts telesales and the survey. Out of
+ * the 08:00-21:00 calling hours (site time) the demo campaigns get a 24-hour window, as the simulator runs
+ * its flat profile then, so the demo always has outbound traffic (say so: real campaigns keep their window).
+ */
 export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig): Promise<string[]> {
   const created: string[] = [];
+  const outOfHours = !checkWindow(Date.now(), config.timeZone, WindowSchema.parse({})).open;
   const sales = config.agents.filter((a) => a.teamId === 'team-sales').map((a) => a.id);
   const leads: Record<string, [number, number, readonly string[]]> = {
     'vaccine-packages': [1500, 1, sales.slice(0, 3)],
@@ -101,6 +107,7 @@ export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig):
   };
   for (const c of demoCampaigns(config)) {
     if (await s.repo.getCampaign(c.id)) continue;
+    if (outOfHours) c.settings.window = { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] };
     await s.save(c);
     await s.schedule(c);
     const [n, seed, assign] = leads[c.id]!;
@@ -109,7 +116,7 @@ export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig):
     await s.importFile(c.id, csv, importId, csv.length);
     await s.addDnc(c.id, [], null, 'demo');
     if (c.id !== 'birthday-offers') await s.setStatus(c.id, 'running');
-    created.push(c.id);
+    created.push(outOfHours ? `${c.id} (24 h window: started out of hours)` : c.id);
   }
   // A few numbers on the global do-not-call list, to show the check.
   await s.addDnc('global', ['+84901234567', '+84987654321'], 'customer asked', 'demo');

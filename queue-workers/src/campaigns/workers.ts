@@ -73,12 +73,17 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   const log = o.logger.child({ area: 'campaigns' });
   // Workers: block forever on Redis calls and reconnect. Producers: fail fast.
   const workerConn = (): ConnectionOptions => new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false });
-  const producer = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false, lazyConnect: true });
-  await producer.connect();
+  // One producer connection per queue: a queue's close() quits the connection it was given.
+  const producer = async () => {
+    const r = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false, lazyConnect: true });
+    await r.connect();
+    return r;
+  };
   const state = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   const bullPrefix = `${prefix}:bull`;
-  const dialQueue = new Queue(CAMPAIGN_QUEUES.dial, { connection: producer, prefix: bullPrefix });
-  const controlQueue = new Queue(CAMPAIGN_QUEUES.control, { connection: producer, prefix: bullPrefix });
+  const dialQueue = new Queue(CAMPAIGN_QUEUES.dial, { connection: await producer(), prefix: bullPrefix });
+  const controlQueue = new Queue(CAMPAIGN_QUEUES.control, { connection: await producer(), prefix: bullPrefix });
+  for (const q of [dialQueue, controlQueue]) q.on('error', (err) => log.warn({ err: err.message }, 'campaign queue error'));
   const store = new CampaignStore(state, prefix);
   const repo = new CampaignRepository(o.db.db);
   const service = new CampaignService({
@@ -256,10 +261,9 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
       await Promise.all(workers.map((w) => w.close()));
       for (const r of readers) r.disconnect();
       await Promise.allSettled(loops);
-      await dialQueue.close();
-      await controlQueue.close();
+      await Promise.allSettled([dialQueue.close(), controlQueue.close()]);
       await Promise.allSettled(workers.map((w) => (w.opts.connection as Redis).quit?.()));
-      await Promise.allSettled([producer.quit(), state.quit()]);
+      await state.quit().catch(() => undefined);
     },
   };
 }
