@@ -24,6 +24,8 @@ export interface AccountsOptions {
   auditBatchDelayMs?: number;
   /** Failed logins per user name and address within 15 minutes before further attempts are refused. @defaultValue 10 */
   maxFailedLogins?: number;
+  /** The audit spool's liveness window (a dead process's entries are taken over after it). @defaultValue 30000 */
+  auditSpoolAliveMs?: number;
 }
 
 /** Who asks for an admin operation, and from where. */
@@ -73,7 +75,13 @@ export class AccountsService implements AccountsPort {
     this.siteId = opts.siteId;
     this.auditRepo = new AuditRepository(opts.database);
     this.throttle = new LoginThrottle(revocations.redis, opts.siteId, opts.maxFailedLogins ?? 10);
-    this.trail = new AuditTrail({ repo: this.auditRepo, siteId: opts.siteId, logger: opts.logger, batchDelayMs: opts.auditBatchDelayMs ?? 50 });
+    this.trail = new AuditTrail({
+      repo: this.auditRepo,
+      siteId: opts.siteId,
+      logger: opts.logger,
+      batchDelayMs: opts.auditBatchDelayMs ?? 50,
+      spool: { redis: revocations.redis, aliveMs: opts.auditSpoolAliveMs ?? 30_000 },
+    });
   }
 
   /** Over the database's current handle (it survives `reopen()`). */
@@ -86,6 +94,8 @@ export class AccountsService implements AccountsPort {
     const revocations = await Revocations.open(opts.redisUrl, opts.siteId, opts.logger);
     const s = new AccountsService(opts, revocations);
     for (const [userId, v] of await s.users.tokenVersions(opts.siteId)) await revocations.raiseTo(userId, v);
+    // Audit entries a stopped process could not write (a database outage) are written now.
+    await s.trail.start();
     return s;
   }
 

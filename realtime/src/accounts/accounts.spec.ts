@@ -195,6 +195,42 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(await verifyChain(h.accounts.auditRepo.chain(site))).toMatchObject({ ok: false, broken: { seq: 3, reason: expect.stringContaining('deleted') } });
   });
 
+  it('given a hub dies while the database is down, when another one starts then the dead hub\'s audit entries are taken over from the Redis spool and written', async () => {
+    const db = await backend.create();
+    const config = parseSiteConfig(accountsSite());
+    const open = () => AccountsService.open({ database: db.database, redisUrl, siteId: config.id, logger: pino({ level: 'silent' }), auditBatchDelayMs: 5, auditSpoolAliveMs: 300 });
+    const dead = await open();
+    try {
+      await db.database.close();
+      for (let i = 1; i <= 5; i++) dead.audit({ actor: { userId: 'admin', role: 'admin' }, action: 'user:update', targetType: 'user', targetId: `u${i}`, from: '10.0.0.9' });
+      const spool = `callboard:${config.id}:audit:spool:`;
+      const keys = async () => dead.revocations.redis.keys(`${spool}*`);
+      await expect.poll(async () => { const k = await keys(); return k.length === 1 ? dead.revocations.redis.llen(k[0]!) : 0; }, { timeout: 5000 }).toBe(5);
+      // The process dies: no flush, no clean close; its alive key expires.
+      const t = dead.trail as unknown as { heartbeat: NodeJS.Timeout; closed: boolean };
+      clearInterval(t.heartbeat);
+      t.closed = true;
+
+      await db.database.reopen();
+      const next = await open();
+      try {
+        // Taken over at start, or at the next heartbeat if the dead hub's alive key had not expired yet.
+        await expect.poll(async () => (await next.auditRepo.list({ siteId: config.id, limit: 100 })).length, { timeout: 5000 }).toBe(5);
+        const rows = await next.auditRepo.list({ siteId: config.id, limit: 100 });
+        expect(rows.map((r) => r.targetId).reverse()).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+        expect(rows.every((r) => r.fromAddress === '10.0.0.9' && r.actorUserId === 'admin')).toBe(true);
+        expect(await verifyChain(next.auditRepo.chain(config.id))).toMatchObject({ ok: true, entries: 5 });
+        // Written entries are off the spool.
+        await expect.poll(async () => { const k = await keys(); let n = 0; for (const x of k) n += await next.revocations.redis.llen(x); return n; }, { timeout: 2000 }).toBe(0);
+      } finally {
+        await next.close();
+      }
+    } finally {
+      await dead.revocations.close();
+      await db.drop();
+    }
+  });
+
   it('given the database goes away, when entries are recorded meanwhile then they are kept and written in order once it is back', async () => {
     const db = await backend.create();
     const config = parseSiteConfig(accountsSite());

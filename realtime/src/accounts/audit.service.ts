@@ -1,9 +1,17 @@
 /**
  * `AuditTrail`: the hub hands it entries and goes on (`record` returns at once); a background loop
  * writes them to the chain in batches. A database outage only delays them: the batch that failed is
- * kept, in order, and retried with backoff (100 ms doubling to 5 s), so no entry is dropped while the
- * process lives. Entries still queued when the process dies are lost: `close()` flushes first.
+ * kept, in order, and retried with backoff (100 ms doubling to 5 s).
+ *
+ * With a spool (Redis), every entry is also appended to this process's list
+ * `callboard:{site}:audit:spool:{id}` and trimmed off once it is in the database, and the process keeps
+ * `callboard:{site}:audit:alive:{id}` fresh. If the process dies with entries not yet written (a database
+ * outage), another trail (any hub, or the next start) finds the spool of a process that is no longer
+ * alive, claims it (RENAME) and writes its entries: at least once (a crash between the database commit and
+ * the trim writes those entries twice).
  */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { safeErrorMessage } from '../storage/database.ts';
 import type { AuditDraft, AuditRepository } from './audit.repository.ts';
@@ -18,6 +26,12 @@ export interface AuditTrailOptions {
   retryMinMs?: number;
   /** @defaultValue 5000 */
   retryMaxMs?: number;
+  /** Keep queued entries in Redis too, so a crash does not lose them (see above). */
+  spool?: {
+    redis: Redis;
+    /** A process is dead when its alive key is older than this. @defaultValue 30000 */
+    aliveMs?: number;
+  };
 }
 
 export interface AuditStats {
@@ -36,8 +50,70 @@ export class AuditTrail {
   private running: Promise<void> | undefined;
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
+  private readonly id = randomUUID();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private spoolFailed = false;
 
   constructor(private readonly opts: AuditTrailOptions) {}
+
+  private spoolKey(id: string): string {
+    return `callboard:${this.opts.siteId}:audit:spool:${id}`;
+  }
+  private aliveKey(id: string): string {
+    return `callboard:${this.opts.siteId}:audit:alive:${id}`;
+  }
+
+  /**
+   * Starts the spool: marks this process alive (refreshed every third of `aliveMs`) and takes over the
+   * spools of dead processes now and at every refresh.
+   * @returns the number of entries taken over now
+   */
+  async start(): Promise<number> {
+    const sp = this.opts.spool;
+    if (!sp) return 0;
+    const aliveMs = sp.aliveMs ?? 30_000;
+    await sp.redis.set(this.aliveKey(this.id), '1', 'PX', aliveMs);
+    this.heartbeat = setInterval(() => {
+      sp.redis.set(this.aliveKey(this.id), '1', 'PX', aliveMs).catch(() => undefined);
+      this.recover().catch((err: unknown) => this.opts.logger.warn({ err: safeErrorMessage(err) }, 'audit spool recovery failed'));
+    }, Math.max(50, Math.floor(aliveMs / 3)));
+    this.heartbeat.unref();
+    return this.recover();
+  }
+
+  /** Takes over the spools of processes that are no longer alive. @returns entries taken over */
+  async recover(): Promise<number> {
+    const sp = this.opts.spool;
+    if (!sp || this.closed) return 0;
+    const prefix = this.spoolKey('');
+    let n = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await sp.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+      cursor = next;
+      for (const key of keys) {
+        const owner = key.slice(prefix.length);
+        if (owner === this.id || (await sp.redis.exists(this.aliveKey(owner)))) continue;
+        // Claim it: only one trail wins the rename.
+        const mine = this.spoolKey(`${this.id}.taken-${randomUUID()}`);
+        try {
+          await sp.redis.rename(key, mine);
+        } catch {
+          continue;
+        }
+        const items = await sp.redis.lrange(mine, 0, -1);
+        for (const raw of items) {
+          const e = JSON.parse(raw) as AuditDraft & { at: string };
+          this.record({ ...e, at: new Date(e.at) });
+        }
+        // They are in this process's spool now (record appends them there).
+        await sp.redis.del(mine);
+        n += items.length;
+        this.opts.logger.warn({ entries: items.length }, 'audit entries of a stopped process taken over');
+      }
+    } while (cursor !== '0');
+    return n;
+  }
 
   /** Queues an entry; never throws, never waits. */
   record(entry: Omit<AuditDraft, 'siteId' | 'at'> & { at?: Date }): void {
@@ -45,7 +121,12 @@ export class AuditTrail {
       this.opts.logger.warn({ action: entry.action }, 'audit entry after close: not written');
       return;
     }
-    this.queue.push({ ...entry, siteId: this.opts.siteId, at: entry.at ?? new Date() });
+    const draft: AuditDraft = { ...entry, siteId: this.opts.siteId, at: entry.at ?? new Date() };
+    this.queue.push(draft);
+    this.opts.spool?.redis.rpush(this.spoolKey(this.id), JSON.stringify(draft)).catch((err: unknown) => {
+      if (!this.spoolFailed) this.opts.logger.warn({ err: safeErrorMessage(err) }, 'audit spool (Redis) unavailable: entries kept in memory only');
+      this.spoolFailed = true;
+    });
     this.recorded++;
     this.stats.queued = this.queue.length;
     this.schedule(this.opts.batchDelayMs ?? 50);
@@ -67,8 +148,17 @@ export class AuditTrail {
     clearTimeout(t);
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     this.stats.state = 'closed';
-    if (this.queue.length) this.opts.logger.error({ lost: this.queue.length }, 'audit entries not written at close (database unreachable)');
+    const sp = this.opts.spool;
+    if (this.queue.length) {
+      if (sp) this.opts.logger.warn({ queued: this.queue.length }, 'audit entries not written at close (database unreachable): left in the Redis spool for the next start');
+      else this.opts.logger.error({ lost: this.queue.length }, 'audit entries not written at close (database unreachable)');
+    } else if (sp) {
+      await sp.redis.del(this.spoolKey(this.id)).catch(() => undefined);
+    }
+    // Without the alive key the spool's entries (if any) are taken over by the next trail.
+    await sp?.redis.del(this.aliveKey(this.id)).catch(() => undefined);
   }
 
   private schedule(ms: number): void {
@@ -100,6 +190,8 @@ export class AuditTrail {
       }
       delay = this.opts.retryMinMs ?? 100;
       this.queue.splice(0, batch.length);
+      // Written: off the spool (the same order as the queue: one connection, commands in order).
+      this.opts.spool?.redis.ltrim(this.spoolKey(this.id), batch.length, -1).catch(() => undefined);
       this.stats.written += batch.length;
       this.stats.queued = this.queue.length;
       delete this.stats.lastError;
