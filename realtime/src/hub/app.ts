@@ -652,9 +652,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       broadcaster.close();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
-      // The adapter's close() sends (p)unsubscribe without awaiting: let those replies arrive
-      // before quitting, or they fail as unhandled rejections.
-      await sub?.ping().catch(() => undefined);
+      // The adapter's close() sends (p)unsubscribe, and its broadcasts PUBLISH, without awaiting: let
+      // those replies arrive before quitting (a PING answered means every earlier command was), or they
+      // fail as unhandled "Connection is closed." rejections.
+      await Promise.all([sub?.ping().catch(() => undefined), pub?.ping().catch(() => undefined), redis.ping().catch(() => undefined)]);
       await Promise.allSettled([redis.quit(), pub?.quit(), sub?.quit()]);
     },
   };

@@ -41,8 +41,8 @@ export async function startHub(
     streamKey,
     tickMs: 50,
     deltaIntervalMs: 50,
-    // The Redis adapter leaves un-awaited (un)subscribe promises at close; single-hub tests do without it.
-    redisAdapter: false,
+    // The production configuration: rooms through the Redis adapter.
+    redisAdapter: true,
     ...extra,
   });
   const url = await app.listen(0);
