@@ -139,6 +139,9 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(window.json.entries.map((e: any) => e.action)).toEqual(['user:delete', 'user:update', 'user:update', 'user:create', 'user:create']);
     expect((await call(h.url, 'GET', '/api/v1/audit?from=yesterday', admin)).status).toBe(400);
     expect((await call(h.url, 'GET', '/api/v1/audit/verify', admin)).json).toMatchObject({ ok: true });
+    const prom = await (await fetch(`${h.url}/metrics`)).text();
+    expect(prom).toMatch(/^callboard_audit_queued 0$/m);
+    expect(prom).toMatch(/^callboard_audit_written \d+$/m);
   });
 
   it('given a supervisor and team leads on sockets, when they run commands then each action, allowed or refused, is audited with actor, target, address and before/after', async () => {

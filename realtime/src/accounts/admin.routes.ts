@@ -3,6 +3,7 @@
  * users (list, create, edit, delete), grants and revocations, and the audit log with its chain check.
  */
 import express, { type Request, type Response as ExResponse } from 'express';
+import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
@@ -93,6 +94,11 @@ async function settled(accounts: AccountsService): Promise<void> {
 export function adminRoutes(accounts: AccountsService): Mount {
   return ({ app, can, logger, metrics }) => {
     const json = express.json({ limit: '20kb' });
+    // The audit trail on GET /metrics: entries waiting for the database, and its retries (an outage).
+    const trail = accounts.trail;
+    new Gauge({ name: 'callboard_audit_queued', help: 'Audit entries not yet in the database', registers: [metrics.registry], collect() { this.set(trail.stats.queued); } });
+    new Gauge({ name: 'callboard_audit_written', help: 'Audit entries written by this process', registers: [metrics.registry], collect() { this.set(trail.stats.written); } });
+    new Gauge({ name: 'callboard_audit_retries', help: 'Failed audit writes retried by this process', registers: [metrics.registry], collect() { this.set(trail.stats.retries); } });
     const actor = (req: Request, res: ExResponse) => ({ session: res.locals.session as SessionDTO, from: req.ip });
     const invalid = (res: ExResponse, issues: z.core.$ZodIssue[]) => {
       metrics.badPayloads.inc({ edge: 'query' });
