@@ -232,9 +232,9 @@ export class CampaignService {
   async dial(job: Jobs['campaign:dial']): Promise<string> {
     const { campaignId: c, leadId: l, attempt: n } = job;
     const camp = await this.campaign(c);
-    const lead = await this.store.getLead(c, l);
-    if (!camp || !lead) return 'gone';
-    const b = await this.store.begin(c, l, n);
+    const prep = await this.store.prepare(c, l, n);
+    if (!camp || !prep) return 'gone';
+    const { lead, phase: b } = prep;
     if (b === 'done' || b === 'stale') return b;
     const now = this.now();
     const dueKey = this.store.dueKeyOf(c, lead);
@@ -245,7 +245,7 @@ export class CampaignService {
     }
     // Compliance, right before the dial: do-not-call (global and the campaign's), the call window in
     // the callee's time zone, and the survey quota.
-    if (await this.store.isDnc(c, lead.phone)) {
+    if (prep.dnc) {
       await this.store.setStatus({ c, l, status: 'dnc', entry: { k: 'lead', c, l, at: now, st: 'dnc', n: n - 1, why: 'do-not-call' } });
       await this.store.redis.hset(this.store.k.att(c, l, n), 'ph', 'done', 'r', 'dnc');
       throw new UnrecoverableError('do-not-call: the number is on a do-not-call list');
@@ -280,8 +280,7 @@ export class CampaignService {
     if (lead.name) entry.nm = lead.name;
     if (job.agentId ?? lead.assignedAgentId) entry.ag = (job.agentId ?? lead.assignedAgentId)!;
     if (camp.settings.offer) entry.offer = camp.settings.offer;
-    const r = await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + camp.settings.dropAfterSec * 1000, entry });
-    if (r === 1) await this.store.redis.zadd(this.store.k.dialTimes(c), at, callId);
+    await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + camp.settings.dropAfterSec * 1000, entry });
     return result;
   }
 

@@ -86,6 +86,28 @@ redis.call('HSET', KEYS[1], 'ph', 'dialing')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 'new'`;
 
+const PREPARE = `
+-- One round trip before a dial: the lead, the attempt record (begin) and the do-not-call lists.
+-- KEYS[1] att, KEYS[2] lead, KEYS[3] dnc global, KEYS[4] dnc campaign; ARGV: attempt, ttl
+local h = redis.call('HGETALL', KEYS[2])
+if #h == 0 then return {'gone'} end
+local st, n, ph
+for i = 1, #h, 2 do
+  if h[i] == 'st' then st = h[i + 1] elseif h[i] == 'n' then n = h[i + 1] elseif h[i] == 'ph' then ph = h[i + 1] end
+end
+local phase = redis.call('HGET', KEYS[1], 'ph')
+local r
+if phase == 'done' then r = 'done'
+elseif st ~= 'dialing' or tonumber(n) ~= tonumber(ARGV[1]) then r = 'stale'
+elseif phase == 'dialing' then r = 'again'
+else
+  redis.call('HSET', KEYS[1], 'ph', 'dialing')
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+  r = 'new'
+end
+local dnc = redis.call('SISMEMBER', KEYS[3], ph) + redis.call('SISMEMBER', KEYS[4], ph)
+return {r, dnc, h}`;
+
 const FINISH = `
 -- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log
 -- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1)
@@ -106,6 +128,7 @@ redis.call('HINCRBY', KEYS[7], 'r:' .. ARGV[3], 1)
 redis.call('HINCRBY', KEYS[6], 'dialing', -1)
 redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
 redis.call('XADD', KEYS[8], '*', 'e', ARGV[8])
+redis.call('ZADD', KEYS[9], ARGV[10], ARGV[6])
 return 1`;
 
 const RESOLVE = `
@@ -183,11 +206,30 @@ export interface HotLead {
   assignedTeamId: string | null;
 }
 
+export type HotLeadView = Omit<Lead, 'campaignId' | 'nextAt'> & { lastResult: string | null };
+
+function viewOf(id: string, h: Record<string, string>): HotLeadView {
+  return {
+    id,
+    phone: h.ph!,
+    timeZone: h.tz!,
+    segment: h.seg || null,
+    customerId: h.cu!,
+    name: h.nm || null,
+    status: h.st as LeadStatus,
+    attempts: Number(h.n),
+    assignedAgentId: h.ag || null,
+    assignedTeamId: h.tm || null,
+    lastResult: h.lr ?? null,
+  };
+}
+
 type Cmd = Redis & {
   cbClaim(due: string, fly: string, cnt: string, now: number, max: number, leadPrefix: string, full: string): Promise<(string | number)[]>;
   cbRelease(lead: string, fly: string, due: string, cnt: string, leadId: string, attempt: number, due2: number): Promise<number>;
   cbBegin(att: string, lead: string, attempt: number, ttl: number): Promise<'done' | 'stale' | 'again' | 'new'>;
   cbFinish(...args: (string | number)[]): Promise<number>;
+  cbPrepare(att: string, lead: string, dncG: string, dncC: string, attempt: number, ttl: number): Promise<[string, number?, string[]?]>;
   cbResolve(...args: (string | number)[]): Promise<number>;
   cbSetStatus(...args: (string | number)[]): Promise<number>;
 };
@@ -203,7 +245,8 @@ export class CampaignStore {
       redis.defineCommand('cbClaim', { numberOfKeys: 3, lua: CLAIM });
       redis.defineCommand('cbRelease', { numberOfKeys: 4, lua: RELEASE });
       redis.defineCommand('cbBegin', { numberOfKeys: 2, lua: BEGIN });
-      redis.defineCommand('cbFinish', { numberOfKeys: 8, lua: FINISH });
+      redis.defineCommand('cbFinish', { numberOfKeys: 9, lua: FINISH });
+      redis.defineCommand('cbPrepare', { numberOfKeys: 4, lua: PREPARE });
       redis.defineCommand('cbResolve', { numberOfKeys: 7, lua: RESOLVE });
       redis.defineCommand('cbSetStatus', { numberOfKeys: 6, lua: SET_STATUS });
     }
@@ -303,22 +346,10 @@ export class CampaignStore {
     return (await this.redis.exists(this.k.loaded(c))) === 1;
   }
 
-  async getLead(c: string, l: string): Promise<(Omit<Lead, 'campaignId' | 'nextAt'> & { lastResult: string | null }) | null> {
+  async getLead(c: string, l: string): Promise<HotLeadView | null> {
     const h = await this.redis.hgetall(this.k.lead(c, l));
     if (!h.ph) return null;
-    return {
-      id: l,
-      phone: h.ph,
-      timeZone: h.tz!,
-      segment: h.seg || null,
-      customerId: h.cu!,
-      name: h.nm || null,
-      status: h.st as LeadStatus,
-      attempts: Number(h.n),
-      assignedAgentId: h.ag || null,
-      assignedTeamId: h.tm || null,
-      lastResult: h.lr ?? null,
-    };
+    return viewOf(l, h);
   }
 
   // ---------------------------------------------------------------------------- transitions
@@ -333,6 +364,16 @@ export class CampaignStore {
 
   release(c: string, l: string, attempt: number, dueKey: string, due: number): Promise<number> {
     return this.redis.cbRelease(this.k.lead(c, l), this.k.fly(c), dueKey, this.k.cnt(c), l, attempt, due);
+  }
+
+  /** The lead, the attempt's idempotency state (as `begin`) and whether its number is on a do-not-call list. */
+  async prepare(c: string, l: string, attempt: number): Promise<{ phase: 'done' | 'stale' | 'again' | 'new'; dnc: boolean; lead: HotLeadView } | null> {
+    const r = await this.redis.cbPrepare(this.k.att(c, l, attempt), this.k.lead(c, l), this.k.dnc('global'), this.k.dnc(c), attempt, 7 * 86_400);
+    if (r[0] === 'gone') return null;
+    const h: Record<string, string> = {};
+    const arr = r[2]!;
+    for (let i = 0; i < arr.length; i += 2) h[arr[i]!] = arr[i + 1]!;
+    return { phase: r[0] as 'new', dnc: Number(r[1]) > 0, lead: viewOf(l, h) };
   }
 
   begin(c: string, l: string, attempt: number): Promise<'done' | 'stale' | 'again' | 'new'> {
@@ -361,6 +402,7 @@ export class CampaignStore {
       k.cnt(a.c),
       k.st(a.c),
       k.log(),
+      k.dialTimes(a.c),
       a.l,
       a.n,
       a.result,
@@ -370,6 +412,7 @@ export class CampaignStore {
       a.dropDeadline,
       JSON.stringify(a.entry),
       a.result === 'connected' ? '1' : '0',
+      a.entry.at,
     );
   }
 

@@ -151,7 +151,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   const loops: Promise<void>[] = [];
   const readers: Redis[] = [];
   const idle = new Set<string>();
-  const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, start = '0-0') => {
+  // The persister takes big batches: one transaction per batch is what costs on the database.
+  const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, count = 500, start = '0-0') => {
     const reader = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
     readers.push(reader);
     loops.push(
@@ -160,7 +161,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
         let backoff = 100;
         while (!stopping) {
           try {
-            const res = (await reader.xread('COUNT', 500, 'BLOCK', 200, 'STREAMS', key, pos)) as [string, [string, string[]][]][] | null;
+            const res = (await reader.xread('COUNT', count, 'BLOCK', 200, 'STREAMS', key, pos)) as [string, [string, string[]][]][] | null;
             const entries = res?.[0]?.[1] ?? [];
             if (!entries.length) {
               idle.add(name);
@@ -194,9 +195,15 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
       const events = CampaignService.hubEventsOf(entriesOf(fields));
       for (let i = 0; i < events.length; i += 500) await o.hub.ingest(events.slice(i, i + 500));
     });
-    follow('db', store.k.log(), store.k.pos('db'), async (_ids, fields) => {
-      await repo.applyLog(entriesOf(fields));
-    });
+    follow(
+      'db',
+      store.k.log(),
+      store.k.pos('db'),
+      async (_ids, fields) => {
+        await repo.applyLog(entriesOf(fields));
+      },
+      5000,
+    );
     // Post-call surveys: inbound queues -> survey campaign, refreshed as campaigns change.
     let postCall = new Map<string, string>();
     let postCallAt = 0;

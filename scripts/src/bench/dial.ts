@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:dial [-- --leads 20000 --concurrency 50 --rounds 2]`: dial jobs per second through the
+ * campaign pipeline, as a ratio to a no-op BullMQ job measured in the same run on the same Redis.
+ *
+ * - baseline: N no-op jobs (`addBulk` in chunks of 1,000), one worker with the same concurrency.
+ * - pipeline: a running progressive campaign of N leads on the simulated carrier (every dial busy,
+ *   1 attempt, so one dial job per lead), a fake hub with 1,000 free agents: pacing (claims, `addBulk`),
+ *   each dial's checks (attempt record, DNC, call window), the carrier, the result's Lua transition and
+ *   the attempt log; measured from the start until every lead is finished. The followers (hub notifier,
+ *   database persister on an in-memory PGlite) run in the same process, as in `npm start`.
+ *   `--connect 0.5` makes half the dials connect (hub events, outcomes) instead; `--database-url URL`
+ *   persists to PostgreSQL (a server, off this event loop); `--no-followers` measures the dial jobs alone.
+ * Rounds alternate baseline and pipeline; the ratio is of the medians.
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import { openDatabase } from '../../../realtime/src/storage/database.ts';
+import { FakeHub, leadsCsv, testCampaign } from '../../../queue-workers/src/campaigns/testing.ts';
+import { startCampaignWorkers } from '../../../queue-workers/src/campaigns/workers.ts';
+import { ensureRedis } from '../lib/redis.ts';
+import { args, fmt, log, machine, median, printSummary, printTable, watchdog } from './lib.ts';
+
+const a = args();
+const N = a.num('leads', 20_000);
+const concurrency = a.num('concurrency', 50);
+const rounds = a.num('rounds', 2);
+const connect = a.num('connect', 0);
+/** PostgreSQL for the persister (a server: its work leaves this process's event loop); default in-memory PGlite. */
+const dbUrl = a.get('database-url');
+/** Dial jobs alone: no hub notifier, persister or outcome follower. */
+const noFollowers = a.flag('no-followers');
+watchdog(15 * 60_000);
+
+const redisHandle = await ensureRedis((s) => log(s));
+const redisUrl = redisHandle.url;
+
+async function noop(): Promise<number> {
+  const prefix = `bench:noop:${randomBytes(4).toString('hex')}`;
+  const conn = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const q = new Queue('noop', { connection: new Redis(redisUrl, { maxRetriesPerRequest: 3 }), prefix });
+  let done = 0;
+  let resolve!: () => void;
+  const finished = new Promise<void>((r) => (resolve = r));
+  const t0 = performance.now();
+  const w = new Worker(
+    'noop',
+    async () => {
+      if (++done === N) resolve();
+    },
+    { connection: conn, prefix, concurrency },
+  );
+  for (let i = 0; i < N; i += 1000) await q.addBulk(Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { jobId: `n|${i + k}`, removeOnComplete: { age: 3600, count: 20000 } } })));
+  await finished;
+  const ms = performance.now() - t0;
+  await w.close();
+  await q.obliterate({ force: true });
+  await q.close();
+  return (N / ms) * 1000;
+}
+
+async function pipeline(): Promise<{ perSec: number; importMs: number }> {
+  const prefix = `bench:dial:${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(redisUrl);
+  const db = await openDatabase(dbUrl ? { url: dbUrl } : { dataDir: 'memory://' });
+  const hub = new FakeHub({ redis, streamKey: `${prefix}:hubevents`, queue: 'telesales', freeAgents: 1000 });
+  const w = await startCampaignWorkers({ redisUrl, db, config: demoSite(), hub, hubStreamKey: `${prefix}:hubevents`, logger: pino({ level: 'silent' }), prefix, dialConcurrency: concurrency, ...(noFollowers ? { run: { followers: false } } : {}) });
+  const s = w.service;
+  const c = testCampaign({ id: 'bench', maxAttempts: 1, settings: { pacingMs: 100, carrier: { connect, busy: 1 - connect, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+  await s.save(c);
+  const csv = leadsCsv(N);
+  const ti = performance.now();
+  await s.importFile('bench', csv, await s.repo.createImport('bench', null, csv.length), csv.length);
+  const importMs = performance.now() - ti;
+  const t0 = performance.now();
+  await s.setStatus('bench', 'running');
+  for (;;) {
+    const cov = await s.coverage('bench');
+    if (cov.leadsExhausted + cov.leadsDone === N) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ms = performance.now() - t0;
+  if (!noFollowers) await w.drain();
+  await w.stop();
+  await db.close();
+  await redis.quit();
+  return { perSec: (N / ms) * 1000, importMs };
+}
+
+const m = machine();
+log(`bench:dial: ${fmt(N)} leads, concurrency ${concurrency}, ${rounds} rounds, connect rate ${connect}; ${m.nproc} cores, load ${m.load}`);
+const base: number[] = [];
+const pipe: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  base.push(await noop());
+  log(`round ${r + 1}: no-op ${fmt(base.at(-1)!)} jobs/s`);
+  const p = await pipeline();
+  pipe.push(p.perSec);
+  log(`round ${r + 1}: pipeline ${fmt(p.perSec)} dials/s (lead import ${fmt(p.importMs)} ms)`);
+}
+const ratio = median(pipe) / median(base);
+printTable('dial jobs through the campaign pipeline vs no-op BullMQ jobs', [
+  ['', 'jobs/s (median)', 'runs'],
+  ['no-op BullMQ job', median(base), base.map((x) => fmt(x)).join(' ')],
+  ['campaign dial', median(pipe), pipe.map((x) => fmt(x)).join(' ')],
+  ['ratio', `${(100 * ratio).toFixed(0)}%`, 'goal >= 50%'],
+]);
+printSummary({ bench: 'dial', leads: N, concurrency, connect, persister: noFollowers ? 'none' : dbUrl ? 'postgres' : 'pglite', noopPerSec: Math.round(median(base)), dialPerSec: Math.round(median(pipe)), ratioPct: Math.round(100 * ratio), machine: m });
+await redisHandle.stop();
+process.exit(0);
