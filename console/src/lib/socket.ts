@@ -26,7 +26,7 @@ export interface ConnectOptions {
   queues?: string[];
 }
 
-/** Quiet time after which the client asks the hub for a fresh snapshot. */
+/** Quiet time (no delta, no snapshot, no hub heartbeat) after which the client asks the hub for a fresh snapshot. */
 export const HEARTBEAT_MS = 3000;
 /** Commands not answered within this time fail with `hubTimeout`. */
 export const COMMAND_TIMEOUT_MS = 8000;
@@ -85,6 +85,11 @@ class HubConnection {
     socket.on('delta', (d) => {
       this.#lastData = Date.now();
       this.#dispatch('delta', d);
+    });
+    // The hub's heartbeat: silence since the last delta means nothing changed, the figures are current.
+    socket.on('hub:heartbeat', (h) => {
+      this.#lastData = Date.now();
+      this.#dispatch('hub:heartbeat', h);
     });
     socket.on('session:info', (s) => this.#dispatch('session:info', s));
     socket.on('offer:new', (o) => this.#dispatch('offer:new', o));

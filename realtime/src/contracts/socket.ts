@@ -236,6 +236,11 @@ export interface ServerToClientEvents {
   'session:info': (s: SessionDTO) => void;
   'offer:new': (o: OfferDTO) => void;
   'offer:cancelled': (o: { callId: string; reason: 'declined' | 'timeout' | 'disconnected' | 'abandoned' | 'answered-elsewhere' | 'state-change' }) => void;
+  /**
+   * Every 2 s to every client: the hub is alive and its deltas are current (deltas come only when
+   * something changed, so a quiet line is fresh, not stale). `seq` and `at` are the hub's.
+   */
+  'hub:heartbeat': (h: { seq: number; at: number }) => void;
 }
 
 type CommandHandlers = { [K in CommandName]: (payload: CommandPayload<K>, ack: Ack<CommandResult>) => void };

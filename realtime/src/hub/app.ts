@@ -53,6 +53,8 @@ export interface AppDeps {
    * @defaultValue 1
    */
   clockSpeed?: number;
+  /** Time between two `hub:heartbeat` messages to every client. @defaultValue 2000 */
+  heartbeatMs?: number;
   /** Minimum ms between two deltas to one room. @defaultValue 250 */
   deltaIntervalMs?: number;
   /** Timer resolution of offers, overflow and wrap-up. @defaultValue 200 */
@@ -606,6 +608,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     socket.on('disconnect', () => metrics.sockets.dec({ namespace: '/telephony' }));
   });
 
+  // Heartbeat: deltas come only on change, so clients need a sign that silence means "nothing changed".
+  const heartbeat = setInterval(() => io.local.emit('hub:heartbeat', { seq: hub.state.seq, at: hub.now() }), deps.heartbeatMs ?? 2000);
+
   // ---------------------------------------------------------------------------------- ticker
   let ticking: Promise<unknown> | undefined;
   const ticker = setInterval(() => {
@@ -646,6 +651,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       closing = true;
       stopRevocations?.();
       clearInterval(ticker);
+      clearInterval(heartbeat);
       await ticking;
       // A clean stop leaves a checkpoint, so the next start replays almost nothing.
       await checkpointer.stop();

@@ -64,6 +64,11 @@ class Live {
     hub.on('snapshot', (s) => this.applySnapshot(s));
     hub.on('delta', (d) => this.applyDelta(d));
     hub.on('session:info', (s) => (this.session = s));
+    hub.on('hub:heartbeat', (h) => {
+      if (this.status !== 'live') return;
+      this.freshAt = Date.now();
+      this.skewMs = h.at - Date.now();
+    });
     hub.on('offer:new', (o) => {
       this.offer = o;
       this.offerEnded = null;
