@@ -68,16 +68,17 @@ async function pipeline(): Promise<{ perSec: number; importMs: number }> {
   const hub = new FakeHub({ redis, streamKey: `${prefix}:hubevents`, queue: 'telesales', freeAgents: 1000 });
   const w = await startCampaignWorkers({ redisUrl, db, config: demoSite(), hub, hubStreamKey: `${prefix}:hubevents`, logger: pino({ level: 'silent' }), prefix, dialConcurrency: concurrency, ...(noFollowers ? { run: { followers: false } } : {}) });
   const s = w.service;
-  const c = testCampaign({ id: 'bench', maxAttempts: 1, settings: { pacingMs: 100, carrier: { connect, busy: 1 - connect, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+  const id = `bench-${randomBytes(4).toString('hex')}`;
+  const c = testCampaign({ id, maxAttempts: 1, settings: { pacingMs: 100, carrier: { connect, busy: 1 - connect, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
   await s.save(c);
   const csv = leadsCsv(N);
   const ti = performance.now();
-  await s.importFile('bench', csv, await s.repo.createImport('bench', null, csv.length), csv.length);
+  await s.importFile(id, csv, await s.repo.createImport(id, null, csv.length), csv.length);
   const importMs = performance.now() - ti;
   const t0 = performance.now();
-  await s.setStatus('bench', 'running');
+  await s.setStatus(id, 'running');
   for (;;) {
-    const cov = await s.coverage('bench');
+    const cov = await s.coverage(id);
     if (cov.leadsExhausted + cov.leadsDone === N) break;
     await new Promise((r) => setTimeout(r, 20));
   }
