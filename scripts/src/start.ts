@@ -107,7 +107,8 @@ try {
 // the boards open on a morning of traffic and the reports have past days to show and compare.
 if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
   const days = Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0));
-  if (days > 0) say(`simulating ${days} days of history…`);
+  const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  if (days > 0) say(`simulating ${plural(days)} of history…`);
   const history = demoHistory(config, Date.now(), 7, days);
   if (history.length > 0) {
     let accepted = 0;
@@ -118,7 +119,7 @@ if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
       rejected += r.rejected.length;
     }
     const calls = history.filter((e) => e.type === 'call.offered').length;
-    say(`loaded ${days ? `${days} days of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
+    say(`loaded ${days ? `${plural(days)} of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
 }
 
