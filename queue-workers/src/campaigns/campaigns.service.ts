@@ -578,7 +578,8 @@ export class CampaignService {
         if (e.type === 'call.ended') {
           const inbound = this.inboundFrom.get(e.callId);
           const survey = inbound ? postCallQueues.get(inbound.queue) : undefined;
-          if (inbound && survey) {
+          // Only calls of the last hour: a follower catching up on old history does not survey it.
+          if (inbound && survey && this.now() - e.at < 3_600_000) {
             this.inboundFrom.delete(e.callId);
             const data: Jobs['campaign:post-call-survey'] = { campaignId: survey, callId: e.callId, queue: inbound.queue, phone: inbound.from, at: e.at };
             await this.d.controlQueue.add('campaign:post-call-survey', data, { jobId: `pcs|${e.callId.replace(/:/g, '|')}`, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } });

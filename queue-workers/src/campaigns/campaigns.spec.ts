@@ -262,4 +262,30 @@ describe('dialing pipeline', () => {
     expect(p2?.plan?.dials).toBeGreaterThan(0);
     await waitFor('dialed', async () => ((await s.store.stats('gov')).attempts ?? 0) > 0);
   });
+
+  it('post-call survey: the caller of an inbound call on a chosen queue becomes a lead of the survey campaign, once, and a low answer opens a complaint', async () => {
+    const { s, create, redis, prefix, waitFor, db } = await setup({ freeAgents: 0 });
+    const c = testCampaign({ id: 'pcs', type: 'survey', queueId: 'survey', settings: { postCallQueues: ['vaccine-booking'] } as never, questions: [{ id: 'csat', kind: 'csat', text: 'Hài lòng?' }] });
+    await create(c, leadsCsv(1));
+    await s.setStatus('pcs', 'running');
+    const at = Date.now();
+    const events = [
+      { id: 'i1', type: 'call.offered', at, callId: 'in-1', queue: 'vaccine-booking', direction: 'inbound', from: '0987 111 222' },
+      { id: 'i2', type: 'call.offered', at, callId: 'in-2', queue: 'advice', direction: 'inbound', from: '0987 333 444' },
+      { id: 'i3', type: 'call.ended', at: at + 60_000, callId: 'in-1' },
+      { id: 'i4', type: 'call.ended', at: at + 60_000, callId: 'in-2' },
+    ];
+    await redis.xadd(`${prefix}:hubevents`, '*', 'e', JSON.stringify(events));
+    await redis.xadd(`${prefix}:hubevents`, '*', 'e', JSON.stringify([{ id: 'i3b', type: 'call.ended', at: at + 61_000, callId: 'in-1' }]));
+    await waitFor('survey lead added', async () => (await s.coverage('pcs')).total === 2);
+    const rows = rowsOf<{ phone: string; segment: string }>(await db.database.db.execute(sql`select phone, segment from leads where campaign_id = 'pcs' and segment is not null and segment <> 'hn'`));
+    expect(rows).toEqual([{ phone: '+84987111222', segment: 'vaccine-booking' }]);
+    // An agent records the caller's answers: CSAT 1 opens a complaint (one per call).
+    const lead = rows[0]!;
+    const id = (await s.repo.workableLeads('pcs')).find((l) => l.phone === lead.phone)!.id;
+    expect(await s.submitAnswers('pcs', id, 'out:pcs:x:1', [{ questionId: 'csat', score: 1 }], 'a31')).toBe(1);
+    await expect(s.submitAnswers('pcs', id, null, [{ questionId: 'csat', score: 9 }], 'a31')).rejects.toThrow(/out of range/);
+    const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string }>(await db.database.db.execute(sql`select channel, campaign_id, source_key from complaints`));
+    expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1' }]);
+  });
 });

@@ -157,7 +157,14 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     readers.push(reader);
     loops.push(
       (async () => {
-        let pos = (await state.get(posKey)) ?? start;
+        let pos = await state.get(posKey);
+        if (pos === null && start === '$') {
+          // From the current end, resolved to an id at once so nothing between two reads is missed.
+          const last = await reader.xrevrange(key, '+', '-', 'COUNT', 1);
+          pos = last[0]?.[0] ?? '0-0';
+          await state.set(posKey, pos);
+        }
+        pos ??= start;
         let backoff = 100;
         while (!stopping) {
           try {
@@ -223,7 +230,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
         if (i >= 0 && f[i + 1] !== undefined) for (const e of JSON.parse(f[i + 1]!) as DomainEvent[]) events.push(e);
       }
       await service.onHubEvents(events, postCall);
-    });
+    }, 500, '$'); // the hub's history before the first start holds no campaign call (and must not trigger post-call surveys)
     let sweeping = false;
     sweeper = setInterval(() => {
       if (sweeping || stopping) return;
