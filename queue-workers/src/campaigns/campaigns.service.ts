@@ -634,7 +634,9 @@ export class CampaignService {
         }
         const entry: LogEntry = { k: 'outcome', c, l, n, callId, at: e.at, st, success, ...(due !== undefined ? { due } : {}), ...(disposition ? { disposition } : {}), ...(e.revenue !== undefined ? { revenue: e.revenue } : {}), ...(agent ? { agent } : {}), ...(e.surveyScore !== undefined ? { score: e.surveyScore } : {}) };
         const r = await this.store.resolve({ kind: 'outcome', c, l, n, callId, status: st, dueKey, ...(due !== undefined ? { due } : {}), stats, entry });
-        if (r === 1 && camp.type === 'survey' && e.surveyScore !== undefined) await this.recordSurvey(camp, lead, callId, e.surveyScore, e.at, agent ?? null, null);
+        // The demo's simulated respondent gives a score when the agent's outcome carries none.
+        const score = e.surveyScore ?? (this.d.simulateRespondents && success ? simulatedScore(callId) : undefined);
+        if (r === 1 && camp.type === 'survey' && score !== undefined) await this.recordSurvey(camp, lead, callId, score, e.at, agent ?? null, null);
       }
     }
   }
@@ -847,6 +849,12 @@ export class CampaignService {
     }
     return out;
   }
+}
+
+/** A 0-10 score of a simulated respondent: 70% promoters, 20% passives, 10% detractors (NPS about +60). */
+export function simulatedScore(callId: string): number {
+  const u = hash01(`${callId}:score`);
+  return u < 0.1 ? Math.floor(u * 40) : u < 0.3 ? 7 + Math.round(u * 3) : 9 + (u < 0.75 ? 0 : 1);
 }
 
 /** BullMQ job ids may not contain `:`. */

@@ -43,8 +43,9 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
       teams: ['team-sales'],
       agents: sales,
       sharedQueues: ['advice'],
-      // Demo agents accept offers after 1-6 s; a real dialer bridges at once and drops after 2 s.
-      dropAfterSec: 8,
+      // Demo agents accept offers after 1-6 s and sometimes let one ring out (15 s, then the next agent);
+      // a real dialer bridges at once and drops after 2 s.
+      dropAfterSec: 20,
       successDispositions: ['sold', 'booked', 'converted', 'renewed'],
       retry: { busy: 30, no_answer: 120, voicemail: 'next-day', failed: 60, dropped: 60, callback: 240 },
       carrier: { connect: 0.4, busy: 0.15, noAnswer: 0.3, voicemail: 0.1, failed: 0.05, ringSec: 6 },
@@ -64,10 +65,10 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
     settings: {
       teams: ['team-sales'],
       sharedQueues: ['advice'],
-      dropAfterSec: 8,
       successDispositions: ['completed'],
       quota: { total: 2000, perSegment: { hcm: 600, hn: 600 } },
       postCallQueues: ['vaccine-booking', 'after-care'],
+      dropAfterSec: 20,
       carrier: { connect: 0.5, busy: 0.1, noAnswer: 0.3, voicemail: 0.05, failed: 0.05, ringSec: 5 },
     },
     questions: [
@@ -86,7 +87,7 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
     priority: 9,
     maxAttempts: 2,
     script: 'Chúc mừng sinh nhật anh/chị {lead}! Trung tâm An Tâm tặng anh/chị phiếu khám sức khoẻ miễn phí trong tháng này.',
-    settings: { teams: ['team-sales'], offer: 'Phiếu khám sức khoẻ miễn phí', schedule: { pattern: '0 9 * * *' }, dropAfterSec: 8 },
+    settings: { teams: ['team-sales'], offer: 'Phiếu khám sức khoẻ miễn phí', schedule: { pattern: '0 9 * * *' }, dropAfterSec: 20 },
   });
   return [campaignFromInput(config.id, telesales), campaignFromInput(config.id, survey), campaignFromInput(config.id, birthday)];
 }
