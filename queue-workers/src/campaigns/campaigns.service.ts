@@ -136,10 +136,15 @@ export class CampaignService {
   async outreach(campaignId: string): Promise<void> {
     const c = await this.repo.getCampaign(campaignId);
     if (!c || c.status === 'stopped') return;
-    // A new round: leads finished in an earlier round are worked again (a greeting is sent each time).
+    // A new round: every lead not barred (DNC, invalid) is worked again (a greeting is sent each time).
+    // Round r numbers its attempts from r·maxAttempts + 1, so no attempt key of an earlier round is reused.
+    c.settings.round = (c.settings.round ?? 0) + 1;
+    const base = c.settings.round * c.maxAttempts;
+    await this.repo.upsertCampaign(c);
     await this.d.repo.db.execute(
-      (await import('drizzle-orm')).sql`update leads set status = 'pending', attempts = 0, next_at = null where campaign_id = ${campaignId} and status in ('done', 'exhausted', 'quota')`,
+      (await import('drizzle-orm')).sql`update leads set status = 'pending', attempts = ${base}, next_at = null where campaign_id = ${campaignId} and status in ('done', 'exhausted', 'quota', 'pending', 'retry')`,
     );
+    this.cfgCache.delete(campaignId);
     await this.store.redis.del(this.store.k.loaded(campaignId), this.store.k.cnt(campaignId));
     const keys = await this.store.redis.keys(`${this.store.k.leadPrefix(campaignId)}*`);
     for (let i = 0; i < keys.length; i += 1000) await this.store.redis.del(...keys.slice(i, i + 1000));
@@ -271,7 +276,7 @@ export class CampaignService {
     let due: number | undefined;
     if (result === 'connected') status = 'connected';
     else {
-      const step = nextStep(result, { attempts: n, maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
+      const step = nextStep(result, { attempts: inRound(camp, n), maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
       status = step.status === 'done' ? 'done' : step.status;
       if (step.status === 'retry') due = step.dueAt;
     }
@@ -537,7 +542,7 @@ export class CampaignService {
         if (!p || !camp) continue;
         const lead = await this.store.getLead(c, p.leadId);
         if (!lead) continue;
-        const step = nextStep('dropped', { attempts: p.attempt, maxAttempts: camp.maxAttempts, now, tz: lead.timeZone, settings: camp.settings });
+        const step = nextStep('dropped', { attempts: inRound(camp, p.attempt), maxAttempts: camp.maxAttempts, now, tz: lead.timeZone, settings: camp.settings });
         const st: LeadStatus = step.status === 'done' ? 'done' : step.status;
         const due2 = step.status === 'retry' ? step.dueAt : undefined;
         const entry: LogEntry = { k: 'drop', c, l: p.leadId, n: p.attempt, callId, at: now, st, ...(due2 !== undefined ? { due: due2 } : {}) };
@@ -609,7 +614,7 @@ export class CampaignService {
         let due: number | undefined;
         let success = false;
         if (disposition) {
-          const step = nextStep(disposition, { attempts: n, maxAttempts: camp.maxAttempts, now: e.at, tz: lead.timeZone, settings: camp.settings });
+          const step = nextStep(disposition, { attempts: inRound(camp, n), maxAttempts: camp.maxAttempts, now: e.at, tz: lead.timeZone, settings: camp.settings });
           st = step.status === 'done' ? 'done' : step.status;
           if (step.status === 'retry') due = step.dueAt;
           success = step.status === 'done' && step.success;
@@ -643,7 +648,7 @@ export class CampaignService {
 
   private async sweepOne(camp: Campaign, lead: { id: string; timeZone: string; assignedAgentId: string | null; assignedTeamId: string | null }, callId: string, at: number): Promise<void> {
     const p = parseCallId(callId)!;
-    const step = nextStep('dropped', { attempts: p.attempt, maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
+    const step = nextStep('dropped', { attempts: inRound(camp, p.attempt), maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
     const st: LeadStatus = step.status === 'done' ? 'done' : step.status;
     const due = step.status === 'retry' ? step.dueAt : undefined;
     const r = await this.store.resolve({
@@ -849,6 +854,11 @@ export class CampaignService {
     }
     return out;
   }
+}
+
+/** The attempt's number within the campaign's current outreach round (rounds restart the count). */
+export function inRound(camp: Campaign, n: number): number {
+  return n - (camp.settings.round ?? 0) * camp.maxAttempts;
 }
 
 /** A 0-10 score of a simulated respondent: 70% promoters, 20% passives, 10% detractors (NPS about +60). */

@@ -288,4 +288,22 @@ describe('dialing pipeline', () => {
     const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string }>(await db.database.db.execute(sql`select channel, campaign_id, source_key from complaints`));
     expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1' }]);
   });
+
+  it('proactive outreach: a scheduled campaign gets a BullMQ job scheduler; each run works its segment again and records the offer on every attempt', async () => {
+    const { s, create, waitFor, w, attempts } = await setup();
+    const c = testCampaign({ id: 'bday', maxAttempts: 1, settings: { offer: 'Phiếu khám miễn phí', schedule: { pattern: '0 9 * * *' }, carrier: { connect: 0, busy: 0, noAnswer: 1, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    await create(c, leadsCsv(5));
+    await s.schedule(c);
+    const schedulers = await w.controlQueue.getJobSchedulers();
+    expect(schedulers.map((x) => ({ key: x.key, pattern: x.pattern, tz: x.tz }))).toEqual([{ key: 'outreach:bday', pattern: '0 9 * * *', tz: 'Asia/Ho_Chi_Minh' }]);
+    for (let round = 1; round <= 2; round++) {
+      await s.outreach('bday'); // what the scheduler's job runs
+      await waitFor(`round ${round} done`, async () => (await s.campaign('bday'))?.status === 'completed');
+      await w.drain();
+    }
+    const rows = await attempts('bday');
+    expect(rows).toHaveLength(10);
+    const offers = rowsOf<{ offer: string }>(await (s.repo.db.execute(sql`select distinct offer from campaign_attempts where campaign_id = 'bday'`)));
+    expect(offers).toEqual([{ offer: 'Phiếu khám miễn phí' }]);
+  });
 });

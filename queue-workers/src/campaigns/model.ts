@@ -67,6 +67,8 @@ export const SettingsSchema = z.strictObject({
   /** Proactive outreach: what is offered (recorded on every outcome), and the BullMQ schedule. */
   offer: z.string().max(500).optional(),
   schedule: z.strictObject({ pattern: z.string().min(1).max(100), tz: z.string().optional() }).optional(),
+  /** Set by each outreach run: attempts of round r are numbered from r·maxAttempts + 1. @defaultValue 0 */
+  round: z.number().int().min(0).default(0),
   /** Alert when leads left would last fewer than this many minutes at the current dial rate. @defaultValue 30 */
   runOutAlertMin: z.number().min(0).default(30),
   /** Simulated carrier: result rates (connected, busy, no_answer, voicemail, failed; the rest is `connected`). */
