@@ -285,6 +285,8 @@ export class CampaignService {
     if (lead.name) entry.nm = lead.name;
     if (job.agentId ?? lead.assignedAgentId) entry.ag = (job.agentId ?? lead.assignedAgentId)!;
     if (camp.settings.offer) entry.offer = camp.settings.offer;
+    // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
+    if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
     await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + camp.settings.dropAfterSec * 1000, entry });
     return result;
   }
@@ -846,6 +848,7 @@ export class CampaignService {
           if (e.nm) attributes.lead = e.nm;
           if (e.ag) attributes.assignedAgent = e.ag;
           if (e.offer) attributes.offer = e.offer.slice(0, 1000);
+          if (e.script) attributes.script = e.script;
           out.push({ id: `${e.callId}:offered`, type: 'call.offered', at: e.at, source: 'dialer', callId: e.callId, queue: e.q, direction: 'outbound', to: e.phone, priority: e.pr, campaignId: e.c, leadId: e.l, attributes });
         }
       } else if (e.k === 'drop') {

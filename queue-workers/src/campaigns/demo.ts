@@ -38,7 +38,7 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
     priority: 7,
     maxAttempts: 4,
     script:
-      'Chào anh/chị {lead}, em gọi từ Trung tâm tiêm chủng An Tâm. Bên em đang có chương trình gói vắc xin {goi_quan_tam} ưu đãi 10% đến hết tháng. Anh/chị có muốn em đặt lịch tư vấn miễn phí không ạ?',
+      'Chào anh/chị {lead}, em gọi từ Trung tâm tiêm chủng An Tâm. Bên em đang có chương trình gói vắc xin ưu đãi 10% đến hết tháng. Anh/chị có muốn em đặt lịch tư vấn miễn phí không ạ?',
     settings: {
       teams: ['team-sales'],
       agents: sales,
