@@ -1,0 +1,158 @@
+/**
+ * The campaigns REST API (docs/CAMPAIGNS.md) for the console's campaign pages: typed calls with the
+ * session's bearer token; errors become `ApiError` with the hub's message.
+ */
+import { apiUrl } from '$lib/hub-url.ts';
+import { session } from '$lib/state/session.svelte.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
+  const res = await fetch(apiUrl(path), {
+    method,
+    headers: { authorization: `Bearer ${session.token ?? ''}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+    ...(body !== undefined ? { body: body instanceof Blob || typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { message?: string; details?: string[] } } | null)?.error;
+    throw new ApiError(res.status, [e?.message ?? `${res.status} ${res.statusText}`, ...(e?.details ?? [])].join(' — '));
+  }
+  return json as T;
+}
+
+export type Mode = 'preview' | 'progressive' | 'predictive';
+export type Status = 'draft' | 'running' | 'paused' | 'stopped' | 'completed';
+
+export interface Coverage {
+  leadsPending: number;
+  leadsRetryWaiting: number;
+  leadsExhausted: number;
+  leadsDone: number;
+  leadsInProgress: number;
+  leadsDnc: number;
+  leadsInvalid: number;
+  leadsQuota: number;
+  total: number;
+}
+
+export interface Campaign {
+  id: string;
+  name: string;
+  type: 'telesales' | 'survey';
+  queueId: string;
+  status: Status;
+  dialingMode: Mode;
+  priority: number;
+  maxAttempts: number;
+  script: string;
+  settings: {
+    window: { start: string; end: string; days: number[] };
+    dropRateCapPct: number;
+    dropAfterSec: number;
+    teams: string[];
+    sharedQueues: string[];
+    quota: { total?: number; perSegment: Record<string, number> };
+    offer?: string;
+    schedule?: { pattern: string; tz?: string };
+    [k: string]: unknown;
+  };
+  questions: { id: string; kind: 'nps' | 'csat' | 'yes_no' | 'text'; text: string }[];
+  coverage?: Coverage;
+}
+
+export interface Progress {
+  campaignId: string;
+  status: Status;
+  mode: Mode;
+  coverage: Coverage;
+  inflight: number;
+  waitingForAgent: number;
+  pacing: {
+    at: number;
+    why: string;
+    alerts: string[];
+    governor: { factor: number; backingOff: boolean; reason: string };
+    plan: { dials: number; ratio: number; connectRate: number; dropRatePct: number } | null;
+  } | null;
+}
+
+export interface Group {
+  answered: number;
+  handled: number;
+  conversions: number;
+  revenue: number;
+  conversionRatePct: number | null;
+}
+
+export interface Results {
+  attempts: number;
+  connected: number;
+  dropped: number;
+  handled: number;
+  conversions: number;
+  connectivityRatePct: number | null;
+  dropRatePct: number | null;
+  conversionRatePct: number | null;
+  revenue: number;
+  byAgent: Record<string, Group>;
+  byTeam: Record<string, Group>;
+  formulas: Record<string, string>;
+  surveysSent?: number;
+  surveysAnswered?: number;
+  surveyResponseRatePct?: number | null;
+  npsScore?: number | null;
+  csatPct?: number | null;
+}
+
+export interface ImportState {
+  id: number;
+  status: 'running' | 'done' | 'failed';
+  pct: number | null;
+  rowsRead: number;
+  inserted: number;
+  merged: number;
+  rejected: number;
+  errors: { row: number; reason: string; value?: string }[];
+}
+
+export const campaignsApi = {
+  list: () => call<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns'),
+  get: (id: string) => call<Campaign & { progress: Progress }>('GET', `/api/v1/campaigns/${encodeURIComponent(id)}`),
+  create: (c: Record<string, unknown>) => call<Campaign>('POST', '/api/v1/campaigns', c),
+  update: (id: string, patch: Record<string, unknown>) => call<Campaign>('PATCH', `/api/v1/campaigns/${encodeURIComponent(id)}`, patch),
+  action: (id: string, a: 'start' | 'pause' | 'stop') => call<{ id: string; status: Status }>('POST', `/api/v1/campaigns/${encodeURIComponent(id)}/${a}`),
+  progress: (id: string) => call<Progress>('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/progress`),
+  results: (id: string) => call<Results>('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/results`),
+  upload: (id: string, file: File) => call<{ importId: number }>('POST', `/api/v1/campaigns/${encodeURIComponent(id)}/leads?name=${encodeURIComponent(file.name)}`, file, 'text/csv'),
+  importState: (id: string, importId: number) => call<ImportState>('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/imports/${importId}`),
+};
+
+/** Coverage as bar segments (every lead in exactly one), in board order. */
+export function coverageParts(c: Coverage): { key: keyof Coverage; n: number; cls: string }[] {
+  return (
+    [
+      ['leadsPending', 'pending'],
+      ['leadsRetryWaiting', 'retry'],
+      ['leadsInProgress', 'progress'],
+      ['leadsDone', 'done'],
+      ['leadsExhausted', 'exhausted'],
+      ['leadsDnc', 'barred'],
+      ['leadsInvalid', 'barred'],
+      ['leadsQuota', 'quota'],
+    ] as const
+  ).map(([key, cls]) => ({ key, n: c[key], cls }));
+}
