@@ -1,0 +1,95 @@
+/**
+ * REST of the reports and complaints pages (the hub's `/api/v1/reports/*` and `/api/v1/complaints*`,
+ * docs/REPORTS.md): authenticated JSON, and file downloads (CSV, the printable page) that need the
+ * bearer token, so they are fetched and handed over as a blob.
+ */
+import { apiUrl } from './hub-url.ts';
+import { session } from './state/session.svelte.ts';
+
+export async function send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown): Promise<T> {
+  const res = await fetch(apiUrl(path), {
+    method,
+    headers: { authorization: `Bearer ${session.token ?? ''}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!res.ok) throw new Error(json.error?.message ?? `${res.status} ${res.statusText}`);
+  return json as T;
+}
+
+/** Fetches a file with the token; `print` opens it in a new tab (the printable page), else downloads it. */
+export async function openFile(path: string, fileName: string, print = false): Promise<void> {
+  const res = await fetch(apiUrl(path), { headers: { authorization: `Bearer ${session.token ?? ''}` } });
+  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  const url = URL.createObjectURL(await res.blob());
+  if (print) {
+    const w = window.open(url, '_blank');
+    w?.addEventListener('load', () => w.print());
+  } else {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+  }
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The parts of a report the page shows (the full shape: realtime/src/reports/report.ts). */
+export interface ReportValues {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  serviceLevelPct: number | null;
+  abandonRatePct: number | null;
+  asaSec: number | null;
+  ahtSec: number | null;
+  occupancyPct: number | null;
+  handled: number;
+  staffedAgents: number;
+  volumePerAgent: number | null;
+  connectivityRatePct: number | null;
+  conversionRatePct: number | null;
+  revenue: number;
+}
+export interface ReportDTO {
+  kind: 'daily' | 'weekly';
+  scope: string;
+  id: string;
+  name: string;
+  period: { from: string; to: string; days: string[] };
+  params: { slTargetPct: number; slThresholdSec: number; timeZone: string; intervalMin: number };
+  total: ReportValues;
+  series: { start: number; label: string; values: ReportValues }[];
+  breakdown: { scope: string; id: string; name: string; values: ReportValues }[];
+  targets: { metric: string; kind: 'min' | 'max'; target: number; actual: number | null; met: boolean | null; causes: string[] }[];
+  factors: { kind: string; text: string }[];
+  quality: { agentId: string; name: string; handled: number; complete: number; valid: number; validPct: number | null }[];
+}
+
+export interface ComplaintDTO {
+  id: number;
+  channel: string;
+  category: string | null;
+  department: string | null;
+  priority: string;
+  status: 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed';
+  rootCause: string | null;
+  description: string | null;
+  callId: string | null;
+  agentId: string | null;
+  teamId: string | null;
+  customerRef: string | null;
+  openedAt: number;
+  dueAt: number | null;
+  reopenCount: number;
+  sla: 'none' | 'ok' | 'paused' | 'breached';
+}
+
+/** The status flow (as realtime/src/complaints/complaint-flow.ts). */
+export const NEXT_STATUS: Record<ComplaintDTO['status'], ComplaintDTO['status'][]> = {
+  open: ['in_progress', 'waiting_on_customer', 'resolved'],
+  in_progress: ['waiting_on_customer', 'resolved'],
+  waiting_on_customer: ['in_progress', 'resolved'],
+  resolved: ['closed'],
+  closed: [],
+};
