@@ -38,8 +38,6 @@ export const PAGE_ROLES: Record<string, readonly Role[]> = {
   '/agent': ['agent'],
   '/reports': ['admin', 'supervisor', 'team_lead'],
   '/complaints': ['admin', 'supervisor', 'team_lead', 'agent'],
-  '/reports': ['admin', 'supervisor', 'team_lead'],
-  '/complaints': ['admin', 'supervisor', 'team_lead', 'agent'],
   // Users, grants and the audit log (docs/ACCESS.md).
   '/admin': ['admin'],
   '/campaigns': ['admin', 'supervisor', 'team_lead'],
