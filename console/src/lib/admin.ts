@@ -1,0 +1,73 @@
+/**
+ * The admin pages (users, grants, revocations, the audit log: docs/ACCESS.md): wire types and pure
+ * helpers (query strings, diffs; tested in admin.spec.ts). The REST calls are in admin-api.ts.
+ */
+import type { AccessKind, Role } from '$contracts/site.ts';
+
+export interface AdminUser {
+  id: string;
+  name: string;
+  role: Role;
+  agentId: string | null;
+  teamIds: string[];
+  access: AccessKind[];
+  disabled: boolean;
+  disabledAt: string | null;
+  hasPassword: boolean;
+  tokenVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string | null;
+  actorRole: string | null;
+  action: string;
+  outcome: string;
+  targetType: string | null;
+  targetId: string | null;
+  from: string | null;
+  before: unknown;
+  after: unknown;
+  prevHash: string | null;
+  hash: string;
+}
+
+export type ChainCheck = { ok: true; entries: number; head: string | null } | { ok: false; entries: number; broken: { seq: number; id?: number; reason: string } };
+
+export const ROLES: Role[] = ['admin', 'supervisor', 'team_lead', 'agent', 'qa', 'telephony'];
+export const ACCESS: AccessKind[] = ['console', 'phone', 'campaigns'];
+
+export interface AuditFilters {
+  actor: string;
+  action: string;
+  target: string;
+  /** `YYYY-MM-DDTHH:mm` from a datetime-local input (local time), or empty. */
+  from: string;
+  to: string;
+}
+
+/** The query string of `GET /api/v1/audit` for the filters (empty ones left out), and a page. */
+export function auditQuery(f: AuditFilters, opts: { limit?: number; before?: number | null } = {}): string {
+  const q = new URLSearchParams();
+  if (f.actor.trim()) q.set('actor', f.actor.trim());
+  if (f.action.trim()) q.set('action', f.action.trim());
+  if (f.target.trim()) q.set('target', f.target.trim());
+  const ms = (v: string) => (v ? new Date(v).getTime() : NaN);
+  if (Number.isFinite(ms(f.from))) q.set('from', String(ms(f.from)));
+  if (Number.isFinite(ms(f.to))) q.set('to', String(ms(f.to)));
+  q.set('limit', String(opts.limit ?? 100));
+  if (opts.before != null) q.set('before', String(opts.before));
+  return `/api/v1/audit?${q.toString()}`;
+}
+
+/** What changed between an entry's before and after, one line per field (`field: a → b`). */
+export function changes(before: unknown, after: unknown): string[] {
+  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
+  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
+  const show = (v: unknown) => (v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
+  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => (k in b && k in a ? `${k}: ${show(b[k])} → ${show(a[k])}` : k in a ? `${k}: ${show(a[k])}` : `${k}: ${show(b[k])} → –`));
+}
