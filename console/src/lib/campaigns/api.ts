@@ -4,6 +4,9 @@
  */
 import { apiUrl } from '$lib/hub-url.ts';
 import { session } from '$lib/state/session.svelte.ts';
+import type { Coverage } from './coverage.ts';
+
+export type { Coverage };
 
 export class ApiError extends Error {
   constructor(
@@ -37,17 +40,6 @@ async function call<T>(method: string, path: string, body?: unknown, type = 'app
 export type Mode = 'preview' | 'progressive' | 'predictive';
 export type Status = 'draft' | 'running' | 'paused' | 'stopped' | 'completed';
 
-export interface Coverage {
-  leadsPending: number;
-  leadsRetryWaiting: number;
-  leadsExhausted: number;
-  leadsDone: number;
-  leadsInProgress: number;
-  leadsDnc: number;
-  leadsInvalid: number;
-  leadsQuota: number;
-  total: number;
-}
 
 export interface Campaign {
   id: string;
@@ -141,18 +133,4 @@ export const campaignsApi = {
   importState: (id: string, importId: number) => call<ImportState>('GET', `/api/v1/campaigns/${encodeURIComponent(id)}/imports/${importId}`),
 };
 
-/** Coverage as bar segments (every lead in exactly one), in board order. */
-export function coverageParts(c: Coverage): { key: keyof Coverage; n: number; cls: string }[] {
-  return (
-    [
-      ['leadsPending', 'pending'],
-      ['leadsRetryWaiting', 'retry'],
-      ['leadsInProgress', 'progress'],
-      ['leadsDone', 'done'],
-      ['leadsExhausted', 'exhausted'],
-      ['leadsDnc', 'barred'],
-      ['leadsInvalid', 'barred'],
-      ['leadsQuota', 'quota'],
-    ] as const
-  ).map(([key, cls]) => ({ key, n: c[key], cls }));
-}
+export { coverageParts } from './coverage.ts';
