@@ -14,12 +14,13 @@ import type { MetricsDump } from './metrics.ts';
 import { createState, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
 
 /** Bump when the shape of the state or the meaning of a field changes: older checkpoints are then ignored. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
-type QueueDump = Omit<QueueState, 'waiting' | 'available' | 'members' | 'series'> & {
+type QueueDump = Omit<QueueState, 'waiting' | 'available' | 'members' | 'series' | 'memberSpans'> & {
   waiting: number[];
   available: string[];
   members: string[];
+  memberSpans: [string, [number, number | null][]][];
 };
 type AgentDump = Omit<AgentState, 'series' | 'spans'> & { spans: [number, number | null][] };
 
@@ -68,8 +69,14 @@ export function dumpState(s: HubState): StateDump {
   const live = [...s.calls.values()].map(ref);
   const records = s.records.map(ref);
   const queues = [...s.queues.values()].map((q): QueueDump => {
-    const { waiting, available, members, series: _series, ...rest } = q;
-    return { ...rest, waiting: waiting.map(ref), available: [...available.keys()], members: [...members] };
+    const { waiting, available, members, memberSpans, series: _series, ...rest } = q;
+    return {
+      ...rest,
+      waiting: waiting.map(ref),
+      available: [...available.keys()],
+      members: [...members],
+      memberSpans: [...memberSpans].map(([id, spans]) => [id, spans.map(([f, t]): [number, number | null] => [f, Number.isFinite(t) ? t : null])]),
+    };
   });
   const agents = [...s.agents.values()].map((a): AgentDump => {
     const { series: _series, spans, ...rest } = a;
@@ -117,12 +124,13 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
   }
   s.queues.clear();
   for (const q of d.queues) {
-    const { waiting, available, members, ...rest } = q;
+    const { waiting, available, members, memberSpans, ...rest } = q;
     const qs: QueueState = {
       ...rest,
       waiting: waiting.map((i) => calls[i]!),
       available: new Map(available.map((id) => [id, s.agents.get(id)!])),
       members: new Set(members),
+      memberSpans: new Map(memberSpans.map(([id, spans]) => [id, spans.map(([f, t]): [number, number] => [f, t ?? Infinity])])),
     };
     s.queues.set(q.id, qs);
   }
@@ -148,7 +156,7 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
         reconciled.push(`line ${id} added`);
         continue;
       }
-      const { waiting: _w, available: _a, members: _m, series: _s, open: _o, priority: _p, ...settings } = q;
+      const { waiting: _w, available: _a, members: _m, memberSpans: _ms, series: _s, open: _o, priority: _p, ...settings } = q;
       for (const k of ['nameVi', 'closedOverflowTo', 'overflow'] as const) delete old[k];
       Object.assign(old, settings);
     }
@@ -161,7 +169,10 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
         continue;
       }
       s.agents.set(id, a);
-      for (const qid of a.queues) s.queues.get(qid)?.members.add(id);
+      for (const qid of a.queues) {
+        s.queues.get(qid)?.members.add(id);
+        s.queues.get(qid)?.memberSpans.set(id, [[d.clock, Infinity]]);
+      }
       reconciled.push(`agent ${id} added`);
     }
     if (reconciled.length === 0) reconciled.push('settings updated');

@@ -253,18 +253,32 @@ function ensureAgent(s: HubState, id: string, at: number): AgentState {
   return a;
 }
 
-function setAgentQueues(s: HubState, a: AgentState, queues: string[]): void {
+function setAgentQueues(s: HubState, a: AgentState, queues: string[], at: number): void {
+  const next = [...new Set(queues)];
   for (const qid of a.queues) {
     const q = s.queues.get(qid);
     q?.members.delete(a.id);
     q?.available.delete(a.id);
     s.dirty.queues.add(qid);
+    if (q && !next.includes(qid)) {
+      const spans = q.memberSpans.get(a.id);
+      const last = spans?.[spans.length - 1];
+      if (last && last[1] === Infinity) last[1] = at;
+    }
   }
-  a.queues = [...new Set(queues)];
+  const before = a.queues;
+  a.queues = next;
   for (const qid of a.queues) {
     const q = getOrCreateQueue(s, qid);
     if (!q) continue;
     q.members.add(a.id);
+    if (!before.includes(qid)) {
+      let spans = q.memberSpans.get(a.id);
+      if (!spans) q.memberSpans.set(a.id, (spans = []));
+      const last = spans[spans.length - 1];
+      if (!last || last[1] !== Infinity) spans.push([at, Infinity]);
+      if (spans.length > 1000) spans.splice(0, 100);
+    }
     if (a.state === 'available') q.available.set(a.id, a);
   }
   if (a.state === 'available') s.routeAgents.add(a.id);
@@ -350,7 +364,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     case 'agent.login': {
       const a = ensureAgent(s, e.agentId, e.at);
       if (e.skills) a.skills = { ...e.skills };
-      if (e.queues) setAgentQueues(s, a, e.queues);
+      if (e.queues) setAgentQueues(s, a, e.queues, e.at);
       if (a.state === 'offline') setAgentState(s, a, 'notReady', 'login', e.at);
       else markAgent(s, a);
       return null;
@@ -452,7 +466,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const a = s.agents.get(e.agentId);
       if (!a) return `unknown agent ${e.agentId}`;
       for (const qid of e.queues) if (!s.queues.has(qid) && !s.config.autoCreateQueues) return `unknown queue ${qid}`;
-      setAgentQueues(s, a, e.queues);
+      setAgentQueues(s, a, e.queues, e.at);
       return null;
     }
     default: {
@@ -527,7 +541,7 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
   if (!a) {
     if (q.routing !== 'observe' && !s.config.autoCreateQueues) return `unknown agent ${e.agentId}`;
     a = ensureAgent(s, e.agentId, e.at);
-    setAgentQueues(s, a, [q.id]);
+    setAgentQueues(s, a, [q.id], e.at);
   }
   if (a.callId) return `agent ${a.id} is already on call ${a.callId}`;
   // The phone system is the source of truth: clear whatever the agent was doing.

@@ -35,6 +35,11 @@ export interface QueueState {
   /** Available member agents in the order they became available (first = longest idle). */
   available: Map<string, AgentState>;
   members: Set<string>;
+  /**
+   * When each agent (ever) was a member: [start, end) spans in event time, end Infinity while a member.
+   * Queue figures over a past window count the agents who were members then, not the members of now.
+   */
+  memberSpans: Map<string, [number, number][]>;
 }
 
 export interface AgentState {
@@ -173,6 +178,7 @@ export function queueFromConfig(q: QueueConfig, site: SiteConfig): QueueState {
     waiting: [],
     available: new Map(),
     members: new Set(),
+    memberSpans: new Map(),
   };
   if (q.nameVi !== undefined) qs.nameVi = q.nameVi;
   if (q.closedOverflowTo !== undefined) qs.closedOverflowTo = q.closedOverflowTo;
@@ -215,7 +221,12 @@ export function createState(config: SiteConfig): HubState {
     };
     if (a.teamId !== undefined) agent.teamId = a.teamId;
     s.agents.set(a.id, agent);
-    for (const qid of a.queues) s.queues.get(qid)?.members.add(a.id);
+    for (const qid of a.queues) {
+      const q = s.queues.get(qid);
+      q?.members.add(a.id);
+      // Configured members belong to the line from the start of time.
+      q?.memberSpans.set(a.id, [[0, Infinity]]);
+    }
   }
   return s;
 }
@@ -238,6 +249,18 @@ function wasStaffed(a: AgentState, from: number, to: number): boolean {
   return false;
 }
 
+/** Staffed while a member of the queue, at some time in [from, to). */
+function wasStaffedMember(a: AgentState, member: [number, number][], from: number, to: number): boolean {
+  for (let i = member.length - 1; i >= 0; i--) {
+    const [ms, me] = member[i]!;
+    if (me <= from) return false;
+    const f = ms > from ? ms : from;
+    const t = me < to ? me : to;
+    if (f < t && wasStaffed(a, f, t)) return true;
+  }
+  return false;
+}
+
 /** Agents of a scope who were staffed at some time in [from, to): the denominator of volumePerAgent. */
 export function staffedIn(s: HubState, scope: string, from: number, to: number): Set<string> {
   const out = new Set<string>();
@@ -245,7 +268,12 @@ export function staffedIn(s: HubState, scope: string, from: number, to: number):
     if (a && wasStaffed(a, from, to)) out.add(a.id);
   };
   if (scope === scopeKey.site) for (const a of s.agents.values()) check(a);
-  else if (scope.startsWith('q:')) for (const id of s.queues.get(scope.slice(2))?.members ?? []) check(s.agents.get(id));
+  else if (scope.startsWith('q:')) {
+    for (const [id, spans] of s.queues.get(scope.slice(2))?.memberSpans ?? []) {
+      const a = s.agents.get(id);
+      if (a && wasStaffedMember(a, spans, from, to)) out.add(a.id);
+    }
+  }
   else if (scope.startsWith('t:')) {
     const team = scope.slice(2);
     for (const a of s.agents.values()) if (a.teamId === team) check(a);
