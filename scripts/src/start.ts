@@ -158,7 +158,12 @@ if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
   const cal = new SiteCalendar(config.timeZone, config.intervalMin);
   const hour = Math.floor((Date.now() - cal.dayStart(Date.now())) / 3_600_000);
   const profile = process.env.CALLBOARD_PROFILE ?? (hour >= 7 && hour < 21 ? 'hotline' : 'flat');
-  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--profile', profile, '--seed', String(Date.now() % 100_000), '--quiet'], {
+  // With the campaign workers dialling, the simulator makes the inbound calls only (its agents still
+  // take the campaigns' calls); without them it dials the outbound lines itself.
+  const dialer = campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0';
+  const inbound = config.queues.filter((q) => q.direction === 'inbound').map((q) => q.id);
+  const only = dialer && inbound.length ? ['--queues', inbound.join(',')] : [];
+  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--profile', profile, '--seed', String(Date.now() % 100_000), ...only, '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CALLBOARD_JWT_SECRET: secret },
   });

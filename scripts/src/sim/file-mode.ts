@@ -8,7 +8,7 @@ import type { CtiEventIn } from '../../../realtime/src/contracts/index.ts';
 import { InProcessAcd, type SimCounters } from './acd.ts';
 import { planShifts, SimAgent, type QueueFacts } from './agent.ts';
 import { scheduleArrivals } from './callers.ts';
-import { resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './model.ts';
+import { DEFAULT_QUEUE_MODELS, resolveSimOptions, type ResolvedSimOptions, type SimOptions } from './model.ts';
 import { Rng } from './random.ts';
 import { VirtualScheduler } from './scheduler.ts';
 import { isoInZone } from './time.ts';
@@ -30,7 +30,9 @@ export function queueFactsOf(opts: ResolvedSimOptions): (queueId: string) => Que
     (() => {
       const site = opts.site.queues.find((q) => q.id === id);
       if (!fallback) throw new Error('no queues to simulate');
-      return { wrapupSec: site?.wrapupSec ?? 0, model: fallback.model };
+      // A line this run makes no calls for (e.g. a campaign's, dialled by the real dialer) still gets
+      // its own handling model when there is one: telesales calls end in sales, not in bookings.
+      return { wrapupSec: site?.wrapupSec ?? 0, model: DEFAULT_QUEUE_MODELS[id] ?? fallback.model };
     })();
 }
 
