@@ -83,9 +83,13 @@ describe('console end to end', () => {
   });
 
   it('a supervisor closes a line and the wallboard shows it closed within a second', async () => {
-    const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?queues=booking,advice')]);
+    const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?queues=booking,advice&tv')]);
     const tile = board.locator('[data-testid=tile][data-queue=booking]');
     await tile.and(board.locator('[data-open=true]')).waitFor();
+    // The TV on the wall (?tv): figures only, no navigation or sign-out; the supervisor's page has them.
+    expect(await board.locator('header nav').count()).toBe(0);
+    expect(await board.locator('header .signout').count()).toBe(0);
+    expect(await sup.locator('header nav a').count()).toBeGreaterThan(1);
 
     await sup.locator('[data-testid=queue-row][data-queue=booking] [data-testid=toggle-open]').click();
     await sup.getByTestId('confirm-ok').click();
