@@ -25,8 +25,10 @@ export const DEMO_QUEUES = [
   { id: 'after-care', name: 'After-injection care', nameVi: 'Chăm sóc sau tiêm', priority: 1, wrapupSec: 30, params: { slThresholdSec: 15, slTargetPct: 90 } },
   { id: 'complaints', name: 'Complaints', nameVi: 'Khiếu nại', priority: 3, wrapupSec: 45, params: { slTargetPct: 75 } },
   { id: 'clinic', name: 'Clinic', nameVi: 'Phòng khám', priority: 5, wrapupSec: 15 },
-  { id: 'telesales', name: 'Vaccine package telesales', nameVi: 'Telesales gói vắc xin', priority: 7, wrapupSec: 20, direction: 'outbound' as const },
-  { id: 'survey', name: 'Satisfaction survey', nameVi: 'Khảo sát hài lòng', priority: 8, wrapupSec: 10, direction: 'outbound' as const },
+  // Outbound lines come first for the sales team: a connected callee is on the line now (the dialer only
+  // dials for free agents), and one left waiting behind inbound calls is a dropped call.
+  { id: 'telesales', name: 'Vaccine package telesales', nameVi: 'Telesales gói vắc xin', priority: 1, wrapupSec: 20, direction: 'outbound' as const },
+  { id: 'survey', name: 'Satisfaction survey', nameVi: 'Khảo sát hài lòng', priority: 1, wrapupSec: 10, direction: 'outbound' as const },
 ];
 
 const TEAMS = [
