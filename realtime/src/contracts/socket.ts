@@ -60,7 +60,16 @@ export interface AgentDTO {
   callId?: string;
   offerCallId?: string;
   missedInRow: number;
-  today: { handled: number; occupancyPct: number | null; ahtSec: number | null; missedOffers: number };
+  today: {
+    handled: number;
+    occupancyPct: number | null;
+    ahtSec: number | null;
+    missedOffers: number;
+    /** Logged-in time today, seconds (the shift as worked). */
+    staffedSec: number;
+    /** When the agent logged in for the shift that reaches into today (epoch ms), or null if not today. */
+    shiftStart: number | null;
+  };
 }
 
 export interface CallDTO {

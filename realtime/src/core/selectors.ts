@@ -141,7 +141,16 @@ function withOngoing(b: Bucket, a: AgentState, now: number): Bucket {
 }
 
 export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
-  const m = deriveMetrics(withOngoing(s.metrics.day(scopeKey.agent(a.id), now), a, now), s.config.params);
+  const day = withOngoing(s.metrics.day(scopeKey.agent(a.id), now), a, now);
+  const m = deriveMetrics(day, s.config.params);
+  // Today's shift as worked: the first staffed span that reaches into today (spans are oldest first).
+  const dayStart = s.calendar.dayStart(now);
+  let shiftStart: number | null = null;
+  for (let i = a.spans.length - 1; i >= 0; i--) {
+    const [start, end] = a.spans[i]!;
+    if (end <= dayStart) break;
+    shiftStart = start;
+  }
   const dto: AgentDTO = {
     id: a.id,
     name: a.name,
@@ -150,7 +159,7 @@ export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
     state: a.state,
     since: a.since,
     missedInRow: a.missedInRow,
-    today: { handled: m.handled, occupancyPct: m.occupancyPct, ahtSec: m.ahtSec, missedOffers: m.missedOffers },
+    today: { handled: m.handled, occupancyPct: m.occupancyPct, ahtSec: m.ahtSec, missedOffers: m.missedOffers, staffedSec: Math.round(day.c.staffedMs / 1000), shiftStart },
   };
   if (a.teamId !== undefined) dto.teamId = a.teamId;
   if (a.reason !== undefined) dto.reason = a.reason;
