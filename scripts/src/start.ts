@@ -111,13 +111,11 @@ if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
   if (days > 0) say(`simulating ${plural(days)} of history…`);
   const history = demoHistory(config, Date.now(), 7, days);
   if (history.length > 0) {
-    let accepted = 0;
-    let rejected = 0;
-    for (let i = 0; i < history.length; i += 5000) {
-      const r = await app.hub.ingest(history.slice(i, i + 5000), { route: false });
-      accepted += r.accepted;
-      rejected += r.rejected.length;
-    }
+    // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
+    // accrual at "now") cannot run in the middle of the past days and credit them with today's time.
+    const r = await app.hub.ingest(history, { route: false });
+    const accepted = r.accepted;
+    const rejected = r.rejected.length;
     const calls = history.filter((e) => e.type === 'call.offered').length;
     say(`loaded ${days ? `${plural(days)} of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
