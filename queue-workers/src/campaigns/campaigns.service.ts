@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { CtiEventIn, DomainEvent, SiteConfig, SnapshotDTO } from '../../../realtime/src/contracts/index.ts';
+import type { CtiEventIn, DomainEvent, LeadCoverage, SiteConfig, SnapshotDTO } from '../../../realtime/src/contracts/index.ts';
 import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
@@ -37,17 +37,7 @@ export interface ServiceDeps {
   now?: () => number;
 }
 
-export interface Coverage {
-  leadsPending: number;
-  leadsRetryWaiting: number;
-  leadsExhausted: number;
-  leadsDone: number;
-  /** Being dialed, or connected and not finished yet. */
-  leadsInProgress: number;
-  leadsDnc: number;
-  leadsInvalid: number;
-  leadsQuota: number;
-  total: number;
+export interface Coverage extends LeadCoverage {
   byStatus: Record<string, number>;
 }
 

@@ -156,6 +156,23 @@ export interface MetricParamsUsed {
   timeZone: string;
 }
 
+/**
+ * A campaign's lead coverage (shared/spec/metrics.md: nothing may sit unprocessed unseen): every lead
+ * is in exactly one part. Computed by the campaign workers, drawn by the console.
+ */
+export interface LeadCoverage {
+  leadsPending: number;
+  leadsRetryWaiting: number;
+  leadsExhausted: number;
+  leadsDone: number;
+  /** Being dialed, or connected and not finished yet. */
+  leadsInProgress: number;
+  leadsDnc: number;
+  leadsInvalid: number;
+  leadsQuota: number;
+  total: number;
+}
+
 /** Formulas as shown by "explain this number". */
 export const METRIC_FORMULAS: Record<string, string> = {
   offered: 'calls offered to the queue',

@@ -2,17 +2,9 @@
  * The lead-coverage board (pure): every lead is in exactly one part, in board order, with its colour
  * class. The names are those of shared/spec/metrics.md (`leadsPending`, `leadsRetryWaiting`, ...).
  */
-export interface Coverage {
-  leadsPending: number;
-  leadsRetryWaiting: number;
-  leadsExhausted: number;
-  leadsDone: number;
-  leadsInProgress: number;
-  leadsDnc: number;
-  leadsInvalid: number;
-  leadsQuota: number;
-  total: number;
-}
+import type { LeadCoverage } from '$contracts/metrics.ts';
+
+export type Coverage = LeadCoverage;
 
 /** Coverage as bar segments (every lead in exactly one), in board order. */
 export function coverageParts(c: Coverage): { key: Exclude<keyof Coverage, 'total'>; n: number; cls: string }[] {
