@@ -43,6 +43,12 @@ export const CallOffered = z.strictObject({
   campaignId: Id.optional(),
   leadId: Id.optional(),
   attributes: z.record(z.string().max(64), z.string().max(1024)).optional(),
+  /**
+   * Callboard extension (optional, additive): the agent this call should go to first, e.g. the agent a
+   * campaign lead is assigned to. The call waits for that agent up to the queue's `preferredAgentWaitSec`,
+   * then any eligible agent may take it.
+   */
+  preferredAgentId: Id.optional(),
 });
 export const CallAnswered = z.strictObject({ ...base, type: z.literal('call.answered'), callId: Id, agentId: Id });
 export const CallAbandoned = z.strictObject({ ...base, type: z.literal('call.abandoned'), callId: Id });

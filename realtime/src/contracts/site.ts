@@ -42,6 +42,11 @@ export const QueueConfigSchema = z.strictObject({
   /** Per-queue overrides of the site's metric parameters. */
   params: MetricParamsSchema.partial().default({}),
   direction: z.enum(['inbound', 'outbound']).default('inbound'),
+  /**
+   * How long a call with a `preferredAgentId` waits for that agent before any eligible agent may take it
+   * (0: offered to anyone at once when the preferred agent is not free). @defaultValue 30
+   */
+  preferredAgentWaitSec: z.number().min(0).max(3600).default(30),
 });
 export type QueueConfig = z.output<typeof QueueConfigSchema>;
 
