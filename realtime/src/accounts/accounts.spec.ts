@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { parseSiteConfig } from '../contracts/index.ts';
 import { client, cmd, type ClientSocket } from '../hub/testing.ts';
 import { auditLog, users } from '../storage/schema.ts';
+import { RecordsRepository } from '../storage/records.repository.ts';
 import { testBackends } from '../storage/testing.ts';
 import { AccountsService } from './accounts.service.ts';
 import { verifyChain } from './audit-chain.ts';
@@ -74,6 +75,29 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(await h.accounts.seedSite(site)).toEqual([]);
     expect((await login(h.url, 'a1')).status).toBe(401);
     expect((await login(h.url, 'a1', 'new-password')).status).toBe(200);
+  });
+
+  it('given a configured user whose role, name and teams an admin changed, when the hub restarts (site synced and seeded again) then the changes are kept', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const site = parseSiteConfig({ ...accountsSite(), id: h.accounts.siteId });
+    const records = new RecordsRepository(h.db.database);
+    // The record writer's start: the configuration's site, queues, agents and users.
+    await records.syncSite(site);
+    const admin = (await login(h.url, 'admin')).token!;
+    const patched = await call(h.url, 'PATCH', '/api/v1/admin/users/lead1', admin, { role: 'supervisor', name: 'Lead Promoted', teamIds: [] });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ role: 'supervisor', name: 'Lead Promoted', teamIds: [] });
+    // A restart: the record writer syncs the configuration, the accounts seed it.
+    await records.syncSite(site);
+    expect(await h.accounts.seedSite(site)).toEqual([]);
+    const row = await h.db.database.db.select({ role: users.role, name: users.name, teamIds: users.teamIds }).from(users).where(eq(users.id, 'lead1'));
+    expect(row).toEqual([{ role: 'supervisor', name: 'Lead Promoted', teamIds: [] }]);
+    expect((await login(h.url, 'lead1')).json.session).toMatchObject({ role: 'supervisor', name: 'Lead Promoted', teamIds: [] });
+    // A configured user that is missing (deleted, or new in the configuration) is added again.
+    expect((await call(h.url, 'DELETE', '/api/v1/admin/users/qa1', admin)).status).toBe(204);
+    await records.syncSite(site);
+    expect(await h.accounts.seedSite(site)).toEqual(['qa1']);
+    expect((await login(h.url, 'qa1')).json.session).toMatchObject({ role: 'qa', access: ['console'] });
   });
 
   it('given an admin, when users are created, changed, granted, revoked and deleted over REST then each change is in the audit log with before and after; other roles get 403', async () => {

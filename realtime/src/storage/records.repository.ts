@@ -225,6 +225,7 @@ export class RecordsRepository {
   /**
    * Writes the site configuration (site, queues, teams, agents and their skills, users) so reports
    * can name things. Upserts: rows of the configuration are updated, other rows are left alone.
+   * Users are only added when absent (admins edit them afterwards; a restart keeps their changes).
    * Demo passwords are never stored (`password_hash` stays as it is).
    */
   async syncSite(config: SiteConfig): Promise<void> {
@@ -284,13 +285,12 @@ export class RecordsRepository {
         if (skills.length) await db.insert(agentSkills).values(skills);
       }
       if (config.users.length) {
+        // Users are seeded, never re-applied: once a user exists, the database is the truth (an admin
+        // may have changed their role, teams or name through the admin API; a restart must not undo it).
         await db
           .insert(users)
           .values(config.users.map((u) => ({ siteId: config.id, id: u.id, name: u.name, role: u.role, agentId: u.agentId ?? null, teamIds: [...u.teamIds] })))
-          .onConflictDoUpdate({
-            target: [users.siteId, users.id],
-            set: { name: sql.raw('excluded.name'), role: sql.raw('excluded.role'), agentId: sql.raw('excluded.agent_id'), teamIds: sql.raw('excluded.team_ids') },
-          });
+          .onConflictDoNothing({ target: [users.siteId, users.id] });
       }
     });
   }
