@@ -398,23 +398,31 @@ export class CampaignService {
     info.plan = plan;
     info.why = gov.backingOff ? gov.reason : plan.why;
 
-    // Leads of a team go first to that team's free agents, then the pool.
+    // Personal leads first (progressive and predictive alike): one dial for an agent who is free now and
+    // has no personal call of theirs already ringing or waiting (the hub holds that call for them, with
+    // `preferredAgentId`). That agent is then taken: team and pool leads go to the other free agents.
     let budget = plan.dials;
     const claimed: [string, number][] = [];
+    const taken = new Set<string>();
+    const personal = new Set(await this.store.redis.smembers(this.store.k.personal(campaignId)));
+    if (personal.size && budget > 0) {
+      for (const a of await this.personalAgentsBusy(campaignId)) taken.add(a);
+      for (const a of campaignAgents) {
+        if (budget <= 0) break;
+        if (a.state !== 'available' || !personal.has(a.id) || taken.has(a.id)) continue;
+        const got = await this.store.claim(campaignId, this.store.k.dueAgent(campaignId, a.id), now, 1, fullSegments);
+        if (!got.length) continue;
+        taken.add(a.id);
+        claimed.push(...got);
+        budget -= got.length;
+      }
+    }
+    // Leads of a team go to that team's other free agents, then the pool.
     const freeByTeam = new Map<string, number>();
-    for (const a of campaignAgents) if (a.state === 'available' && a.teamId) freeByTeam.set(a.teamId, (freeByTeam.get(a.teamId) ?? 0) + 1);
+    for (const a of campaignAgents) if (a.state === 'available' && a.teamId && !taken.has(a.id)) freeByTeam.set(a.teamId, (freeByTeam.get(a.teamId) ?? 0) + 1);
     for (const [team, n] of freeByTeam) {
       if (budget <= 0) break;
       const got = await this.store.claim(campaignId, this.store.k.dueTeam(campaignId, team), now, Math.min(n, budget), fullSegments);
-      claimed.push(...got);
-      budget -= got.length;
-    }
-    // Personal leads in progressive/predictive modes: dialed when their agent is free.
-    const personal = new Set(await this.store.redis.smembers(this.store.k.personal(campaignId)));
-    for (const a of campaignAgents) {
-      if (budget <= 0) break;
-      if (a.state !== 'available' || !personal.has(a.id)) continue;
-      const got = await this.store.claim(campaignId, this.store.k.dueAgent(campaignId, a.id), now, 1, fullSegments);
       claimed.push(...got);
       budget -= got.length;
     }
@@ -431,6 +439,22 @@ export class CampaignService {
       if (minutesLeft < camp.settings.runOutAlertMin) info.alerts.push(`running out of leads: ${left} left, about ${Math.round(minutesLeft)} min at the current pace`);
     }
     return save();
+  }
+
+  /** Agents with a personal lead being dialed or connected and waiting for them (read when the campaign has personal leads). */
+  private async personalAgentsBusy(campaignId: string): Promise<Set<string>> {
+    const [fly, conn] = await Promise.all([this.store.redis.zrange(this.store.k.fly(campaignId), 0, -1), this.store.redis.zrange(this.store.k.conn(campaignId), 0, -1)]);
+    const ids = [...fly, ...conn.map((callId) => parseCallId(callId)?.leadId).filter((x) => x !== undefined)];
+    const busy = new Set<string>();
+    if (!ids.length) return busy;
+    const p = this.store.redis.pipeline();
+    for (const l of ids) p.hmget(this.store.k.lead(campaignId, l), 'ag', 'pv');
+    for (const [, v] of (await p.exec()) ?? []) {
+      const [ag, pv] = (v ?? []) as (string | null)[];
+      if (pv) busy.add(pv);
+      else if (ag) busy.add(ag);
+    }
+    return busy;
   }
 
   async enqueueDials(campaignId: string, claimed: readonly [string, number][], agentId?: string): Promise<void> {
@@ -517,7 +541,12 @@ export class CampaignService {
     const h = await this.store.redis.hmget(this.store.k.lead(campaignId, leadId), 'st', 'n', 'pv', 'ag', 'tm');
     if (h[0] !== 'dialing' || h[2] !== agentId) return false;
     const n = Number(h[1]);
-    if (action === 'dial') await this.enqueueDials(campaignId, [[leadId, n]], agentId);
+    if (action === 'dial') {
+      // The call goes to this agent (preferredAgentId): dial only while they are free, or the callee waits.
+      const me = (await this.liveSnapshot()).agents.find((a) => a.id === agentId);
+      if (me && me.state !== 'available') throw new BadRequest(`agent ${agentId} is ${me.state}: dial when available`);
+      await this.enqueueDials(campaignId, [[leadId, n]], agentId);
+    }
     else await this.store.release(campaignId, leadId, n, this.store.dueKeyOf(campaignId, { ag: h[3] || null, tm: h[4] || null }), this.now() + 15 * 60_000);
     return true;
   }
@@ -839,7 +868,9 @@ export class CampaignService {
           if (e.ag) attributes.assignedAgent = e.ag;
           if (e.offer) attributes.offer = e.offer.slice(0, 1000);
           if (e.script) attributes.script = e.script;
-          out.push({ id: `${e.callId}:offered`, type: 'call.offered', at: e.at, source: 'dialer', callId: e.callId, queue: e.q, direction: 'outbound', to: e.phone, priority: e.pr, campaignId: e.c, leadId: e.l, attributes });
+          // The lead's own agent (or the agent who previewed it) gets the call first: the hub holds it
+          // for them up to the line's preferredAgentWaitSec.
+          out.push({ id: `${e.callId}:offered`, type: 'call.offered', at: e.at, source: 'dialer', callId: e.callId, queue: e.q, direction: 'outbound', to: e.phone, priority: e.pr, campaignId: e.c, leadId: e.l, attributes, ...(e.ag ? { preferredAgentId: e.ag } : {}) });
         }
       } else if (e.k === 'drop') {
         out.push({ id: `${e.callId}:dropped`, type: 'call.abandoned', at: e.at, source: 'dialer', callId: e.callId });

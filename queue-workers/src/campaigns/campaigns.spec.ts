@@ -137,6 +137,30 @@ describe('dialing pipeline', () => {
     expect(res.conversionRatePct).toBeGreaterThan(0);
   });
 
+  it('a lead assigned to an agent is dialed only while that agent is free, and its connected call is offered to that agent first (preferredAgentId)', async () => {
+    const own = { id: 'a31', state: 'onCall' };
+    const { s, create, hub, waitFor, w } = await setup({ agents: [own] });
+    const c = testCampaign({ id: 'own', maxAttempts: 1, settings: { carrier: { connect: 1, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    const rows = ['phone,name,agent'];
+    for (let i = 0; i < 8; i++) rows.push(`09100000${10 + i},Khách ${i},${i < 2 ? 'a31' : ''}`);
+    await create(c, rows.join('\n') + '\n');
+    await s.setStatus('own', 'running');
+    const mine = new Set(['+84910000010', '+84910000011'].map((p) => leadIdOf('own', p)));
+    // a31 is on a call: the pool's leads are dialed by the other free agents, a31's two wait.
+    await waitFor('pool leads done', async () => (await s.coverage('own')).leadsDone === 6);
+    await new Promise((r) => setTimeout(r, 300)); // a few more pacing cycles (100 ms) with a31 busy
+    expect(await s.coverage('own')).toMatchObject({ leadsDone: 6, leadsPending: 2, leadsInProgress: 0 });
+    own.state = 'available';
+    await waitFor('campaign completed', async () => (await s.campaign('own'))?.status === 'completed');
+    await w.drain();
+    const offered = hub.events.filter((e) => e.type === 'call.offered');
+    expect(offered).toHaveLength(8);
+    const toA31 = offered.filter((e) => mine.has(e.leadId!));
+    expect(toA31).toHaveLength(2);
+    for (const e of toA31) expect(e).toMatchObject({ preferredAgentId: 'a31', direction: 'outbound', attributes: { assignedAgent: 'a31', campaign: 'own' } });
+    for (const e of offered.filter((x) => !mine.has(x.leadId!))) expect(e.preferredAgentId).toBeUndefined();
+  });
+
   it('retries by result: busy after its delay, up to the maximum attempts, then exhausted', async () => {
     const { s, create, leads, waitFor, w, carrier } = await setup();
     // Every dial is busy; busy retries at once; 3 attempts.

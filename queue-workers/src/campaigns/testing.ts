@@ -20,6 +20,8 @@ export interface FakeHubOptions {
   /** Disposition of an answered call (by call id). @defaultValue 'sold' half of the time, else 'not_interested' */
   disposition?: (callId: string) => string;
   surveyScore?: (callId: string) => number | undefined;
+  /** More agents on the campaign's queue (a lead's own agent), their state changeable during a test. */
+  agents?: { id: string; teamId?: string; state: string }[];
   /** Shared queues' service level for the governor. */
   shared?: { id: string; serviceLevelPct: number | null; targetPct: number; inQueue: number }[];
 }
@@ -52,7 +54,10 @@ export class FakeHub implements HubPort {
   }
 
   async snapshot(): Promise<SnapshotDTO> {
-    const agents = Array.from({ length: this.o.freeAgents }, (_, i) => ({ id: `f${i}`, name: `f${i}`, teamId: 'team-sales', queues: [this.o.queue], skills: {}, state: 'available', since: 0 }));
+    const agents = [
+      ...Array.from({ length: this.o.freeAgents }, (_, i) => ({ id: `f${i}`, name: `f${i}`, teamId: 'team-sales', queues: [this.o.queue], skills: {}, state: 'available', since: 0 })),
+      ...(this.o.agents ?? []).map((a) => ({ id: a.id, name: a.id, teamId: a.teamId ?? 'team-sales', queues: [this.o.queue], skills: {}, state: a.state, since: Date.now() })),
+    ];
     const q = (id: string, sl: number | null, target: number, inQueue: number) => ({
       id,
       name: id,
