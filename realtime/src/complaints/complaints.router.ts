@@ -5,7 +5,9 @@
  * - `POST /api/v1/complaints` (a form, or an agent's wrap-up: `channel: 'wrapup'` with `callId`)
  * - `GET /api/v1/complaints/:id` (with its history), `PATCH /api/v1/complaints/:id` (category, description, priority)
  * - `POST /api/v1/complaints/:id/status` `{ status, rootCause?, note? }`, `POST /api/v1/complaints/:id/reopen` `{ note? }`
- * - `GET|PUT /api/v1/complaints/config/routes|root-causes|business-hours` (PUT: admin, supervisor)
+ * - `POST /api/v1/complaints/:id/notes` `{ note }`, `POST /api/v1/complaints/:id/assign` `{ assignee: userId | null, note? }`
+ * - `GET|PUT /api/v1/complaints/config/routes|root-causes|business-hours` (PUT: admin, supervisor; each
+ *   change goes to the audit log with the configuration before and after, when the hub has accounts)
  *
  * Team leads see and handle the complaints of their teams; agents open complaints and see their own.
  */
@@ -51,6 +53,8 @@ const OpenBody = z.strictObject({
 const PatchBody = z.strictObject({ category: Id.optional(), description: z.string().max(4000).optional(), priority: z.enum(['normal', 'high']).optional() });
 const StatusBody = z.strictObject({ status: z.enum(STATUSES), rootCause: Id.optional(), note: z.string().max(2000).optional() });
 const ReopenBody = z.strictObject({ note: z.string().max(2000).optional() });
+const NoteBody = z.strictObject({ note: z.string().trim().min(1).max(2000) });
+const AssignBody = z.strictObject({ assignee: Id.nullable(), note: z.string().max(2000).optional() });
 const RoutesBody = z.strictObject({ routes: z.array(z.strictObject({ category: Id, department: Id, slaBusinessMin: z.number().int().min(1).max(100_000) })).max(200) });
 const CausesBody = z.strictObject({ rootCauses: z.array(z.strictObject({ code: Id, label: z.string().min(1).max(200) })).max(500) });
 const HoursBody = z.strictObject({
@@ -61,7 +65,7 @@ const HoursBody = z.strictObject({
 const IdParam = z.string().regex(/^\d{1,15}$/).transform(Number);
 
 export function complaintsMount(opts: ComplaintsMountOptions): Mount {
-  return ({ app, auth, logger }) => {
+  return ({ app, auth, logger, accounts }) => {
     const log = logger.child({ component: 'complaints' });
     const siteId = opts.config.id;
     const teamOf = new Map(opts.config.agents.map((a) => [a.id, a.teamId]));
@@ -84,6 +88,13 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     const mayAccess = (s: SessionDTO, c: ComplaintDTO) =>
       s.role === 'admin' || s.role === 'supervisor' || (s.role === 'team_lead' && c.teamId !== null && s.teamIds.includes(c.teamId)) || (s.role === 'agent' && c.agentId !== null && c.agentId === s.agentId);
     const json = express.json({ limit: '32kb' });
+    /** A configuration change in the audit log (who, from where, before and after). */
+    const audited = async (req: express.Request, res: Response, target: string, before: () => Promise<unknown>, change: () => Promise<unknown>, after: () => Promise<unknown>) => {
+      const prev = accounts ? await before() : undefined;
+      await change();
+      if (accounts) accounts.audit({ actor: res.locals.session as SessionDTO, action: 'complaints:config', targetType: 'complaints-config', targetId: target, from: req.ip, before: prev, after: await after() });
+      res.json({ ok: true });
+    };
     const MANAGE = ['admin', 'supervisor', 'team_lead'] as const;
 
     app.get('/api/v1/complaints/config/routes', auth(MANAGE), async (_req, res) => {
@@ -96,7 +107,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       if (!p.success) return invalid(res, p.error.issues);
       const s = svc();
       if (!s) return noDb(res);
-      await s.setRoutes(siteId, p.data.routes).then(() => res.json({ ok: true }), (e) => fail(res, e));
+      await audited(req, res, 'routes', () => s.routes(siteId), () => s.setRoutes(siteId, p.data.routes), () => s.routes(siteId)).catch((e: unknown) => fail(res, e));
     });
     app.get('/api/v1/complaints/config/root-causes', auth(MANAGE), async (_req, res) => {
       const s = svc();
@@ -108,7 +119,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       if (!p.success) return invalid(res, p.error.issues);
       const s = svc();
       if (!s) return noDb(res);
-      await s.setRootCauses(siteId, p.data.rootCauses).then(() => res.json({ ok: true }), (e) => fail(res, e));
+      await audited(req, res, 'root-causes', () => s.rootCauses(siteId), () => s.setRootCauses(siteId, p.data.rootCauses), () => s.rootCauses(siteId)).catch((e: unknown) => fail(res, e));
     });
     app.get('/api/v1/complaints/config/business-hours', auth(MANAGE), async (_req, res) => {
       const s = svc();
@@ -120,7 +131,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       if (!p.success) return invalid(res, p.error.issues);
       const s = svc();
       if (!s) return noDb(res);
-      await s.setBusinessHours(siteId, p.data).then(() => res.json({ ok: true }), (e) => fail(res, e));
+      await audited(req, res, 'business-hours', () => s.businessHours(siteId), () => s.setBusinessHours(siteId, p.data), () => s.businessHours(siteId)).catch((e: unknown) => fail(res, e));
     });
 
     app.get('/api/v1/complaints', auth([...MANAGE, 'agent']), async (req, res) => {
@@ -222,6 +233,17 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     app.post(
       '/api/v1/complaints/:id/reopen',
       ...withComplaint(MANAGE, (s, id, session, body) => s.reopen(siteId, id, { note: ReopenBody.parse(body ?? {}).note, actor: session.userId })),
+    );
+    app.post(
+      '/api/v1/complaints/:id/notes',
+      ...withComplaint(MANAGE, (s, id, session, body) => s.addNote(siteId, id, { note: NoteBody.parse(body).note, actor: session.userId })),
+    );
+    app.post(
+      '/api/v1/complaints/:id/assign',
+      ...withComplaint(MANAGE, (s, id, session, body) => {
+        const b = AssignBody.parse(body);
+        return s.assign(siteId, id, { assignee: b.assignee, note: b.note, actor: session.userId });
+      }),
     );
   };
 }

@@ -99,6 +99,48 @@ export interface ComplaintDTO {
   sla: 'none' | 'ok' | 'paused' | 'breached';
 }
 
+export interface ComplaintEvent {
+  at: number;
+  actor: string | null;
+  /** `opened`, `status`, `reopened`, `edited`, `note`, `assigned`. */
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  /** `assigned`: `{ from, to }`; `opened`: channel, category, department, due time. */
+  data: Record<string, unknown> | null;
+}
+
+/** The SLA clock at a moment, in business minutes (whole minutes, rounded down). */
+export interface SlaClock {
+  /** Business minutes left until due (0 when past due); null without an SLA or once resolved. */
+  leftMin: number | null;
+  /** Business minutes past due (0 when not); for a resolved complaint, how late it was resolved. */
+  overdueMin: number | null;
+  /** Whether the clock runs now (an active complaint, not waiting on the customer, within business hours). */
+  running: boolean;
+}
+
+export interface ComplaintDetail extends ComplaintDTO {
+  assignee: string | null;
+  clock: SlaClock;
+  events: ComplaintEvent[];
+}
+
+/** The SLA clock of a complaint at `now` (pure over the business calendar). */
+export function slaClock(c: Pick<ComplaintDTO, 'status' | 'dueAt' | 'pausedAt' | 'resolvedAt' | 'closedAt'>, now: number, clock: BusinessClock): SlaClock {
+  if (c.dueAt === null) return { leftMin: null, overdueMin: null, running: false };
+  const end = c.resolvedAt ?? c.closedAt;
+  if (end !== null) return { leftMin: null, overdueMin: Math.floor(clock.businessMsBetween(c.dueAt, end) / 60_000), running: false };
+  // Waiting on the customer: the clock stopped at `pausedAt`.
+  const at = c.pausedAt ?? now;
+  return {
+    leftMin: Math.floor(clock.businessMsBetween(at, c.dueAt) / 60_000),
+    overdueMin: Math.floor(clock.businessMsBetween(c.dueAt, at) / 60_000),
+    running: c.pausedAt === null && clock.isOpen(now),
+  };
+}
+
 export class ComplaintError extends Error {
   constructor(
     readonly code: 'not_found' | 'conflict' | 'invalid',
@@ -342,11 +384,52 @@ export class ComplaintsService {
     return r[0];
   }
 
-  async get(siteId: string, id: number): Promise<ComplaintDTO & { events: { at: number; actor: string | null; action: string; fromStatus: string | null; toStatus: string | null; note: string | null }[] }> {
+  /**
+   * A complaint with its history (`events`, oldest first), who it is assigned to (the last `assigned`
+   * event) and its SLA clock now in business time: left until due, or past due (business minutes, so
+   * evenings and weekends do not make a complaint look later than the SLA counts it).
+   */
+  async get(siteId: string, id: number): Promise<ComplaintDetail> {
     const r = await this.db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
     if (!r[0]) throw new ComplaintError('not_found', `no complaint ${id}`);
     const ev = await this.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.at), asc(complaintEvents.id));
-    return { ...this.dto(r[0]), events: ev.map((e) => ({ at: e.at.getTime(), actor: e.actor, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note })) };
+    const events: ComplaintEvent[] = ev.map((e) => ({ at: e.at.getTime(), actor: e.actor, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, data: (e.data as Record<string, unknown> | null) ?? null }));
+    const now = this.now();
+    const dto = this.dto(r[0], now);
+    const assigned = events.filter((e) => e.action === 'assigned').at(-1);
+    const clock = new BusinessClock(await this.businessHours(siteId));
+    return { ...dto, assignee: (assigned?.data?.to as string | null | undefined) ?? null, clock: slaClock(dto, now, clock), events };
+  }
+
+  /** Adds a note to a complaint's history (no change of status). */
+  async addNote(siteId: string, id: number, o: { note: string; actor?: string | undefined }): Promise<ComplaintDetail> {
+    await this.database.transaction(async (db) => {
+      const row = await this.row(siteId, id, db);
+      await db.insert(complaintEvents).values({ siteId, complaintId: id, at: new Date(this.now()), actor: o.actor ?? null, action: 'note', fromStatus: row.status, toStatus: row.status, note: o.note });
+    });
+    return this.get(siteId, id);
+  }
+
+  /** Assigns a complaint to a person (a user id; null: nobody), recorded in its history. */
+  async assign(siteId: string, id: number, o: { assignee: string | null; note?: string | undefined; actor?: string | undefined }): Promise<ComplaintDetail> {
+    const before = (await this.get(siteId, id)).assignee;
+    if (before === o.assignee) throw new ComplaintError('conflict', o.assignee === null ? 'not assigned' : `already assigned to ${o.assignee}`);
+    await this.database.transaction(async (db) => {
+      const row = await this.row(siteId, id, db);
+      await db.update(complaints).set({ updatedAt: new Date(this.now()) }).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
+      await db.insert(complaintEvents).values({
+        siteId,
+        complaintId: id,
+        at: new Date(this.now()),
+        actor: o.actor ?? null,
+        action: 'assigned',
+        fromStatus: row.status,
+        toStatus: row.status,
+        note: o.note ?? null,
+        data: { from: before, to: o.assignee },
+      });
+    });
+    return this.get(siteId, id);
   }
 
   async list(

@@ -1,0 +1,98 @@
+/**
+ * The complaint detail over HTTP (the router on a real hub, real Redis, a throwaway database): its
+ * history with notes and assignment, the SLA clock in business minutes, and configuration changes in
+ * the audit log with before and after.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { siteInput } from '../core/testing.ts';
+import type { AccountsPort, AuditEntryInput } from '../hub/auth.ts';
+import { startHub, token } from '../hub/testing.ts';
+import { testBackends } from '../storage/testing.ts';
+import { complaintsMount } from './complaints.router.ts';
+import { parseSiteConfig } from '../contracts/index.ts';
+
+const redisUrl = inject('redisUrl');
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+const input = siteInput({ id: 'cphttp' });
+const config = parseSiteConfig(input);
+const vn = (s: string) => Date.parse(`${s}+07:00`);
+
+async function call(url: string, method: string, path: string, tok: string, body?: unknown) {
+  const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: r.status, json: (await r.json().catch(() => undefined)) as any };
+}
+
+describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
+  async function setup() {
+    const db = await backend.create();
+    cleanup.push(() => db.drop());
+    let now = vn('2026-03-06T16:30:00'); // a Friday
+    const audits: AuditEntryInput[] = [];
+    // Only the audit log matters here: tokens are the test's own.
+    const accounts: AccountsPort = { login: async () => null, assertCurrent: async () => undefined, audit: (e) => void audits.push(e), onRevoked: () => () => undefined };
+    const { app, url } = await startHub(redisUrl, input, { accounts, mounts: [complaintsMount({ config, database: () => db.database, now: () => now })] });
+    cleanup.push(() => app.close());
+    return { url, audits, at: (s: string) => (now = vn(s)) };
+  }
+
+  it('given a complaint, notes and assignments go into its history and the SLA clock counts business minutes left, paused and overdue', async () => {
+    const { url, at } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'vaccine-reaction', description: 'Sốt sau tiêm' });
+    expect(opened.status).toBe(201);
+    const id = opened.json.id;
+    // Friday 16:30 + 2 business hours: due Saturday 09:00. 16:45: 105 business minutes left.
+    at('2026-03-06T16:45:00');
+    let d = await call(url, 'GET', `/api/v1/complaints/${id}`, sup);
+    expect(d.json.clock).toEqual({ leftMin: 105, overdueMin: 0, running: true });
+    expect(d.json.assignee).toBeNull();
+
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee: 'lead1', note: 'bác sĩ trực' })).json.assignee).toBe('lead1');
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee: 'lead1' })).status).toBe(409);
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/notes`, sup, { note: '  ' })).status).toBe(400);
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/notes`, token('agent', { agentId: 'a1' }), { note: 'x' })).status).toBe(403);
+    d = await call(url, 'POST', `/api/v1/complaints/${id}/notes`, sup, { note: 'Đã gọi lại cho khách' });
+    expect(d.status).toBe(200);
+
+    // Evening: the clock does not run (60 min left: Saturday 08:00-09:00); Saturday 08:30 waiting on the customer stops it with 30 min left.
+    at('2026-03-06T20:00:00');
+    expect((await call(url, 'GET', `/api/v1/complaints/${id}`, sup)).json.clock).toEqual({ leftMin: 60, overdueMin: 0, running: false });
+    at('2026-03-07T08:30:00');
+    await call(url, 'POST', `/api/v1/complaints/${id}/status`, sup, { status: 'waiting_on_customer' });
+    at('2026-03-07T11:00:00');
+    expect((await call(url, 'GET', `/api/v1/complaints/${id}`, sup)).json.clock).toEqual({ leftMin: 30, overdueMin: 0, running: false });
+    // Back in progress on Monday 08:00: 30 min left from then, due 08:30; at 10:00 90 minutes over.
+    at('2026-03-09T08:00:00');
+    await call(url, 'POST', `/api/v1/complaints/${id}/status`, sup, { status: 'in_progress' });
+    at('2026-03-09T10:00:00');
+    d = await call(url, 'GET', `/api/v1/complaints/${id}`, sup);
+    expect(d.json).toMatchObject({ sla: 'breached', clock: { leftMin: 0, overdueMin: 90, running: true } });
+    expect(d.json.events.map((e: any) => `${e.action}:${e.toStatus}:${e.actor}:${e.note ?? ''}`)).toEqual([
+      'opened:open:sup:',
+      'assigned:open:sup:bác sĩ trực',
+      'note:open:sup:Đã gọi lại cho khách',
+      'status:waiting_on_customer:sup:',
+      'status:in_progress:sup:',
+    ]);
+    expect(d.json.events[1].data).toEqual({ from: null, to: 'lead1' });
+  });
+
+  it('configuration changes are audited with before and after; invalid ones answer 400 with the field', async () => {
+    const { url, audits } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const bad = await call(url, 'PUT', '/api/v1/complaints/config/routes', sup, { routes: [{ category: 'billing', department: '', slaBusinessMin: 0 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.join(' ')).toMatch(/routes\.0\.department/);
+    expect(audits).toEqual([]);
+    const routes = [{ category: 'billing', department: 'finance', slaBusinessMin: 60 }];
+    expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', sup, { routes })).status).toBe(200);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actor: { userId: 'sup', role: 'supervisor' }, action: 'complaints:config', targetId: 'routes', after: routes });
+    expect((audits[0]!.before as unknown[]).length).toBeGreaterThan(5);
+    expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', token('team_lead', { teamIds: ['t1'] }), { routes })).status).toBe(403);
+  });
+});
