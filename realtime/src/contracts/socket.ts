@@ -86,6 +86,9 @@ export interface CallDTO {
   from?: string;
   campaignId?: string;
   attributes?: Record<string, string>;
+  /** The agent this call goes to first; `keptUntil` while nobody else may take it yet. */
+  preferredAgentId?: string;
+  keptUntil?: number;
 }
 
 export interface TeamDTO {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from '../contracts/index.ts';
 import type { MetricsDump } from './metrics.ts';
-import { createState, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
+import { createState, keepFor, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
 
 /** Bump when the shape of the state or the meaning of a field changes: older checkpoints are then ignored. */
 export const STATE_VERSION = 2;
@@ -127,6 +127,8 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
     const { waiting, available, members, memberSpans, ...rest } = q;
     const qs: QueueState = {
       ...rest,
+      // Dumps made before preferred agents have no wait setting: the line's configured one (or 30 s).
+      preferredAgentWaitSec: (rest.preferredAgentWaitSec as number | undefined) ?? fresh.queues.get(q.id)?.preferredAgentWaitSec ?? 30,
       waiting: waiting.map((i) => calls[i]!),
       available: new Map(available.map((id) => [id, s.agents.get(id)!])),
       members: new Set(members),
@@ -146,6 +148,7 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
     if (a) s.timed.add(a);
   }
   s.metrics.load(d.metrics);
+  for (const call of s.calls.values()) if (call.preferredUntil !== undefined) keepFor(s, call);
 
   const reconciled: string[] = [];
   if (d.configHash !== configHash(config)) {

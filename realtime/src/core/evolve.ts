@@ -10,6 +10,8 @@
 import { QueueConfigSchema, type DomainEvent, type EventOf } from '../contracts/index.ts';
 import type { ScopeSeries } from './metrics.ts';
 import {
+  keepFor,
+  releasePreference,
   queueFromConfig,
   scopeKey,
   type AgentState,
@@ -153,6 +155,7 @@ function otherScopes(s: HubState, call: CallState, agentId?: string): (string | 
 }
 
 function completeCall(s: HubState, call: CallState): void {
+  releasePreference(s, call);
   call.status = 'done';
   s.calls.delete(call.id);
   s.records.push(call);
@@ -417,6 +420,8 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       call.missedOffers++;
       // Whoever let it ring out or declined comes last for this call: the next agent gets it.
       (call.declinedBy ??= []).push(a.id);
+      // The preferred agent did not take it: it is anyone's now.
+      if (call.preferredAgentId === a.id) releasePreference(s, call);
       const next =
         e.reason === 'disconnected'
           ? { state: 'notReady' as const, reason: 'disconnected' }
@@ -436,6 +441,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (!target) return `unknown queue ${e.toQueue}`;
       if (call.status === 'offering') withdrawOffer(s, call, 'state-change', e.at);
       removeWaiting(s, call);
+      releasePreference(s, call);
       const waited = e.at - call.enteredQueueAt;
       s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, { overflowed: 1, maxWaitMs: waited });
       s.dirty.queues.add(call.queue);
@@ -503,6 +509,13 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
   if (e.campaignId !== undefined) call.campaignId = e.campaignId;
   if (e.leadId !== undefined) call.leadId = e.leadId;
   if (e.attributes !== undefined) call.attributes = e.attributes;
+  if (e.preferredAgentId !== undefined) {
+    call.preferredAgentId = e.preferredAgentId;
+    if (q.preferredAgentWaitSec > 0) {
+      call.preferredUntil = e.at + q.preferredAgentWaitSec * 1000;
+      keepFor(s, call);
+    }
+  }
   s.calls.set(call.id, call);
   const others = otherScopes(s, call);
   if (!q.open) {
@@ -553,6 +566,7 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
   if (call.status === 'offering' && call.offerAgentId !== a.id) withdrawOffer(s, call, 'answered-elsewhere', e.at);
   delete a.offerCallId;
   removeWaiting(s, call);
+  releasePreference(s, call);
   delete call.offerAgentId;
   delete call.offerExpiresAt;
   delete call.overflowAt;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../contracts/index.ts';
 import { agentDTO } from './selectors.ts';
+import { dumpState, loadState } from './checkpoint.ts';
 import { due, eligible, route } from './routing.ts';
 import { scopeKey } from './state.ts';
 import { apply, ev, fingerprint, given, ids, offers, ready, routeAt, site, t, tick } from './testing.ts';
@@ -362,5 +363,87 @@ describe('routing: decisions are events', () => {
     expect(fingerprint(rebuilt)).toBe(fingerprint(live));
     // Routing the rebuilt state offers nothing new: every decision is already in the log.
     expect(route(rebuilt, t(60), ids('x'))).toEqual([]);
+  });
+});
+
+describe('routing: a call kept for its preferred agent (e.g. a campaign lead assigned to an agent)', () => {
+  // booking keeps such calls 30 s for their agent (the default); advice does not keep them.
+  const cfg = () =>
+    site({
+      queues: [
+        { id: 'booking', name: 'Booking', priority: 2 },
+        { id: 'advice', name: 'Advice', priority: 4, preferredAgentWaitSec: 0 },
+      ],
+    });
+
+  describe('given a2 idle longer than a1, both on booking', () => {
+    const g = () => {
+      const s = given(cfg(), [...ready(t(0), 'a2'), ...ready(t(5), 'a1')]).state;
+      expect(routeAt(s, t(5))).toEqual([]);
+      return s;
+    };
+
+    it('when a call preferring a1 arrives then a1 gets it although a2 has waited longer', () => {
+      const s = g();
+      apply(s, [ev.offered('c1', 'booking', t(10), { preferredAgentId: 'a1' })]);
+      expect(routeAt(s, t(10))).toEqual(['c1->a1']);
+    });
+
+    it('when a1 lets the offer ring out then the preference ends and a2 gets the call at once', () => {
+      const s = g();
+      apply(s, [ev.offered('c1', 'booking', t(10), { preferredAgentId: 'a1' })]);
+      routeAt(s, t(10));
+      const { fired, routed } = tick(s, t(25));
+      expect(fired).toMatchObject([{ type: 'offer.rejected', agentId: 'a1', reason: 'timeout' }]);
+      expect(offers(routed)).toEqual(['c1->a2']);
+      expect(s.preferred.size).toBe(0);
+    });
+  });
+
+  describe('given a1 on a call and a2 free', () => {
+    const g = () => {
+      const s = given(cfg(), [...ready(t(0), 'a1', 'a2'), ev.offered('x', 'booking', t(1)), ev.answered('x', 'a1', t(2))]).state;
+      apply(s, [ev.offered('c1', 'booking', t(10), { preferredAgentId: 'a1' })]);
+      return s;
+    };
+
+    it('when the call has waited less than 30 s then a2 is not offered it', () => {
+      const s = g();
+      expect(routeAt(s, t(10))).toEqual([]);
+      expect(tick(s, t(39)).routed).toEqual([]);
+      expect(s.calls.get('c1')!.status).toBe('waiting');
+    });
+
+    it('when 30 s have passed then the call is anyone\'s and a2 gets it', () => {
+      const s = g();
+      routeAt(s, t(10));
+      expect(offers(tick(s, t(40)).routed)).toEqual(['c1->a2']);
+    });
+
+    it('when the hub restarts from a checkpoint meanwhile then the call is still kept, and released after 30 s', () => {
+      const before = g();
+      routeAt(before, t(10));
+      const { state: s } = loadState(before.config, JSON.parse(JSON.stringify(dumpState(before))));
+      expect([...s.preferred.get('a1')!].map((c) => c.id)).toEqual(['c1']);
+      expect(tick(s, t(20)).routed).toEqual([]);
+      expect(offers(tick(s, t(40)).routed)).toEqual(['c1->a2']);
+    });
+
+    it('when a1 becomes free then a1 takes the call kept for them before an older unkept call, which goes to a2', () => {
+      const s = g();
+      routeAt(s, t(10));
+      apply(s, [ev.offered('older', 'booking', t(3)), ev.state('a2', 'break', t(11))]);
+      expect(routeAt(s, t(11))).toEqual([]);
+      apply(s, [ev.ended('x', t(20)), ev.state('a2', 'available', t(20))]);
+      expect(routeAt(s, t(20)).sort()).toEqual(['c1->a1', 'older->a2']);
+    });
+  });
+
+  describe('given a line that keeps nothing (preferredAgentWaitSec 0) and the preferred agent away', () => {
+    it('when the call arrives then the free agent gets it at once', () => {
+      const s = given(cfg(), [ev.login('a1', t(0)), ...ready(t(0), 'a2'), ev.agentQueues('a2', ['advice'], t(0))]).state;
+      apply(s, [ev.offered('c1', 'advice', t(10), { preferredAgentId: 'a1' })]);
+      expect(routeAt(s, t(10))).toEqual(['c1->a2']);
+    });
   });
 });

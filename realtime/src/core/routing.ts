@@ -6,7 +6,7 @@
  */
 import type { DomainEvent, HubEvent } from '../contracts/index.ts';
 import { evolve } from './evolve.ts';
-import type { AgentState, CallState, HubState, QueueState } from './state.ts';
+import { releasePreference, reservedFor, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
 
 export type IdGen = () => string;
 
@@ -23,8 +23,16 @@ function skillScore(a: AgentState, call: CallState): number {
   return n;
 }
 
-/** The agent to offer `call` to in `q`, or undefined. Agents who declined it come last. */
-export function pickAgent(s: HubState, q: QueueState, call: CallState): AgentState | undefined {
+/**
+ * The agent to offer `call` to in `q`, or undefined. Agents who declined it come last. A call kept for
+ * its preferred agent goes to that agent when free, and to nobody else until the preference lapses.
+ */
+export function pickAgent(s: HubState, q: QueueState, call: CallState, now = -Infinity): AgentState | undefined {
+  if (call.preferredAgentId !== undefined && !call.declinedBy?.includes(call.preferredAgentId)) {
+    const p = q.available.get(call.preferredAgentId);
+    if (p && p.state === 'available' && eligible(p, q, call)) return p;
+    if (reservedFor(call, now) !== undefined) return undefined;
+  }
   let fallback: AgentState | undefined;
   let best: AgentState | undefined;
   let bestScore = -1;
@@ -45,8 +53,29 @@ export function pickAgent(s: HubState, q: QueueState, call: CallState): AgentSta
   return best ?? fallback;
 }
 
-/** The best waiting call for an agent across the agent's queues: queue priority, call priority, oldest. */
-export function pickCall(s: HubState, a: AgentState): CallState | undefined {
+/** The oldest waiting call kept for agent `a` in one of its lines, if any. */
+function keptFor(s: HubState, a: AgentState): CallState | undefined {
+  const set = s.preferred.get(a.id);
+  if (!set) return undefined;
+  let best: CallState | undefined;
+  for (const call of set) {
+    if (call.status !== 'waiting' || call.declinedBy?.includes(a.id) || !a.queues.includes(call.queue)) continue;
+    const q = s.queues.get(call.queue);
+    if (!q || q.routing !== 'hub' || !eligible(a, q, call)) continue;
+    if (!best || call.enteredQueueAt < best.enteredQueueAt) best = call;
+  }
+  return best;
+}
+
+/**
+ * The best waiting call for an agent across the agent's queues: a call kept for this agent first, then
+ * queue priority, call priority, oldest. Calls kept for another agent are skipped until their preference lapses.
+ */
+export function pickCall(s: HubState, a: AgentState, now = -Infinity): CallState | undefined {
+  if (s.preferred.size > 0) {
+    const kept = keptFor(s, a);
+    if (kept) return kept;
+  }
   let best: CallState | undefined;
   let bestQ: QueueState | undefined;
   for (const qid of a.queues) {
@@ -58,6 +87,8 @@ export function pickCall(s: HubState, a: AgentState): CallState | undefined {
       // A call this agent already missed goes to others first (the call-centric pass may still
       // come back to this agent when nobody else is free).
       if (call.declinedBy?.includes(a.id)) continue;
+      const keeper = reservedFor(call, now);
+      if (keeper !== undefined && keeper !== a.id && !call.declinedBy?.includes(keeper)) continue;
       if (
         !best ||
         !bestQ ||
@@ -101,7 +132,7 @@ export function route(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
     for (const id of ids) {
       const a = s.agents.get(id);
       if (!a || a.state !== 'available') continue;
-      const call = pickCall(s, a);
+      const call = pickCall(s, a, now);
       if (call) applyAll(s, out, offerEvent(s, call, a, now, nextId));
     }
   }
@@ -117,7 +148,7 @@ export function route(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
       for (let i = 0; i < q.waiting.length && q.available.size > 0; i++) {
         const call = q.waiting[i]!;
         if (call.status !== 'waiting') continue;
-        const a = pickAgent(s, q, call);
+        const a = pickAgent(s, q, call, now);
         if (a) applyAll(s, out, offerEvent(s, call, a, now, nextId));
       }
     }
@@ -131,6 +162,16 @@ export function route(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
  */
 export function due(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
   const out: DomainEvent[] = [];
+  // Lapsed agent preferences: the call is anyone's now (no event: the lapse follows from the call's
+  // offered time and the line's setting, so a replay lapses it the same way).
+  for (const set of s.preferred.values()) {
+    for (const call of set) {
+      if (call.preferredUntil! <= now) {
+        releasePreference(s, call);
+        s.routeQueues.add(call.queue);
+      }
+    }
+  }
   for (const a of [...s.timed]) {
     if (a.state === 'reserved' && a.offerCallId) {
       const call = s.calls.get(a.offerCallId);

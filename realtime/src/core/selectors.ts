@@ -184,6 +184,8 @@ export function callDTO(c: CallState, showNumbers: boolean): CallDTO {
   if (c.from !== undefined) dto.from = showNumbers ? c.from : maskNumber(c.from);
   if (c.campaignId !== undefined) dto.campaignId = c.campaignId;
   if (c.attributes !== undefined) dto.attributes = c.attributes;
+  if (c.preferredAgentId !== undefined) dto.preferredAgentId = c.preferredAgentId;
+  if (c.preferredUntil !== undefined) dto.keptUntil = c.preferredUntil;
   return dto;
 }
 

@@ -26,6 +26,8 @@ export interface QueueState {
   routing: 'hub' | 'observe';
   direction: 'inbound' | 'outbound';
   wrapupSec: number;
+  /** Seconds a call with a preferred agent waits for that agent before anyone may take it. */
+  preferredAgentWaitSec: number;
   skills: Record<string, number>;
   params: MetricParams;
   /** Waiting calls, ordered by (call priority, time entered this queue). */
@@ -98,6 +100,10 @@ export interface CallState {
   offerExpiresAt?: number;
   /** Agents who declined this call; others are preferred for the next offer. */
   declinedBy?: string[];
+  /** The agent this call goes to first (e.g. the agent a campaign lead is assigned to). */
+  preferredAgentId?: string;
+  /** Until when (event time) only the preferred agent may take the call; deleted once it lapses. */
+  preferredUntil?: number;
   answeredAt?: number;
   agentId?: string;
   heldSince?: number;
@@ -155,6 +161,11 @@ export interface HubState {
   routeAgents: Set<string>;
   /** Agents with a running timer (an offer ringing or a wrap-up), so `due` need not scan everyone. */
   timed: Set<AgentState>;
+  /**
+   * Live calls with a pending agent preference, by preferred agent (derived: rebuilt from the calls on
+   * load), so an agent finds the calls kept for them and `due` finds lapsed preferences without a scan.
+   */
+  preferred: Map<string, Set<CallState>>;
   effects: Effect[];
   dirty: Dirty;
 }
@@ -173,6 +184,7 @@ export function queueFromConfig(q: QueueConfig, site: SiteConfig): QueueState {
     routing: q.routing,
     direction: q.direction,
     wrapupSec: q.wrapupSec,
+    preferredAgentWaitSec: q.preferredAgentWaitSec,
     skills: q.skills,
     params: { ...site.params, ...q.params },
     waiting: [],
@@ -202,6 +214,7 @@ export function createState(config: SiteConfig): HubState {
     routeQueues: new Set(),
     routeAgents: new Set(),
     timed: new Set(),
+    preferred: new Map(),
     effects: [],
     dirty: newDirty(),
   };
@@ -229,6 +242,31 @@ export function createState(config: SiteConfig): HubState {
     }
   }
   return s;
+}
+
+/** Indexes a call whose agent preference is pending (see {@link HubState.preferred}). */
+export function keepFor(s: HubState, call: CallState): void {
+  const id = call.preferredAgentId;
+  if (id === undefined) return;
+  let set = s.preferred.get(id);
+  if (!set) s.preferred.set(id, (set = new Set()));
+  set.add(call);
+}
+
+/** Ends a call's agent preference: from now on any eligible agent may take it. */
+export function releasePreference(s: HubState, call: CallState): void {
+  if (call.preferredUntil === undefined) return;
+  delete call.preferredUntil;
+  const set = s.preferred.get(call.preferredAgentId!);
+  if (set) {
+    set.delete(call);
+    if (set.size === 0) s.preferred.delete(call.preferredAgentId!);
+  }
+}
+
+/** True while only `call`'s preferred agent may take it at `now`. */
+export function reservedFor(call: CallState, now: number): string | undefined {
+  return call.preferredUntil !== undefined && call.preferredUntil > now ? call.preferredAgentId : undefined;
 }
 
 /** Scope keys used by the metrics store. */
