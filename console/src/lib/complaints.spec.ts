@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { businessTime, clockText, eventText } from './complaints.ts';
+import { MESSAGES, type MessageKey } from './messages.ts';
+
+const tr = (lang: 'vi' | 'en') => (k: MessageKey, vars?: Record<string, string | number>) => {
+  let s: string = MESSAGES[lang][k];
+  for (const [n, v] of Object.entries(vars ?? {})) s = s.split(`{${n}}`).join(String(v));
+  return s;
+};
+
+describe('complaint detail in words', () => {
+  it('business minutes read as hours and minutes in both languages', () => {
+    expect(businessTime(105, tr('vi'))).toBe('1 giờ 45 phút');
+    expect(businessTime(120, tr('en'))).toBe('2 h');
+    expect(businessTime(30, tr('en'))).toBe('30 min');
+  });
+
+  it('the SLA clock: left, under an hour left, paused, overdue, resolved late', () => {
+    const en = tr('en');
+    expect(clockText({ leftMin: 105, overdueMin: 0, running: true }, 'in_progress', en)).toEqual({ text: '1 h 45 min of business time left', level: 'ok' });
+    expect(clockText({ leftMin: 45, overdueMin: 0, running: false }, 'open', en).level).toBe('warn');
+    expect(clockText({ leftMin: 30, overdueMin: 0, running: false }, 'waiting_on_customer', en).text).toContain('Paused');
+    expect(clockText({ leftMin: 0, overdueMin: 90, running: true }, 'in_progress', tr('vi'))).toEqual({ text: 'Quá hạn 1 giờ 30 phút làm việc', level: 'bad' });
+    expect(clockText({ leftMin: null, overdueMin: 15, running: false }, 'closed', en).level).toBe('bad');
+    expect(clockText({ leftMin: null, overdueMin: null, running: false }, 'open', en).level).toBe('none');
+  });
+
+  it('history events in words', () => {
+    const e = { at: 0, actor: 'sup', fromStatus: 'open', toStatus: 'in_progress', note: null, data: null };
+    expect(eventText({ ...e, action: 'status' }, tr('vi'))).toBe('Mới → Đang xử lý');
+    expect(eventText({ ...e, action: 'assigned', data: { from: null, to: 'lead1' } }, tr('en'))).toBe('Assigned to lead1');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The complaint detail's pure parts: the SLA clock as words, a history event as words (docs/REPORTS.md,
+ * realtime/src/complaints). The words come from the messages, so they follow the language.
+ */
+import type { MessageKey } from './messages.ts';
+
+type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** Business minutes as "1 giờ 45 phút" / "1 h 45 min" (days of business time stay in hours). */
+export function businessTime(min: number, t: T): string {
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  if (h === 0) return t('cdMin', { m });
+  return m === 0 ? t('cdHours', { h }) : t('cdHoursMin', { h, m });
+}
+
+export interface SlaClockDTO {
+  leftMin: number | null;
+  overdueMin: number | null;
+  running: boolean;
+}
+
+/** The SLA clock as one sentence and its level (colour is never alone: the sentence says it). */
+export function clockText(c: SlaClockDTO, status: string, t: T): { text: string; level: 'ok' | 'warn' | 'bad' | 'none' } {
+  if (c.leftMin === null && c.overdueMin === null) return { text: t('cdNoSla'), level: 'none' };
+  if (status === 'resolved' || status === 'closed') {
+    return c.overdueMin ? { text: t('cdResolvedLate', { d: businessTime(c.overdueMin, t) }), level: 'bad' } : { text: t('cdResolvedOnTime'), level: 'ok' };
+  }
+  if (c.overdueMin) return { text: t('cdOverdue', { d: businessTime(c.overdueMin, t) }), level: 'bad' };
+  const left = businessTime(c.leftMin ?? 0, t);
+  if (status === 'waiting_on_customer') return { text: t('cdPaused', { d: left }), level: 'warn' };
+  // Under an hour of business time left: amber.
+  return { text: t(c.running ? 'cdLeft' : 'cdLeftStopped', { d: left }), level: (c.leftMin ?? 0) < 60 ? 'warn' : 'ok' };
+}
+
+export interface ComplaintEventDTO {
+  at: number;
+  actor: string | null;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  data: Record<string, unknown> | null;
+}
+
+/** What a history event did, in words. */
+export function eventText(e: ComplaintEventDTO, t: T): string {
+  const st = (s: string | null) => (s ? t(`cps_${s}` as MessageKey) : '–');
+  switch (e.action) {
+    case 'opened':
+      return t('cdEvOpened', { channel: String(e.data?.channel ?? ''), department: String(e.data?.department ?? '–') });
+    case 'status':
+      return t('cdEvStatus', { from: st(e.fromStatus), to: st(e.toStatus) });
+    case 'reopened':
+      return t('cdEvReopened');
+    case 'assigned':
+      return e.data?.to ? t('cdEvAssigned', { to: String(e.data.to) }) : t('cdEvUnassigned');
+    case 'note':
+      return t('cdEvNote');
+    case 'edited':
+      return t('cdEvEdited');
+    default:
+      return e.action;
+  }
+}
