@@ -6,8 +6,11 @@
  *   (the ISO week containing `date`).
  * - `GET /api/v1/reports/runs?kind=` (reports the scheduler produced), `GET /api/v1/reports/runs/:kind/:period?scope=&id=`.
  * - `GET /api/v1/reports/cx?from=&to=&scope=&id=&site=`: CX KPIs (NPS, CSAT, survey response, complaint
- *   rate, retention, lifetime value, engagement, conversion) over site-local days [from, to].
- * - `PUT /api/v1/reports/targets`, `PUT /api/v1/reports/forecasts` (admin, supervisor).
+ *   rate, retention, lifetime value, engagement, conversion) over site-local days [from, to];
+ *   `GET /api/v1/reports/cx/series?...`: the same per day (at most 62 days), for trends. QA reads them too.
+ * - `PUT /api/v1/reports/targets`, `PUT /api/v1/reports/forecasts` (admin, supervisor; audited when the hub
+ *   has accounts); `GET /api/v1/reports/targets?site=` (every stored row) and
+ *   `GET /api/v1/reports/forecasts?from=&to=&site=` (admin, supervisor, team lead: reading).
  *
  * `site` defaults to the hub's site; imported data sets (`anonymous-bank`, `pwc-phonenow`) are sites too.
  * A team lead sees only the teams of the session (scope `team`) and their agents.
@@ -19,6 +22,7 @@ import type { Mount } from '../hub/app.ts';
 import { SiteCalendar } from '../core/time.ts';
 import type { Database } from '../storage/database.ts';
 import { reportCsv, reportHtml } from './report-format.ts';
+import { ReportSettingsRepository } from './report-settings.repository.ts';
 import { ReportsRepository } from './reports.repository.ts';
 import { ReportError, ReportsService, type ReportsServiceOptions } from './reports.service.ts';
 import type { Report } from './report.ts';
@@ -60,9 +64,21 @@ const ForecastBody = z.strictObject({
 });
 
 const READ_ROLES = ['admin', 'supervisor', 'team_lead'] as const;
+/** CX figures: QA reads them too (`reports:read` in the access matrix). */
+const CX_ROLES = [...READ_ROLES, 'qa'] as const;
+const CxQuery = z
+  .strictObject({ from: Day.optional(), to: Day.optional(), scope: Scope.default('site'), id: z.string().min(1).max(128).optional(), site: z.string().min(1).max(128).optional() })
+  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const DAY_MS = 86_400_000;
+/** The dates from `from` to `to` (YYYY-MM-DD, calendar arithmetic in UTC: no time zone involved). */
+const datesOf = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  for (let d = Date.parse(`${from}T00:00:00Z`); d <= Date.parse(`${to}T00:00:00Z`); d += DAY_MS) out.push(new Date(d).toISOString().slice(0, 10));
+  return out;
+};
 
 export function reportsMount(opts: ReportsMountOptions): Mount {
-  return ({ app, auth, logger }) => {
+  return ({ app, auth, logger, accounts }) => {
     const log = logger.child({ component: 'reports' });
     const cal = new SiteCalendar(opts.config.timeZone, opts.config.intervalMin);
     const service = () => {
@@ -123,11 +139,8 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       app.get(`/api/v1/reports/${kind}.html`, auth(READ_ROLES), handler('html'));
     }
 
-    app.get('/api/v1/reports/cx', auth(READ_ROLES), async (req, res) => {
-      const p = z
-        .strictObject({ from: Day.optional(), to: Day.optional(), scope: Scope.default('site'), id: z.string().min(1).max(128).optional(), site: z.string().min(1).max(128).optional() })
-        .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] })
-        .safeParse(req.query);
+    app.get('/api/v1/reports/cx', auth(CX_ROLES), async (req, res) => {
+      const p = CxQuery.safeParse(req.query);
       if (!p.success) return invalid(res, p.error.issues);
       const q = p.data;
       if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
@@ -140,6 +153,66 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       try {
         const today = cal.localDate(Date.now());
         res.json(await s.reports.cx(db, q.site ?? opts.config.id, q.from ?? q.to ?? today, q.to ?? q.from ?? today, q.scope, q.id));
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    // One CX answer per day of the period (the console's trends); the same figures as a day's own query.
+    app.get('/api/v1/reports/cx/series', auth(CX_ROLES), async (req, res) => {
+      const p = CxQuery.safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const q = p.data;
+      if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
+        res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
+        return;
+      }
+      const db = opts.database();
+      const s = service();
+      if (!s || !db) return noDb(res);
+      const today = cal.localDate(Date.now());
+      const to = q.to ?? today;
+      const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * DAY_MS).toISOString().slice(0, 10);
+      const days = to < from ? [] : datesOf(from, to);
+      if (days.length === 0 || days.length > 62) {
+        res.status(400).json({ error: { code: 'invalid', message: 'from..to must be 1 to 62 days' } });
+        return;
+      }
+      try {
+        const site = q.site ?? opts.config.id;
+        const out = [];
+        for (const d of days) {
+          const r = await s.reports.cx(db, site, d, d, q.scope, q.id);
+          out.push({ date: d, values: r.values, counts: r.counts });
+        }
+        res.json({ siteId: site, scope: q.scope, id: q.scope === 'site' ? '' : q.id, period: { from, to }, days: out });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    app.get('/api/v1/reports/targets', auth(READ_ROLES), async (req, res) => {
+      const p = z.strictObject({ site: z.string().min(1).max(128).optional() }).safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const db = opts.database();
+      if (!db) return noDb(res);
+      try {
+        res.json({ targets: await new ReportSettingsRepository(db).targets(p.data.site ?? opts.config.id) });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+
+    app.get('/api/v1/reports/forecasts', auth(READ_ROLES), async (req, res) => {
+      const p = z.strictObject({ from: Day.optional(), to: Day.optional(), site: z.string().min(1).max(128).optional() }).safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const db = opts.database();
+      if (!db) return noDb(res);
+      const today = cal.localDate(Date.now());
+      const from = p.data.from ?? new Date(Date.parse(`${today}T00:00:00Z`) - 7 * DAY_MS).toISOString().slice(0, 10);
+      const to = p.data.to ?? new Date(Date.parse(`${today}T00:00:00Z`) + 30 * DAY_MS).toISOString().slice(0, 10);
+      try {
+        res.json({ from, to, forecasts: await new ReportSettingsRepository(db).forecasts(p.data.site ?? opts.config.id, from, to) });
       } catch (err) {
         fail(res, err);
       }
@@ -180,7 +253,12 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       if (!s) return noDb(res);
       const { site, id, ...t } = p.data;
       try {
-        await s.repo.setTarget(site ?? opts.config.id, { ...t, scopeId: t.scope === 'site' ? '' : id });
+        const siteId = site ?? opts.config.id;
+        const row = { ...t, scopeId: t.scope === 'site' ? '' : id };
+        const same = (x: { scope: string; id: string; metric: string; validFrom: string }) => x.scope === row.scope && x.id === row.scopeId && x.metric === row.metric && x.validFrom === row.validFrom;
+        const before = accounts ? ((await new ReportSettingsRepository(opts.database()!).targets(siteId)).find(same) ?? null) : null;
+        await s.repo.setTarget(siteId, row);
+        accounts?.audit({ actor: res.locals.session as SessionDTO, action: 'reports:target', targetType: 'report-target', targetId: `${siteId}/${row.scope}/${row.scopeId}/${row.metric}/${row.validFrom}`, from: req.ip, before, after: row });
         res.json({ ok: true });
       } catch (err) {
         fail(res, err);
@@ -194,7 +272,11 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       if (!s) return noDb(res);
       const { site, id, ...f } = p.data;
       try {
-        await s.repo.setForecast(site ?? opts.config.id, { ...f, scopeId: f.scope === 'site' ? '' : id });
+        const siteId = site ?? opts.config.id;
+        const row = { ...f, scopeId: f.scope === 'site' ? '' : id };
+        const before = accounts ? ((await new ReportSettingsRepository(opts.database()!).forecasts(siteId, row.day, row.day)).find((x) => x.scope === row.scope && x.id === row.scopeId) ?? null) : null;
+        await s.repo.setForecast(siteId, row);
+        accounts?.audit({ actor: res.locals.session as SessionDTO, action: 'reports:forecast', targetType: 'report-forecast', targetId: `${siteId}/${row.scope}/${row.scopeId}/${row.day}`, from: req.ip, before, after: row });
         res.json({ ok: true });
       } catch (err) {
         fail(res, err);
