@@ -88,6 +88,8 @@ export function campaignsArea(o: CampaignsAreaOptions): CampaignsArea {
           logger: o.logger,
           ...(o.complaints ? { complaints: o.complaints } : {}),
           simulateRespondents: o.simulateRespondents ?? false,
+          // The hub's own clock (scaled with CALLBOARD_SPEED); `workers.clockSpeed` scales the pacing cycles.
+          ...(ctx.hub.clockMode === 'wall' ? { now: () => ctx.hub.now() } : {}),
           ...o.workers,
         });
       } catch (err) {

@@ -11,6 +11,7 @@ import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaign
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
 import { hash01, type DialerPort } from './carrier.ts';
+import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
 import type { Campaign, LeadStatus, SurveyQuestion } from './model.ts';
 import { checkWindow, governor, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   /** Claimed leads without a dial job are enqueued again after this long. @defaultValue 30000 */
   recoverAfterMs?: number;
   now?: () => number;
+  /** The hub's clock, scaled with `CALLBOARD_SPEED` (pacing cycles, drop deadlines). @defaultValue the wall clock (or `now`) */
+  clock?: CampaignClock;
 }
 
 export interface Coverage extends LeadCoverage {
@@ -61,16 +64,18 @@ export class CampaignService {
   private readonly agentTeam = new Map<string, string>();
   private readonly offline = new Map<string, number>();
   private lastReassign = 0;
+  readonly clock: CampaignClock;
 
   constructor(d: ServiceDeps) {
     this.d = d;
+    this.clock = d.clock ?? campaignClock(d.now ? { now: d.now } : {});
     this.store = d.store;
     this.repo = d.repo;
     for (const a of d.config.agents) if (a.teamId) this.agentTeam.set(a.id, a.teamId);
   }
 
   now(): number {
-    return this.d.now?.() ?? Date.now();
+    return this.clock.now();
   }
 
   // ================================================================================= campaigns
@@ -105,7 +110,7 @@ export class CampaignService {
     await this.store.putCampaign(c);
     this.cfgCache.delete(id);
     if (status === 'running') {
-      await this.d.controlQueue.upsertJobScheduler(`pace:${id}`, { every: c.settings.pacingMs }, { name: 'campaign:pace', data: { campaignId: id } satisfies Jobs['campaign:pace'] });
+      await this.d.controlQueue.upsertJobScheduler(`pace:${id}`, { every: this.clock.real(c.settings.pacingMs, 100) }, { name: 'campaign:pace', data: { campaignId: id } satisfies Jobs['campaign:pace'] });
     } else {
       await this.d.controlQueue.removeJobScheduler(`pace:${id}`);
     }
@@ -277,7 +282,7 @@ export class CampaignService {
     if (camp.settings.offer) entry.offer = camp.settings.offer;
     // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
     if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
-    await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + camp.settings.dropAfterSec * 1000, entry });
+    await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry });
     return result;
   }
 

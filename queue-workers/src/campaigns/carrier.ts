@@ -76,13 +76,15 @@ export class SimulatedCarrier implements DialerPort {
   constructor(
     redis: Redis,
     readonly prefix: string,
+    /** The clock's speed: rings last `ringSec / speed` real seconds. @defaultValue 1 */
+    readonly speed = 1,
   ) {
     this.r = redis as typeof this.r;
     if (!(redis as unknown as Partial<typeof this.r>).cbPlace) redis.defineCommand('cbPlace', { numberOfKeys: 2, lua: PLACE });
   }
 
   async dial(req: DialRequest): Promise<DialAnswer> {
-    if (req.rates.ringSec > 0) await new Promise((r) => setTimeout(r, req.rates.ringSec * 1000));
+    if (req.rates.ringSec > 0) await new Promise((r) => setTimeout(r, (req.rates.ringSec * 1000) / this.speed));
     const result = simulatedResult(req.key, req.rates, req.to);
     const [r, placed] = await this.r.cbPlace(`${this.prefix}:net:placed`, `${this.prefix}:net:perlead`, req.key, result, `${req.campaignId}:${req.leadId}`);
     return { result: r as DialResult, placed: placed === 1 };

@@ -23,6 +23,7 @@ import type { Database } from '../../../realtime/src/storage/database.ts';
 import { CampaignRepository } from './campaign.repository.ts';
 import { CampaignService } from './campaigns.service.ts';
 import { SimulatedCarrier, type DialerPort } from './carrier.ts';
+import { campaignClock } from './clock.ts';
 import { tableComplaints, type ComplaintPort, type HubPort } from './ports.ts';
 import { CampaignStore, type LogEntry } from './store.ts';
 
@@ -52,7 +53,15 @@ export interface CampaignWorkersOptions {
   run?: { dial?: boolean; control?: boolean; followers?: boolean };
   /** Re-enqueue claimed leads without a job after this long. @defaultValue 30000 */
   recoverAfterMs?: number;
+  /**
+   * The hub's clock speed (`CALLBOARD_SPEED`): pacing cycles, rings and drop deadlines follow it.
+   * @defaultValue 1
+   */
+  clockSpeed?: number;
+  /** The hub's clock (in process: `hub.now()`); else the wall clock scaled by `clockSpeed` from `clockStart`. */
   now?: () => number;
+  /** The hub's time now, when `now` is not given (a worker process reads it from the hub's `/healthz`). */
+  clockStart?: number;
 }
 
 export interface CampaignWorkers {
@@ -62,7 +71,11 @@ export interface CampaignWorkers {
   prefix: string;
   /** Resolves when the followers have handled everything written so far (tests, benchmarks). */
   drain(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Closes the BullMQ workers (their in-flight jobs finish first), then, with `drainMs`, lets the
+   * followers pass what those jobs wrote (at most that long), then closes every connection.
+   */
+  stop(o?: { drainMs?: number }): Promise<void>;
 }
 
 type Handlers = { [K in keyof CampaignJobs]: (data: CampaignJobs[K], job: Job) => Promise<unknown> };
@@ -86,10 +99,12 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   for (const q of [dialQueue, controlQueue]) q.on('error', (err) => log.warn({ err: err.message }, 'campaign queue error'));
   const store = new CampaignStore(state, prefix);
   const repo = new CampaignRepository(o.db.db);
+  const clock = campaignClock({ ...(o.clockSpeed ? { speed: o.clockSpeed } : {}), ...(o.now ? { now: o.now } : {}), ...(o.clockStart !== undefined ? { start: o.clockStart } : {}) });
   const service = new CampaignService({
     store,
     repo,
-    carrier: o.carrier ?? new SimulatedCarrier(state, prefix),
+    clock,
+    carrier: o.carrier ?? new SimulatedCarrier(state, prefix, clock.speed),
     hub: o.hub,
     config: o.config,
     logger: log,
@@ -97,8 +112,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     controlQueue,
     complaints: o.complaints ?? tableComplaints(o.db.db),
     simulateRespondents: o.simulateRespondents ?? false,
-    recoverAfterMs: o.recoverAfterMs ?? 30_000,
-    ...(o.now ? { now: o.now } : {}),
+    // Compared with clock time: the same real time at any speed.
+    recoverAfterMs: (o.recoverAfterMs ?? 30_000) * clock.speed,
   });
   await service.loadDnc();
   // Running campaigns found in the database (a restart): load and reschedule them.
@@ -251,28 +266,32 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     }, 60_000);
   }
 
-  log.info({ prefix, workers: workers.length, followers: run.followers }, 'campaign workers started');
+  log.info({ prefix, workers: workers.length, followers: run.followers, clockSpeed: clock.speed }, 'campaign workers started');
+  let draining = false;
+  const drain = async (untilMs = Infinity) => {
+    for (;;) {
+      if (stopping || Date.now() > untilMs) return;
+      const len = await state.xlen(store.k.log());
+      const [hub, db] = await state.mget(store.k.pos('hub'), store.k.pos('db'));
+      const last = len ? ((await state.xrevrange(store.k.log(), '+', '-', 'COUNT', 1))[0]?.[0] ?? null) : null;
+      if (!last || (hub === last && db === last)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   return {
     service,
     dialQueue,
     controlQueue,
     prefix,
-    async drain() {
-      for (;;) {
-        if (stopping) return;
-        const len = await state.xlen(store.k.log());
-        const [hub, db] = await state.mget(store.k.pos('hub'), store.k.pos('db'));
-        const last = len ? ((await state.xrevrange(store.k.log(), '+', '-', 'COUNT', 1))[0]?.[0] ?? null) : null;
-        if (!last || (hub === last && db === last)) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async stop() {
-      if (stopping) return;
+    drain: () => drain(),
+    async stop(so = {}) {
+      if (stopping || draining) return;
+      draining = true;
+      await Promise.all(workers.map((w) => w.close()));
+      if (so.drainMs && run.followers) await drain(Date.now() + so.drainMs).catch(() => undefined);
       stopping = true;
       clearInterval(sweeper);
       clearInterval(trimmer);
-      await Promise.all(workers.map((w) => w.close()));
       for (const r of readers) r.disconnect();
       await Promise.allSettled(loops);
       await Promise.allSettled([dialQueue.close(), controlQueue.close()]);

@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function ping(url: string, timeoutMs: number): Promise<boolean> {
+export async function ping(url: string, timeoutMs: number): Promise<boolean> {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
   r.on('error', () => undefined);
   try {
