@@ -42,6 +42,8 @@ export interface SenderDone {
   rejected: number;
   /** First few rejection messages, to spot a broken generator. */
   sampleErrors: string[];
+  /** The sender's own CPU time over the run, µs (user + system). */
+  cpuUs: number;
   error?: string;
 }
 
@@ -69,7 +71,9 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
     duplicates: 0,
     rejected: 0,
     sampleErrors: [],
+    cpuUs: 0,
   };
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
     let next = 0;
@@ -94,6 +98,8 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
     for (let k = 0; k < cmd.inflight && next < payloads.length; k++) send();
   });
   done.ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  done.cpuUs = cpu.user + cpu.system;
   sock.disconnect();
   return done;
 }
@@ -118,6 +124,7 @@ process.on('message', (m: SenderInit | SenderRun) => {
           duplicates: 0,
           rejected: 0,
           sampleErrors: [],
+          cpuUs: 0,
           error: (err as Error).message,
         } satisfies SenderDone),
     );

@@ -139,18 +139,33 @@ interface Measure {
   eps: number;
   steadyEps: number;
   cpuUsPerEvent: number;
+  senderCpuUsPerEvent: number;
   accepted: number;
   rejected: number;
   logged?: number;
 }
 const measures: Measure[] = [];
 
-async function startRaw(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A bare Socket.IO server. `ack`: acks at once (the raw baseline). `validate`: also validates every event
+ * against the contract, the least any hub must do at its edge ("every inbound payload is validated"); its
+ * ratio to raw is a ceiling for any hub on this machine.
+ */
+async function startRaw(kind: 'ack' | 'validate' = 'ack'): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer();
   const ioServer = new Server(http);
   ioServer.of('/telephony').on('connection', (socket) => {
     socket.on('events', (payload: unknown, ack: (r: unknown) => void) => {
-      ack({ accepted: Array.isArray(payload) ? payload.length : 1, duplicates: 0, rejected: [] });
+      if (kind === 'ack') return ack({ accepted: Array.isArray(payload) ? payload.length : 1, duplicates: 0, rejected: [] });
+      const items = Array.isArray(payload) ? payload : [payload];
+      let accepted = 0;
+      const rejected: { index: number; errors: string[] }[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const r = parseCtiEvent(items[i]);
+        if (r.ok) accepted++;
+        else rejected.push({ index: i, errors: r.errors });
+      }
+      ack({ accepted, duplicates: 0, rejected });
     });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -180,14 +195,14 @@ function steady(d: SenderDone): number {
   return (events / (sorted[sorted.length - 1]! - sorted[k - 1]!)) * 1000;
 }
 
-async function measure(label: string, url: string): Promise<SenderDone & { cpuUs: number }> {
+async function measure(label: string, url: string): Promise<SenderDone & { cpuUs: number; senderCpuUs: number }> {
   const token = signToken(SECRET, { userId: 'bench-pbx', name: 'Bench PBX', role: 'telephony', teamIds: [] });
   const cpu0 = process.cpuUsage();
   sender!.send({ kind: 'run', url, token, inflight: INFLIGHT, label } satisfies SenderRun);
   const d = await waitMessage(sender!, (m): m is SenderDone => (m as SenderDone).kind === 'done', 100_000, `${label} run`);
   const cpu = process.cpuUsage(cpu0);
   if (d.error) throw new Error(`${label}: ${d.error}`);
-  return { ...d, cpuUs: cpu.user + cpu.system };
+  return { ...d, senderCpuUs: d.cpuUs, cpuUs: cpu.user + cpu.system };
 }
 
 const runs = new Map<string, Measure[]>();
@@ -198,15 +213,15 @@ if (!a.flag('inproc-only')) {
   const ready = await waitMessage(sender, (m): m is SenderReady => (m as SenderReady).kind === 'ready', 60_000, 'sender ready');
   if (ready.events !== N) throw new Error(`sender generated ${ready.events} events, parent ${N}`);
   for (let r = 1; r <= ROUNDS; r++) {
-    for (const mode of ['raw', ...LOGS] as const) {
-      const label = mode === 'raw' ? 'raw socket.io (ack only)' : `hub, ${mode} event log`;
+    for (const mode of ['raw', 'validate', ...LOGS] as const) {
+      const label = mode === 'raw' ? 'raw socket.io (ack only)' : mode === 'validate' ? 'socket.io + validation only (ceiling)' : `hub, ${mode} event log`;
       log(`round ${r}/${ROUNDS}: ${label}`);
       let m: Measure;
-      if (mode === 'raw') {
-        const srv = await startRaw();
+      if (mode === 'raw' || mode === 'validate') {
+        const srv = await startRaw(mode === 'raw' ? 'ack' : 'validate');
         const d = await measure(label, srv.url);
         await srv.close();
-        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
+        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
       } else {
         const key = `${KEY_PREFIX}:${r}:events`;
         const { url, app } = await startHub(mode, key);
@@ -215,7 +230,7 @@ if (!a.flag('inproc-only')) {
         await app.close();
         if (mode === 'redis') await retry('DEL', () => cleanupRedis.del(key));
         if (d.rejected > 0) log(`  ${d.rejected} rejected, e.g. ${d.sampleErrors.join(' | ')}`);
-        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
+        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
         if (logged !== undefined) m.logged = logged;
       }
       log(`  ${Math.round(m.eps).toLocaleString('en-US')} events/s`);
@@ -233,7 +248,7 @@ console.log(`\ningest benchmark: ${N.toLocaleString('en-US')} events (${traffic.
 console.log(`machine: ${mach.nproc} cpus (${mach.cpu}), node ${mach.node}, load average ${mach.load}`);
 console.log(`event mix: ${Object.entries(traffic.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
-const rows: (string | number)[][] = [['path', 'events/s (median)', 'steady events/s', 'ratio to raw', 'server CPU µs/event', 'accepted', 'rejected']];
+const rows: (string | number)[][] = [['path', 'events/s (median)', 'steady events/s', 'ratio to raw', 'server CPU µs/event', 'sender CPU µs/event', 'accepted', 'rejected']];
 const rawRuns = runs.get('raw socket.io (ack only)') ?? [];
 const rawEps = rawRuns.length ? median(rawRuns.map((m) => m.eps)) : NaN;
 const summary: Record<string, unknown> = { bench: 'ingest', events: N, batch: BATCH, inflight: INFLIGHT, rounds: ROUNDS, nproc: mach.nproc, node: mach.node, load: mach.load };
@@ -241,7 +256,8 @@ for (const [label, ms] of runs) {
   const e = median(ms.map((m) => m.eps));
   // Paired ratio per round (same round = same machine conditions), then the median of those.
   const ratio = label.startsWith('raw') ? 1 : median(ms.map((m, i) => m.eps / (rawRuns[i]?.eps ?? NaN)));
-  rows.push([label, e, median(ms.map((m) => m.steadyEps)), ratio.toFixed(2), median(ms.map((m) => m.cpuUsPerEvent)).toFixed(1), ms[ms.length - 1]!.accepted, ms[ms.length - 1]!.rejected]);
+  rows.push([label, e, median(ms.map((m) => m.steadyEps)), ratio.toFixed(2), median(ms.map((m) => m.cpuUsPerEvent)).toFixed(1), median(ms.map((m) => m.senderCpuUsPerEvent)).toFixed(1), ms[ms.length - 1]!.accepted, ms[ms.length - 1]!.rejected]);
+  if (label.includes('ceiling')) Object.assign(summary, { validateOnlyEps: Math.round(e), ratioValidateOnly: +ratio.toFixed(3) });
   if (label.includes('memory')) Object.assign(summary, { hubMemoryEps: Math.round(e), ratioMemory: +ratio.toFixed(3) });
   if (label.includes('redis')) Object.assign(summary, { hubRedisEps: Math.round(e), ratioRedis: +ratio.toFixed(3), redisStreamEntries: ms[ms.length - 1]!.logged });
 }
@@ -271,6 +287,18 @@ Object.assign(summary, {
   goalRatioMet: goalRatio === undefined ? null : goalRatio >= 0.65,
   goalApplyMet: applyEps >= 100_000,
 });
+const ceilingRuns = runs.get('socket.io + validation only (ceiling)');
+if (ceilingRuns?.length) {
+  // Every event costs at least: the sender's encoding and sending, the server's decoding and validation, and
+  // evolve (state + counters). With all three sharing this machine's cores, no hub can go faster than this.
+  const senderUs = median(ceilingRuns.map((m) => m.senderCpuUsPerEvent));
+  const serverUs = median(ceilingRuns.map((m) => m.cpuUsPerEvent));
+  const evolveUs = (1000 * median(evolveRuns)) / N;
+  const boundEps = (mach.nproc * 1e6) / (senderUs + serverUs + evolveUs);
+  Object.assign(summary, { senderUsPerEvent: +senderUs.toFixed(2), boundEps: Math.round(boundEps), boundRatio: +(boundEps / rawEps).toFixed(3) });
+  console.log(`\nceiling: a Socket.IO server that only validates the events (no state, no metrics, no log) reaches ${(summary.ratioValidateOnly as number).toFixed(2)} of raw in this run.`);
+  console.log(`bound: sender ${senderUs.toFixed(1)} µs + decode and validate ${serverUs.toFixed(1)} µs + evolve ${evolveUs.toFixed(1)} µs of CPU per event on ${mach.nproc} cores: at most ${Math.round(boundEps).toLocaleString('en-US')} events/s = ${(boundEps / rawEps).toFixed(2)} of raw for any hub, even with perfect use of every core.`);
+}
 console.log(`\ngoals: hub/raw >= 0.65: ${goalRatio === undefined ? 'not measured' : `${goalRatio.toFixed(2)} ${goalRatio >= 0.65 ? 'MET' : 'MISSED'}`}; hub.apply() >= 100k events/s: ${Math.round(applyEps).toLocaleString('en-US')} ${applyEps >= 100_000 ? 'MET' : 'MISSED'}`);
 if (closeRace.count) console.log(`note: App.close() left ${closeRace.count} unhandled "Connection is closed." rejection(s) from the Redis adapter (tolerated; see docs/PERFORMANCE.md)`);
 printSummary({ ...summary, closeRaceTolerated: closeRace.count });
