@@ -121,4 +121,21 @@ describe('managers\' pages end to end', () => {
     expect(await page.getByTestId('cd-event').count()).toBe(1);
     await page.context().close();
   });
+
+  it('the CX page shows NPS computed from the seeded post-call scores, explains it, and compares the lines', async () => {
+    const page = await signIn(browser, url, 'sup', '/cx');
+    const nps = page.getByTestId('cx-npsScore');
+    // Scores 10, 9 and 3: (2 promoters − 1 detractor) / 3 answers = +33.
+    await page.locator('[data-testid=cx-npsScore] [data-testid=cx-value]:text-is("+33")').waitFor();
+    await expect(nps.textContent()).resolves.toContain('3 câu trả lời');
+    await nps.click();
+    const explain = page.getByTestId('cx-explain');
+    await expect(explain.textContent()).resolves.toMatch(/promoters = 2.*passives = 0.*detractors = 1/s);
+    await expect(explain.textContent()).resolves.toContain('% khách ủng hộ (9–10)');
+    // The comparison by line: booking has the three answers, advice none.
+    await page.locator('[data-testid=cx-row][data-id=booking] td:text-is("+33")').waitFor();
+    await expect(page.locator('[data-testid=cx-row][data-id=advice]').textContent()).resolves.not.toContain('+33');
+    expect(await page.getByTestId('cx-trend').count()).toBe(1);
+    await page.context().close();
+  });
 });

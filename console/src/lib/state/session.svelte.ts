@@ -41,6 +41,10 @@ export const PAGE_ROLES: Record<string, readonly Role[]> = {
   // Users, grants and the audit log (docs/ACCESS.md).
   '/admin': ['admin'],
   '/campaigns': ['admin', 'supervisor', 'team_lead'],
+  // CX KPIs: whoever reads reports (`reports:read`, QA included); team leads their teams.
+  '/cx': ['admin', 'supervisor', 'team_lead', 'qa'],
+  // Targets, forecasts, complaint routing: admins and supervisors edit, team leads read.
+  '/settings': ['admin', 'supervisor', 'team_lead'],
 };
 
 export function mayOpen(role: Role, path: string): boolean {
