@@ -26,6 +26,11 @@ export interface AccountsOptions {
   maxFailedLogins?: number;
   /** The audit spool's liveness window (a dead process's entries are taken over after it). @defaultValue 30000 */
   auditSpoolAliveMs?: number;
+  /**
+   * Append-only file the audit chain's head is also anchored in (besides Redis), best on another
+   * disk or machine than the database. @defaultValue `CALLBOARD_AUDIT_ANCHOR_FILE`, else none
+   */
+  auditAnchorFile?: string;
 }
 
 /** Who asks for an admin operation, and from where. */
@@ -81,7 +86,17 @@ export class AccountsService implements AccountsPort {
       logger: opts.logger,
       batchDelayMs: opts.auditBatchDelayMs ?? 50,
       spool: { redis: revocations.redis, aliveMs: opts.auditSpoolAliveMs ?? 30_000 },
+      anchor: { redis: revocations.redis, file: this.anchorFile },
     });
+  }
+
+  get database(): Database {
+    return this.opts.database;
+  }
+
+  /** The anchor file in use, if any. */
+  get anchorFile(): string | undefined {
+    return this.opts.auditAnchorFile ?? (process.env.CALLBOARD_AUDIT_ANCHOR_FILE || undefined);
   }
 
   /** Over the database's current handle (it survives `reopen()`). */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import { AccountsError, type AccountsService } from './accounts.service.ts';
-import { verifyChain } from './audit-chain.ts';
+import { verifyAuditLog } from './audit-verify.ts';
 import type { AuditRow } from './audit.repository.ts';
 import type { UserRecord } from './users.repository.ts';
 
@@ -190,7 +190,11 @@ export function adminRoutes(accounts: AccountsService): Mount {
 
     app.get('/api/v1/audit/verify', can('audit:read'), handle(async (_req, res) => {
       await settled(accounts);
-      res.json(await verifyChain(accounts.auditRepo.chain(accounts.siteId)));
+      const [v] = await verifyAuditLog(accounts.database, [accounts.siteId], { redis: accounts.revocations.redis, file: accounts.anchorFile });
+      const { check, anchor } = v!;
+      // A truncation has the shape of a break: `broken.seq` is the first missing entry.
+      if (check.ok && anchor && !anchor.ok) res.json({ ok: false, entries: check.entries, broken: { seq: anchor.missing?.from ?? check.entries, reason: anchor.reason } });
+      else res.json({ ...check, ...(anchor?.ok && anchor.sources.length ? { anchoredSeq: anchor.anchoredSeq, anchors: anchor.sources } : {}) });
     }));
   };
 }

@@ -1,7 +1,7 @@
 /** The audit log table: appends under the site's chain lock, filtered reads, the chain in order. */
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../storage/database.ts';
-import { auditLog } from '../storage/schema.ts';
+import { auditLog, sites } from '../storage/schema.ts';
 import { entryHash, type ChainEntry } from './audit-chain.ts';
 
 /** An entry before it joins the chain. */
@@ -28,9 +28,9 @@ export class AuditRepository {
   /**
    * Appends entries (one site) to the chain in one transaction. The site's advisory lock makes
    * concurrent writers (several hub processes on one server) take turns, so the chain never forks.
-   * @returns the last seq written
+   * @returns the chain's new head
    */
-  async append(siteId: string, drafts: AuditDraft[]): Promise<number> {
+  async append(siteId: string, drafts: AuditDraft[]): Promise<{ seq: number; hash: string | null }> {
     return this.database.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'callboard-audit:' + siteId}))`);
       const last = await tx
@@ -48,7 +48,7 @@ export class AuditRepository {
         return { ...e, before: e.before ?? null, after: e.after ?? null, hash };
       });
       for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
-      return seq;
+      return { seq, hash: prevHash };
     });
   }
 
@@ -84,6 +84,23 @@ export class AuditRepository {
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1]!.seq;
     }
+  }
+
+  /** The site's newest entry (the chain head), or undefined when it has none. */
+  async head(siteId: string): Promise<{ seq: number; hash: string } | undefined> {
+    const r = await this.database.db
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .where(eq(auditLog.siteId, siteId))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    return r[0];
+  }
+
+  /** Every site of the database (the `sites` table). */
+  async knownSites(): Promise<string[]> {
+    const rows = await this.database.db.select({ id: sites.id }).from(sites).orderBy(asc(sites.id));
+    return rows.map((r) => r.id);
   }
 
   async sites(): Promise<string[]> {

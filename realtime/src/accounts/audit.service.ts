@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { safeErrorMessage } from '../storage/database.ts';
+import { writeAnchor, type AnchorSinks } from './audit-anchor.ts';
 import type { AuditDraft, AuditRepository } from './audit.repository.ts';
 
 export interface AuditTrailOptions {
@@ -32,6 +33,13 @@ export interface AuditTrailOptions {
     /** A process is dead when its alive key is older than this. @defaultValue 30000 */
     aliveMs?: number;
   };
+  /**
+   * Where the chain head is anchored outside the table (audit-anchor.ts): after every append, and
+   * every `anchorEveryMs` from the table (a fresh Redis forgets the key).
+   */
+  anchor?: AnchorSinks;
+  /** @defaultValue 60000 */
+  anchorEveryMs?: number;
 }
 
 export interface AuditStats {
@@ -52,6 +60,8 @@ export class AuditTrail {
   private closed = false;
   private readonly id = randomUUID();
   private heartbeat: NodeJS.Timeout | undefined;
+  private anchorTimer: NodeJS.Timeout | undefined;
+  private anchorFailed = false;
   private spoolFailed = false;
 
   constructor(private readonly opts: AuditTrailOptions) {}
@@ -69,6 +79,18 @@ export class AuditTrail {
    * @returns the number of entries taken over now
    */
   async start(): Promise<number> {
+    const anchor = this.opts.anchor;
+    if (anchor && (anchor.redis || anchor.file)) {
+      // The Redis anchor keeps the highest seq, so re-anchoring the table's head never hides a
+      // truncation that an earlier anchor saw; it only restores a forgotten key.
+      const reanchor = async () => {
+        const head = await this.opts.repo.head(this.opts.siteId);
+        if (head) await this.anchor(head);
+      };
+      await reanchor().catch(() => undefined);
+      this.anchorTimer = setInterval(() => void reanchor().catch(() => undefined), this.opts.anchorEveryMs ?? 60_000);
+      this.anchorTimer.unref();
+    }
     const sp = this.opts.spool;
     if (!sp) return 0;
     const aliveMs = sp.aliveMs ?? 30_000;
@@ -149,6 +171,7 @@ export class AuditTrail {
     this.closed = true;
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
+    clearInterval(this.anchorTimer);
     this.stats.state = 'closed';
     const sp = this.opts.spool;
     if (this.queue.length) {
@@ -161,13 +184,30 @@ export class AuditTrail {
     await sp?.redis.del(this.aliveKey(this.id)).catch(() => undefined);
   }
 
+  /** Records the head outside the table; a failure is logged once per outage, never retried here (the next append or the timer writes a newer head). */
+  private async anchor(head: { seq: number; hash: string }): Promise<void> {
+    const sinks = this.opts.anchor;
+    if (!sinks || (!sinks.redis && !sinks.file)) return;
+    try {
+      await writeAnchor(sinks, { siteId: this.opts.siteId, ...head });
+      this.anchorFailed = false;
+    } catch (err) {
+      if (!this.anchorFailed) this.opts.logger.warn({ err: safeErrorMessage(err) }, 'audit chain anchor could not be written');
+      this.anchorFailed = true;
+    }
+  }
+
   private schedule(ms: number): void {
     if (this.running || this.closed) return;
     if (this.timer && ms > 0) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.running = this.drain().finally(() => (this.running = undefined));
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+        // An entry recorded while the drain was finishing found it still running and was not scheduled.
+        if (this.queue.length && !this.closed) this.schedule(this.waiters.length ? 0 : (this.opts.batchDelayMs ?? 50));
+      });
     }, ms);
   }
 
@@ -176,8 +216,9 @@ export class AuditTrail {
     while (this.queue.length && !this.closed) {
       const batch = this.queue.slice(0, 500);
       this.stats.state = 'writing';
+      let head: { seq: number; hash: string | null };
       try {
-        await this.opts.repo.append(this.opts.siteId, batch);
+        head = await this.opts.repo.append(this.opts.siteId, batch);
       } catch (err) {
         this.stats.retries++;
         this.stats.state = 'retrying';
@@ -192,6 +233,7 @@ export class AuditTrail {
       this.queue.splice(0, batch.length);
       // Written: off the spool (the same order as the queue: one connection, commands in order).
       this.opts.spool?.redis.ltrim(this.spoolKey(this.id), batch.length, -1).catch(() => undefined);
+      if (head.hash) await this.anchor({ seq: head.seq, hash: head.hash });
       this.stats.written += batch.length;
       this.stats.queued = this.queue.length;
       delete this.stats.lastError;
