@@ -138,4 +138,32 @@ describe('managers\' pages end to end', () => {
     expect(await page.getByTestId('cx-trend').count()).toBe(1);
     await page.context().close();
   });
+
+  it('a target edited in the settings is returned by the API; the hub\'s refusal is shown beside the field; a team lead only reads', async () => {
+    const page = await signIn(browser, url, 'sup', '/settings');
+    const form = page.getByTestId('st-target-form');
+    await form.waitFor();
+    // Too long a metric name: the page sends it, the hub's schema refuses it, the answer shows under the field.
+    await page.getByTestId('st-target-metric').fill('x'.repeat(70));
+    await page.getByTestId('st-target-value').fill('5');
+    await page.getByTestId('st-target-save').click();
+    await form.locator('label.bad small.lvl-bad').first().waitFor();
+    expect((await api('GET', '/api/v1/reports/targets')).targets).toEqual([]);
+
+    await page.getByTestId('st-target-metric').fill('abandonRatePct');
+    await form.locator('select').nth(1).selectOption('max');
+    await page.getByTestId('st-target-value').fill('4,5');
+    await page.getByTestId('st-target-from').fill('2026-12-01');
+    await page.getByTestId('st-target-save').click();
+    await page.locator('[data-testid=st-target-row][data-metric=abandonRatePct]').waitFor();
+    await expect(page.getByTestId('toast').textContent()).resolves.toContain('abandonRatePct');
+    expect((await api('GET', '/api/v1/reports/targets')).targets).toEqual([{ scope: 'site', id: '', metric: 'abandonRatePct', kind: 'max', target: 4.5, validFrom: '2026-12-01' }]);
+    await page.context().close();
+
+    const lead = await signIn(browser, url, 'lead1', '/settings');
+    await lead.getByTestId('st-readonly').waitFor();
+    await lead.locator('[data-testid=st-target-row][data-metric=abandonRatePct]').waitFor();
+    expect(await lead.getByTestId('st-target-form').count()).toBe(0);
+    await lead.context().close();
+  });
 });
