@@ -200,6 +200,11 @@ export const calls = pgTable(
     toNumber: text('to_number'),
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     attributes: jsonb('attributes').$type<Record<string, string>>(),
+    /**
+     * The customer, for retention and lifetime value: the source's `attributes.customerId` when it gives
+     * one, else an opaque id derived from the caller's E.164 number (`tel:` + a hash; never the number).
+     */
+    customerId: text('customer_id'),
     /** Where the row came from: `live` (the event log), `anonymous-bank`, `pwc`, `ndjson`. */
     source: text('source').notNull(),
   },
@@ -208,6 +213,7 @@ export const calls = pgTable(
     index('calls_site_offered').on(t.siteId, t.offeredAt),
     index('calls_site_queue_offered').on(t.siteId, t.queueId, t.offeredAt),
     index('calls_site_agent_offered').on(t.siteId, t.agentId, t.offeredAt),
+    index('calls_site_customer_offered').on(t.siteId, t.customerId, t.offeredAt),
     check('calls_direction', sql`${t.direction} in ('inbound', 'outbound')`),
     check('calls_result', sql.raw(`result is null or result in (${CALL_RESULTS.map((r) => `'${r}'`).join(', ')})`)),
   ],
