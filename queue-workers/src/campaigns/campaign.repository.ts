@@ -283,6 +283,21 @@ export class CampaignRepository {
     });
   }
 
+  /** The final state of a finished campaign's leads, from Redis (which is ahead of the attempt log's rows). */
+  async saveLeadStates(campaignId: string, rows: readonly { id: string; status: string; attempts: number; next_at: string | null; last_result: string | null; assigned_agent_id: string | null; assigned_team_id: string | null }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 5000) {
+      await this.db.execute(sql`update leads l set
+          status = x.status, attempts = x.attempts, next_at = x.next_at,
+          last_result = coalesce(x.last_result, l.last_result),
+          assigned_agent_id = x.assigned_agent_id, assigned_team_id = x.assigned_team_id, updated_at = now()
+        from json_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::json) as x(id text, status text, attempts int, next_at timestamptz, last_result text, assigned_agent_id text, assigned_team_id text)
+        where l.campaign_id = ${campaignId} and l.id = x.id
+          and (l.status is distinct from x.status or l.attempts is distinct from x.attempts or l.next_at is distinct from x.next_at
+            or l.assigned_agent_id is distinct from x.assigned_agent_id or l.assigned_team_id is distinct from x.assigned_team_id
+            or (x.last_result is not null and l.last_result is distinct from x.last_result))`);
+    }
+  }
+
   // -------------------------------------------------------------------------------------- DNC
   async addDnc(scope: string, phones: readonly string[], reason: string | null, by: string | null): Promise<void> {
     if (!phones.length) return;

@@ -38,6 +38,8 @@ export interface ServiceDeps {
   now?: () => number;
   /** The hub's clock, scaled with `CALLBOARD_SPEED` (pacing cycles, drop deadlines). @defaultValue the wall clock (or `now`) */
   clock?: CampaignClock;
+  /** A stopped or completed campaign's per-lead keys leave Redis this long after it finished (clock ms). @defaultValue 60000 */
+  finalizeAfterMs?: number;
 }
 
 export interface Coverage extends LeadCoverage {
@@ -109,6 +111,9 @@ export class CampaignService {
     await this.repo.setStatus(id, status);
     await this.store.putCampaign(c);
     this.cfgCache.delete(id);
+    // A finished campaign's lead records leave Redis once its last calls are over (`finalize`).
+    if (status === 'stopped' || status === 'completed') await this.store.redis.zadd(this.store.k.finishing(), 'NX', this.now(), id);
+    else await this.store.redis.zrem(this.store.k.finishing(), id);
     if (status === 'running') {
       await this.d.controlQueue.upsertJobScheduler(`pace:${id}`, { every: this.clock.real(c.settings.pacingMs, 100) }, { name: 'campaign:pace', data: { campaignId: id } satisfies Jobs['campaign:pace'] });
     } else {
@@ -523,6 +528,85 @@ export class CampaignService {
     }
   }
 
+  // ================================================================================== finalize
+  /**
+   * A stopped or completed campaign, once no call of it is being dialed or connected and the database
+   * follower has passed the attempt log: its leads' final states (Redis is ahead of the log: claims
+   * turned to quota, releases, assignments) are written to the database, and its per-lead keys (lead
+   * hashes, attempt records, due sets, calls in flight) are deleted. The campaign's figures (`c:C:st`,
+   * results) and its configuration stay; coverage is then read from the database. Returns `later` while
+   * it cannot be done yet.
+   */
+  async finalize(campaignId: string, dbLogPos?: string | null): Promise<'done' | 'later' | 'skip'> {
+    const { store } = this;
+    const k = store.k;
+    const camp = await this.repo.getCampaign(campaignId);
+    if (!camp || (camp.status !== 'stopped' && camp.status !== 'completed')) return 'skip';
+    if (!(await store.isLoaded(campaignId))) return 'done';
+    const now = this.now();
+    const since = Number(await store.redis.zscore(k.finishing(), campaignId));
+    if (since && now - since < (this.d.finalizeAfterMs ?? 60_000)) return 'later';
+    const counts = await store.counts(campaignId);
+    if ((counts.dialing ?? 0) > 0 || (counts.connected ?? 0) > 0) {
+      // Claimed leads of a stopped campaign go back when their dial job runs; one without a job
+      // (a crash between claim and enqueue) gets it again.
+      await this.recoverInflight(camp, now, this.d.recoverAfterMs ?? 30_000);
+      return 'later';
+    }
+    // Everything the dial and outcome scripts wrote is in the database first.
+    const last = (await store.redis.xrevrange(k.log(), '+', '-', 'COUNT', 1))[0]?.[0];
+    const pos = dbLogPos === undefined ? await store.redis.get(k.pos('db')) : dbLogPos;
+    if (last && (!pos || streamIdLess(pos, last))) return 'later';
+    const token = `${process.pid}:${Math.random()}`;
+    if ((await store.redis.set(k.finalizeLock(campaignId), token, 'PX', 120_000, 'NX')) !== 'OK') return 'later';
+    try {
+      let leads = 0;
+      const leadPrefix = k.leadPrefix(campaignId);
+      for await (const keys of store.scanKeys(`${leadPrefix}*`)) {
+        const p = store.redis.pipeline();
+        for (const key of keys) p.hmget(key, 'st', 'n', 'lr', 'ag', 'tm');
+        const hs = ((await p.exec()) ?? []).map((r) => (r[1] ?? []) as (string | null)[]);
+        const due = store.redis.pipeline();
+        keys.forEach((key, i) => due.zscore(store.dueKeyOf(campaignId, { ag: hs[i]![3] || null, tm: hs[i]![4] || null }), key.slice(leadPrefix.length)));
+        const scores = ((await due.exec()) ?? []).map((r) => r[1] as string | null);
+        const rows = keys.flatMap((key, i) => {
+          const [st, n, lr, ag, tm] = hs[i]!;
+          if (!st) return [];
+          const at = scores[i] !== null && (st === 'pending' || st === 'retry') ? Number(scores[i]) : null;
+          return [{ id: key.slice(leadPrefix.length), status: st, attempts: Number(n ?? 0), next_at: at === null ? null : new Date(at).toISOString(), last_result: lr ?? null, assigned_agent_id: ag || null, assigned_team_id: tm || null }];
+        });
+        await this.repo.saveLeadStates(campaignId, rows);
+        leads += rows.length;
+      }
+      // Coverage moves to the database first, then the per-lead keys go.
+      await store.redis.del(k.loaded(campaignId), k.cnt(campaignId));
+      let deleted = 2;
+      for (const pattern of [`${leadPrefix}*`, `${store.prefix}:att:${campaignId}:*`, `${k.due(campaignId)}:*`]) {
+        for await (const keys of store.scanKeys(pattern)) deleted += await store.redis.unlink(...keys);
+      }
+      deleted += await store.redis.unlink(k.due(campaignId), k.fly(campaignId), k.conn(campaignId), k.dialTimes(campaignId), k.personal(campaignId), k.tzs(campaignId));
+      await store.redis.zrem(k.finishing(), campaignId);
+      this.d.logger.info({ campaign: campaignId, leads, keys: deleted }, 'finished campaign: lead states in the database, lead keys out of Redis');
+      // Started again meanwhile: its workable leads come back from the database.
+      const again = await this.repo.getCampaign(campaignId);
+      if (again?.status === 'running' && !(await store.isLoaded(campaignId))) await store.loadLeads(campaignId, await this.repo.workableLeads(campaignId), this.now());
+      return 'done';
+    } finally {
+      if ((await store.redis.get(k.finalizeLock(campaignId))) === token) await store.redis.del(k.finalizeLock(campaignId));
+    }
+  }
+
+  /** Finalizes the finished campaigns that are due (a timer of the workers). */
+  async finalizeDue(): Promise<number> {
+    let n = 0;
+    for (const id of await this.store.redis.zrange(this.store.k.finishing(), 0, 99)) {
+      const r = await this.finalize(id);
+      if (r === 'skip') await this.store.redis.zrem(this.store.k.finishing(), id);
+      if (r === 'done') n++;
+    }
+    return n;
+  }
+
   // =================================================================================== preview
   /** Preview mode: the agent's next lead (their own, their team's, then the pool), reserved for them. */
   async previewNext(campaignId: string, agentId: string): Promise<{ lead: NonNullable<Awaited<ReturnType<CampaignStore['getLead']>>>; attempt: number; script: string } | null> {
@@ -771,7 +855,9 @@ export class CampaignService {
 
   // ================================================================================= read side
   async coverage(campaignId: string): Promise<Coverage> {
-    const byStatus = (await this.store.isLoaded(campaignId)) ? await this.store.counts(campaignId) : await this.repo.leadCounts(campaignId);
+    const raw = (await this.store.isLoaded(campaignId)) ? await this.store.counts(campaignId) : await this.repo.leadCounts(campaignId);
+    // Redis keeps zeroed counters; the database has only the statuses that occur.
+    const byStatus = Object.fromEntries(Object.entries(raw).filter(([, n]) => n !== 0));
     const g = (k: string) => Math.max(0, byStatus[k] ?? 0);
     const cov: Coverage = {
       leadsPending: g('pending'),
@@ -894,6 +980,13 @@ export function inRound(camp: Campaign, n: number): number {
 export function simulatedScore(callId: string): number {
   const u = hash01(`${callId}:score`);
   return u < 0.1 ? Math.floor(u * 40) : u < 0.3 ? 7 + Math.round(u * 3) : 9 + (u < 0.75 ? 0 : 1);
+}
+
+/** `a` < `b` for Redis stream ids (`ms-seq`). */
+export function streamIdLess(a: string, b: string): boolean {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  return Number(am) < Number(bm) || (am === bm && Number(as) < Number(bs));
 }
 
 /** BullMQ job ids may not contain `:`. */

@@ -13,7 +13,7 @@ import { rowsOf } from '../../../realtime/src/storage/database.ts';
 import { SimulatedCarrier } from './carrier.ts';
 import { leadIdOf } from './campaign.repository.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
-import { startCampaignWorkers, type CampaignWorkers } from './workers.ts';
+import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
 
 const logger = pino({ level: 'silent' });
@@ -23,7 +23,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-async function setup(hubOpts: Partial<FakeHubOptions> = {}) {
+async function setup(hubOpts: Partial<FakeHubOptions> = {}, workerOpts: Partial<CampaignWorkersOptions> = {}) {
   const redisUrl = inject('redisUrl');
   const redis = new Redis(redisUrl);
   cleanups.push(() => redis.quit());
@@ -40,6 +40,7 @@ async function setup(hubOpts: Partial<FakeHubOptions> = {}) {
     logger,
     prefix,
     recoverAfterMs: 2000,
+    ...workerOpts,
   });
   cleanups.push(() => w.stop());
   const carrier = new SimulatedCarrier(redis, prefix);
@@ -66,6 +67,53 @@ async function setup(hubOpts: Partial<FakeHubOptions> = {}) {
     );
   return { redis, prefix, db, hub, w, s, carrier, waitFor, create, leads, attempts };
 }
+
+describe('finished campaigns', () => {
+  it('a stopped campaign leaves no lead records in Redis once its calls are over: final lead states in the database, coverage and results unchanged; started again, its workable leads come back', async () => {
+    const { s, create, prefix, waitFor, w, leads } = await setup({}, { finalizeAfterMs: 1000, finalizeEveryMs: 200 });
+    // Half the dials connect (answered and finished by the fake hub's agents), the others wait 60 min for a retry.
+    const c = testCampaign({ id: 'fin', maxAttempts: 2, settings: { retry: { no_answer: 60 }, carrier: { connect: 0.5, busy: 0, noAnswer: 0.5, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    await create(c, leadsCsv(30));
+    await s.setStatus('fin', 'running');
+    await waitFor('first attempts over', async () => {
+      const cov = await s.coverage('fin');
+      return cov.leadsInProgress === 0 && cov.leadsPending === 0 && cov.leadsDone + cov.leadsRetryWaiting === 30;
+    });
+    await w.drain();
+    const keys = async () => {
+      const out: string[] = [];
+      for (const pattern of [`${prefix}:c:fin:*`, `${prefix}:att:fin:*`]) for await (const k of s.store.scanKeys(pattern)) out.push(...k);
+      return out;
+    };
+    const perLead = (ks: string[]) => ks.filter((k) => k.includes(':c:fin:l:') || k.includes(':att:fin:') || /:c:fin:(due|fly|conn|dialt|pa|tzs)(:|$)/.test(k));
+    const before = await keys();
+    expect(before.filter((k) => k.includes(':c:fin:l:'))).toHaveLength(30);
+    expect(before.filter((k) => k.includes(':att:fin:')).length).toBeGreaterThanOrEqual(30);
+    const { byStatus: _b1, ...cov1 } = await s.coverage('fin');
+    expect(cov1.leadsDone).toBeGreaterThan(0);
+    expect(cov1.leadsRetryWaiting).toBeGreaterThan(0);
+    const res1 = await s.results('fin');
+
+    await s.setStatus('fin', 'stopped');
+    await waitFor('lead keys gone', async () => perLead(await keys()).length === 0);
+    const rest = await keys();
+    expect(rest.filter((k) => !/:c:fin:(cfg|st|pace|pacelock)$/.test(k))).toEqual([]);
+    expect(await s.store.isLoaded('fin')).toBe(false);
+    const { byStatus: _b2, ...cov2 } = await s.coverage('fin');
+    expect(cov2).toEqual(cov1);
+    expect(await s.results('fin')).toEqual(res1);
+    const rows = await leads('fin');
+    expect(rows.filter((l) => l.status === 'retry' && l.attempts === 1 && l.next_at !== null && new Date(l.next_at).getTime() > Date.now() + 50 * 60_000)).toHaveLength(cov1.leadsRetryWaiting);
+    expect(rows.filter((l) => l.status === 'done')).toHaveLength(cov1.leadsDone);
+
+    // Started again: the leads still to work are loaded back from the database, due when they were.
+    await s.setStatus('fin', 'running');
+    expect((await keys()).filter((k) => k.includes(':c:fin:l:'))).toHaveLength(cov1.leadsRetryWaiting);
+    const { byStatus: _b3, ...cov3 } = await s.coverage('fin');
+    expect(cov3).toMatchObject({ leadsRetryWaiting: cov1.leadsRetryWaiting, leadsPending: 0, leadsInProgress: 0 });
+    await s.setStatus('fin', 'paused');
+  });
+});
 
 describe('lead import', () => {
   it('given a CSV with bad rows, when imported then good rows become E.164 leads, duplicates merge and every bad row is reported without stopping the import', async () => {

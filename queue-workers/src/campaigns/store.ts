@@ -276,7 +276,20 @@ export class CampaignStore {
     /** Agents with personal leads (so pacing looks only at their due sets). */
     personal: (c: string) => `${this.prefix}:c:${c}:pa`,
     paceLock: (c: string) => `${this.prefix}:c:${c}:pacelock`,
+    /** Stopped or completed campaigns whose per-lead keys are still to be cleared, -> when they finished. */
+    finishing: () => `${this.prefix}:finishing`,
+    finalizeLock: (c: string) => `${this.prefix}:c:${c}:finlock`,
   };
+
+  /** Every key matching `pattern` (SCAN, in pages of about `count`). */
+  async *scanKeys(pattern: string, count = 1000): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      if (keys.length) yield keys;
+    } while (cursor !== '0');
+  }
 
   /** The zset a lead waits in: its agent's, its team's or the pool. */
   dueKeyOf(c: string, lead: { assignedAgentId?: string | null; assignedTeamId?: string | null; ag?: string | null; tm?: string | null }): string {

@@ -53,6 +53,10 @@ export interface CampaignWorkersOptions {
   run?: { dial?: boolean; control?: boolean; followers?: boolean };
   /** Re-enqueue claimed leads without a job after this long. @defaultValue 30000 */
   recoverAfterMs?: number;
+  /** A stopped or completed campaign's lead keys leave Redis this long after it finished. @defaultValue 60000 */
+  finalizeAfterMs?: number;
+  /** How often finished campaigns are looked at for that. @defaultValue 5000 */
+  finalizeEveryMs?: number;
   /**
    * The hub's clock speed (`CALLBOARD_SPEED`): pacing cycles, rings and drop deadlines follow it.
    * @defaultValue 1
@@ -114,12 +118,15 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     simulateRespondents: o.simulateRespondents ?? false,
     // Compared with clock time: the same real time at any speed.
     recoverAfterMs: (o.recoverAfterMs ?? 30_000) * clock.speed,
+    finalizeAfterMs: (o.finalizeAfterMs ?? 60_000) * clock.speed,
   });
   await service.loadDnc();
   // Running campaigns found in the database (a restart): load and reschedule them.
   for (const c of await repo.listCampaigns(o.config.id)) {
     await store.putCampaign(c);
     if (c.status === 'running') await service.setStatus(c.id, 'running');
+    // Finished before a restart (or before finalizing existed) with its leads still in Redis.
+    if ((c.status === 'stopped' || c.status === 'completed') && (await store.isLoaded(c.id))) await state.zadd(store.k.finishing(), 'NX', Date.now(), c.id);
     if (c.settings.schedule) await service.schedule(c);
   }
 
@@ -212,6 +219,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
 
   let sweeper: NodeJS.Timeout | undefined;
   let trimmer: NodeJS.Timeout | undefined;
+  let finalizer: NodeJS.Timeout | undefined;
+  let finalizing: Promise<unknown> | undefined;
   if (run.followers) {
     follow('hub', store.k.log(), store.k.pos('hub'), async (_ids, fields) => {
       const events = CampaignService.hubEventsOf(entriesOf(fields));
@@ -255,6 +264,14 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
         .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'drop sweep failed'))
         .finally(() => (sweeping = false));
     }, 250);
+    // Finished campaigns: final lead states to the database, their lead keys out of Redis.
+    finalizer = setInterval(() => {
+      if (finalizing || stopping) return;
+      finalizing = service
+        .finalizeDue()
+        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'finalizing finished campaigns failed'))
+        .finally(() => (finalizing = undefined));
+    }, o.finalizeEveryMs ?? 5000);
     // The attempt log is kept until both followers have passed it.
     trimmer = setInterval(() => {
       void (async () => {
@@ -292,6 +309,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
       stopping = true;
       clearInterval(sweeper);
       clearInterval(trimmer);
+      clearInterval(finalizer);
+      await finalizing;
       for (const r of readers) r.disconnect();
       await Promise.allSettled(loops);
       await Promise.allSettled([dialQueue.close(), controlQueue.close()]);
