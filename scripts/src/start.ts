@@ -72,6 +72,8 @@ const campaigns = campaignsArea({
   database: () => database,
   logger,
   simulateRespondents: true,
+  // CALLBOARD_SPEED=N: the workers follow the hub's clock (hub.now()); pacing cycles and rings run N times faster.
+  ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { workers: { clockSpeed: Number(process.env.CALLBOARD_SPEED) } } : {}),
   // Low survey scores open complaints through the complaints area (its routing and SLA).
   complaints: {
     open: async (c) => {
