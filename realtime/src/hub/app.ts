@@ -216,10 +216,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // ------------------------------------------------------------------------------ auth helpers
   const accounts = deps.accounts;
   /** The session of a valid token that was not revoked (with database accounts). */
-  const authenticate = async (token: string | undefined): Promise<SessionDTO> => {
-    const { session, tokenVersion } = verifyCredential(deps.jwtSecret, token);
-    if (accounts) await accounts.assertCurrent(session, tokenVersion);
-    return session;
+  const authenticate = async (token: string | undefined): Promise<SessionDTO> => (await authenticateToken(token)).session;
+  /** The same, with the token's id (sockets join `token:{jti}` so that one token can be dropped). */
+  const authenticateToken = async (token: string | undefined): Promise<{ session: SessionDTO; jti?: string }> => {
+    const { session, tokenVersion, jti } = verifyCredential(deps.jwtSecret, token);
+    if (accounts) await accounts.assertCurrent(session, tokenVersion, jti);
+    return { session, ...(jti ? { jti } : {}) };
   };
   const guard = (check: (s: SessionDTO) => string | undefined) => (req: Request, res: ExResponse, next: NextFunction) => {
     authenticate(req.headers.authorization).then(
@@ -427,8 +429,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   io.use((socket, next) => {
     const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
     const token = typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization;
-    authenticate(token)
-      .then((session) => {
+    authenticateToken(token)
+      .then(({ session, jti }) => {
         if (session.role === 'telephony') throw new AuthError(`role ${session.role} must use the /telephony namespace`);
         const d = authorize(session, 'console:connect');
         // "credential" tells the console to sign in again rather than retry.
@@ -436,6 +438,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         socket.data.session = session;
         const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
         socket.data.queues = qs.success ? qs.data : [];
+        if (jti) void socket.join(`token:${jti}`);
         next();
       })
       .catch((err: unknown) => {
@@ -446,9 +449,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   // A revocation (on any hub) drops the user's sockets here at once; their reconnects are refused above.
-  const stopRevocations = accounts?.onRevoked((userId) => {
-    io.local.in(`user:${userId}`).disconnectSockets(true);
-    telephony.local.in(`user:${userId}`).disconnectSockets(true);
+  const stopRevocations = accounts?.onRevoked((userId, jti) => {
+    const room = jti ? `token:${jti}` : `user:${userId}`;
+    io.local.in(room).disconnectSockets(true);
+    telephony.local.in(room).disconnectSockets(true);
   });
 
   /** What a command acts on, for the access matrix and the audit log. */
@@ -582,12 +586,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   telephony.use((socket, next) => {
     const a = socket.handshake.auth as { token?: unknown };
-    authenticate(typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization)
-      .then((session) => {
+    authenticateToken(typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization)
+      .then(({ session, jti }) => {
         const d = authorize(session, 'telephony:ingest');
         if (!d.ok) throw new AuthError(`${d.reason}: may not send telephony events`);
         socket.data.session = session;
         socket.data.queues = [];
+        // One token's sockets (a revoked script token is dropped alone).
+        if (jti) void socket.join(`token:${jti}`);
         next();
       })
       .catch((err: unknown) => {

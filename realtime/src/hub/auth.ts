@@ -21,6 +21,8 @@ const Claims = z.object({
   access: z.array(AccessKindSchema).optional(),
   /** The user's token version when it was issued (database accounts; see docs/ACCESS.md). */
   ver: z.number().int().min(0).default(0),
+  /** The token's id: tokens minted for scripts have one and can be revoked one by one. */
+  jti: z.string().min(1).max(128).optional(),
 });
 
 /**
@@ -28,11 +30,11 @@ const Claims = z.object({
  * increments it and the hub refuses older tokens).
  * @defaultValue expiresIn '12h'
  */
-export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOptions['expiresIn'] = '12h', tokenVersion?: number): string {
+export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOptions['expiresIn'] = '12h', tokenVersion?: number, jwtid?: string): string {
   return jwt.sign(
     { name: s.name, role: s.role, agentId: s.agentId, teamIds: s.teamIds, access: s.access, ver: tokenVersion },
     secret,
-    { subject: s.userId, expiresIn, algorithm: 'HS256' },
+    { subject: s.userId, expiresIn, algorithm: 'HS256', ...(jwtid ? { jwtid } : {}) },
   );
 }
 
@@ -46,7 +48,7 @@ export function verifyToken(secret: string, token: string | undefined): SessionD
 }
 
 /** Verifies a token and returns its session and the token version it was issued under (0 when none). */
-export function verifyCredential(secret: string, token: string | undefined): { session: SessionDTO; tokenVersion: number } {
+export function verifyCredential(secret: string, token: string | undefined): { session: SessionDTO; tokenVersion: number; jti?: string } {
   if (!token) throw new AuthError('missing credential');
   const raw = token.startsWith('Bearer ') ? token.slice(7) : token;
   let payload: unknown;
@@ -60,7 +62,7 @@ export function verifyCredential(secret: string, token: string | undefined): { s
   const s: SessionDTO = { userId: c.data.sub, name: c.data.name, role: c.data.role, teamIds: c.data.teamIds };
   if (c.data.agentId) s.agentId = c.data.agentId;
   if (c.data.access) s.access = c.data.access;
-  return { session: s, tokenVersion: c.data.ver };
+  return { session: s, tokenVersion: c.data.ver, ...(c.data.jti ? { jti: c.data.jti } : {}) };
 }
 
 /**
@@ -71,12 +73,12 @@ export function verifyCredential(secret: string, token: string | undefined): { s
 export interface AccountsPort {
   /** The user and their token version when the password is right and the account may log in; else null. */
   login(username: string, password: string, from: string | undefined): Promise<{ session: SessionDTO; tokenVersion: number } | null>;
-  /** Throws `AuthError` when the token's user was revoked since the token was issued. */
-  assertCurrent(session: SessionDTO, tokenVersion: number): Promise<void>;
+  /** Throws `AuthError` when the token's user was revoked since the token was issued, or the token itself (`jti`). */
+  assertCurrent(session: SessionDTO, tokenVersion: number, jti?: string): Promise<void>;
   /** Queues an audit entry (never blocks: written in the background). */
   audit(entry: AuditEntryInput): void;
-  /** Calls `fn(userId)` whenever a user's sessions are revoked, on any hub process. */
-  onRevoked(fn: (userId: string) => void): () => void;
+  /** Calls `fn(userId)` whenever a user's sessions are revoked, on any hub process; `fn(subject, jti)` when one token is. */
+  onRevoked(fn: (userId: string, jti?: string) => void): () => void;
 }
 
 /** One audit entry as the hub reports it. */
