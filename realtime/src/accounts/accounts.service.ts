@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { AccessKindSchema, RoleSchema, type AccessKind, type Role, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
-import { AuthError, AuthUnavailable, type AccountsPort, type AuditEntryInput } from '../hub/auth.ts';
+import { AuthError, AuthUnavailable, jwtSecret, type AccountsPort, type AuditEntryInput } from '../hub/auth.ts';
 import type { Database } from '../storage/database.ts';
 import { DEFAULT_ACCESS } from './access.ts';
 import { AuditRepository } from './audit.repository.ts';
@@ -13,6 +13,7 @@ import { AuditTrail } from './audit.service.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { Revocations } from './revocation.ts';
+import { mintToken, tokenView, TokensRepository, type IssuedToken, type MintInput } from './tokens.ts';
 import { UsersRepository, type UserRecord } from './users.repository.ts';
 
 export interface AccountsOptions {
@@ -31,6 +32,8 @@ export interface AccountsOptions {
    * disk or machine than the database. @defaultValue `CALLBOARD_AUDIT_ANCHOR_FILE`, else none
    */
   auditAnchorFile?: string;
+  /** Signs the tokens admins mint (`POST /api/v1/admin/tokens`); the hub's. @defaultValue `jwtSecret()` */
+  jwtSecret?: string;
 }
 
 /** Who asks for an admin operation, and from where. */
@@ -109,6 +112,7 @@ export class AccountsService implements AccountsPort {
     const revocations = await Revocations.open(opts.redisUrl, opts.siteId, opts.logger);
     const s = new AccountsService(opts, revocations);
     for (const [userId, v] of await s.users.tokenVersions(opts.siteId)) await revocations.raiseTo(userId, v);
+    for (const t of await s.tokens.revokedLive(opts.siteId)) await revocations.markTokenRevoked(t.jti, t.expiresAt);
     // Audit entries a stopped process could not write (a database outage) are written now.
     await s.trail.start();
     return s;
@@ -147,13 +151,16 @@ export class AccountsService implements AccountsPort {
     return { session, tokenVersion };
   }
 
-  async assertCurrent(session: SessionDTO, tokenVersion: number): Promise<void> {
+  async assertCurrent(session: SessionDTO, tokenVersion: number, jti?: string): Promise<void> {
     let current: number;
+    let tokenRevoked = false;
     try {
-      current = await this.revocations.current(session.userId);
+      if (jti) ({ version: current, tokenRevoked } = await this.revocations.state(session.userId, jti));
+      else current = await this.revocations.current(session.userId);
     } catch {
       throw new AuthUnavailable('revocation check unavailable now; retry');
     }
+    if (tokenRevoked) throw new AuthError('credential revoked: this token was revoked');
     if (tokenVersion < current) throw new AuthError('credential revoked; log in again');
   }
 
@@ -171,7 +178,7 @@ export class AccountsService implements AccountsPort {
     });
   }
 
-  onRevoked(fn: (userId: string) => void): () => void {
+  onRevoked(fn: (userId: string, jti?: string) => void): () => void {
     return this.revocations.onRevoked(fn);
   }
 
@@ -307,6 +314,37 @@ export class AccountsService implements AccountsPort {
     await this.revocations.revoke(id, v);
     this.record(actor, 'sessions:revoke', id, { tokenVersion: v - 1 }, { tokenVersion: v, why });
     return v;
+  }
+
+  // ----------------------------------------------------------------------------------- tokens
+
+  private get tokens(): TokensRepository {
+    return new TokensRepository(this.opts.database);
+  }
+
+  /** Mints a token for a script or adapter (with a `jti`, recorded, audited). The token is returned once, never stored. */
+  async issueToken(actor: Actor, input: MintInput): Promise<{ token: string; record: IssuedToken }> {
+    const r = await mintToken(this.opts.database.db, this.siteId, this.opts.jwtSecret ?? jwtSecret(), input, actor.session.userId);
+    this.audit({ actor: actor.session, action: 'token:issue', targetType: 'token', targetId: r.record.jti, from: actor.from, before: null, after: r.audit.after });
+    return { token: r.token, record: r.record };
+  }
+
+  /** Issued tokens, newest first (expired ones with `all`). */
+  listTokens(all = false): Promise<IssuedToken[]> {
+    return this.tokens.list(this.siteId, all);
+  }
+
+  /** Revokes one token: refused from now on (REST, Socket.IO, reconnects) and its live sockets dropped on every hub. */
+  async revokeToken(actor: Actor, jti: string): Promise<IssuedToken> {
+    const before = await this.tokens.find(this.siteId, jti);
+    if (!before) {
+      this.audit({ actor: actor.session, action: 'token:revoke', outcome: 'not_found', targetType: 'token', targetId: jti, from: actor.from });
+      throw new AccountsError('not_found', `no token ${jti}`);
+    }
+    const after = (await this.tokens.revoke(this.siteId, jti, actor.session.userId))!;
+    await this.revocations.revokeToken(jti, after.subject, after.expiresAt);
+    this.audit({ actor: actor.session, action: 'token:revoke', targetType: 'token', targetId: jti, from: actor.from, before: tokenView(before), after: tokenView(after) });
+    return after;
   }
 
   private async requireUser(actor: Actor, action: string, id: string): Promise<UserRecord> {

@@ -10,6 +10,7 @@ import type { Mount } from '../hub/app.ts';
 import { AccountsError, type AccountsService } from './accounts.service.ts';
 import { verifyAuditLog } from './audit-verify.ts';
 import type { AuditRow } from './audit.repository.ts';
+import { tokenView } from './tokens.ts';
 import type { UserRecord } from './users.repository.ts';
 
 const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ -');
@@ -35,6 +36,17 @@ const UpdateUser = z
   })
   .refine((x) => Object.keys(x).length > 0, 'nothing to change');
 const AccessBody = z.strictObject({ access: AccessKindSchema });
+const MintBody = z.strictObject({
+  role: RoleSchema,
+  subject: Id.optional(),
+  name: z.string().min(1).max(200).optional(),
+  agentId: Id.optional(),
+  teamIds: z.array(Id).max(50).optional(),
+  label: z.string().max(200).default(''),
+  /** Seconds, or `90m`, `12h`, `30d`, `1y`. */
+  expiresIn: z.union([z.number().int().min(1), z.string().regex(/^\d+[smhdwy]?$/)]).default('30d'),
+});
+const TokensQuery = z.strictObject({ all: z.enum(['0', '1', 'true', 'false']).optional() });
 const Time = z.union([z.string().regex(/^\d+$/).transform((s) => new Date(Number(s))), z.iso.datetime({ offset: true }).transform((s) => new Date(s)), z.iso.date().transform((s) => new Date(s + 'T00:00:00Z'))]);
 const AuditQuery = z.strictObject({
   actor: z.string().min(1).max(128).optional(),
@@ -168,6 +180,33 @@ export function adminRoutes(accounts: AccountsService): Mount {
     app.post('/api/v1/admin/users/:id/revoke-sessions', can('users:manage'), handle(async (req, res) => {
       const v = await accounts.revokeSessions(actor(req, res), param(req));
       res.json({ id: param(req), tokenVersion: v });
+    }));
+
+    // Tokens for scripts and adapters (`npm run token` records them too): list, mint, revoke one.
+    app.get('/api/v1/admin/tokens', can('users:manage'), handle(async (req, res) => {
+      const p = TokensQuery.safeParse(req.query);
+      if (!p.success) return invalid(res, p.error.issues);
+      const all = p.data.all === '1' || p.data.all === 'true';
+      res.json({ tokens: (await accounts.listTokens(all)).map(tokenView) });
+    }));
+
+    app.post('/api/v1/admin/tokens', can('users:manage'), json, handle(async (req, res) => {
+      const p = MintBody.safeParse(req.body);
+      if (!p.success) return invalid(res, p.error.issues);
+      const { subject, name, agentId, teamIds, ...rest } = p.data;
+      const r = await accounts.issueToken(actor(req, res), {
+        ...rest,
+        ...(subject !== undefined ? { subject } : {}),
+        ...(name !== undefined ? { name } : {}),
+        ...(agentId !== undefined ? { agentId } : {}),
+        ...(teamIds !== undefined ? { teamIds } : {}),
+      });
+      // The only time the token is shown.
+      res.status(201).json({ token: r.token, ...tokenView(r.record) });
+    }));
+
+    app.post('/api/v1/admin/tokens/:id/revoke', can('users:manage'), handle(async (req, res) => {
+      res.json(tokenView(await accounts.revokeToken(actor(req, res), param(req))));
     }));
 
     app.get('/api/v1/audit', can('audit:read'), handle(async (req, res) => {

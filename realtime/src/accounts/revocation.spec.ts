@@ -7,7 +7,7 @@ import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { parseSiteConfig } from '../contracts/index.ts';
 import type { App } from '../hub/app.ts';
-import { client, post, startHub, token as tokenOf, waitFor, type ClientSocket } from '../hub/testing.ts';
+import { client, post, startHub, TEST_SECRET, token as tokenOf, waitFor, type ClientSocket } from '../hub/testing.ts';
 import { testBackends } from '../storage/testing.ts';
 import { AccountsService } from './accounts.service.ts';
 import { accountsSite, call, login, startAccountsHub, type AccountsHub } from './testing.ts';
@@ -164,5 +164,99 @@ describe('revocation', () => {
     expect(await attempt(b.url, agentToken)).toMatch(/revoked/);
     expect((await call(b.url, 'GET', '/api/v1/snapshot', agentToken)).status).toBe(401);
     expect((await login(b.url, 'a3')).status).toBe(401);
+  });
+
+  it('given tokens minted for scripts, when an admin revokes one then its sockets close within 1 s, the others stay, and it is refused on REST, on reconnect and after a restart; both steps audited', async () => {
+    const h = await startAccountsHub(redisUrl, backend, undefined, {}, { jwtSecret: TEST_SECRET });
+    hubs.push(h);
+    const admin = (await login(h.url, 'admin')).token!;
+    // Given: two PBX adapters under one service name, and a reporting script.
+    const mint = async (body: object) => {
+      const r = await call(h.url, 'POST', '/api/v1/admin/tokens', admin, body);
+      expect(r.status).toBe(201);
+      return r.json as { token: string; jti: string; label: string };
+    };
+    const a = await mint({ role: 'telephony', subject: 'pbx-svc', label: 'PBX building A', expiresIn: '30d' });
+    const b = await mint({ role: 'telephony', subject: 'pbx-svc', label: 'PBX building B' });
+    const rep = await mint({ role: 'supervisor', subject: 'report-script', label: 'nightly export', expiresIn: 3600 });
+    expect(new Set([a.jti, b.jti, rep.jti]).size).toBe(3);
+    const list = await call(h.url, 'GET', '/api/v1/admin/tokens', admin);
+    expect(list.json.tokens.map((t: any) => t.label).sort()).toEqual(['PBX building A', 'PBX building B', 'nightly export']);
+    expect(JSON.stringify(list.json)).not.toContain(a.token);
+    expect((await call(h.url, 'GET', '/api/v1/admin/tokens', (await login(h.url, 'sup')).token!)).status).toBe(403);
+
+    const tel = (token: string) => connect(h.url + '/telephony', { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const pbxA1 = tel(a.token);
+    const pbxA2 = tel(a.token);
+    const pbxB = tel(b.token);
+    const board = await client(h.url, rep.token);
+    sockets.push(pbxA1, pbxA2, pbxB, board);
+    for (const s of [pbxA1, pbxA2, pbxB]) await new Promise<void>((r, j) => (s.connected ? r() : (s.once('connect', () => r()), s.once('connect_error', j))));
+    expect((await call(h.url, 'POST', '/api/v1/events', a.token, [])).status).toBe(200);
+
+    // When: token A is revoked.
+    const gone = Promise.all([disconnected(pbxA1), disconnected(pbxA2)]);
+    const r = await call(h.url, 'POST', `/api/v1/admin/tokens/${a.jti}/revoke`, admin);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ jti: a.jti, revokedBy: 'admin', revokedAt: expect.any(String) });
+    // Then: A's sockets close, B (same subject) and the script's board stay.
+    expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(pbxB.connected).toBe(true);
+    expect(board.connected).toBe(true);
+    expect((await call(h.url, 'POST', '/api/v1/events', a.token, [])).status).toBe(401);
+    expect((await call(h.url, 'POST', '/api/v1/events', b.token, [])).status).toBe(200);
+    expect(await attempt(h.url, a.token, '/telephony')).toMatch(/revoked/);
+    expect(await attempt(h.url, b.token, '/telephony')).toBe('connected');
+    expect((await call(h.url, 'POST', '/api/v1/admin/tokens/no-such-token/revoke', admin)).status).toBe(404);
+
+    // The script's token on the console namespace and REST: revoked alone, refused at once.
+    const boardGone = disconnected(board);
+    await call(h.url, 'POST', `/api/v1/admin/tokens/${rep.jti}/revoke`, admin);
+    expect(await boardGone).toBe('io server disconnect');
+    expect((await call(h.url, 'GET', '/api/v1/snapshot', rep.token)).status).toBe(401);
+    expect(await attempt(h.url, rep.token)).toMatch(/revoked/);
+    expect(pbxB.connected).toBe(true);
+
+    // A restart with a Redis that forgot the marks: restored from the database.
+    await h.accounts.revocations.redis.del(`callboard:${h.accounts.siteId}:auth:jti:${a.jti}`);
+    const again = await AccountsService.open({ database: h.db.database, redisUrl, siteId: h.accounts.siteId, logger: pino({ level: 'silent' }) });
+    try {
+      await expect(again.assertCurrent({ userId: 'pbx-svc', name: 'pbx-svc', role: 'telephony', teamIds: [] }, 0, a.jti)).rejects.toThrow(/revoked/);
+      await expect(again.assertCurrent({ userId: 'pbx-svc', name: 'pbx-svc', role: 'telephony', teamIds: [] }, 0, b.jti)).resolves.toBeUndefined();
+    } finally {
+      await again.close();
+    }
+
+    const audit = await call(h.url, 'GET', '/api/v1/audit?action=token:*', admin);
+    expect(audit.json.entries.map((e: any) => `${e.action}:${e.targetId}:${e.outcome}`)).toEqual([
+      `token:revoke:${rep.jti}:ok`,
+      'token:revoke:no-such-token:not_found',
+      `token:revoke:${a.jti}:ok`,
+      `token:issue:${rep.jti}:ok`,
+      `token:issue:${b.jti}:ok`,
+      `token:issue:${a.jti}:ok`,
+    ]);
+    expect(audit.json.entries.find((e: any) => e.action === 'token:revoke' && e.targetId === a.jti)).toMatchObject({ actor: 'admin', before: { revokedAt: null, label: 'PBX building A' }, after: { revokedBy: 'admin' } });
+  });
+
+  it('given a script token whose connection dropped, when it is revoked before the reconnect then the recovered session is refused', async () => {
+    const h = await startAccountsHub(redisUrl, backend, undefined, { redisAdapter: false }, { jwtSecret: TEST_SECRET });
+    hubs.push(h);
+    const admin = (await login(h.url, 'admin')).token!;
+    const minted = (await call(h.url, 'POST', '/api/v1/admin/tokens', admin, { role: 'supervisor', subject: 'wallboard-tv', label: 'TV hall' })).json;
+    const s: ClientSocket = connect(h.url, { auth: { token: minted.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(s);
+    const connected = () => new Promise<void>((r, j) => (s.once('connect', () => r()), s.once('connect_error', j)));
+    await connected();
+    const delta = waitFor(s, 'delta');
+    await post(h.url, '/api/v1/events', tokenOf('telephony'), { id: 'tok-1', type: 'call.offered', at: new Date().toISOString(), callId: 'tok-1', queue: 'advice', direction: 'inbound' });
+    await delta;
+    const gone = disconnected(s, 5000);
+    for (const sock of await h.app.io.fetchSockets()) if (sock.data.session.userId === 'wallboard-tv') (sock as unknown as { conn: { close(): void } }).conn.close();
+    await gone;
+    expect((await call(h.url, 'POST', `/api/v1/admin/tokens/${minted.jti}/revoke`, admin)).status).toBe(200);
+    s.connect();
+    await expect(connected()).rejects.toThrow(/revoked/);
+    expect(s.connected).toBe(false);
   });
 });
