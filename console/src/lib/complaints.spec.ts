@@ -29,5 +29,6 @@ describe('complaint detail in words', () => {
     const e = { at: 0, actor: 'sup', fromStatus: 'open', toStatus: 'in_progress', note: null, data: null };
     expect(eventText({ ...e, action: 'status' }, tr('vi'))).toBe('Mới → Đang xử lý');
     expect(eventText({ ...e, action: 'assigned', data: { from: null, to: 'lead1' } }, tr('en'))).toBe('Assigned to lead1');
+    expect(eventText({ ...e, action: 'opened', data: { channel: 'wrapup', department: 'medical' } }, tr('vi'))).toBe('Ghi nhận (sau cuộc gọi), chuyển bộ phận medical');
   });
 });

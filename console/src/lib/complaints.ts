@@ -48,7 +48,7 @@ export function eventText(e: ComplaintEventDTO, t: T): string {
   const st = (s: string | null) => (s ? t(`cps_${s}` as MessageKey) : '–');
   switch (e.action) {
     case 'opened':
-      return t('cdEvOpened', { channel: String(e.data?.channel ?? ''), department: String(e.data?.department ?? '–') });
+      return t('cdEvOpened', { channel: e.data?.channel ? t(`cpch_${String(e.data.channel)}` as MessageKey) : '–', department: String(e.data?.department ?? '–') });
     case 'status':
       return t('cdEvStatus', { from: st(e.fromStatus), to: st(e.toStatus) });
     case 'reopened':

@@ -487,6 +487,7 @@ const vi = {
   wd_5: "Thứ Sáu",
   wd_6: "Thứ Bảy",
   wd_7: "Chủ Nhật",
+  cdSystem: "hệ thống",
 };
 export type MessageKey = keyof typeof vi;
 
@@ -971,6 +972,7 @@ const en: Record<MessageKey, string> = {
   wd_5: "Friday",
   wd_6: "Saturday",
   wd_7: "Sunday",
+  cdSystem: "system",
 };
 
 export const MESSAGES = { vi, en } as const;
