@@ -166,4 +166,13 @@ describe('managers\' pages end to end', () => {
     expect(await lead.getByTestId('st-target-form').count()).toBe(0);
     await lead.context().close();
   });
+
+  it('the daily report opens on today in the site\'s time zone (not UTC)', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+    const page = await signIn(browser, url, 'sup', '/reports');
+    const input = page.locator('input[type=date]');
+    await page.waitForFunction((d) => (document.querySelector('input[type=date]') as HTMLInputElement | null)?.value === d, today);
+    expect(await input.inputValue()).toBe(today);
+    await page.context().close();
+  });
 });
