@@ -2,7 +2,8 @@
  * `npx tsx scripts/src/screenshot.ts [HUB_URL] [options]`: signs in to the console the hub serves
  * (supervisor, team lead, agent) in the system Chromium at 1920x1080 and saves a PNG of every page
  * under `docs/screenshots/`: login, wallboard (Vietnamese and English), supervisor (and its
- * "explain this number" dialog), team lead, agent desk.
+ * "explain this number" dialog), team lead, agent desk, and the managers' pages: campaigns (list and one
+ * campaign), reports, CX, complaints (list and one complaint), settings, users and audit (`--only` picks some).
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
  * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
@@ -25,6 +26,8 @@ const HELP = `Usage: npx tsx scripts/src/screenshot.ts [HUB_URL] [options]
   --queues a,b          wallboard queues (?queues=)                  [all]
   --settle S            seconds of live data before each shot        [4]
   --wait-offer S        seconds to wait for a ringing offer          [60]
+  --admin USER          login for the admin pages                    [admin]
+  --only a,b            only these groups: login, wallboard, supervisor, team, agent, manager  [all]
   --browser PATH        Chromium executable                          [/usr/bin/chromium]
   -h, --help
 `;
@@ -40,6 +43,8 @@ const { values: o, positionals } = parseArgs({
     queues: { type: 'string' },
     settle: { type: 'string', default: '4' },
     'wait-offer': { type: 'string', default: '60' },
+    admin: { type: 'string', default: 'admin' },
+    only: { type: 'string' },
     browser: { type: 'string', default: '/usr/bin/chromium' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -181,6 +186,53 @@ async function agentDesk(browser: Browser): Promise<void> {
   await page.context().close();
 }
 
+/** The managers' pages, each once its data is there (or after `--settle` when a page has no marker). */
+async function managerPages(browser: Browser): Promise<void> {
+  const pages: { user: string; path: string; name: string; ready?: string; click?: string; then?: (p: Page) => Promise<void> }[] = [
+    { user: o.supervisor!, path: '/campaigns', name: 'campaigns', ready: '[data-testid=campaign-row]' },
+    {
+      user: o.supervisor!,
+      path: '/campaigns',
+      name: 'campaign',
+      ready: '[data-testid=campaign-row]',
+      then: async (p) => {
+        await p.locator('[data-testid=campaign-row] a').first().click();
+        await p.waitForURL((u) => /^\/campaigns\/[^/]+/.test(u.pathname), { timeout: 10000 });
+      },
+    },
+    { user: o.supervisor!, path: '/reports', name: 'reports', click: 'form.controls button[type=submit]', ready: '[data-testid=report-total]' },
+    { user: o.supervisor!, path: '/cx', name: 'cx', ready: '[data-testid=cx-show]' },
+    { user: o.supervisor!, path: '/complaints', name: 'complaints', ready: '[data-testid=complaints]' },
+    {
+      user: o.supervisor!,
+      path: '/complaints',
+      name: 'complaint-detail',
+      ready: '[data-testid=complaint-link]',
+      then: async (p) => {
+        await p.locator('[data-testid=complaint-link]').first().click();
+        await p.locator('[data-testid=complaint]').waitFor({ timeout: 10000 });
+      },
+    },
+    { user: o.supervisor!, path: '/settings', name: 'settings' },
+    { user: o.admin!, path: '/admin/users', name: 'admin-users' },
+    { user: o.admin!, path: '/admin/audit', name: 'admin-audit' },
+  ];
+  for (const x of pages) {
+    const page = await signIn(browser, x.user, x.path);
+    try {
+      if (x.click) await page.locator(x.click).first().click({ timeout: 10000 });
+      if (x.ready) await page.locator(x.ready).first().waitFor({ timeout: 15000 });
+      if (x.then) await x.then(page);
+      await page.waitForTimeout(settleMs);
+      await shot(page, x.name);
+    } catch (err) {
+      log(`skipped ${x.name}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    await page.context().close();
+  }
+}
+
+const only = new Set((o.only ?? 'login,wallboard,supervisor,team,agent,manager').split(',').map((x) => x.trim()));
 await checkHub();
 mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
@@ -188,12 +240,13 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  await login(browser);
-  await wallboard(browser, 'vi');
-  await wallboard(browser, 'en');
-  await supervisor(browser);
-  await team(browser);
-  await agentDesk(browser);
+  if (only.has('login')) await login(browser);
+  if (only.has('wallboard')) await wallboard(browser, 'vi');
+  if (only.has('wallboard')) await wallboard(browser, 'en');
+  if (only.has('supervisor')) await supervisor(browser);
+  if (only.has('team')) await team(browser);
+  if (only.has('agent')) await agentDesk(browser);
+  if (only.has('manager')) await managerPages(browser);
 } finally {
   await browser.close();
 }
