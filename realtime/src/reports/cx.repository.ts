@@ -6,8 +6,9 @@
  * - NPS answers: `survey_answers` of kind `nps`, plus post-call scores on calls (`call.outcome`
  *   `surveyScore`, 0-10) that have no survey answer of their own. CSAT: answers of kind `csat` (1-5).
  * - Surveys sent: leads dialed by survey campaigns; answered: those leads (customers) with an answer.
- * - A customer is a lead's `customer_id`; a purchase is an attempt with a success disposition. Customers
- *   at a date: those with a purchase in the 365 days before it; new: first purchase ever in the period.
+ * - A customer is a lead's `customer_id` or an inbound call's `customer_id`; a purchase is a campaign
+ *   attempt or an inbound call (not a campaign's) with a success disposition. Customers at a date: those
+ *   with a purchase in the 365 days before it; new: first purchase ever in the period.
  * - Contacted: customers dialed by any campaign; engaged: of those, connected or answered a survey.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -84,23 +85,28 @@ export class CxRepository {
       select (select count(*) from sent)::int as sent,
              (select count(*) from sent s join answered x on x.campaign_id = s.campaign_id and x.customer_id = s.customer_id)::int as answered`);
 
-    const purchasesIn = (a: string, b: string) => sql`
-      select l.customer_id, a.revenue, a.dialed_at from campaign_attempts a
+    // Purchases: campaign attempts with a success disposition (the lead's customer), and inbound calls
+    // with a success disposition (the call's customer_id: a CRM id the source gave, or the caller's
+    // hashed E.164 number). A campaign's own calls are counted through its attempts, never twice.
+    const inboundPurchases = (a: string | null, b: string | null) => sql`
+      select c.customer_id, c.revenue, c.offered_at as at from calls c
+      where c.site_id = ${siteId} and c.direction = 'inbound' and c.campaign_id is null and c.customer_id is not null
+        and c.disposition = any(${succ}::text[])${a ? sql` and c.offered_at >= ${a}::timestamptz and c.offered_at < ${b}::timestamptz` : sql``}${callF}`;
+    const campaignPurchases = (a: string | null, b: string | null) => sql`
+      select l.customer_id, a.revenue, a.dialed_at as at from campaign_attempts a
         join campaigns cp on cp.id = a.campaign_id
         join leads l on l.campaign_id = a.campaign_id and l.id = a.lead_id
-      where cp.site_id = ${siteId} and a.disposition = any(${succ}::text[])
-        and a.dialed_at >= ${a}::timestamptz and a.dialed_at < ${b}::timestamptz${att}`;
+      where cp.site_id = ${siteId} and a.disposition = any(${succ}::text[])${a ? sql` and a.dialed_at >= ${a}::timestamptz and a.dialed_at < ${b}::timestamptz` : sql``}${att}`;
+    // A campaign's scope has no inbound calls.
+    const purchasesIn = (a: string | null, b: string | null) =>
+      scope === 'campaign' ? campaignPurchases(a, b) : sql`${campaignPurchases(a, b)} union all ${inboundPurchases(a, b)}`;
     const yearBefore = (ms: number) => new Date(ms - 365 * DAY).toISOString();
     const customers = await this.one<{ at_start: number; at_end: number; new_customers: number; purchases: number; revenue: number; buyers: number }>(sql`
       with p as (${purchasesIn(f, t)}),
       s as (${purchasesIn(yearBefore(from), f)}),
       e as (${purchasesIn(yearBefore(to), t)}),
       firsts as (
-        select l.customer_id, min(a.dialed_at) as first_at from campaign_attempts a
-          join campaigns cp on cp.id = a.campaign_id
-          join leads l on l.campaign_id = a.campaign_id and l.id = a.lead_id
-        where cp.site_id = ${siteId} and a.disposition = any(${succ}::text[])${att}
-        group by l.customer_id
+        select customer_id, min(at) as first_at from (${purchasesIn(null, null)}) x group by customer_id
       )
       select (select count(distinct customer_id) from s)::int as at_start,
              (select count(distinct customer_id) from e)::int as at_end,

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyCounters } from '../contracts/index.ts';
+import { emptyCounters, parseSiteConfig } from '../contracts/index.ts';
+import { ev, local, ready, siteInput } from '../core/testing.ts';
+import { createRecordState, recordsFromEvents } from '../storage/records.ts';
 import { ComplaintsService } from '../complaints/complaints.service.ts';
 import { RecordsRepository } from '../storage/records.repository.ts';
 import { campaignAttempts, campaigns, leads, surveyAnswers } from '../storage/schema.campaigns.ts';
@@ -115,5 +117,59 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
     expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 365 * 3);
     const perCampaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'campaign', 'ts');
     expect(perCampaign.counts).toMatchObject({ surveysSent: 0, contacted: 2, engaged: 2, purchases: 1, csatAnswers: 0 });
+  });
+});
+
+describe.each(testBackends())('CX retention and lifetime value with inbound purchases ($name)', (backend) => {
+  /** An inbound call answered by a1, ended and wrapped up with `disposition` (and revenue). */
+  const inbound = (id: string, at: number, from: string, disposition: string, revenue?: number, attributes?: Record<string, string>) => [
+    ...ready(at - 60_000, 'a1'),
+    ev.offered(id, 'booking', at, { from, ...(attributes ? { attributes } : {}) }),
+    ev.answered(id, 'a1', at + 5_000),
+    ev.ended(id, at + 120_000),
+    ev.outcome(id, at + 130_000, { disposition, ...(revenue !== undefined ? { revenue } : {}) }),
+    ev.state('a1', 'available', at + 140_000),
+    ev.logout('a1', at + 150_000),
+  ];
+
+  it('given customers who bought on inbound calls a year ago, when one of them buys again this month (from the same number written another way) then they count as retained, the other as lost, and lifetime value includes the inbound revenue', async () => {
+    const db = await backend.create();
+    dbs.push(db);
+    const config = parseSiteConfig(siteInput());
+    const repo = new RecordsRepository(db.database);
+    await repo.syncSite(config);
+    // Given: P and Q bought in March 2025; P again in March 2026 (national format this time); R, known to
+    // the CRM, bought for the first time in March 2026; S only asked for information.
+    const events = [
+      ...inbound('p1', local('2025-03-05T09:00'), '+84901234567', 'booked', 500_000),
+      ...inbound('q1', local('2025-03-05T10:00'), '+84912000111', 'booked', 300_000),
+      ...inbound('p2', local('2026-03-10T09:00'), '0901 234 567', 'booked', 700_000),
+      ...inbound('r1', local('2026-03-20T09:00'), '+84913000222', 'sold', 200_000, { customerId: 'KH-9' }),
+      ...inbound('s1', local('2026-03-21T09:00'), '+84914000333', 'info'),
+    ];
+    const batch = recordsFromEvents(events, createRecordState(config));
+    expect(batch.refused).toEqual([]);
+    await repo.writeBatch(config.id, batch);
+    const ids = Object.fromEntries((await db.database.db.select({ id: calls.id, customerId: calls.customerId }).from(calls)).map((c) => [c.id, c.customerId]));
+    expect(ids.p1).toMatch(/^tel:[0-9a-f]{24}$/);
+    expect(ids.p2).toBe(ids.p1);
+    expect(ids.q1).not.toBe(ids.p1);
+    expect(ids.r1).toBe('KH-9');
+    for (const id of Object.values(ids)) expect(id).not.toMatch(/901234567|912000111|914000333/);
+
+    // When: the CX KPIs of March 2026.
+    const cx = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'site');
+
+    // Then: at the start P and Q (a purchase in the year before); at the end P and R (Q's is older than a
+    // year); R is new. Retention = (2 − 1) / 2.
+    expect(cx.counts).toMatchObject({ customersAtStart: 2, customersAtEnd: 2, newCustomers: 1, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, days: 31 });
+    expect(cx.values.retentionRatePct).toBe(50);
+    // 450,000 per purchase · 1 purchase per customer in 31 days, scaled to a year · 3 years.
+    expect(cx.values.customerLifetimeValue).toBeCloseTo(450_000 * (365 / 31) * 3, 6);
+    // The agent's and the queue's scopes see the same inbound purchases; a campaign's none.
+    const agent = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'agent', 'a1');
+    expect(agent.counts).toMatchObject({ purchases: 2, purchaseRevenue: 900_000, customersAtStart: 2, customersAtEnd: 2, newCustomers: 1 });
+    const campaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'campaign', 'x');
+    expect(campaign.counts).toMatchObject({ purchases: 0, customersAtStart: 0 });
   });
 });

@@ -10,6 +10,7 @@ import { emptyCounters, type DomainEvent, type SiteConfig } from '../contracts/i
 import { createState, due, evolve, type AgentState, type CallState, type HubState } from '../core/index.ts';
 import type { ScopeSeries } from '../core/metrics.ts';
 import type { agentStateHistory, calls, intervalAggregates } from './schema.ts';
+import { countryOfZone, customerIdOf } from './customer-id.ts';
 
 /** A `calls` row. */
 export type CallRecord = typeof calls.$inferInsert;
@@ -88,7 +89,10 @@ export function createRecordState(config: SiteConfig, source = 'live'): RecordSt
   // The store drops intervals older than its retention when event time enters a new day: take the
   // changed buckets first, so a batch spanning many days (a sparse import) loses none.
   // (Nothing is pruned yet at that moment, so every changed bucket is still there: no horizon.)
-  trackIntervals(hub, dirty, queueStaffed, () => state.pending.push(...collectAggregates(state, -Infinity)));
+  trackIntervals(hub, dirty, queueStaffed, () => {
+    // A loop, not push(...): after a long gap the list can exceed the arguments a call may take.
+    for (const a of collectAggregates(state, -Infinity)) state.pending.push(a);
+  });
   return state;
 }
 
@@ -249,6 +253,7 @@ export function callRecord(s: RecordState, c: CallState): CallRecord {
     toNumber: c.to ?? null,
     skills: [...c.skills],
     attributes: c.attributes ?? null,
+    customerId: customerIdOf(c, countryOfZone(s.hub.config.timeZone)),
     source: s.source,
   };
 }
