@@ -10,10 +10,10 @@ import type { CtiEventIn, DomainEvent, LeadCoverage, SiteConfig, SnapshotDTO } f
 import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
-import { hash01, type DialerPort } from './carrier.ts';
+import { hash01, SimulatedCarrier, type DialerPort, type DialRequest } from './carrier.ts';
 import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
-import type { Campaign, LeadStatus, SurveyQuestion } from './model.ts';
+import type { Campaign, DialResult, LeadStatus, SurveyQuestion } from './model.ts';
 import { checkWindow, governor, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
 import type { ComplaintPort, HubPort } from './ports.ts';
 import { callIdOf, parseCallId, type CampaignStore, type LogEntry } from './store.ts';
@@ -270,25 +270,42 @@ export class CampaignService {
       }
     }
     const callId = callIdOf(c, l, n);
-    const { result } = await this.d.carrier.dial({ key: callId, campaignId: c, leadId: l, attempt: n, to: lead.phone, rates: camp.settings.carrier });
-    const at = this.now();
-    let status: LeadStatus;
-    let due: number | undefined;
-    if (result === 'connected') status = 'connected';
-    else {
-      const step = nextStep(result, { attempts: inRound(camp, n), maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
-      status = step.status === 'done' ? 'done' : step.status;
-      if (step.status === 'retry') due = step.dueAt;
+    const req: DialRequest = { key: callId, campaignId: c, leadId: l, attempt: n, to: lead.phone, rates: camp.settings.carrier };
+    // The simulated network lives in this Redis: the placement goes into the result's script (one round
+    // trip less). Any other carrier places the call first, then the result is recorded.
+    const carrier = this.d.carrier;
+    let fused = carrier instanceof SimulatedCarrier && carrier.prefix === this.store.prefix ? carrier : undefined;
+    let result: DialResult;
+    if (fused) {
+      await fused.ring(req);
+      result = fused.draw(req);
+    } else result = (await carrier.dial(req)).result;
+    for (;;) {
+      const at = this.now();
+      let status: LeadStatus;
+      let due: number | undefined;
+      if (result === 'connected') status = 'connected';
+      else {
+        const step = nextStep(result, { attempts: inRound(camp, n), maxAttempts: camp.maxAttempts, now: at, tz: lead.timeZone, settings: camp.settings });
+        status = step.status === 'done' ? 'done' : step.status;
+        if (step.status === 'retry') due = step.dueAt;
+      }
+      const entry: LogEntry = { k: 'dial', c, l, n, callId, phone: lead.phone, result, at, st: status, q: camp.queueId, pr: camp.priority };
+      if (due !== undefined) entry.due = due;
+      if (lead.name) entry.nm = lead.name;
+      if (job.agentId ?? lead.assignedAgentId) entry.ag = (job.agentId ?? lead.assignedAgentId)!;
+      if (camp.settings.offer) entry.offer = camp.settings.offer;
+      // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
+      if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
+      const r = await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry, ...(fused ? { place: fused.placement(req) } : {}) });
+      // The network had placed this call already with another result (its rates changed): record that one.
+      if (typeof r === 'string') {
+        result = r as DialResult;
+        fused = undefined;
+        continue;
+      }
+      return result;
     }
-    const entry: LogEntry = { k: 'dial', c, l, n, callId, phone: lead.phone, result, at, st: status, q: camp.queueId, pr: camp.priority };
-    if (due !== undefined) entry.due = due;
-    if (lead.name) entry.nm = lead.name;
-    if (job.agentId ?? lead.assignedAgentId) entry.ag = (job.agentId ?? lead.assignedAgentId)!;
-    if (camp.settings.offer) entry.offer = camp.settings.offer;
-    // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
-    if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
-    await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry });
-    return result;
   }
 
   async quota(camp: Campaign): Promise<ReturnType<typeof quotaState>> {

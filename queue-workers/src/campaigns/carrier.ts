@@ -84,10 +84,28 @@ export class SimulatedCarrier implements DialerPort {
   }
 
   async dial(req: DialRequest): Promise<DialAnswer> {
-    if (req.rates.ringSec > 0) await new Promise((r) => setTimeout(r, (req.rates.ringSec * 1000) / this.speed));
-    const result = simulatedResult(req.key, req.rates, req.to);
-    const [r, placed] = await this.r.cbPlace(`${this.prefix}:net:placed`, `${this.prefix}:net:perlead`, req.key, result, `${req.campaignId}:${req.leadId}`);
+    await this.ring(req);
+    const [r, placed] = await this.r.cbPlace(`${this.prefix}:net:placed`, `${this.prefix}:net:perlead`, req.key, this.draw(req), `${req.campaignId}:${req.leadId}`);
     return { result: r as DialResult, placed: placed === 1 };
+  }
+
+  /** The ring before the network answers. */
+  async ring(req: DialRequest): Promise<void> {
+    if (req.rates.ringSec > 0) await new Promise((r) => setTimeout(r, (req.rates.ringSec * 1000) / this.speed));
+  }
+
+  /** What the network answers for this request (drawn from the key: the same every time). */
+  draw(req: DialRequest): DialResult {
+    return simulatedResult(req.key, req.rates, req.to);
+  }
+
+  /**
+   * The network's keys, for recording the placement in the dialer's own result script (`CampaignStore.finish`
+   * with `place`): the network lives in the same Redis, so placing and recording are one atomic step.
+   * Only with the same Redis and key prefix as the campaign store.
+   */
+  placement(req: DialRequest): { placed: string; perLead: string; field: string } {
+    return { placed: `${this.prefix}:net:placed`, perLead: `${this.prefix}:net:perlead`, field: `${req.campaignId}:${req.leadId}` };
   }
 
   /** Placements per lead (`campaign:lead` -> count): for the tests. */

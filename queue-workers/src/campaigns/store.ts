@@ -62,6 +62,26 @@ for _, id in ipairs(ids) do
 end
 return out`;
 
+const LOAD = `
+-- Loads a chunk of leads; a lead already in Redis keeps its hot state. KEYS[1] cnt, KEYS[2] tzs, KEYS[3] personal agents
+-- ARGV[1] lead key prefix, then 12 values per lead: id, due key, due score, ph, tz, seg, cu, nm, st, n, ag, tm
+local added, cnt, tzs = 0, {}, {}
+for i = 2, #ARGV, 12 do
+  local lk = ARGV[1] .. ARGV[i]
+  if redis.call('EXISTS', lk) == 0 then
+    added = added + 1
+    local st = ARGV[i + 8]
+    redis.call('HSET', lk, 'ph', ARGV[i + 3], 'tz', ARGV[i + 4], 'seg', ARGV[i + 5], 'cu', ARGV[i + 6], 'nm', ARGV[i + 7], 'st', st, 'n', ARGV[i + 9], 'ag', ARGV[i + 10], 'tm', ARGV[i + 11])
+    cnt[st] = (cnt[st] or 0) + 1
+    if st == 'pending' or st == 'retry' then redis.call('ZADD', ARGV[i + 1], ARGV[i + 2], ARGV[i]) end
+    if ARGV[i + 10] ~= '' then redis.call('SADD', KEYS[3], ARGV[i + 10]) end
+    tzs[ARGV[i + 4]] = true
+  end
+end
+for st, n in pairs(cnt) do redis.call('HINCRBY', KEYS[1], st, n) end
+for tz in pairs(tzs) do redis.call('SADD', KEYS[2], tz) end
+return added`;
+
 const RELEASE = `
 -- Puts a claimed lead back without a dial (closed window, stopped campaign): attempt not used.
 -- KEYS[1] lead, KEYS[2] fly, KEYS[3] due zset, KEYS[4] cnt; ARGV: lead id, attempt, due
@@ -108,13 +128,33 @@ end
 local dnc = redis.call('SISMEMBER', KEYS[3], ph) + redis.call('SISMEMBER', KEYS[4], ph)
 return {r, dnc, h}`;
 
-const FINISH = `
--- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log
--- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1)
+const FINISH_HEAD = `
+-- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log, dial times
+-- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1), at
 local phase = redis.call('HGET', KEYS[1], 'ph')
 if phase == 'done' then return 0 end
 local v = redis.call('HMGET', KEYS[2], 'st', 'n')
 if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[2]) then return -1 end
+`;
+
+/**
+ * A carrier whose network lives in this Redis (the simulated one) places the call in the same script
+ * that records it: one round trip less per dial, and never a call placed without its record.
+ * KEYS[10] placed calls (call id -> result), KEYS[11] placements per lead; ARGV[11] the lead's field.
+ * A call already placed with another result (the rates changed) returns that result: the caller
+ * records it instead.
+ */
+const PLACE_PART = `
+local placed = redis.call('HGET', KEYS[10], ARGV[6])
+if placed then
+  if placed ~= ARGV[3] then return placed end
+else
+  redis.call('HSET', KEYS[10], ARGV[6], ARGV[3])
+  redis.call('HINCRBY', KEYS[11], ARGV[11], 1)
+end
+`;
+
+const FINISH_BODY = `
 redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])
 redis.call('HSET', KEYS[2], 'st', ARGV[4], 'lr', ARGV[3])
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -130,6 +170,8 @@ redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
 redis.call('XADD', KEYS[8], '*', 'e', ARGV[8])
 redis.call('ZADD', KEYS[9], ARGV[10], ARGV[6])
 return 1`;
+const FINISH = FINISH_HEAD + FINISH_BODY;
+const PLACE_FINISH = FINISH_HEAD + PLACE_PART + FINISH_BODY;
 
 const RESOLVE = `
 -- What happened to a connected call: answer / drop / ended / outcome, each applied once.
@@ -226,9 +268,11 @@ function viewOf(id: string, h: Record<string, string>): HotLeadView {
 
 type Cmd = Redis & {
   cbClaim(due: string, fly: string, cnt: string, now: number, max: number, leadPrefix: string, full: string): Promise<(string | number)[]>;
+  cbLoad(...args: (string | number)[]): Promise<number>;
   cbRelease(lead: string, fly: string, due: string, cnt: string, leadId: string, attempt: number, due2: number): Promise<number>;
   cbBegin(att: string, lead: string, attempt: number, ttl: number): Promise<'done' | 'stale' | 'again' | 'new'>;
   cbFinish(...args: (string | number)[]): Promise<number>;
+  cbPlaceFinish(...args: (string | number)[]): Promise<number | string>;
   cbPrepare(att: string, lead: string, dncG: string, dncC: string, attempt: number, ttl: number): Promise<[string, number?, string[]?]>;
   cbResolve(...args: (string | number)[]): Promise<number>;
   cbSetStatus(...args: (string | number)[]): Promise<number>;
@@ -243,9 +287,11 @@ export class CampaignStore {
     this.redis = redis as Cmd;
     if (!(redis as unknown as Partial<Cmd>).cbClaim) {
       redis.defineCommand('cbClaim', { numberOfKeys: 3, lua: CLAIM });
+      redis.defineCommand('cbLoad', { numberOfKeys: 3, lua: LOAD });
       redis.defineCommand('cbRelease', { numberOfKeys: 4, lua: RELEASE });
       redis.defineCommand('cbBegin', { numberOfKeys: 2, lua: BEGIN });
       redis.defineCommand('cbFinish', { numberOfKeys: 9, lua: FINISH });
+      redis.defineCommand('cbPlaceFinish', { numberOfKeys: 11, lua: PLACE_FINISH });
       redis.defineCommand('cbPrepare', { numberOfKeys: 4, lua: PREPARE });
       redis.defineCommand('cbResolve', { numberOfKeys: 7, lua: RESOLVE });
       redis.defineCommand('cbSetStatus', { numberOfKeys: 6, lua: SET_STATUS });
@@ -320,37 +366,16 @@ export class CampaignStore {
    */
   async loadLeads(c: string, leads: readonly HotLead[], now: number): Promise<number> {
     let added = 0;
-    for (let i = 0; i < leads.length; i += 2000) {
-      const chunk = leads.slice(i, i + 2000);
-      const exists = this.redis.pipeline();
-      for (const l of chunk) exists.exists(this.k.lead(c, l.id));
-      const ex = (await exists.exec()) ?? [];
-      const p = this.redis.pipeline();
-      const tzs = new Set<string>();
-      chunk.forEach((l, j) => {
-        if (ex[j]?.[1] === 1) return;
-        added++;
+    // One script per 1,000 leads (it skips leads already there): a few round trips for a whole list.
+    for (let i = 0; i < leads.length; i += 1000) {
+      const args: (string | number)[] = [this.k.cnt(c), this.k.tzs(c), this.k.personal(c), this.k.leadPrefix(c)];
+      for (const l of leads.slice(i, i + 1000)) {
         // A lead the database saw dialing or connected when the workers stopped is due again now:
         // its attempt record decides whether that dial happened (it is never repeated).
         const st: LeadStatus = l.status === 'dialing' || l.status === 'connected' ? (l.attempts > 0 ? 'retry' : 'pending') : l.status;
-        p.hset(this.k.lead(c, l.id), {
-          ph: l.phone,
-          tz: l.timeZone,
-          seg: l.segment ?? '',
-          cu: l.customerId,
-          nm: l.name ?? '',
-          st,
-          n: l.attempts,
-          ag: l.assignedAgentId ?? '',
-          tm: l.assignedTeamId ?? '',
-        });
-        p.hincrby(this.k.cnt(c), st, 1);
-        if (st === 'pending' || st === 'retry') p.zadd(this.dueKeyOf(c, l), Math.max(0, l.nextAt ?? now), l.id);
-        if (l.assignedAgentId) p.sadd(this.k.personal(c), l.assignedAgentId);
-        tzs.add(l.timeZone);
-      });
-      if (tzs.size) p.sadd(this.k.tzs(c), ...tzs);
-      await p.exec();
+        args.push(l.id, this.dueKeyOf(c, l), Math.max(0, l.nextAt ?? now), l.phone, l.timeZone, l.segment ?? '', l.customerId, l.name ?? '', st, l.attempts, l.assignedAgentId ?? '', l.assignedTeamId ?? '');
+      }
+      added += await this.redis.cbLoad(...args);
     }
     await this.redis.set(this.k.loaded(c), '1');
     return added;
@@ -404,9 +429,11 @@ export class CampaignStore {
     callId: string;
     dropDeadline: number;
     entry: LogEntry;
-  }): Promise<number> {
+    /** Place the call on a network kept in this Redis, in the same script (see PLACE_PART). */
+    place?: { placed: string; perLead: string; field: string };
+  }): Promise<number | string> {
     const k = this.k;
-    return this.redis.cbFinish(
+    const keysAndArgs: (string | number)[] = [
       k.att(a.c, a.l, a.n),
       k.lead(a.c, a.l),
       k.fly(a.c),
@@ -426,7 +453,12 @@ export class CampaignStore {
       JSON.stringify(a.entry),
       a.result === 'connected' ? '1' : '0',
       a.entry.at,
-    );
+    ];
+    if (!a.place) return this.redis.cbFinish(...keysAndArgs);
+    // KEYS 10-11 go after the 9 keys, the field after the 10 args.
+    keysAndArgs.splice(9, 0, a.place.placed, a.place.perLead);
+    keysAndArgs.push(a.place.field);
+    return this.redis.cbPlaceFinish(...keysAndArgs);
   }
 
   resolve(a: {

@@ -57,6 +57,8 @@ export interface CampaignWorkersOptions {
   finalizeAfterMs?: number;
   /** How often finished campaigns are looked at for that. @defaultValue 5000 */
   finalizeEveryMs?: number;
+  /** The persister waits up to this long for a fuller batch after a short read (database rows lag by that much). @defaultValue 500 */
+  persistLingerMs?: number;
   /**
    * The hub's clock speed (`CALLBOARD_SPEED`): pacing cycles, rings and drop deadlines follow it.
    * @defaultValue 1
@@ -96,7 +98,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
     await r.connect();
     return r;
   };
-  const state = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  // Auto-pipelining: the dial jobs running side by side send their scripts in one write per tick.
+  const state = new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   const bullPrefix = `${prefix}:bull`;
   const dialQueue = new Queue(CAMPAIGN_QUEUES.dial, { connection: await producer(), prefix: bullPrefix });
   const controlQueue = new Queue(CAMPAIGN_QUEUES.control, { connection: await producer(), prefix: bullPrefix });
@@ -174,7 +177,9 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   const readers: Redis[] = [];
   const idle = new Set<string>();
   // The persister takes big batches: one transaction per batch is what costs on the database.
-  const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, count = 500, start = '0-0') => {
+  // `lingerMs`: after a short read, keep reading up to this long for a fuller batch (the persister: one
+  // transaction per batch is what costs on the database, so fewer and bigger ones while dialing fast).
+  const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, count = 500, start = '0-0', lingerMs = 0) => {
     const reader = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
     readers.push(reader);
     loops.push(
@@ -197,6 +202,15 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
               continue;
             }
             idle.delete(name);
+            const until = Date.now() + lingerMs;
+            while (lingerMs > 0 && entries.length < count && !stopping) {
+              const left = until - Date.now();
+              if (left <= 0) break;
+              const more = (await reader.xread('COUNT', count - entries.length, 'BLOCK', Math.max(1, left), 'STREAMS', key, entries[entries.length - 1]![0])) as [string, [string, string[]][]][] | null;
+              const got = more?.[0]?.[1] ?? [];
+              if (!got.length) break;
+              entries.push(...got);
+            }
             await handle(
               entries.map((e) => e[0]),
               entries.map((e) => e[1]),
@@ -234,6 +248,8 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
         await repo.applyLog(entriesOf(fields));
       },
       5000,
+      '0-0',
+      o.persistLingerMs ?? 500,
     );
     // Post-call surveys: inbound queues -> survey campaign, refreshed as campaigns change.
     let postCall = new Map<string, string>();

@@ -10,7 +10,9 @@
  *   database persister on an in-memory PGlite) run in the same process, as in `npm start`.
  *   `--connect 0.5` makes half the dials connect (hub events, outcomes) instead; `--database-url URL`
  *   persists to PostgreSQL (a server, off this event loop); `--no-followers` measures the dial jobs alone.
- * Rounds alternate baseline and pipeline; the ratio is of the medians.
+ * Rounds alternate baseline and pipeline; the ratio is the median of the rounds' ratios. Redis's own CPU
+ * time per 1,000 jobs is shown too (steadier than wall time on a loaded machine); `--monitor` counts the
+ * commands clients send per job (MONITOR: slow, use `--leads 2000`).
  */
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
@@ -26,16 +28,51 @@ import { args, fmt, log, machine, median, printSummary, printTable, watchdog } f
 const a = args();
 const N = a.num('leads', 20_000);
 const concurrency = a.num('concurrency', 50);
-const rounds = a.num('rounds', 2);
+const rounds = a.num('rounds', 3);
 const connect = a.num('connect', 0);
 /** PostgreSQL for the persister (a server: its work leaves this process's event loop); default in-memory PGlite. */
 const dbUrl = a.get('database-url');
 /** Dial jobs alone: no hub notifier, persister or outcome follower. */
 const noFollowers = a.flag('no-followers');
+/** Count the commands clients send to Redis (MONITOR; slows Redis down: use a small --leads). */
+const monitor = a.flag('monitor');
 watchdog(15 * 60_000);
 
 const redisHandle = await ensureRedis((s) => log(s));
 const redisUrl = redisHandle.url;
+
+/** Redis's own CPU time (user + sys, ms): what a job costs the server, less sensitive to a noisy machine than wall time. */
+async function redisCpuMs(): Promise<number> {
+  const r = new Redis(redisUrl);
+  const info = await r.info('cpu');
+  await r.quit();
+  const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (v('used_cpu_user') + v('used_cpu_sys')) * 1000;
+}
+
+/** Commands sent by clients (not those run inside scripts), by name, while `fn` runs. */
+async function countCommands<T>(fn: () => Promise<T>): Promise<{ out: T; commands: Map<string, number> }> {
+  const commands = new Map<string, number>();
+  if (!monitor) return { out: await fn(), commands };
+  const r = new Redis(redisUrl);
+  const m = await r.monitor();
+  m.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source.includes('lua')) return;
+    const name = String(args[0]).toLowerCase();
+    commands.set(name, (commands.get(name) ?? 0) + 1);
+  });
+  const out = await fn();
+  m.disconnect();
+  r.disconnect();
+  return { out, commands };
+}
+const perJob = (m: Map<string, number>) =>
+  [...m.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .filter(([, n]) => n / N >= 0.01)
+    .map(([k, n]) => `${k} ${(n / N).toFixed(2)}`)
+    .join(', ');
+const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0) / N;
 
 async function noop(): Promise<number> {
   const prefix = `bench:noop:${randomBytes(4).toString('hex')}`;
@@ -94,20 +131,32 @@ const m = machine();
 log(`bench:dial: ${fmt(N)} leads, concurrency ${concurrency}, ${rounds} rounds, connect rate ${connect}; ${m.nproc} cores, load ${m.load}`);
 const base: number[] = [];
 const pipe: number[] = [];
+const baseCpu: number[] = [];
+const pipeCpu: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  base.push(await noop());
-  log(`round ${r + 1}: no-op ${fmt(base.at(-1)!)} jobs/s`);
-  const p = await pipeline();
-  pipe.push(p.perSec);
-  log(`round ${r + 1}: pipeline ${fmt(p.perSec)} dials/s (lead import ${fmt(p.importMs)} ms)`);
+  let c0 = await redisCpuMs();
+  const b = await countCommands(noop);
+  baseCpu.push(((await redisCpuMs()) - c0) / (N / 1000));
+  base.push(b.out);
+  log(`round ${r + 1}: no-op ${fmt(base.at(-1)!)} jobs/s; Redis CPU ${fmt(baseCpu.at(-1)!)} ms per 1,000 jobs${monitor ? `; commands per job ${total(b.commands).toFixed(2)}: ${perJob(b.commands)}` : ''}`);
+  c0 = await redisCpuMs();
+  const p = await countCommands(pipeline);
+  pipeCpu.push(((await redisCpuMs()) - c0) / (N / 1000));
+  pipe.push(p.out.perSec);
+  log(`round ${r + 1}: pipeline ${fmt(p.out.perSec)} dials/s (lead import ${fmt(p.out.importMs)} ms, included in Redis CPU ${fmt(pipeCpu.at(-1)!)} ms per 1,000 dials)${monitor ? `; commands per dial ${total(p.commands).toFixed(2)}: ${perJob(p.commands)}` : ''}`);
 }
-const ratio = median(pipe) / median(base);
+// Each round's ratio is of a no-op run and a pipeline run back to back (the machine's load moves between
+// rounds): the figure is the median of the rounds' ratios.
+const ratios = pipe.map((p, i) => p / base[i]!);
+const ratio = median(ratios);
 printTable('dial jobs through the campaign pipeline vs no-op BullMQ jobs', [
   ['', 'jobs/s (median)', 'runs'],
   ['no-op BullMQ job', median(base), base.map((x) => fmt(x)).join(' ')],
   ['campaign dial', median(pipe), pipe.map((x) => fmt(x)).join(' ')],
-  ['ratio', `${(100 * ratio).toFixed(0)}%`, 'goal >= 50%'],
+  ['ratio (median of the rounds)', `${(100 * ratio).toFixed(0)}%`, `${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(' ')}; goal >= 50%`],
+  ['Redis CPU ms / 1,000 no-op jobs', median(baseCpu), baseCpu.map((x) => fmt(x)).join(' ')],
+  ['Redis CPU ms / 1,000 dials (with the import)', median(pipeCpu), pipeCpu.map((x) => fmt(x)).join(' ')],
 ]);
-printSummary({ bench: 'dial', leads: N, concurrency, connect, persister: noFollowers ? 'none' : dbUrl ? 'postgres' : 'pglite', noopPerSec: Math.round(median(base)), dialPerSec: Math.round(median(pipe)), ratioPct: Math.round(100 * ratio), machine: m });
+printSummary({ bench: 'dial', leads: N, concurrency, connect, persister: noFollowers ? 'none' : dbUrl ? 'postgres' : 'pglite', noopPerSec: Math.round(median(base)), dialPerSec: Math.round(median(pipe)), ratioPct: Math.round(100 * ratio), roundRatiosPct: ratios.map((x) => Math.round(100 * x)), redisCpuMsPer1000: { noop: Math.round(median(baseCpu)), dial: Math.round(median(pipeCpu)) }, machine: m });
 await redisHandle.stop();
 process.exit(0);
