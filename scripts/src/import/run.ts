@@ -2,7 +2,7 @@
  * Importing recorded call data into the database (`npm run import`): Anonymous Bank 1999 monthly
  * files and NDJSON files of CTI events go through the hub's engine (`recordsFromEvents`, with the hub's
  * timers in event time), so their rows are what the live writer stores for the same events; the PwC
- * CSV maps straight to call rows. Every write is an idempotent upsert: importing
+ * CSV's rows become CTI events first (`pwc.ts`) and take the same road. Every write is an idempotent upsert: importing
  * a file twice changes nothing (the second run reports every row unchanged). One `import_runs` row per
  * file and run.
  */
@@ -209,19 +209,11 @@ function deriveFromEvents(raws: readonly unknown[], config: SiteConfig, source: 
 
 async function derive(path: string, format: ImportFormat, opts: ImportOptions): Promise<Derived> {
   if (format === 'pwc') {
-    const r = convertPwc(await readFile(path, 'utf8'), opts.siteId);
-    return {
-      config: r.config,
-      calls: r.calls,
-      agentStates: [],
-      rows: r.stats.rows,
-      imported: r.stats.calls,
-      skipped: r.stats.skipped,
-      quirks: r.stats.quirks,
-      answered: r.stats.answered,
-      abandoned: r.stats.abandoned,
-      speedOfAnswerSec: r.stats.speedOfAnswerSec,
-    };
+    // Rows to CTI events (pwc.ts), then the same engine as the Anonymous Bank's.
+    const { events, config, stats } = convertPwc(await readFile(path, 'utf8'), opts.siteId);
+    const skipped = { ...stats.skipped };
+    const d = deriveFromEvents(events, config, 'pwc', skipped);
+    return { ...d, config, rows: stats.rows, imported: stats.calls - d.refusedOffers, quirks: stats.quirks, speedOfAnswerSec: stats.speedOfAnswerSec };
   }
   if (format === 'anonymous-bank') {
     const config = anonymousBankSite(opts.siteId);
