@@ -7,6 +7,8 @@
  *   it can appear in reports, logs and exports of roles that see numbers masked. It is pseudonymous, not
  *   anonymous: someone holding the database already has `from_number`, and phone numbers are few enough
  *   to hash them all.
+ * - a caller reference that is not a number (has letters, e.g. the Anonymous Bank's pseudonymous
+ *   `ab-cust-...`): `ref:` + its hash.
  */
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -39,8 +41,12 @@ export function customerIdOfNumber(raw: string, defaultCountry?: CountryCode): s
   const key = `${defaultCountry ?? ''}|${raw}`;
   let id = cache.get(key);
   if (id === undefined) {
-    const n = e164(raw, defaultCountry);
-    id = n ? `tel:${createHash('sha256').update(`callboard-customer:${n}`).digest('hex').slice(0, 24)}` : null;
+    // A caller reference that is not a number (letters: e.g. the Anonymous Bank's pseudonymous
+    // `ab-cust-...`) is already stable per customer: hashed as it is.
+    const ref = /[a-z]/i.test(raw) ? raw.trim() : undefined;
+    const n = ref ? undefined : e164(raw, defaultCountry);
+    const hash = (v: string) => createHash('sha256').update(`callboard-customer:${v}`).digest('hex').slice(0, 24);
+    id = ref ? `ref:${hash(ref)}` : n ? `tel:${hash(n)}` : null;
     if (cache.size > 100_000) cache.clear();
     cache.set(key, id);
   }
