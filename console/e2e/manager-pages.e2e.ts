@@ -171,8 +171,9 @@ describe('managers\' pages end to end', () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
     const page = await signIn(browser, url, 'sup', '/reports');
     const input = page.locator('input[type=date]');
-    await page.waitForFunction((d) => (document.querySelector('input[type=date]') as HTMLInputElement | null)?.value === d, today);
-    expect(await input.inputValue()).toBe(today);
+    await input.waitFor();
+    // The day is set once the snapshot has told the page the site's time zone.
+    await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toBe(today);
     await page.context().close();
   });
 });

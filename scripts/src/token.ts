@@ -7,7 +7,8 @@
  * recorded in the database (`issued_tokens`: subject, role, label, who, when; never the token) with an
  * audit entry `token:issue`, so an admin can list it and revoke it alone (`/api/v1/admin/tokens`,
  * docs/ACCESS.md). The token goes to stdout, what was recorded to stderr. `--no-record` mints one
- * without the database (for a hub without accounts): it cannot be revoked one by one.
+ * without the database (for a hub without accounts): it cannot be revoked one by one. So does a run while
+ * `npm start` holds the embedded PGlite database (said on stderr).
  */
 import { parseArgs } from 'node:util';
 import { RoleSchema, type SessionDTO } from '../../realtime/src/contracts/index.ts';
@@ -45,13 +46,16 @@ try {
   process.exit(2);
 }
 
-if (values['no-record']) {
-  const s: SessionDTO = { userId: values.sub ?? values.agent ?? role.data, name: values.name ?? values.sub ?? role.data, role: role.data, teamIds: values.team ?? [] };
+const roleName = role.data;
+function unrecorded(why: string): never {
+  const s: SessionDTO = { userId: values.sub ?? values.agent ?? roleName, name: values.name ?? values.sub ?? roleName, role: roleName, teamIds: values.team ?? [] };
   if (values.agent) s.agentId = values.agent;
-  console.error('not recorded (--no-record): this token cannot be revoked one by one; rotate CALLBOARD_JWT_SECRET to end it early');
+  console.error(`not recorded (${why}): this token cannot be revoked one by one; rotate CALLBOARD_JWT_SECRET to end it early`);
   console.log(signToken(jwtSecret(), s, expiresSec));
   process.exit(0);
 }
+
+if (values['no-record']) unrecorded('--no-record');
 
 const siteId = values.site ?? loadSite().id;
 let database;
@@ -61,9 +65,15 @@ try {
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
 } catch (err) {
+  const msg = safeErrorMessage(err);
+  // The demo's usual case: `npm start` holds the embedded database. A script still gets its token (what the
+  // README's examples do); a revocable one comes from the hub (POST /api/v1/admin/tokens) or with DATABASE_URL.
+  if (/is in use by process/.test(msg)) {
+    unrecorded('the embedded database is in use by a running hub; for a token an admin can revoke on its own, use POST /api/v1/admin/tokens or DATABASE_URL');
+  }
   console.error(
-    `cannot record the token in the database (${safeErrorMessage(err)}).\n` +
-      'With PGlite, stop `npm start` first or use DATABASE_URL; or let an admin mint one with POST /api/v1/admin/tokens;\n' +
+    `cannot record the token in the database (${msg}).\n` +
+      'Use DATABASE_URL; or let an admin mint one with POST /api/v1/admin/tokens;\n' +
       'or --no-record (a token that cannot be revoked one by one).',
   );
   process.exit(2);
