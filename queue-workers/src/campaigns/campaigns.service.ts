@@ -237,6 +237,15 @@ export class CampaignService {
   async dial(job: Jobs['campaign:dial']): Promise<string> {
     const { campaignId: c, leadId: l, attempt: n } = job;
     const camp = await this.campaign(c);
+    // A lead this process claimed, on the simulated carrier, a running campaign, inside its window: the
+    // whole dial is one script. Anything else (or anything the script finds unusual) goes the long way.
+    const claimed = this.store.takeClaimed(c, l, n);
+    const carrier = this.d.carrier;
+    const sim = carrier instanceof SimulatedCarrier && carrier.prefix === this.store.prefix ? carrier : undefined;
+    if (claimed && sim && camp?.status === 'running' && camp.type !== 'survey' && !job.agentId && checkWindow(this.now(), claimed.timeZone, camp.settings.window).open) {
+      const r = await this.record(job, camp, claimed, sim, true);
+      if (r !== undefined) return r;
+    }
     const prep = await this.store.prepare(c, l, n);
     if (!camp || !prep) return 'gone';
     const { lead, phase: b } = prep;
@@ -269,17 +278,27 @@ export class CampaignService {
         return 'quota';
       }
     }
+    return (await this.record(job, camp, lead, sim, false))!;
+  }
+
+  /**
+   * Places the call and records its result. With the simulated carrier (`sim`) the placement is part of
+   * the recording script. `once`: the one-script path, which answers undefined when the long way must
+   * be taken.
+   */
+  private async record(job: Jobs['campaign:dial'], camp: Campaign, lead: NonNullable<Awaited<ReturnType<CampaignStore['getLead']>>>, sim: SimulatedCarrier | undefined, once: boolean): Promise<string | undefined> {
+    const { campaignId: c, leadId: l, attempt: n } = job;
+    const dueKey = this.store.dueKeyOf(c, lead);
     const callId = callIdOf(c, l, n);
     const req: DialRequest = { key: callId, campaignId: c, leadId: l, attempt: n, to: lead.phone, rates: camp.settings.carrier };
     // The simulated network lives in this Redis: the placement goes into the result's script (one round
     // trip less). Any other carrier places the call first, then the result is recorded.
-    const carrier = this.d.carrier;
-    let fused = carrier instanceof SimulatedCarrier && carrier.prefix === this.store.prefix ? carrier : undefined;
+    let fused = sim;
     let result: DialResult;
     if (fused) {
       await fused.ring(req);
       result = fused.draw(req);
-    } else result = (await carrier.dial(req)).result;
+    } else result = (await this.d.carrier.dial(req)).result;
     for (;;) {
       const at = this.now();
       let status: LeadStatus;
@@ -297,7 +316,15 @@ export class CampaignService {
       if (camp.settings.offer) entry.offer = camp.settings.offer;
       // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
       if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
-      const r = await this.store.finish({ c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry, ...(fused ? { place: fused.placement(req) } : {}) });
+      const args = { c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry };
+      if (once) {
+        const r = await this.store.dialOnce({ ...args, place: fused!.placement(req), lead });
+        if (r === 1) return result;
+        if (r === 0) return 'done';
+        if (r === -1) return 'stale';
+        return undefined; // -3, or placed before with another result: the long way
+      }
+      const r = await this.store.finish({ ...args, ...(fused ? { place: fused.placement(req) } : {}) });
       // The network had placed this call already with another result (its rates changed): record that one.
       if (typeof r === 'string') {
         result = r as DialResult;

@@ -172,6 +172,10 @@ describe('dialing pipeline', () => {
     expect(placed[`run1:${leadIdOf('run1', '+84910000003')}`]).toBeUndefined();
     expect(placed[`run1:${leadIdOf('run1', '+84910000007')}`]).toBeUndefined();
     expect(Object.keys(placed)).toHaveLength(38);
+    // Every dial job ran once, without an error (a failed attempt leaves its stack trace on the job).
+    const jobs = await w.dialQueue.getCompleted(0, 1000);
+    expect(jobs).toHaveLength(38);
+    expect(jobs.filter((j) => j.stacktrace?.length)).toEqual([]);
     expect(hub.events.filter((e) => e.type === 'call.dialed')).toHaveLength(38);
     const offered = hub.events.filter((e) => e.type === 'call.offered');
     expect(offered).toHaveLength(38);

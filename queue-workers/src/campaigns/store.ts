@@ -42,7 +42,7 @@ for s in string.gmatch(ARGV[4], '[^\\n]+') do full[s] = true end
 local out = {}
 for _, id in ipairs(ids) do
   local lk = ARGV[3] .. id
-  local v = redis.call('HMGET', lk, 'st', 'n', 'seg')
+  local v = redis.call('HMGET', lk, 'st', 'n', 'seg', 'ph', 'tz', 'cu', 'nm', 'ag', 'tm')
   redis.call('ZREM', KEYS[1], id)
   if v[1] == 'pending' or v[1] == 'retry' then
     if v[3] and full[v[3]] then
@@ -57,6 +57,7 @@ for _, id in ipairs(ids) do
       redis.call('ZADD', KEYS[2], ARGV[1], id)
       table.insert(out, id)
       table.insert(out, n)
+      for j = 3, 9 do table.insert(out, v[j] or '') end -- seg, ph, tz, cu, nm, ag, tm
     end
   end
 end
@@ -154,8 +155,10 @@ else
 end
 `;
 
-const FINISH_BODY = `
-redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])
+const ATT_DONE = `
+redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])`;
+
+const FINISH_REST = `
 redis.call('HSET', KEYS[2], 'st', ARGV[4], 'lr', ARGV[3])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if tonumber(ARGV[5]) >= 0 then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1]) end
@@ -170,8 +173,24 @@ redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
 redis.call('XADD', KEYS[8], '*', 'e', ARGV[8])
 redis.call('ZADD', KEYS[9], ARGV[10], ARGV[6])
 return 1`;
-const FINISH = FINISH_HEAD + FINISH_BODY;
-const PLACE_FINISH = FINISH_HEAD + PLACE_PART + FINISH_BODY;
+const FINISH = FINISH_HEAD + ATT_DONE + FINISH_REST;
+const PLACE_FINISH = FINISH_HEAD + PLACE_PART + ATT_DONE + FINISH_REST;
+
+/**
+ * The whole dial in one script, for a lead this process claimed (its fields came with the claim) on a
+ * carrier kept in this Redis: the attempt's idempotency, the lead still being this attempt with the same
+ * number and assignment, the do-not-call lists, the placement and the record. Anything unusual (-3: the
+ * lead changed, a number on a do-not-call list, a dial begun elsewhere) goes the long way (prepare, then
+ * finish). KEYS 1-11 as PLACE_FINISH, KEYS[12] dnc global, KEYS[13] dnc campaign; ARGV 1-11 as
+ * PLACE_FINISH, ARGV[12] agent, ARGV[13] team, ARGV[14] phone, ARGV[15] attempt record ttl.
+ */
+const DIAL_ONCE = FINISH_HEAD + `
+local w = redis.call('HMGET', KEYS[2], 'ag', 'tm', 'ph')
+if (w[1] or '') ~= ARGV[12] or (w[2] or '') ~= ARGV[13] or w[3] ~= ARGV[14] then return -3 end
+if phase == 'dialing' then return -3 end
+if redis.call('SISMEMBER', KEYS[12], ARGV[14]) + redis.call('SISMEMBER', KEYS[13], ARGV[14]) > 0 then return -3 end
+` + PLACE_PART + ATT_DONE + `
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[15]))` + FINISH_REST;
 
 const RESOLVE = `
 -- What happened to a connected call: answer / drop / ended / outcome, each applied once.
@@ -273,6 +292,7 @@ type Cmd = Redis & {
   cbBegin(att: string, lead: string, attempt: number, ttl: number): Promise<'done' | 'stale' | 'again' | 'new'>;
   cbFinish(...args: (string | number)[]): Promise<number>;
   cbPlaceFinish(...args: (string | number)[]): Promise<number | string>;
+  cbDialOnce(...args: (string | number)[]): Promise<number | string>;
   cbPrepare(att: string, lead: string, dncG: string, dncC: string, attempt: number, ttl: number): Promise<[string, number?, string[]?]>;
   cbResolve(...args: (string | number)[]): Promise<number>;
   cbSetStatus(...args: (string | number)[]): Promise<number>;
@@ -292,6 +312,7 @@ export class CampaignStore {
       redis.defineCommand('cbBegin', { numberOfKeys: 2, lua: BEGIN });
       redis.defineCommand('cbFinish', { numberOfKeys: 9, lua: FINISH });
       redis.defineCommand('cbPlaceFinish', { numberOfKeys: 11, lua: PLACE_FINISH });
+      redis.defineCommand('cbDialOnce', { numberOfKeys: 13, lua: DIAL_ONCE });
       redis.defineCommand('cbPrepare', { numberOfKeys: 4, lua: PREPARE });
       redis.defineCommand('cbResolve', { numberOfKeys: 7, lua: RESOLVE });
       redis.defineCommand('cbSetStatus', { numberOfKeys: 6, lua: SET_STATUS });
@@ -396,8 +417,31 @@ export class CampaignStore {
     if (max <= 0) return [];
     const r = await this.redis.cbClaim(dueKey, this.k.fly(c), this.k.cnt(c), now, max, this.k.leadPrefix(c), fullSegments.join('\n'));
     const out: [string, number][] = [];
-    for (let i = 0; i < r.length; i += 2) out.push([String(r[i]), Number(r[i + 1])]);
+    for (let i = 0; i < r.length; i += 9) {
+      const id = String(r[i]);
+      const n = Number(r[i + 1]);
+      out.push([id, n]);
+      const f = r.slice(i + 2, i + 9).map(String);
+      this.claimed.set(`${c}\u0000${id}\u0000${n}`, { seg: f[0]!, ph: f[1]!, tz: f[2]!, cu: f[3]!, nm: f[4]!, ag: f[5]!, tm: f[6]! });
+    }
+    // Claims whose dial jobs ran in another process are never taken here: keep the latest 20,000.
+    for (const k of this.claimed.keys()) {
+      if (this.claimed.size <= 20_000) break;
+      this.claimed.delete(k);
+    }
     return out;
+  }
+
+  /** Leads this process claimed, as the claim saw them (the dial job's one-script path). */
+  private readonly claimed = new Map<string, { ph: string; tz: string; seg: string; cu: string; nm: string; ag: string; tm: string }>();
+
+  /** The lead as this process claimed it for `attempt`, once (undefined: claimed elsewhere, or taken). */
+  takeClaimed(c: string, l: string, attempt: number): HotLeadView | undefined {
+    const key = `${c}\u0000${l}\u0000${attempt}`;
+    const h = this.claimed.get(key);
+    if (!h) return undefined;
+    this.claimed.delete(key);
+    return viewOf(l, { ...h, st: 'dialing', n: String(attempt) });
   }
 
   release(c: string, l: string, attempt: number, dueKey: string, due: number): Promise<number> {
@@ -412,6 +456,44 @@ export class CampaignStore {
     const arr = r[2]!;
     for (let i = 0; i < arr.length; i += 2) h[arr[i]!] = arr[i + 1]!;
     return { phase: r[0] as 'new', dnc: Number(r[1]) > 0, lead: viewOf(l, h) };
+  }
+
+  /**
+   * The whole dial as one script (see DIAL_ONCE): 1 recorded, 0 recorded before, -1 stale, -3 take the
+   * long way, or the network's earlier result for this call (a string).
+   */
+  dialOnce(a: Parameters<CampaignStore['finish']>[0] & { place: { placed: string; perLead: string; field: string }; lead: HotLeadView }): Promise<number | string> {
+    const k = this.k;
+    return this.redis.cbDialOnce(
+      k.att(a.c, a.l, a.n),
+      k.lead(a.c, a.l),
+      k.fly(a.c),
+      a.dueKey ?? k.due(a.c),
+      k.conn(a.c),
+      k.cnt(a.c),
+      k.st(a.c),
+      k.log(),
+      k.dialTimes(a.c),
+      a.place.placed,
+      a.place.perLead,
+      k.dnc('global'),
+      k.dnc(a.c),
+      a.l,
+      a.n,
+      a.result,
+      a.status,
+      a.due ?? -1,
+      a.callId,
+      a.dropDeadline,
+      JSON.stringify(a.entry),
+      a.result === 'connected' ? '1' : '0',
+      a.entry.at,
+      a.place.field,
+      a.lead.assignedAgentId ?? '',
+      a.lead.assignedTeamId ?? '',
+      a.lead.phone,
+      7 * 86_400,
+    );
   }
 
   begin(c: string, l: string, attempt: number): Promise<'done' | 'stale' | 'again' | 'new'> {
