@@ -44,9 +44,10 @@ export const QueueConfigSchema = z.strictObject({
   direction: z.enum(['inbound', 'outbound']).default('inbound'),
   /**
    * How long a call with a `preferredAgentId` waits for that agent before any eligible agent may take it
-   * (0: offered to anyone at once when the preferred agent is not free). @defaultValue 30
+   * (0: offered to anyone at once when the preferred agent is not free). @defaultValue 30 on inbound lines;
+   * 0 on outbound lines, where a connected callee left waiting is a dropped call
    */
-  preferredAgentWaitSec: z.number().min(0).max(3600).default(30),
+  preferredAgentWaitSec: z.number().min(0).max(3600).optional(),
 });
 export type QueueConfig = z.output<typeof QueueConfigSchema>;
 

@@ -439,6 +439,24 @@ describe('routing: a call kept for its preferred agent (e.g. a campaign lead ass
     });
   });
 
+  describe('given an outbound line (a connected callee must not wait) and the preferred agent on a call', () => {
+    it('when the dialer\'s call arrives then it is not kept: the free agent gets it at once', () => {
+      const s = given(
+        site({
+          queues: [{ id: 'telesales', name: 'Telesales', direction: 'outbound' }],
+          agents: [
+            { id: 'a1', name: 'Agent One', queues: ['telesales'] },
+            { id: 'a2', name: 'Agent Two', queues: ['telesales'] },
+          ],
+        }),
+        [...ready(t(0), 'a1', 'a2'), ev.offered('x', 'telesales', t(1), { direction: 'outbound' }), ev.answered('x', 'a1', t(2))],
+      ).state;
+      expect(s.queues.get('telesales')!.preferredAgentWaitSec).toBe(0);
+      apply(s, [ev.offered('lead-call', 'telesales', t(10), { direction: 'outbound', preferredAgentId: 'a1' })]);
+      expect(routeAt(s, t(10))).toEqual(['lead-call->a2']);
+    });
+  });
+
   describe('given a line that keeps nothing (preferredAgentWaitSec 0) and the preferred agent away', () => {
     it('when the call arrives then the free agent gets it at once', () => {
       const s = given(cfg(), [ev.login('a1', t(0)), ...ready(t(0), 'a2'), ev.agentQueues('a2', ['advice'], t(0))]).state;

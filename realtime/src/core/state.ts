@@ -184,7 +184,7 @@ export function queueFromConfig(q: QueueConfig, site: SiteConfig): QueueState {
     routing: q.routing,
     direction: q.direction,
     wrapupSec: q.wrapupSec,
-    preferredAgentWaitSec: q.preferredAgentWaitSec,
+    preferredAgentWaitSec: q.preferredAgentWaitSec ?? (q.direction === 'outbound' ? 0 : 30),
     skills: q.skills,
     params: { ...site.params, ...q.params },
     waiting: [],
