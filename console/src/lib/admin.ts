@@ -1,5 +1,5 @@
 /**
- * The admin pages (users, grants, revocations, the audit log: docs/ACCESS.md): wire types and pure
+ * The admin pages (users, grants, revocations, the audit log, script tokens: docs/ACCESS.md): wire types and pure
  * helpers (query strings, diffs; tested in admin.spec.ts). The REST calls are in admin-api.ts.
  */
 import type { AccessKind, Role } from '$contracts/site.ts';
@@ -70,4 +70,56 @@ export function changes(before: unknown, after: unknown): string[] {
   const show = (v: unknown) => (v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
   return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => (k in b && k in a ? `${k}: ${show(b[k])} → ${show(a[k])}` : k in a ? `${k}: ${show(a[k])}` : `${k}: ${show(b[k])} → –`));
+}
+
+/** A token minted for a script or an adapter (`tokenView` in realtime/src/accounts/tokens.ts): never the token itself. */
+export interface IssuedTokenView {
+  jti: string;
+  subject: string;
+  name: string;
+  role: Role;
+  agentId: string | null;
+  teamIds: string[];
+  label: string;
+  /** The admin's id, or `cli:<os user>` for `npm run token`. */
+  issuedBy: string;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** The answer of `POST /api/v1/admin/tokens`: the only time the token is shown. */
+export type MintedToken = IssuedTokenView & { token: string };
+
+export type TokenStatus = 'active' | 'revoked' | 'expired';
+
+/** Revoked wins over expired: a revocation is what someone did, an expiry only what time did. */
+export function tokenStatus(t: Pick<IssuedTokenView, 'revokedAt' | 'expiresAt'>, now: number): TokenStatus {
+  if (t.revokedAt) return 'revoked';
+  return new Date(t.expiresAt).getTime() <= now ? 'expired' : 'active';
+}
+
+/** Lifetimes offered by the mint form (the hub takes any `\d+[smhdwy]`). */
+export const TOKEN_EXPIRIES = ['7d', '30d', '90d', '1y'] as const;
+
+export interface MintForm {
+  role: Role;
+  label: string;
+  expiresIn: string;
+  /** The token's subject; empty: the agent, else the role (the hub decides). */
+  subject: string;
+  agentId: string;
+}
+
+/** The body of `POST /api/v1/admin/tokens` (`MintBody`): trimmed, empty optional fields left out. */
+export function mintBody(f: MintForm): { role: Role; label: string; expiresIn: string; subject?: string; agentId?: string } {
+  const subject = f.subject.trim();
+  const agentId = f.agentId.trim();
+  return { role: f.role, label: f.label.trim(), expiresIn: f.expiresIn, ...(subject ? { subject } : {}), ...(agentId ? { agentId } : {}) };
+}
+
+/** The list's view of a freshly minted token: the secret is dropped so it lives only in the one-time box. */
+export function withoutSecret({ token: _token, ...view }: MintedToken): IssuedTokenView {
+  return view;
 }
