@@ -66,6 +66,7 @@ export class CampaignService {
   private readonly agentTeam = new Map<string, string>();
   private readonly offline = new Map<string, number>();
   private lastReassign = 0;
+  private watchingSince: number | undefined;
   readonly clock: CampaignClock;
 
   constructor(d: ServiceDeps) {
@@ -553,9 +554,12 @@ export class CampaignService {
 
   /** Personal leads of an agent offline longer than `reassignAfterMin` go to the agent's team (or the pool). */
   private async reassignAbsent(camp: Campaign, snap: SnapshotDTO, now: number): Promise<void> {
+    // Absence counts from when these workers began watching: after a restart (or at the demo's start, before
+    // the shift's agents have signed in) a night offline is not yet "absent for reassignAfterMin".
+    this.watchingSince ??= now;
     for (const a of snap.agents) {
       if (a.state === 'offline') {
-        if (!this.offline.has(a.id)) this.offline.set(a.id, a.since);
+        if (!this.offline.has(a.id)) this.offline.set(a.id, Math.max(a.since, this.watchingSince));
       } else this.offline.delete(a.id);
     }
     if (now - this.lastReassign < 10_000) return;

@@ -58,8 +58,8 @@ async function setup(hubOpts: Partial<FakeHubOptions> = {}, workerOpts: Partial<
     return s.importFile(c.id, csv, importId, csv.length);
   };
   const leads = async (campaignId: string) =>
-    rowsOf<{ id: string; phone: string; status: string; attempts: number; next_at: Date | string | null; last_result: string | null }>(
-      await db.database.db.execute(sql`select id, phone, status, attempts, next_at, last_result from leads where campaign_id = ${campaignId} order by phone`),
+    rowsOf<{ id: string; phone: string; status: string; attempts: number; next_at: Date | string | null; last_result: string | null; assigned_agent_id: string | null; assigned_team_id: string | null }>(
+      await db.database.db.execute(sql`select id, phone, status, attempts, next_at, last_result, assigned_agent_id, assigned_team_id from leads where campaign_id = ${campaignId} order by phone`),
     );
   const attempts = async (campaignId: string) =>
     rowsOf<{ lead_id: string; attempt: number; result: string; connection: string | null; disposition: string | null }>(
@@ -212,6 +212,30 @@ describe('dialing pipeline', () => {
     for (const e of toA31) expect(e).toMatchObject({ preferredAgentId: 'a31', direction: 'outbound', attributes: { assignedAgent: 'a31', campaign: 'own' } });
     for (const e of offered.filter((x) => !mine.has(x.leadId!))) expect(e.preferredAgentId).toBeUndefined();
   });
+
+  it('an agent offline since last night keeps their leads until absent reassignAfterMin while the workers watch; then the team gets them', async () => {
+    // a32 signed out two hours ago; the workers have just started.
+    const away = { id: 'a32', state: 'offline', since: Date.now() - 2 * 3_600_000 };
+    const { s, create, leads, waitFor } = await setup({ agents: [away] });
+    const mk = (id: string, reassignAfterMin: number) =>
+      testCampaign({ id, maxAttempts: 1, settings: { reassignAfterMin, carrier: { connect: 1, busy: 0, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    const csv = ['phone,name,agent', '0910000020,Khách A,a32', '0910000021,Khách B,a32', ''].join('\n');
+    await create(mk('keep', 30), csv);
+    await s.setStatus('keep', 'running');
+    await new Promise((r) => setTimeout(r, 2_000)); // the first absence check runs at the first pacing cycles
+    expect((await leads('keep')).map((l) => [l.assigned_agent_id, l.status])).toEqual([
+      ['a32', 'pending'],
+      ['a32', 'pending'],
+    ]);
+    // The same with reassignAfterMin 0: absent at once, the leads go to a32's team and are dialed.
+    await create(mk('hand-over', 0), csv);
+    await s.setStatus('hand-over', 'running');
+    await waitFor('hand-over completed', async () => (await s.campaign('hand-over'))?.status === 'completed', 30_000);
+    expect((await leads('hand-over')).map((l) => [l.assigned_agent_id, l.assigned_team_id])).toEqual([
+      [null, 'team-sales'],
+      [null, 'team-sales'],
+    ]);
+  }, 60_000);
 
   it('retries by result: busy after its delay, up to the maximum attempts, then exhausted', async () => {
     const { s, create, leads, waitFor, w, carrier } = await setup();

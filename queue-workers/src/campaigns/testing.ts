@@ -21,7 +21,7 @@ export interface FakeHubOptions {
   disposition?: (callId: string) => string;
   surveyScore?: (callId: string) => number | undefined;
   /** More agents on the campaign's queue (a lead's own agent), their state changeable during a test. */
-  agents?: { id: string; teamId?: string; state: string }[];
+  agents?: { id: string; teamId?: string; state: string; since?: number }[];
   /** Shared queues' service level for the governor. */
   shared?: { id: string; serviceLevelPct: number | null; targetPct: number; inQueue: number }[];
 }
@@ -56,7 +56,7 @@ export class FakeHub implements HubPort {
   async snapshot(): Promise<SnapshotDTO> {
     const agents = [
       ...Array.from({ length: this.o.freeAgents }, (_, i) => ({ id: `f${i}`, name: `f${i}`, teamId: 'team-sales', queues: [this.o.queue], skills: {}, state: 'available', since: 0 })),
-      ...(this.o.agents ?? []).map((a) => ({ id: a.id, name: a.id, teamId: a.teamId ?? 'team-sales', queues: [this.o.queue], skills: {}, state: a.state, since: Date.now() })),
+      ...(this.o.agents ?? []).map((a) => ({ id: a.id, name: a.id, teamId: a.teamId ?? 'team-sales', queues: [this.o.queue], skills: {}, state: a.state, since: a.since ?? Date.now() })),
     ];
     const q = (id: string, sl: number | null, target: number, inQueue: number) => ({
       id,
