@@ -64,6 +64,9 @@ describe('script tokens page end to end', () => {
     const page = await signIn(browser, url, 'admin', '/admin/tokens');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     await expect(page.locator('nav a[href="/admin/tokens"]').textContent()).resolves.toBe('Token tích hợp');
+    // The admin pages are in the top bar's "Quản trị" menu: opened, the link shows.
+    await page.getByTestId('nav-admin').locator('summary').click();
+    await page.locator('nav a[href="/admin/tokens"]').waitFor({ state: 'visible' });
     await page.locator('[data-testid=tokens] td:text-is("Không có token nào.")').waitFor();
 
     // Telephony by default; a label and 90 days.

@@ -301,6 +301,7 @@ const vi = {
   admMore: 'Xem thêm',
   // script and adapter tokens (docs/ACCESS.md, "Tokens for scripts and adapters")
   navTokens: 'Token tích hợp',
+  navAdmin: 'Quản trị',
   tokIntro: 'Token cho script và bộ chuyển đổi tổng đài (cùng loại với npm run token). Hub không lưu token: nó chỉ hiện một lần, lúc tạo.',
   tokNew: 'Tạo token mới',
   tokLabel: 'Nhãn',
@@ -820,6 +821,7 @@ const en: Record<MessageKey, string> = {
   admMore: 'More',
   // script and adapter tokens (docs/ACCESS.md, "Tokens for scripts and adapters")
   navTokens: 'Script tokens',
+  navAdmin: 'Admin',
   tokIntro: 'Tokens for scripts and phone-system adapters (the same kind as npm run token). The hub does not keep the token: it is shown once, when minted.',
   tokNew: 'New token',
   tokLabel: 'Label',
