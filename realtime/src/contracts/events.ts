@@ -186,6 +186,17 @@ export const AgentQueues = z.strictObject({
   agentId: Id,
   queues: z.array(Id).max(64),
 });
+/**
+ * The dialer rings a lead assigned to this agent: until `until` the agent is offered no other call, so the
+ * connected callee finds them free. `until` <= `at` releases the hold (the dial did not connect).
+ */
+export const AgentHeld = z.strictObject({
+  ...hubBase,
+  type: z.literal('agent.held'),
+  agentId: Id,
+  until: z.number().int(),
+  ref: z.string().max(256).optional(),
+});
 export const HubEventSchema = z.discriminatedUnion('type', [
   OfferCreated,
   OfferRejected,
@@ -193,6 +204,7 @@ export const HubEventSchema = z.discriminatedUnion('type', [
   QueueStatus,
   QueuePriority,
   AgentQueues,
+  AgentHeld,
 ]);
 export type HubEventWire = z.output<typeof HubEventSchema>;
 

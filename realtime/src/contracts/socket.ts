@@ -59,6 +59,8 @@ export interface AgentDTO {
   since: number;
   callId?: string;
   offerCallId?: string;
+  /** Held until then for a call the dialer is ringing for them (a lead assigned to them). */
+  heldUntil?: number;
   missedInRow: number;
   today: {
     handled: number;

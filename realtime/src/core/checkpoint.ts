@@ -149,6 +149,7 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
   }
   s.metrics.load(d.metrics);
   for (const call of s.calls.values()) if (call.preferredUntil !== undefined) keepFor(s, call);
+  for (const a of s.agents.values()) if (a.heldUntil !== undefined) s.held.add(a);
 
   const reconciled: string[] = [];
   if (d.configHash !== configHash(config)) {

@@ -11,6 +11,7 @@ import { QueueConfigSchema, type DomainEvent, type EventOf } from '../contracts/
 import type { ScopeSeries } from './metrics.ts';
 import {
   keepFor,
+  releaseHold,
   releasePreference,
   queueFromConfig,
   scopeKey,
@@ -391,6 +392,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       call.offerAgentId = a.id;
       call.offerExpiresAt = e.expiresAt;
       a.offerCallId = call.id;
+      releaseHold(s, a);
       setAgentState(s, a, 'reserved', undefined, e.at);
       markCall(s, call);
       const q = s.queues.get(call.queue);
@@ -466,6 +468,22 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (!q) return `unknown queue ${e.queue}`;
       q.priority = e.priority;
       s.dirty.queues.add(q.id);
+      return null;
+    }
+    case 'agent.held': {
+      const a = s.agents.get(e.agentId);
+      if (!a) return `unknown agent ${e.agentId}`;
+      if (e.until <= e.at) {
+        releaseHold(s, a);
+        s.routeAgents.add(a.id);
+        return null;
+      }
+      if (a.state === 'offline') return `agent ${e.agentId} is offline`;
+      a.heldUntil = e.until;
+      if (e.ref !== undefined) a.heldRef = e.ref;
+      else delete a.heldRef;
+      s.held.add(a);
+      s.dirty.agents.add(a.id);
       return null;
     }
     case 'agent.queues': {
@@ -557,6 +575,7 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
     setAgentQueues(s, a, [q.id], e.at);
   }
   if (a.callId) return `agent ${a.id} is already on call ${a.callId}`;
+  releaseHold(s, a);
   // The phone system is the source of truth: clear whatever the agent was doing.
   if (a.state === 'wrapup') finishHandle(s, a, e.at);
   if (a.offerCallId && a.offerCallId !== call.id) {

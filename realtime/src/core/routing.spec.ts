@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../contracts/index.ts';
 import { agentDTO } from './selectors.ts';
 import { dumpState, loadState } from './checkpoint.ts';
+import { evolve } from './evolve.ts';
 import { due, eligible, route } from './routing.ts';
 import { scopeKey } from './state.ts';
 import { apply, ev, fingerprint, given, ids, offers, ready, routeAt, site, t, tick } from './testing.ts';
@@ -465,3 +466,63 @@ describe('routing: a call kept for its preferred agent (e.g. a campaign lead ass
     });
   });
 });
+
+describe('routing: an agent held while the dialer rings a lead assigned to them', () => {
+  // a1 and a2 on booking (inbound) and telesales (outbound); a1 idle longest.
+  const cfg = () =>
+    site({
+      queues: [
+        { id: 'booking', name: 'Booking', priority: 2 },
+        { id: 'telesales', name: 'Telesales', priority: 5, direction: 'outbound' },
+      ],
+      agents: [
+        { id: 'a1', name: 'Agent One', queues: ['booking', 'telesales'] },
+        { id: 'a2', name: 'Agent Two', queues: ['booking', 'telesales'] },
+      ],
+    });
+  const g = () => {
+    const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(1), 'a2'), ev.held('a1', t(20), t(10))]).state;
+    expect(routeAt(s, t(10))).toEqual([]);
+    return s;
+  };
+
+  it('when an inbound call arrives during the ring then the other agent gets it, not the held one (though idle longer)', () => {
+    const s = g();
+    apply(s, [ev.offered('in1', 'booking', t(12))]);
+    expect(routeAt(s, t(12))).toEqual(['in1->a2']);
+  });
+
+  it('when the lead answers then its call goes to the held agent, and the hold ends', () => {
+    const s = g();
+    apply(s, [ev.offered('in1', 'booking', t(12))]);
+    routeAt(s, t(12));
+    apply(s, [ev.offered('lead', 'telesales', t(16), { direction: 'outbound', preferredAgentId: 'a1' })]);
+    expect(routeAt(s, t(16))).toEqual(['lead->a1']);
+    expect(s.agents.get('a1')!.heldUntil).toBeUndefined();
+    expect(s.held.size).toBe(0);
+  });
+
+  it('when the dial does not connect and the dialer releases the hold then the agent takes the waiting call at once', () => {
+    const s = g();
+    apply(s, [ev.offered('in1', 'booking', t(12)), ev.state('a2', 'break', t(12))]);
+    expect(routeAt(s, t(12))).toEqual([]);
+    apply(s, [ev.held('a1', t(15), t(15))]);
+    expect(routeAt(s, t(15))).toEqual(['in1->a1']);
+  });
+
+  it('when the release is lost then the hold lapses by itself at its end, and a restart from a checkpoint keeps it meanwhile', () => {
+    const before = g();
+    apply(before, [ev.offered('in1', 'booking', t(12)), ev.state('a2', 'break', t(12))]);
+    routeAt(before, t(12));
+    const { state: s } = loadState(before.config, JSON.parse(JSON.stringify(dumpState(before))));
+    expect([...s.held].map((a) => a.id)).toEqual(['a1']);
+    expect(tick(s, t(19)).routed).toEqual([]);
+    expect(offers(tick(s, t(20)).routed)).toEqual(['in1->a1']);
+  });
+
+  it('when an offline agent is held then the hold is refused', () => {
+    const s = given(cfg(), []).state;
+    expect(evolve(s, ev.held('a1', t(20), t(10)))).toBe('agent a1 is offline');
+  });
+});
+

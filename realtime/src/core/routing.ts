@@ -6,7 +6,7 @@
  */
 import type { DomainEvent, HubEvent } from '../contracts/index.ts';
 import { evolve } from './evolve.ts';
-import { releasePreference, reservedFor, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
+import { isHeld, releaseHold, releasePreference, reservedFor, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
 
 export type IdGen = () => string;
 
@@ -39,6 +39,8 @@ export function pickAgent(s: HubState, q: QueueState, call: CallState, now = -In
   const mostSkilled = s.config.routingStrategy === 'most-skilled';
   for (const a of q.available.values()) {
     if (a.state !== 'available' || !eligible(a, q, call)) continue;
+    // Held for a call the dialer is ringing for them: only that call (it comes through the preferred path).
+    if (a.heldUntil !== undefined && isHeld(a, now)) continue;
     if (call.declinedBy?.includes(a.id)) {
       fallback ??= a;
       continue;
@@ -76,6 +78,8 @@ export function pickCall(s: HubState, a: AgentState, now = -Infinity): CallState
     const kept = keptFor(s, a);
     if (kept) return kept;
   }
+  // Held for a call being dialed for them: nothing else (that call finds them when it connects).
+  if (a.heldUntil !== undefined && isHeld(a, now)) return undefined;
   let best: CallState | undefined;
   let bestQ: QueueState | undefined;
   for (const qid of a.queues) {
@@ -162,6 +166,13 @@ export function route(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
  */
 export function due(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
   const out: DomainEvent[] = [];
+  // Lapsed holds: the dial did not connect in time (or its release was lost); the agent takes calls again.
+  for (const a of s.held) {
+    if (a.heldUntil! <= now) {
+      releaseHold(s, a);
+      s.routeAgents.add(a.id);
+    }
+  }
   // Lapsed agent preferences: the call is anyone's now (no event: the lapse follows from the call's
   // offered time and the line's setting, so a replay lapses it the same way).
   for (const set of s.preferred.values()) {

@@ -61,6 +61,9 @@ export interface AgentState {
   /** The call whose wrap-up the agent is doing. */
   wrapCallId?: string;
   wrapupUntil?: number;
+  /** Held for a call the dialer is ringing for them (a lead assigned to them): no other call until then. */
+  heldUntil?: number;
+  heldRef?: string;
   missedInRow: number;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
@@ -166,6 +169,8 @@ export interface HubState {
    * load), so an agent finds the calls kept for them and `due` finds lapsed preferences without a scan.
    */
   preferred: Map<string, Set<CallState>>;
+  /** Agents with a hold running (derived: rebuilt from the agents on load), so `due` lapses it without a scan. */
+  held: Set<AgentState>;
   effects: Effect[];
   dirty: Dirty;
 }
@@ -215,6 +220,7 @@ export function createState(config: SiteConfig): HubState {
     routeAgents: new Set(),
     timed: new Set(),
     preferred: new Map(),
+    held: new Set(),
     effects: [],
     dirty: newDirty(),
   };
@@ -262,6 +268,20 @@ export function releasePreference(s: HubState, call: CallState): void {
     set.delete(call);
     if (set.size === 0) s.preferred.delete(call.preferredAgentId!);
   }
+}
+
+/** Ends an agent's hold (see {@link AgentState.heldUntil}). */
+export function releaseHold(s: HubState, a: AgentState): void {
+  if (a.heldUntil === undefined) return;
+  delete a.heldUntil;
+  delete a.heldRef;
+  s.held.delete(a);
+  s.dirty.agents.add(a.id);
+}
+
+/** True while `a` is held at `now` for a call the dialer rings for them. */
+export function isHeld(a: AgentState, now: number): boolean {
+  return a.heldUntil !== undefined && a.heldUntil > now;
 }
 
 /** True while only `call`'s preferred agent may take it at `now`. */

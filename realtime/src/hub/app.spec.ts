@@ -220,3 +220,32 @@ describe('given team leads and supervisors', () => {
     expect(unknownState.error.message).toMatch(/unknown state napping/);
   });
 });
+
+describe('given the dialer ringing a lead assigned to agent a1', () => {
+  it('when it holds a1 over REST, then an inbound call goes to a2, the lead\'s call to a1, and a bad or unauthorised hold is refused', async () => {
+    const { url } = await hub();
+    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }));
+    const a2 = await sock(url, token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }));
+    expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await cmd(a2, 'agent:setState', { state: 'available' })).ok).toBe(true);
+
+    const held = await post(url, '/api/v1/agents/a1/hold', tel, { sec: 30, ref: 'out:c:lead:1' });
+    expect(held.status).toBe(200);
+    expect(held.json.until).toBeGreaterThan(Date.now() + 25_000);
+    const snap = await get(url, '/api/v1/snapshot', token('supervisor'));
+    expect(snap.json.agents.find((a: { id: string }) => a.id === 'a1').heldUntil).toBe(held.json.until);
+
+    // a1 is the longest idle, but held: the inbound call rings at a2.
+    const inbound = waitFor<OfferDTO>(a2, 'offer:new', (o) => o.callId === 'in1');
+    await post(url, '/api/v1/events', tel, { id: 'h1', type: 'call.offered', at: T(0), callId: 'in1', queue: 'booking', direction: 'inbound' });
+    expect((await inbound).agentId).toBe('a2');
+    const lead = waitFor<OfferDTO>(a1, 'offer:new', (o) => o.callId === 'lead1');
+    await post(url, '/api/v1/events', tel, { id: 'h2', type: 'call.offered', at: T(0), callId: 'lead1', queue: 'booking', direction: 'outbound', preferredAgentId: 'a1' });
+    expect((await lead).agentId).toBe('a1');
+
+    expect((await post(url, '/api/v1/agents/a1/hold', tel, { sec: 999 })).status).toBe(400);
+    expect((await post(url, '/api/v1/agents/nobody/hold', tel, { sec: 5 })).json).toEqual({ error: { code: 'conflict', message: 'unknown agent nobody' } });
+    expect((await post(url, '/api/v1/agents/a2/hold', token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }), { sec: 5 })).status).toBe(403);
+  });
+});

@@ -341,6 +341,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   );
 
+  // The dialer holds an agent while it rings a lead assigned to them (docs/API.md); a telephony source's right.
+  const HoldBody = z.strictObject({ sec: z.number().min(0).max(120), ref: z.string().max(256).optional() });
+  app.post('/api/v1/agents/:id/hold', can('telephony:ingest'), express.json({ limit: '4kb' }), async (req, res) => {
+    const p = HoldBody.safeParse(req.body);
+    const id = String(req.params.id ?? '');
+    if (!p.success || id.length === 0 || id.length > 128) {
+      metrics.badPayloads.inc({ edge: 'rest' });
+      res.status(400).json({ error: { code: 'invalid', message: 'body { sec: 0..120, ref? } and an agent id', details: p.success ? [] : p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } });
+      return;
+    }
+    const r = await hub.holdAgent(id, p.data.sec, p.data.ref);
+    if (r.ok) res.json({ agentId: id, until: r.until });
+    else res.status(409).json({ error: { code: 'conflict', message: r.reason } });
+  });
+
   app.get('/api/v1/snapshot', can('console:connect'), (req, res) => {
     const session = res.locals.session as SessionDTO;
     const q = typeof req.query.queues === 'string' && req.query.queues ? req.query.queues.split(',') : [];

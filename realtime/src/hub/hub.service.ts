@@ -329,6 +329,18 @@ export class Hub {
     return { ok: true, data: { seq: this.state.seq, events: d.events.map((e) => e.id) } };
   }
 
+  /**
+   * Holds an agent for `sec` seconds for a call the dialer is ringing for them (0 releases): no other call is
+   * offered to them meanwhile, so the connected callee finds them free. Answers the reason when it cannot.
+   */
+  async holdAgent(agentId: string, sec: number, ref?: string): Promise<{ ok: true; until: number } | { ok: false; reason: string }> {
+    const now = this.now();
+    const until = sec > 0 ? now + Math.round(sec * 1000) : now;
+    const e: DomainEvent = { id: this.nextId(), type: 'agent.held', at: now, source: 'hub', agentId, until, ...(ref !== undefined ? { ref } : {}) };
+    const why = await this.applyDecision(e);
+    return why === null ? { ok: true, until } : { ok: false, reason: why };
+  }
+
   /** Applies one hub decision made outside the ticker (e.g. an agent's socket closed mid-offer). */
   async applyDecision(e: DomainEvent): Promise<string | null> {
     const why = evolve(this.state, e);
