@@ -481,7 +481,7 @@ describe('routing: an agent held while the dialer rings a lead assigned to them'
       ],
     });
   const g = () => {
-    const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(1), 'a2'), ev.held('a1', t(20), t(10))]).state;
+    const s = given(cfg(), [...ready(t(0), 'a1'), ...ready(t(1), 'a2'), ev.agentHeld('a1', t(20), t(10))]).state;
     expect(routeAt(s, t(10))).toEqual([]);
     return s;
   };
@@ -506,7 +506,7 @@ describe('routing: an agent held while the dialer rings a lead assigned to them'
     const s = g();
     apply(s, [ev.offered('in1', 'booking', t(12)), ev.state('a2', 'break', t(12))]);
     expect(routeAt(s, t(12))).toEqual([]);
-    apply(s, [ev.held('a1', t(15), t(15))]);
+    apply(s, [ev.agentHeld('a1', t(15), t(15))]);
     expect(routeAt(s, t(15))).toEqual(['in1->a1']);
   });
 
@@ -522,7 +522,7 @@ describe('routing: an agent held while the dialer rings a lead assigned to them'
 
   it('when an offline agent is held then the hold is refused', () => {
     const s = given(cfg(), []).state;
-    expect(evolve(s, ev.held('a1', t(20), t(10)))).toBe('agent a1 is offline');
+    expect(evolve(s, ev.agentHeld('a1', t(20), t(10)))).toBe('agent a1 is offline');
   });
 });
 

@@ -99,7 +99,7 @@ export const ev = {
     hub({ type: 'queue.status', at, queue, open, ...extra }),
   queuePriority: (queue: string, priority: number, at: number) => hub({ type: 'queue.priority', at, queue, priority }),
   agentQueues: (agentId: string, queues: string[], at: number) => hub({ type: 'agent.queues', at, agentId, queues }),
-  held: (agentId: string, until: number, at: number) => hub({ type: 'agent.held', at, agentId, until }),
+  agentHeld: (agentId: string, until: number, at: number) => hub({ type: 'agent.held', at, agentId, until }),
 };
 
 /** Login + available at `at` for each agent. */
