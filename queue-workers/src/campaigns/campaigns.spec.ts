@@ -230,12 +230,12 @@ describe('dialing pipeline', () => {
     // The same with reassignAfterMin 0: absent at once, the leads go to a32's team and are dialed.
     await create(mk('hand-over', 0), csv);
     await s.setStatus('hand-over', 'running');
-    await waitFor('hand-over completed', async () => (await s.campaign('hand-over'))?.status === 'completed', 30_000);
+    await waitFor('hand-over completed', async () => (await s.campaign('hand-over'))?.status === 'completed', 75_000);
     expect((await leads('hand-over')).map((l) => [l.assigned_agent_id, l.assigned_team_id])).toEqual([
       [null, 'team-sales'],
       [null, 'team-sales'],
     ]);
-  }, 60_000);
+  }, 100_000);
 
   it('retries by result: busy after its delay, up to the maximum attempts, then exhausted', async () => {
     const { s, create, leads, waitFor, w, carrier } = await setup();
