@@ -139,7 +139,7 @@ export class CampaignRepository {
   }
 
   /** Leads still to work (everything but finished ones), for loading into Redis. */
-  async workableLeads(campaignId: string, importId?: number): Promise<HotLead[]> {
+  async workableLeads(campaignId: string, importId?: number, page?: { afterId: string | null; limit: number }): Promise<HotLead[]> {
     const rows = rowsOf<{
       id: string;
       phone: string;
@@ -155,7 +155,8 @@ export class CampaignRepository {
     }>(
       await this.db.execute(sql`select id, phone, time_zone, segment, customer_id, name, status, attempts, next_at, assigned_agent_id, assigned_team_id
         from leads where campaign_id = ${campaignId} and status in ('pending', 'retry', 'dialing', 'connected')
-        ${importId !== undefined ? sql`and import_id = ${importId}` : sql``}`),
+        ${importId !== undefined ? sql`and import_id = ${importId}` : sql``}
+        ${page ? sql`${page.afterId !== null ? sql`and id > ${page.afterId}` : sql``} order by id limit ${page.limit}` : sql``}`),
     );
     return rows.map((r) => ({
       id: r.id,
@@ -170,6 +171,17 @@ export class CampaignRepository {
       assignedAgentId: r.assigned_agent_id,
       assignedTeamId: r.assigned_team_id,
     }));
+  }
+
+  /** The workable leads in pages of `limit`, in id order (the primary key's: a range scan per page). */
+  async *workableLeadPages(campaignId: string, limit: number): AsyncGenerator<HotLead[]> {
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await this.workableLeads(campaignId, undefined, { afterId, limit });
+      if (page.length) yield page;
+      if (page.length < limit) return;
+      afterId = page[page.length - 1]!.id;
+    }
   }
 
   async leadCounts(campaignId: string): Promise<Record<string, number>> {

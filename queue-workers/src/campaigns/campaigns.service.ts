@@ -54,6 +54,9 @@ export interface PaceInfo {
   alerts: string[];
 }
 
+/** Leads read from the database and loaded into Redis per page at a campaign's start. */
+const LOAD_PAGE = 2000;
+
 const DIAL_JOB_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 20000 }, removeOnFail: { age: 7 * 86400 } } as const;
 
 export class CampaignService {
@@ -65,7 +68,7 @@ export class CampaignService {
   private readonly governors = new Map<string, GovernorState>();
   private readonly agentTeam = new Map<string, string>();
   private readonly offline = new Map<string, number>();
-  private lastReassign = 0;
+  private readonly lastReassign = new Map<string, number>();
   private watchingSince: number | undefined;
   readonly clock: CampaignClock;
 
@@ -102,13 +105,46 @@ export class CampaignService {
     return c;
   }
 
+  /** The cached campaign when it is fresh (no await on the dial path); undefined otherwise. */
+  private cachedCampaign(id: string): Campaign | undefined {
+    const hit = this.cfgCache.get(id);
+    return hit?.c && Date.now() - hit.at < 500 ? hit.c : undefined;
+  }
+
   async setStatus(id: string, status: Campaign['status']): Promise<Campaign> {
     const c = await this.repo.getCampaign(id);
     if (!c) throw new NotFound(`no campaign ${id}`);
     c.status = status;
+    // A start loads the leads into Redis page by page: the campaign runs once the first page is there
+    // (pacing claims what is loaded; it completes the campaign only once every page is), so dialing
+    // begins while the rest loads. setStatus returns when every lead is loaded.
+    let rest: Promise<unknown> | undefined;
     if (status === 'running' && !(await this.store.isLoaded(id))) {
-      await this.store.loadLeads(id, await this.repo.workableLeads(id), this.now());
+      const now = this.now();
+      const pages = this.repo.workableLeadPages(id, LOAD_PAGE);
+      const first = await pages.next();
+      if (!first.done) await this.store.loadLeads(id, first.value, now, false);
+      rest = (async () => {
+        if (!first.done) for await (const page of pages) await this.store.loadLeads(id, page, now, false);
+        await this.store.markLoaded(id);
+      })().then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
     }
+    const loaded = async () => {
+      const r = (await rest) as { err: unknown } | undefined;
+      if (r) throw r.err;
+    };
+    try {
+      await this.setStatusLoaded(c, id, status);
+    } finally {
+      await loaded();
+    }
+    return c;
+  }
+
+  private async setStatusLoaded(c: Campaign, id: string, status: Campaign['status']): Promise<void> {
     await this.repo.setStatus(id, status);
     await this.store.putCampaign(c);
     this.cfgCache.delete(id);
@@ -120,7 +156,6 @@ export class CampaignService {
     } else {
       await this.d.controlQueue.removeJobScheduler(`pace:${id}`);
     }
-    return c;
   }
 
   /** Schedules (or unschedules) a proactive campaign's runs. */
@@ -237,7 +272,7 @@ export class CampaignService {
   /** The `campaign:dial` job: one attempt, idempotent by (campaign, lead, attempt). */
   async dial(job: Jobs['campaign:dial']): Promise<string> {
     const { campaignId: c, leadId: l, attempt: n } = job;
-    const camp = await this.campaign(c);
+    const camp = this.cachedCampaign(c) ?? (await this.campaign(c));
     // A lead this process claimed, on the simulated carrier, a running campaign, inside its window: the
     // whole dial is one script. Anything else (or anything the script finds unusual) goes the long way.
     const claimed = this.store.takeClaimed(c, l, n);
@@ -297,7 +332,7 @@ export class CampaignService {
     let fused = sim;
     let result: DialResult;
     if (fused) {
-      await fused.ring(req);
+      if (req.rates.ringSec > 0) await fused.ring(req);
       result = fused.draw(req);
     } else result = (await this.d.carrier.dial(req)).result;
     for (;;) {
@@ -319,13 +354,13 @@ export class CampaignService {
       if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
       const args = { c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry };
       if (once) {
-        const r = await this.store.dialOnce({ ...args, place: fused!.placement(req), lead });
+        const r = await this.store.dialOnce({ ...args, place: fused!.placement(), lead });
         if (r === 1) return result;
         if (r === 0) return 'done';
         if (r === -1) return 'stale';
         return undefined; // -3, or placed before with another result: the long way
       }
-      const r = await this.store.finish({ ...args, ...(fused ? { place: fused.placement(req) } : {}) });
+      const r = await this.store.finish({ ...args, ...(fused ? { place: fused.placement() } : {}) });
       // The network had placed this call already with another result (its rates changed): record that one.
       if (typeof r === 'string') {
         result = r as DialResult;
@@ -358,7 +393,7 @@ export class CampaignService {
     try {
       return await this.paceLocked(campaignId);
     } finally {
-      if ((await this.store.redis.get(lock)) === token) await this.store.redis.del(lock);
+      await this.store.unlock(lock, token);
     }
   }
 
@@ -391,9 +426,20 @@ export class CampaignService {
       this.lastRecover.set(campaignId, now);
       await this.recoverInflight(camp, now, this.d.recoverAfterMs ?? 30_000);
     }
-    const counts = await this.store.counts(campaignId);
+    // What the cycle reads, in one round trip (auto-pipelined): a short cycle refills the dial queue
+    // before it runs dry, and a cycle that finds the previous one's lock still held is one lost.
+    const r = this.store.redis;
+    const [counts, loaded, tzs, inflight, waiting, st, personalIds] = await Promise.all([
+      this.store.counts(campaignId),
+      this.store.isLoaded(campaignId),
+      r.smembers(this.store.k.tzs(campaignId)),
+      r.zcard(this.store.k.fly(campaignId)),
+      r.zcard(this.store.k.conn(campaignId)),
+      this.store.stats(campaignId),
+      r.smembers(this.store.k.personal(campaignId)),
+    ]);
     const open = (counts.pending ?? 0) + (counts.retry ?? 0) + (counts.dialing ?? 0) + (counts.connected ?? 0);
-    if (open === 0 && (await this.store.isLoaded(campaignId))) {
+    if (open === 0 && loaded) {
       await this.setStatus(campaignId, 'completed');
       info.why = 'every lead finished';
       return save();
@@ -410,7 +456,6 @@ export class CampaignService {
       if (fullSegments.length) info.alerts.push(`quota reached for ${fullSegments.join(', ')}: those leads are no longer dialed`);
     }
     // Some time zone of the campaign's leads must be inside its call window.
-    const tzs = await this.store.redis.smembers(this.store.k.tzs(campaignId));
     if (tzs.length && !tzs.some((tz) => checkWindow(now, tz, camp.settings.window).open)) {
       info.why = `outside the call window (${camp.settings.window.start}-${camp.settings.window.end} callee time)`;
       return save();
@@ -427,11 +472,6 @@ export class CampaignService {
     info.governor = gov;
     await this.reassignAbsent(camp, snap, now);
 
-    const [inflight, waiting, st] = await Promise.all([
-      this.store.redis.zcard(this.store.k.fly(campaignId)),
-      this.store.redis.zcard(this.store.k.conn(campaignId)),
-      this.store.stats(campaignId),
-    ]);
     const ahtMs = (q?.today.ahtSec ?? 180) * 1000;
     const prefix = `out:${campaignId}:`;
     const campaignAgents = snap.agents.filter((a) => a.queues.includes(camp.queueId));
@@ -459,7 +499,7 @@ export class CampaignService {
     let budget = plan.dials;
     const claimed: [string, number][] = [];
     const taken = new Set<string>();
-    const personal = new Set(await this.store.redis.smembers(this.store.k.personal(campaignId)));
+    const personal = new Set(personalIds);
     if (personal.size && budget > 0) {
       for (const a of await this.personalAgentsBusy(campaignId)) taken.add(a);
       for (const a of campaignAgents) {
@@ -484,16 +524,18 @@ export class CampaignService {
     if (budget > 0) claimed.push(...(await this.store.claim(campaignId, this.store.k.due(campaignId), now, budget, fullSegments)));
     await this.enqueueDials(campaignId, claimed);
 
-    // Running out of leads: leads left at the dial rate of the last 15 minutes.
-    const dialt = this.store.k.dialTimes(campaignId);
-    await this.store.redis.zremrangebyscore(dialt, '-inf', now - 15 * 60_000);
-    const recent = await this.store.redis.zcard(dialt);
-    const left = (counts.pending ?? 0) + (counts.retry ?? 0);
-    if (recent > 0) {
-      const minutesLeft = left / (recent / 15);
-      if (minutesLeft < camp.settings.runOutAlertMin) info.alerts.push(`running out of leads: ${left} left, about ${Math.round(minutesLeft)} min at the current pace`);
-    }
+    const alert = await this.runOutAlert(camp, now, st.attempts ?? 0, (counts.pending ?? 0) + (counts.retry ?? 0));
+    if (alert) info.alerts.push(alert);
     return save();
+  }
+
+  /** Running out of leads: the leads left at the dial rate of the last 15 minutes (see `CampaignStore.recentDials`). */
+  async runOutAlert(camp: Campaign, now: number, attempts: number, left: number): Promise<string | undefined> {
+    const recent = await this.store.recentDials(camp.id, now, attempts);
+    if (recent <= 0) return undefined;
+    const minutesLeft = left / (recent / 15);
+    if (minutesLeft < camp.settings.runOutAlertMin) return `running out of leads: ${left} left, about ${Math.round(minutesLeft)} min at the current pace`;
+    return undefined;
   }
 
   /** Agents with a personal lead being dialed or connected and waiting for them (read when the campaign has personal leads). */
@@ -562,8 +604,9 @@ export class CampaignService {
         if (!this.offline.has(a.id)) this.offline.set(a.id, Math.max(a.since, this.watchingSince));
       } else this.offline.delete(a.id);
     }
-    if (now - this.lastReassign < 10_000) return;
-    this.lastReassign = now;
+    // Per campaign: one campaign's cycles must not take every other campaign's turn.
+    if (now - (this.lastReassign.get(camp.id) ?? 0) < 10_000) return;
+    this.lastReassign.set(camp.id, now);
     const limit = camp.settings.reassignAfterMin * 60_000;
     for (const [agentId, since] of this.offline) {
       if (now - since < limit) continue;
@@ -632,7 +675,7 @@ export class CampaignService {
       for (const pattern of [`${leadPrefix}*`, `${store.prefix}:att:${campaignId}:*`, `${k.due(campaignId)}:*`]) {
         for await (const keys of store.scanKeys(pattern)) deleted += await store.redis.unlink(...keys);
       }
-      deleted += await store.redis.unlink(k.due(campaignId), k.fly(campaignId), k.conn(campaignId), k.dialTimes(campaignId), k.personal(campaignId), k.tzs(campaignId));
+      deleted += await store.redis.unlink(k.due(campaignId), k.fly(campaignId), k.conn(campaignId), k.dialTimes(campaignId), k.dialsByMinute(campaignId), k.personal(campaignId), k.tzs(campaignId));
       await store.redis.zrem(k.finishing(), campaignId);
       this.d.logger.info({ campaign: campaignId, leads, keys: deleted }, 'finished campaign: lead states in the database, lead keys out of Redis');
       // Started again meanwhile: its workable leads come back from the database.

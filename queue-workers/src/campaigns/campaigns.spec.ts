@@ -85,7 +85,7 @@ describe('finished campaigns', () => {
       for (const pattern of [`${prefix}:c:fin:*`, `${prefix}:att:fin:*`]) for await (const k of s.store.scanKeys(pattern)) out.push(...k);
       return out;
     };
-    const perLead = (ks: string[]) => ks.filter((k) => k.includes(':c:fin:l:') || k.includes(':att:fin:') || /:c:fin:(due|fly|conn|dialt|pa|tzs)(:|$)/.test(k));
+    const perLead = (ks: string[]) => ks.filter((k) => k.includes(':c:fin:l:') || k.includes(':att:fin:') || /:c:fin:(due|fly|conn|dialt|dialm|pa|tzs)(:|$)/.test(k));
     const before = await keys();
     expect(before.filter((k) => k.includes(':c:fin:l:'))).toHaveLength(30);
     expect(before.filter((k) => k.includes(':att:fin:')).length).toBeGreaterThanOrEqual(30);

@@ -11,6 +11,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { CampaignSettings, DialResult } from './model.ts';
+import { parseCallId } from './store.ts';
 
 export interface DialRequest {
   key: string;
@@ -59,20 +60,19 @@ export function simulatedResult(key: string, rates: CampaignSettings['carrier'],
 }
 
 const PLACE = `
--- KEYS[1] placed calls hash (key -> result), KEYS[2] placements per lead hash; ARGV: key, result, lead field
+-- KEYS[1] placed calls hash (key -> result); ARGV: key, result
 local r = redis.call('HGET', KEYS[1], ARGV[1])
 if r then return {r, 0} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
 return {ARGV[2], 1}`;
 
 /**
- * The simulated carrier. Its "network" is a Redis hash of placed calls (so a worker process killed
- * mid-dial and its successor see the same network), plus a count of placements per lead that the
- * tests read: each attempt of a lead must be placed exactly once.
+ * The simulated carrier. Its "network" is a Redis hash of placed calls, call key -> result (so a worker
+ * process killed mid-dial and its successor see the same network). A key is placed at most once; the
+ * tests count placements per lead from it: each attempt of a lead must be placed exactly once.
  */
 export class SimulatedCarrier implements DialerPort {
-  private readonly r: Redis & { cbPlace(a: string, b: string, key: string, result: string, field: string): Promise<[string, number]> };
+  private readonly r: Redis & { cbPlace(a: string, key: string, result: string): Promise<[string, number]> };
   constructor(
     redis: Redis,
     readonly prefix: string,
@@ -80,12 +80,13 @@ export class SimulatedCarrier implements DialerPort {
     readonly speed = 1,
   ) {
     this.r = redis as typeof this.r;
-    if (!(redis as unknown as Partial<typeof this.r>).cbPlace) redis.defineCommand('cbPlace', { numberOfKeys: 2, lua: PLACE });
+    this.placement_ = { placed: `${prefix}:net:placed` };
+    if (!(redis as unknown as Partial<typeof this.r>).cbPlace) redis.defineCommand('cbPlace', { numberOfKeys: 1, lua: PLACE });
   }
 
   async dial(req: DialRequest): Promise<DialAnswer> {
     await this.ring(req);
-    const [r, placed] = await this.r.cbPlace(`${this.prefix}:net:placed`, `${this.prefix}:net:perlead`, req.key, this.draw(req), `${req.campaignId}:${req.leadId}`);
+    const [r, placed] = await this.r.cbPlace(this.placedKey, req.key, this.draw(req));
     return { result: r as DialResult, placed: placed === 1 };
   }
 
@@ -104,13 +105,22 @@ export class SimulatedCarrier implements DialerPort {
    * with `place`): the network lives in the same Redis, so placing and recording are one atomic step.
    * Only with the same Redis and key prefix as the campaign store.
    */
-  placement(req: DialRequest): { placed: string; perLead: string; field: string } {
-    return { placed: `${this.prefix}:net:placed`, perLead: `${this.prefix}:net:perlead`, field: `${req.campaignId}:${req.leadId}` };
+  placement(_req?: DialRequest): { placed: string } {
+    return this.placement_;
   }
+  private get placedKey(): string {
+    return `${this.prefix}:net:placed`;
+  }
+  private readonly placement_: { placed: string };
 
-  /** Placements per lead (`campaign:lead` -> count): for the tests. */
+  /** Placements per lead (`campaign:lead` -> count), from the placed calls' keys (`out:campaign:lead:attempt`): for the tests. */
   async placements(): Promise<Record<string, number>> {
-    const h = await this.r.hgetall(`${this.prefix}:net:perlead`);
-    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+    const out: Record<string, number> = {};
+    for (const key of await this.r.hkeys(this.placedKey)) {
+      const p = parseCallId(key);
+      const f = p ? `${p.campaignId}:${p.leadId}` : key;
+      out[f] = (out[f] ?? 0) + 1;
+    }
+    return out;
   }
 }

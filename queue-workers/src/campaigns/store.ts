@@ -35,38 +35,44 @@ export type LogEntry =
   | { k: 'lead'; c: string; l: string; at: number; st: LeadStatus; n: number; due?: number; why: string; ag?: string | null; tm?: string | null };
 
 const CLAIM = `
--- KEYS[1] due zset, KEYS[2] fly zset, KEYS[3] cnt hash; ARGV: now, max, lead key prefix, full segments (\\n-joined), log key, now
+-- KEYS[1] due zset, KEYS[2] fly zset, KEYS[3] cnt hash; ARGV: now, max, lead key prefix, full segments (\\n-joined)
+-- The due leads are the zset's first ranks: taken out with one ZREMRANGEBYRANK; the counters and the
+-- in-flight set are written once per call, not once per lead.
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #ids == 0 then return {} end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #ids - 1)
 local full = {}
 for s in string.gmatch(ARGV[4], '[^\\n]+') do full[s] = true end
-local out = {}
+local out, cnt, fly = {}, {}, {}
 for _, id in ipairs(ids) do
   local lk = ARGV[3] .. id
   local v = redis.call('HMGET', lk, 'st', 'n', 'seg', 'ph', 'tz', 'cu', 'nm', 'ag', 'tm')
-  redis.call('ZREM', KEYS[1], id)
   if v[1] == 'pending' or v[1] == 'retry' then
+    cnt[v[1]] = (cnt[v[1]] or 0) - 1
     if v[3] and full[v[3]] then
       redis.call('HSET', lk, 'st', 'quota')
-      redis.call('HINCRBY', KEYS[3], v[1], -1)
-      redis.call('HINCRBY', KEYS[3], 'quota', 1)
+      cnt['quota'] = (cnt['quota'] or 0) + 1
     else
       local n = tonumber(v[2]) + 1
       redis.call('HSET', lk, 'st', 'dialing', 'n', n, 'was', v[1])
-      redis.call('HINCRBY', KEYS[3], v[1], -1)
-      redis.call('HINCRBY', KEYS[3], 'dialing', 1)
-      redis.call('ZADD', KEYS[2], ARGV[1], id)
-      table.insert(out, id)
-      table.insert(out, n)
-      for j = 3, 9 do table.insert(out, v[j] or '') end -- seg, ph, tz, cu, nm, ag, tm
+      cnt['dialing'] = (cnt['dialing'] or 0) + 1
+      fly[#fly + 1] = ARGV[1]
+      fly[#fly + 1] = id
+      out[#out + 1] = id
+      out[#out + 1] = n
+      for j = 3, 9 do out[#out + 1] = v[j] or '' end -- seg, ph, tz, cu, nm, ag, tm
     end
   end
 end
+for st, d in pairs(cnt) do if d ~= 0 then redis.call('HINCRBY', KEYS[3], st, d) end end
+for i = 1, #fly, 1000 do redis.call('ZADD', KEYS[2], unpack(fly, i, math.min(i + 999, #fly))) end
 return out`;
 
 const LOAD = `
 -- Loads a chunk of leads; a lead already in Redis keeps its hot state. KEYS[1] cnt, KEYS[2] tzs, KEYS[3] personal agents
 -- ARGV[1] lead key prefix, then 12 values per lead: id, due key, due score, ph, tz, seg, cu, nm, st, n, ag, tm
-local added, cnt, tzs = 0, {}, {}
+-- One ZADD per due set (in chunks), not one per lead.
+local added, cnt, tzs, due, dueKeys = 0, {}, {}, {}, {}
 for i = 2, #ARGV, 12 do
   local lk = ARGV[1] .. ARGV[i]
   if redis.call('EXISTS', lk) == 0 then
@@ -74,14 +80,28 @@ for i = 2, #ARGV, 12 do
     local st = ARGV[i + 8]
     redis.call('HSET', lk, 'ph', ARGV[i + 3], 'tz', ARGV[i + 4], 'seg', ARGV[i + 5], 'cu', ARGV[i + 6], 'nm', ARGV[i + 7], 'st', st, 'n', ARGV[i + 9], 'ag', ARGV[i + 10], 'tm', ARGV[i + 11])
     cnt[st] = (cnt[st] or 0) + 1
-    if st == 'pending' or st == 'retry' then redis.call('ZADD', ARGV[i + 1], ARGV[i + 2], ARGV[i]) end
+    if st == 'pending' or st == 'retry' then
+      local d = due[ARGV[i + 1]]
+      if not d then d = {}; due[ARGV[i + 1]] = d; dueKeys[#dueKeys + 1] = ARGV[i + 1] end
+      d[#d + 1] = ARGV[i + 2]
+      d[#d + 1] = ARGV[i]
+    end
     if ARGV[i + 10] ~= '' then redis.call('SADD', KEYS[3], ARGV[i + 10]) end
     tzs[ARGV[i + 4]] = true
   end
 end
+for _, k in ipairs(dueKeys) do
+  local d = due[k]
+  for j = 1, #d, 1000 do redis.call('ZADD', k, unpack(d, j, math.min(j + 999, #d))) end
+end
 for st, n in pairs(cnt) do redis.call('HINCRBY', KEYS[1], st, n) end
 for tz in pairs(tzs) do redis.call('SADD', KEYS[2], tz) end
 return added`;
+
+const UNLOCK = `
+-- Deletes a lock only if it still holds this token. KEYS[1] lock; ARGV[1] token
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 const RELEASE = `
 -- Puts a claimed lead back without a dial (closed window, stopped campaign): attempt not used.
@@ -130,8 +150,8 @@ local dnc = redis.call('SISMEMBER', KEYS[3], ph) + redis.call('SISMEMBER', KEYS[
 return {r, dnc, h}`;
 
 const FINISH_HEAD = `
--- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log, dial times
--- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1), at
+-- Records a dial's result once. KEYS: att, lead, fly, due-or-empty, conn, cnt, st, log
+-- ARGV: lead id, attempt, result, new status, due (-1 none), call id, drop deadline, log entry, connected(0/1)
 local phase = redis.call('HGET', KEYS[1], 'ph')
 if phase == 'done' then return 0 end
 local v = redis.call('HMGET', KEYS[2], 'st', 'n')
@@ -141,23 +161,23 @@ if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[2]) then return -1 end
 /**
  * A carrier whose network lives in this Redis (the simulated one) places the call in the same script
  * that records it: one round trip less per dial, and never a call placed without its record.
- * KEYS[10] placed calls (call id -> result), KEYS[11] placements per lead; ARGV[11] the lead's field.
- * A call already placed with another result (the rates changed) returns that result: the caller
- * records it instead.
+ * KEYS[9] placed calls (call id -> result). A call already placed with another result (the rates
+ * changed) returns that result: the caller records it instead.
  */
 const PLACE_PART = `
-local placed = redis.call('HGET', KEYS[10], ARGV[6])
+local placed = redis.call('HGET', KEYS[9], ARGV[6])
 if placed then
   if placed ~= ARGV[3] then return placed end
 else
-  redis.call('HSET', KEYS[10], ARGV[6], ARGV[3])
-  redis.call('HINCRBY', KEYS[11], ARGV[11], 1)
+  redis.call('HSET', KEYS[9], ARGV[6], ARGV[3])
 end
 `;
 
 const ATT_DONE = `
 redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])`;
 
+// The dial rate (the run-out alert) is not kept per dial: pacing samples the `attempts` counter once a
+// minute (`CampaignService.runOutAlert`).
 const FINISH_REST = `
 redis.call('HSET', KEYS[2], 'st', ARGV[4], 'lr', ARGV[3])
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -171,7 +191,6 @@ redis.call('HINCRBY', KEYS[7], 'r:' .. ARGV[3], 1)
 redis.call('HINCRBY', KEYS[6], 'dialing', -1)
 redis.call('HINCRBY', KEYS[6], ARGV[4], 1)
 redis.call('XADD', KEYS[8], '*', 'e', ARGV[8])
-redis.call('ZADD', KEYS[9], ARGV[10], ARGV[6])
 return 1`;
 const FINISH = FINISH_HEAD + ATT_DONE + FINISH_REST;
 const PLACE_FINISH = FINISH_HEAD + PLACE_PART + ATT_DONE + FINISH_REST;
@@ -181,16 +200,19 @@ const PLACE_FINISH = FINISH_HEAD + PLACE_PART + ATT_DONE + FINISH_REST;
  * carrier kept in this Redis: the attempt's idempotency, the lead still being this attempt with the same
  * number and assignment, the do-not-call lists, the placement and the record. Anything unusual (-3: the
  * lead changed, a number on a do-not-call list, a dial begun elsewhere) goes the long way (prepare, then
- * finish). KEYS 1-11 as PLACE_FINISH, KEYS[12] dnc global, KEYS[13] dnc campaign; ARGV 1-11 as
- * PLACE_FINISH, ARGV[12] agent, ARGV[13] team, ARGV[14] phone, ARGV[15] attempt record ttl.
+ * finish). KEYS 1-9 as PLACE_FINISH, KEYS[10] dnc global, KEYS[11] dnc campaign; ARGV 1-9 as
+ * PLACE_FINISH, ARGV[10] agent, ARGV[11] team, ARGV[12] phone, ARGV[13] attempt record ttl.
  */
-const DIAL_ONCE = FINISH_HEAD + `
-local w = redis.call('HMGET', KEYS[2], 'ag', 'tm', 'ph')
-if (w[1] or '') ~= ARGV[12] or (w[2] or '') ~= ARGV[13] or w[3] ~= ARGV[14] then return -3 end
+const DIAL_ONCE = `
+local phase = redis.call('HGET', KEYS[1], 'ph')
+if phase == 'done' then return 0 end
+local v = redis.call('HMGET', KEYS[2], 'st', 'n', 'ag', 'tm', 'ph')
+if v[1] ~= 'dialing' or tonumber(v[2]) ~= tonumber(ARGV[2]) then return -1 end
 if phase == 'dialing' then return -3 end
-if redis.call('SISMEMBER', KEYS[12], ARGV[14]) + redis.call('SISMEMBER', KEYS[13], ARGV[14]) > 0 then return -3 end
+if (v[3] or '') ~= ARGV[10] or (v[4] or '') ~= ARGV[11] or v[5] ~= ARGV[12] then return -3 end
+if redis.call('SISMEMBER', KEYS[10], ARGV[12]) + redis.call('SISMEMBER', KEYS[11], ARGV[12]) > 0 then return -3 end
 ` + PLACE_PART + ATT_DONE + `
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[15]))` + FINISH_REST;
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[13]))` + FINISH_REST;
 
 const RESOLVE = `
 -- What happened to a connected call: answer / drop / ended / outcome, each applied once.
@@ -288,6 +310,7 @@ function viewOf(id: string, h: Record<string, string>): HotLeadView {
 type Cmd = Redis & {
   cbClaim(due: string, fly: string, cnt: string, now: number, max: number, leadPrefix: string, full: string): Promise<(string | number)[]>;
   cbLoad(...args: (string | number)[]): Promise<number>;
+  cbUnlock(lock: string, token: string): Promise<number>;
   cbRelease(lead: string, fly: string, due: string, cnt: string, leadId: string, attempt: number, due2: number): Promise<number>;
   cbBegin(att: string, lead: string, attempt: number, ttl: number): Promise<'done' | 'stale' | 'again' | 'new'>;
   cbFinish(...args: (string | number)[]): Promise<number>;
@@ -309,10 +332,11 @@ export class CampaignStore {
       redis.defineCommand('cbClaim', { numberOfKeys: 3, lua: CLAIM });
       redis.defineCommand('cbLoad', { numberOfKeys: 3, lua: LOAD });
       redis.defineCommand('cbRelease', { numberOfKeys: 4, lua: RELEASE });
+      redis.defineCommand('cbUnlock', { numberOfKeys: 1, lua: UNLOCK });
       redis.defineCommand('cbBegin', { numberOfKeys: 2, lua: BEGIN });
-      redis.defineCommand('cbFinish', { numberOfKeys: 9, lua: FINISH });
-      redis.defineCommand('cbPlaceFinish', { numberOfKeys: 11, lua: PLACE_FINISH });
-      redis.defineCommand('cbDialOnce', { numberOfKeys: 13, lua: DIAL_ONCE });
+      redis.defineCommand('cbFinish', { numberOfKeys: 8, lua: FINISH });
+      redis.defineCommand('cbPlaceFinish', { numberOfKeys: 9, lua: PLACE_FINISH });
+      redis.defineCommand('cbDialOnce', { numberOfKeys: 11, lua: DIAL_ONCE });
       redis.defineCommand('cbPrepare', { numberOfKeys: 4, lua: PREPARE });
       redis.defineCommand('cbResolve', { numberOfKeys: 7, lua: RESOLVE });
       redis.defineCommand('cbSetStatus', { numberOfKeys: 6, lua: SET_STATUS });
@@ -333,7 +357,10 @@ export class CampaignStore {
     st: (c: string) => `${this.prefix}:c:${c}:st`,
     pace: (c: string) => `${this.prefix}:c:${c}:pace`,
     tzs: (c: string) => `${this.prefix}:c:${c}:tzs`,
+    /** Before: every dial's time (a zset); cleared with a finished campaign's keys. */
     dialTimes: (c: string) => `${this.prefix}:c:${c}:dialt`,
+    /** The `attempts` counter sampled by pacing, minute -> attempts (the run-out alert's dial rate). */
+    dialsByMinute: (c: string) => `${this.prefix}:c:${c}:dialm`,
     att: (c: string, l: string, n: number) => `${this.prefix}:att:${c}:${l}:${n}`,
     dnc: (scope: string) => `${this.prefix}:dnc:${scope}`,
     log: () => `${this.prefix}:log`,
@@ -385,7 +412,7 @@ export class CampaignStore {
    * Loads leads that are not finished into Redis (a campaign's start, or an import into a loaded
    * campaign). A lead already in Redis keeps its hot state: Redis is ahead of the database.
    */
-  async loadLeads(c: string, leads: readonly HotLead[], now: number): Promise<number> {
+  async loadLeads(c: string, leads: readonly HotLead[], now: number, markLoaded = true): Promise<number> {
     let added = 0;
     // One script per 1,000 leads (it skips leads already there): a few round trips for a whole list.
     for (let i = 0; i < leads.length; i += 1000) {
@@ -398,8 +425,12 @@ export class CampaignStore {
       }
       added += await this.redis.cbLoad(...args);
     }
-    await this.redis.set(this.k.loaded(c), '1');
+    if (markLoaded) await this.markLoaded(c);
     return added;
+  }
+  /** Every workable lead of `c` is in Redis (pacing may complete the campaign when none is left). */
+  async markLoaded(c: string): Promise<void> {
+    await this.redis.set(this.k.loaded(c), '1');
   }
   async isLoaded(c: string): Promise<boolean> {
     return (await this.redis.exists(this.k.loaded(c))) === 1;
@@ -417,31 +448,55 @@ export class CampaignStore {
     if (max <= 0) return [];
     const r = await this.redis.cbClaim(dueKey, this.k.fly(c), this.k.cnt(c), now, max, this.k.leadPrefix(c), fullSegments.join('\n'));
     const out: [string, number][] = [];
+    let mine = this.claimed.get(c);
+    if (!mine) this.claimed.set(c, (mine = new Map()));
     for (let i = 0; i < r.length; i += 9) {
       const id = String(r[i]);
       const n = Number(r[i + 1]);
       out.push([id, n]);
-      const f = r.slice(i + 2, i + 9).map(String);
-      this.claimed.set(`${c}\u0000${id}\u0000${n}`, { seg: f[0]!, ph: f[1]!, tz: f[2]!, cu: f[3]!, nm: f[4]!, ag: f[5]!, tm: f[6]! });
+      const seg = String(r[i + 2]);
+      const nm = String(r[i + 6]);
+      const ag = String(r[i + 7]);
+      const tm = String(r[i + 8]);
+      mine.set(id, {
+        id,
+        phone: String(r[i + 3]),
+        timeZone: String(r[i + 4]),
+        segment: seg || null,
+        customerId: String(r[i + 5]),
+        name: nm || null,
+        status: 'dialing',
+        attempts: n,
+        assignedAgentId: ag || null,
+        assignedTeamId: tm || null,
+        lastResult: null,
+      });
     }
     // Claims whose dial jobs ran in another process are never taken here: keep the latest 20,000.
-    for (const k of this.claimed.keys()) {
-      if (this.claimed.size <= 20_000) break;
-      this.claimed.delete(k);
+    if (mine.size > 20_000) {
+      for (const k of mine.keys()) {
+        if (mine.size <= 20_000) break;
+        mine.delete(k);
+      }
     }
     return out;
   }
 
-  /** Leads this process claimed, as the claim saw them (the dial job's one-script path). */
-  private readonly claimed = new Map<string, { ph: string; tz: string; seg: string; cu: string; nm: string; ag: string; tm: string }>();
+  /** Leads this process claimed, by campaign and lead, as the claim saw them (the dial job's one-script path). */
+  private readonly claimed = new Map<string, Map<string, HotLeadView>>();
 
   /** The lead as this process claimed it for `attempt`, once (undefined: claimed elsewhere, or taken). */
   takeClaimed(c: string, l: string, attempt: number): HotLeadView | undefined {
-    const key = `${c}\u0000${l}\u0000${attempt}`;
-    const h = this.claimed.get(key);
-    if (!h) return undefined;
-    this.claimed.delete(key);
-    return viewOf(l, { ...h, st: 'dialing', n: String(attempt) });
+    const mine = this.claimed.get(c);
+    const h = mine?.get(l);
+    if (!h || h.attempts !== attempt) return undefined;
+    mine!.delete(l);
+    return h;
+  }
+
+  /** Deletes `lock` if it still holds `token` (one round trip). */
+  unlock(lock: string, token: string): Promise<number> {
+    return this.redis.cbUnlock(lock, token);
   }
 
   release(c: string, l: string, attempt: number, dueKey: string, due: number): Promise<number> {
@@ -462,22 +517,20 @@ export class CampaignStore {
    * The whole dial as one script (see DIAL_ONCE): 1 recorded, 0 recorded before, -1 stale, -3 take the
    * long way, or the network's earlier result for this call (a string).
    */
-  dialOnce(a: Parameters<CampaignStore['finish']>[0] & { place: { placed: string; perLead: string; field: string }; lead: HotLeadView }): Promise<number | string> {
-    const k = this.k;
+  dialOnce(a: Parameters<CampaignStore['finish']>[0] & { place: { placed: string }; lead: HotLeadView }): Promise<number | string> {
+    const ck = this.keysOf(a.c);
     return this.redis.cbDialOnce(
-      k.att(a.c, a.l, a.n),
-      k.lead(a.c, a.l),
-      k.fly(a.c),
-      a.dueKey ?? k.due(a.c),
-      k.conn(a.c),
-      k.cnt(a.c),
-      k.st(a.c),
-      k.log(),
-      k.dialTimes(a.c),
+      `${this.prefix}:att:${a.c}:${a.l}:${a.n}`,
+      ck.leadPrefix + a.l,
+      ck.fly,
+      a.dueKey ?? ck.due,
+      ck.conn,
+      ck.cnt,
+      ck.st,
+      ck.log,
       a.place.placed,
-      a.place.perLead,
-      k.dnc('global'),
-      k.dnc(a.c),
+      ck.dncGlobal,
+      ck.dnc,
       a.l,
       a.n,
       a.result,
@@ -487,14 +540,25 @@ export class CampaignStore {
       a.dropDeadline,
       JSON.stringify(a.entry),
       a.result === 'connected' ? '1' : '0',
-      a.entry.at,
-      a.place.field,
       a.lead.assignedAgentId ?? '',
       a.lead.assignedTeamId ?? '',
       a.lead.phone,
       7 * 86_400,
     );
   }
+
+  /** A campaign's fixed key names, built once (the dial path names a dozen keys per dial). */
+  private keysOf(c: string) {
+    let ck = this.campaignKeys.get(c);
+    if (!ck) {
+      const k = this.k;
+      ck = { leadPrefix: k.leadPrefix(c), fly: k.fly(c), due: k.due(c), conn: k.conn(c), cnt: k.cnt(c), st: k.st(c), log: k.log(), dncGlobal: k.dnc('global'), dnc: k.dnc(c) };
+      if (this.campaignKeys.size > 1000) this.campaignKeys.clear();
+      this.campaignKeys.set(c, ck);
+    }
+    return ck;
+  }
+  private readonly campaignKeys = new Map<string, { leadPrefix: string; fly: string; due: string; conn: string; cnt: string; st: string; log: string; dncGlobal: string; dnc: string }>();
 
   begin(c: string, l: string, attempt: number): Promise<'done' | 'stale' | 'again' | 'new'> {
     return this.redis.cbBegin(this.k.att(c, l, attempt), this.k.lead(c, l), attempt, 7 * 86_400);
@@ -512,7 +576,7 @@ export class CampaignStore {
     dropDeadline: number;
     entry: LogEntry;
     /** Place the call on a network kept in this Redis, in the same script (see PLACE_PART). */
-    place?: { placed: string; perLead: string; field: string };
+    place?: { placed: string };
   }): Promise<number | string> {
     const k = this.k;
     const keysAndArgs: (string | number)[] = [
@@ -524,7 +588,6 @@ export class CampaignStore {
       k.cnt(a.c),
       k.st(a.c),
       k.log(),
-      k.dialTimes(a.c),
       a.l,
       a.n,
       a.result,
@@ -534,12 +597,10 @@ export class CampaignStore {
       a.dropDeadline,
       JSON.stringify(a.entry),
       a.result === 'connected' ? '1' : '0',
-      a.entry.at,
     ];
     if (!a.place) return this.redis.cbFinish(...keysAndArgs);
-    // KEYS 10-11 go after the 9 keys, the field after the 10 args.
-    keysAndArgs.splice(9, 0, a.place.placed, a.place.perLead);
-    keysAndArgs.push(a.place.field);
+    // KEYS[9] goes after the 8 keys.
+    keysAndArgs.splice(8, 0, a.place.placed);
     return this.redis.cbPlaceFinish(...keysAndArgs);
   }
 
@@ -592,6 +653,38 @@ export class CampaignStore {
       a.entry ? JSON.stringify(a.entry) : '',
       a.expect ?? '',
     );
+  }
+
+  /**
+   * Dials of campaign `c` in the last 15 minutes (the run-out alert's rate), from its `attempts` counter
+   * sampled once a minute by pacing (minute -> attempts at its first pacing cycle, in a small hash)
+   * instead of a record per dial: attempts now - attempts at the latest sample at least 15 minutes old
+   * (the oldest sample while the campaign is younger). Samples older than that one are dropped.
+   */
+  async recentDials(c: string, now: number, attempts: number): Promise<number> {
+    const key = this.k.dialsByMinute(c);
+    const minute = Math.floor(now / 60_000);
+    const from = minute - 15;
+    const h = await this.redis.hgetall(key);
+    let base: number | undefined;
+    let baseMinute = -Infinity;
+    let oldest = Infinity;
+    let oldestValue: number | undefined;
+    for (const [m, v] of Object.entries(h)) {
+      const mm = Number(m);
+      if (mm <= from && mm > baseMinute) {
+        baseMinute = mm;
+        base = Number(v);
+      }
+      if (mm < oldest) {
+        oldest = mm;
+        oldestValue = Number(v);
+      }
+    }
+    const stale = Object.keys(h).filter((m) => Number(m) < baseMinute);
+    if (!(String(minute) in h)) await this.redis.hset(key, String(minute), attempts);
+    if (stale.length) await this.redis.hdel(key, ...stale);
+    return attempts - (base ?? oldestValue ?? attempts);
   }
 
   async isDnc(c: string, phone: string): Promise<boolean> {

@@ -98,7 +98,7 @@ async function noop(): Promise<number> {
   return (N / ms) * 1000;
 }
 
-async function pipeline(): Promise<{ perSec: number; importMs: number; redisCpu: number; nodeCpu: number }> {
+async function pipeline(): Promise<{ perSec: number; importMs: number; startMs: number; redisCpu: number; nodeCpu: number }> {
   const prefix = `bench:dial:${randomBytes(4).toString('hex')}`;
   const redis = new Redis(redisUrl);
   const db = await openDatabase(dbUrl ? { url: dbUrl } : { dataDir: 'memory://' });
@@ -117,6 +117,7 @@ async function pipeline(): Promise<{ perSec: number; importMs: number; redisCpu:
   const n0 = nodeCpuMs();
   const t0 = performance.now();
   await s.setStatus(id, 'running');
+  const startMs = performance.now() - t0;
   for (;;) {
     const cov = await s.coverage(id);
     if (cov.leadsExhausted + cov.leadsDone === N) break;
@@ -129,7 +130,7 @@ async function pipeline(): Promise<{ perSec: number; importMs: number; redisCpu:
   await w.stop();
   await db.close();
   await redis.quit();
-  return { perSec: (N / ms) * 1000, importMs, redisCpu: redisCpu / (N / 1000), nodeCpu: nodeCpu / (N / 1000) };
+  return { perSec: (N / ms) * 1000, importMs, startMs, redisCpu: redisCpu / (N / 1000), nodeCpu: nodeCpu / (N / 1000) };
 }
 
 const m = machine();
@@ -157,7 +158,7 @@ for (let r = 0; r < rounds; r++) {
   pipeNode.push(p.out.nodeCpu);
   pipeCpu.push(p.out.redisCpu);
   pipe.push(p.out.perSec);
-  log(`round ${r + 1}: pipeline ${fmt(p.out.perSec)} dials/s (lead import ${fmt(p.out.importMs)} ms, not timed; Redis CPU ${fmt(pipeCpu.at(-1)!)}, this process ${fmt(pipeNode.at(-1)!)} ms per 1,000 dials)${monitor ? `; commands per dial ${total(p.commands).toFixed(2)}: ${perJob(p.commands)}` : ''}`);
+  log(`round ${r + 1}: pipeline ${fmt(p.out.perSec)} dials/s (lead import ${fmt(p.out.importMs)} ms, not timed; start, leads into Redis, ${fmt(p.out.startMs)} ms, timed; Redis CPU ${fmt(pipeCpu.at(-1)!)}, this process ${fmt(pipeNode.at(-1)!)} ms per 1,000 dials)${monitor ? `; commands per dial ${total(p.commands).toFixed(2)}: ${perJob(p.commands)}` : ''}`);
 }
 // Each round's ratio is of a no-op run and a pipeline run back to back (the machine's load moves between
 // rounds): the figure is the median of the rounds' ratios.
