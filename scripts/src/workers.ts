@@ -90,7 +90,7 @@ const hubPort = (): HubPort => {
   if (!port || Date.now() - port.at > 86_400_000) port = { at: Date.now(), hub: httpHub(hubUrl, mint('telephony'), mint('supervisor')) };
   return port.hub;
 };
-const hub: HubPort = { ingest: (events) => hubPort().ingest(events), snapshot: () => hubPort().snapshot() };
+const hub: HubPort = { ingest: (events) => hubPort().ingest(events), snapshot: () => hubPort().snapshot(), hold: (agentId, sec, ref) => hubPort().hold!(agentId, sec, ref) };
 try {
   const res = await fetch(`${hubUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
   if (res.status === 503) fail(`the hub at ${hubUrl} answers 503 (its Redis is down?): ${(await res.text()).slice(0, 200)}`);

@@ -18,6 +18,11 @@ import { checkWindow, governor, nextStep, planDials, quotaState, type GovernorSt
 import type { ComplaintPort, HubPort } from './ports.ts';
 import { callIdOf, parseCallId, type CampaignStore, type LogEntry } from './store.ts';
 
+/** Seconds an agent is held beyond the ring, for the connected call's offer to reach the hub. */
+const HOLD_MARGIN_SEC = 10;
+/** The ring of a carrier that does not say how long it rings (a no-answer timeout). */
+const UNKNOWN_RING_SEC = 40;
+
 export type Jobs = CampaignJobs;
 export type JobName = keyof Jobs;
 
@@ -331,10 +336,16 @@ export class CampaignService {
     // trip less). Any other carrier places the call first, then the result is recorded.
     let fused = sim;
     let result: DialResult;
+    // A lead assigned to an agent (or previewed by one): the hub keeps that agent free while it rings, so the
+    // callee who answers finds them (docs/CAMPAIGNS.md, Assignment).
+    const holder = job.agentId ?? lead.assignedAgentId ?? undefined;
+    const held = holder !== undefined && (await this.holdAgent(holder, HOLD_MARGIN_SEC + (req.rates.ringSec || UNKNOWN_RING_SEC), callId));
     if (fused) {
       if (req.rates.ringSec > 0) await fused.ring(req);
       result = fused.draw(req);
     } else result = (await this.d.carrier.dial(req)).result;
+    // Not connected: the agent takes other calls again at once (connected: the hub's offer ends the hold).
+    if (held && result !== 'connected') await this.holdAgent(holder, 0, callId);
     for (;;) {
       const at = this.now();
       let status: LeadStatus;
@@ -368,6 +379,17 @@ export class CampaignService {
         continue;
       }
       return result;
+    }
+  }
+
+  /** Best effort: a hold the hub refuses (agent offline) or cannot take (hub down) never stops the dial. */
+  private async holdAgent(agentId: string, sec: number, ref: string): Promise<boolean> {
+    if (!this.d.hub.hold) return false;
+    try {
+      return await this.d.hub.hold(agentId, Math.min(sec, 120), ref);
+    } catch (err) {
+      this.d.logger.warn({ agentId, err: (err as Error).message }, 'could not hold the agent for a personal dial');
+      return false;
     }
   }
 

@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../realtime/src/storage/database.ts';
 import { SimulatedCarrier } from './carrier.ts';
 import { leadIdOf } from './campaign.repository.ts';
+import { callIdOf } from './store.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
@@ -211,6 +212,23 @@ describe('dialing pipeline', () => {
     expect(toA31).toHaveLength(2);
     for (const e of toA31) expect(e).toMatchObject({ preferredAgentId: 'a31', direction: 'outbound', attributes: { assignedAgent: 'a31', campaign: 'own' } });
     for (const e of offered.filter((x) => !mine.has(x.leadId!))) expect(e.preferredAgentId).toBeUndefined();
+    // Each of a31's dials held a31 in the hub while it rang (connected: the hub's offer ends the hold, no release).
+    expect(hub.holds.map((h) => `${h.agentId}:${h.sec}`)).toEqual(['a31:50', 'a31:50']);
+    expect(hub.holds.map((h) => h.ref).sort()).toEqual(toA31.map((e) => e.callId).sort());
+  });
+
+  it('a personal lead that does not answer: its agent is held while it rings, then released at once', async () => {
+    const { s, create, hub, waitFor, w } = await setup({ agents: [{ id: 'a33', state: 'available' }] });
+    const c = testCampaign({ id: 'own-busy', maxAttempts: 1, settings: { carrier: { connect: 0, busy: 1, noAnswer: 0, voicemail: 0, failed: 0, ringSec: 5 } } as never });
+    await create(c, 'phone,name,agent\n0910000030,Khách C,a33\n0910000031,Khách D,\n');
+    await s.setStatus('own-busy', 'running');
+    await waitFor('campaign completed', async () => (await s.campaign('own-busy'))?.status === 'completed');
+    await w.drain();
+    const call = callIdOf('own-busy', leadIdOf('own-busy', '+84910000030'), 1);
+    expect(hub.holds).toEqual([
+      { agentId: 'a33', sec: 15, ref: call },
+      { agentId: 'a33', sec: 0, ref: call },
+    ]);
   });
 
   it('an agent offline since last night keeps their leads until absent reassignAfterMin while the workers watch; then the team gets them', async () => {

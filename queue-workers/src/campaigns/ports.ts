@@ -14,6 +14,11 @@ export interface HubPort {
   ingest(events: CtiEventIn[]): Promise<void>;
   /** The live view: queues (live figures, last 30 minutes) and agents. */
   snapshot(): Promise<SnapshotDTO>;
+  /**
+   * Holds an agent for `sec` seconds of hub time while a lead assigned to them rings (0 releases), so the
+   * hub offers them no other call meanwhile. Best effort: answers false when the hub refused or failed.
+   */
+  hold?(agentId: string, sec: number, ref: string): Promise<boolean>;
 }
 
 export function inProcessHub(hub: Hub, onRejected?: (errors: string[]) => void): HubPort {
@@ -24,6 +29,9 @@ export function inProcessHub(hub: Hub, onRejected?: (errors: string[]) => void):
     },
     async snapshot() {
       return snapshotOf(hub.state, hub.now(), { showNumbers: false });
+    },
+    async hold(agentId, sec, ref) {
+      return (await hub.holdAgent(agentId, sec, ref)).ok;
     },
   };
 }
@@ -44,6 +52,15 @@ export function httpHub(url: string, telephonyToken: string, supervisorToken: st
       const res = await fetchFn(`${base}/api/v1/snapshot`, { headers: { authorization: `Bearer ${supervisorToken}` }, signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`hub snapshot answered ${res.status}`);
       return (await res.json()) as SnapshotDTO;
+    },
+    async hold(agentId, sec, ref) {
+      const res = await fetchFn(`${base}/api/v1/agents/${encodeURIComponent(agentId)}/hold`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${telephonyToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sec, ref }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      return res.ok;
     },
   };
 }

@@ -28,6 +28,8 @@ export interface FakeHubOptions {
 
 export class FakeHub implements HubPort {
   readonly events: CtiEventIn[] = [];
+  /** Holds asked for (agent, seconds, call id), in order; 0 seconds = release. */
+  readonly holds: { agentId: string; sec: number; ref: string }[] = [];
   dialed = 0;
   offered = 0;
   constructor(readonly o: FakeHubOptions) {}
@@ -51,6 +53,11 @@ export class FakeHub implements HubPort {
       }
     }
     if (out.length) await this.o.redis.xadd(this.o.streamKey, '*', 'e', JSON.stringify(out));
+  }
+
+  async hold(agentId: string, sec: number, ref: string): Promise<boolean> {
+    this.holds.push({ agentId, sec, ref });
+    return true;
   }
 
   async snapshot(): Promise<SnapshotDTO> {
