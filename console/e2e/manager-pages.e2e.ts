@@ -167,13 +167,18 @@ describe('managers\' pages end to end', () => {
     await lead.context().close();
   });
 
-  it('the daily report opens on today in the site\'s time zone (not UTC)', async () => {
+  it('the daily report opens on today in the site\'s time zone (not UTC) and names the lines in Vietnamese', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
     const page = await signIn(browser, url, 'sup', '/reports');
     const input = page.locator('input[type=date]');
     await input.waitFor();
     // The day is set once the snapshot has told the page the site's time zone.
     await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toBe(today);
+    // The breakdown names the lines in the page's language (the report carries the configured English name).
+    await page.locator('form.controls button[type=submit]').click();
+    const booking = page.locator('td', { hasText: 'Đặt lịch tiêm chủng' });
+    await booking.first().waitFor();
+    expect(await page.locator('td', { hasText: 'Vaccine booking' }).count()).toBe(0);
     await page.context().close();
   });
 });
