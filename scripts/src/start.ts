@@ -65,6 +65,7 @@ if (process.env.CALLBOARD_DB !== '0') {
   }
 }
 // ---- campaigns (issue 5): BullMQ workers in this process, API + Bull Board mounted in the hub ----
+const localWorkers = process.env.CALLBOARD_WORKERS !== '0';
 const campaigns = campaignsArea({
   config,
   redisUrl: redis.url,
@@ -73,7 +74,11 @@ const campaigns = campaignsArea({
   logger,
   simulateRespondents: true,
   // CALLBOARD_SPEED=N: the workers follow the hub's clock (hub.now()); pacing cycles and rings run N times faster.
-  ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { workers: { clockSpeed: Number(process.env.CALLBOARD_SPEED) } } : {}),
+  // CALLBOARD_WORKERS=0: this process serves the campaigns API only; `npm run workers` does the dialing.
+  workers: {
+    ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
+    ...(localWorkers ? {} : { run: { dial: false, control: false, followers: false } }),
+  },
   // Low survey scores open complaints through the complaints area (its routing and SLA).
   complaints: {
     open: async (c) => {
@@ -135,7 +140,8 @@ if (process.env.CALLBOARD_DB !== '0') {
     writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
     say(`database: ${database.backend} (${database.location}), call records written from the event log`);
     // Daily (00:30) and weekly (Monday 01:00) reports, site time: a BullMQ job scheduler.
-    reportWorkers = await startReportWorkers({ redisUrl: redis.url, database, logger, sites: [config], successDispositions: config.successDispositions });
+    if (localWorkers) reportWorkers = await startReportWorkers({ redisUrl: redis.url, database, logger, sites: [config], successDispositions: config.successDispositions });
+    else say('workers: left to `npm run workers` (CALLBOARD_WORKERS=0): campaigns are not dialed and reports not scheduled until it runs');
   } catch (err) {
     say(`database not available (${(err as Error).message}); live boards run without it`);
   }
