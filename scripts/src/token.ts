@@ -16,7 +16,7 @@ import { AuditRepository } from '../../realtime/src/accounts/audit.repository.ts
 import { cliIssuer, durationSec, mintToken } from '../../realtime/src/accounts/tokens.ts';
 import { jwtSecret, signToken } from '../../realtime/src/hub/auth.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
-import { openDatabase, safeErrorMessage } from '../../realtime/src/storage/index.ts';
+import { DataDirInUse, openDatabase, safeErrorMessage } from '../../realtime/src/storage/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +68,7 @@ try {
   const msg = safeErrorMessage(err);
   // The demo's usual case: `npm start` holds the embedded database. A script still gets its token (what the
   // README's examples do); a revocable one comes from the hub (POST /api/v1/admin/tokens) or with DATABASE_URL.
-  if (/is in use by process/.test(msg)) {
+  if (err instanceof DataDirInUse) {
     unrecorded('the embedded database is in use by a running hub; for a token an admin can revoke on its own, use POST /api/v1/admin/tokens or DATABASE_URL');
   }
   console.error(

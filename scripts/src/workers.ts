@@ -15,7 +15,7 @@ import { createLogger } from '../../realtime/src/accounts/index.ts';
 import type { SessionDTO } from '../../realtime/src/contracts/index.ts';
 import { DEV_SECRET, jwtSecret, signToken } from '../../realtime/src/hub/auth.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
-import { openDatabase, resolveTarget, safeErrorMessage, type Database } from '../../realtime/src/storage/index.ts';
+import { DataDirInUse, openDatabase, resolveTarget, safeErrorMessage, type Database } from '../../realtime/src/storage/index.ts';
 import { httpHub, type HubPort } from '../../queue-workers/src/campaigns/ports.ts';
 import { startCampaignWorkers, type CampaignWorkers } from '../../queue-workers/src/campaigns/workers.ts';
 import { startReportWorkers, type ReportWorkers } from '../../queue-workers/src/reports/reports.worker.ts';
@@ -115,7 +115,7 @@ try {
   database = await openDatabase(target.backend === 'postgres' ? { url: target.url } : { dataDir: target.dataDir });
 } catch (err) {
   const m = safeErrorMessage(err);
-  if (target.backend === 'pglite' && /in use by process/.test(m))
+  if (err instanceof DataDirInUse)
     fail(`${m}.\n  PGlite is one process per data folder, and \`npm start\` holds it. Run PostgreSQL and set DATABASE_URL (the same for npm start and npm run workers).`);
   fail(`cannot open the database (${target.backend === 'postgres' ? 'DATABASE_URL' : target.dataDir}): ${m}`);
 }

@@ -2,6 +2,7 @@
  * The admin pages (users, grants, revocations, the audit log, script tokens: docs/ACCESS.md): wire types and pure
  * helpers (query strings, diffs; tested in admin.spec.ts). The REST calls are in admin-api.ts.
  */
+import type { IssuedTokenDTO } from '$contracts/records.ts';
 import type { AccessKind, Role } from '$contracts/site.ts';
 
 export interface AdminUser {
@@ -72,22 +73,8 @@ export function changes(before: unknown, after: unknown): string[] {
   return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => (k in b && k in a ? `${k}: ${show(b[k])} → ${show(a[k])}` : k in a ? `${k}: ${show(a[k])}` : `${k}: ${show(b[k])} → –`));
 }
 
-/** A token minted for a script or an adapter (`tokenView` in realtime/src/accounts/tokens.ts): never the token itself. */
-export interface IssuedTokenView {
-  jti: string;
-  subject: string;
-  name: string;
-  role: Role;
-  agentId: string | null;
-  teamIds: string[];
-  label: string;
-  /** The admin's id, or `cli:<os user>` for `npm run token`. */
-  issuedBy: string;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
+/** A token minted for a script or an adapter (the contract's `IssuedTokenDTO`): never the token itself. */
+export type IssuedTokenView = IssuedTokenDTO;
 
 /** The answer of `POST /api/v1/admin/tokens`: the only time the token is shown. */
 export type MintedToken = IssuedTokenView & { token: string };

@@ -2,7 +2,10 @@
  * The complaint detail's pure parts: the SLA clock as words, a history event as words (docs/REPORTS.md,
  * realtime/src/complaints). The words come from the messages, so they follow the language.
  */
+import type { ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
 import type { MessageKey } from './messages.ts';
+
+export type { ComplaintEventDTO, SlaClockDTO };
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -14,11 +17,6 @@ export function businessTime(min: number, t: T): string {
   return m === 0 ? t('cdHours', { h }) : t('cdHoursMin', { h, m });
 }
 
-export interface SlaClockDTO {
-  leftMin: number | null;
-  overdueMin: number | null;
-  running: boolean;
-}
 
 /** The SLA clock as one sentence and its level (colour is never alone: the sentence says it). */
 export function clockText(c: SlaClockDTO, status: string, t: T): { text: string; level: 'ok' | 'warn' | 'bad' | 'none' } {
@@ -33,15 +31,6 @@ export function clockText(c: SlaClockDTO, status: string, t: T): { text: string;
   return { text: t(c.running ? 'cdLeft' : 'cdLeftStopped', { d: left }), level: (c.leftMin ?? 0) < 60 ? 'warn' : 'ok' };
 }
 
-export interface ComplaintEventDTO {
-  at: number;
-  actor: string | null;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  note: string | null;
-  data: Record<string, unknown> | null;
-}
 
 /** What a history event did, in words. */
 export function eventText(e: ComplaintEventDTO, t: T): string {

@@ -5,45 +5,9 @@
  */
 import { fmtInt, fmtPct, type Lang } from './format.ts';
 
-export const CX_KEYS = ['npsScore', 'csatPct', 'surveyResponseRatePct', 'complaintRatePct', 'retentionRatePct', 'customerLifetimeValue', 'engagementRatePct', 'conversionRatePct'] as const;
-export type CxKey = (typeof CX_KEYS)[number];
-export type CxValues = Record<CxKey, number | null>;
-
-export interface CxCounts {
-  nps: { promoters: number; passives: number; detractors: number };
-  csatAnswers: number;
-  csatSatisfied: number;
-  surveysSent: number;
-  surveysAnswered: number;
-  complaints: number;
-  handled: number;
-  customersAtStart: number;
-  customersAtEnd: number;
-  newCustomers: number;
-  purchases: number;
-  purchaseRevenue: number;
-  purchasingCustomers: number;
-  days: number;
-  contacted: number;
-  engaged: number;
-  conversionRatePct: number | null;
-}
-
-export interface CxReportDTO {
-  siteId: string;
-  scope: string;
-  id: string;
-  period: { from: string; to: string };
-  values: CxValues;
-  counts: CxCounts;
-  params: { lifespanYears: number; timeZone: string };
-  formulas: Record<CxKey, string>;
-}
-
-export interface CxSeriesDTO {
-  period: { from: string; to: string };
-  days: { date: string; values: CxValues; counts: CxCounts }[];
-}
+// The wire shapes are the hub's contract (never copied here).
+import type { CxCounts, CxKey } from '$contracts/records.ts';
+export { CX_KEYS, type CxCounts, type CxKey, type CxReportDTO, type CxSeriesDTO, type CxValues } from '$contracts/records.ts';
 
 /** The counts behind a figure, by name (the names are the spec's). */
 export function cxParts(key: CxKey, c: CxCounts, lifespanYears: number): Record<string, number | null> {

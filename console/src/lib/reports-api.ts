@@ -5,7 +5,9 @@
  */
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
-import type { ComplaintEventDTO, SlaClockDTO } from './complaints.ts';
+import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO } from '$contracts/records.ts';
+
+export type { ComplaintDetailDTO, ComplaintDTO };
 
 /** A refusal of the hub: its message and, for an invalid body, each field's problem (`path: message`). */
 export class ApiError extends Error {
@@ -82,39 +84,7 @@ export interface ReportDTO {
   quality: { agentId: string; name: string; handled: number; complete: number; valid: number; validPct: number | null }[];
 }
 
-export interface ComplaintDTO {
-  id: number;
-  channel: string;
-  category: string | null;
-  department: string | null;
-  priority: string;
-  status: 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed';
-  rootCause: string | null;
-  description: string | null;
-  callId: string | null;
-  agentId: string | null;
-  teamId: string | null;
-  customerRef: string | null;
-  openedAt: number;
-  dueAt: number | null;
-  reopenCount: number;
-  sla: 'none' | 'ok' | 'paused' | 'breached';
-}
 
-/** `GET /api/v1/complaints/:id`: the complaint, who has it, its SLA clock and its history. */
-export interface ComplaintDetailDTO extends ComplaintDTO {
-  queueId: string | null;
-  campaignId: string | null;
-  surveyScore: number | null;
-  slaBusinessMin: number | null;
-  pausedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  updatedAt: number;
-  assignee: string | null;
-  clock: SlaClockDTO;
-  events: ComplaintEventDTO[];
-}
 
 /** The status flow (as realtime/src/complaints/complaint-flow.ts). */
 export const NEXT_STATUS: Record<ComplaintDTO['status'], ComplaintDTO['status'][]> = {

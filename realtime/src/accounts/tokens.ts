@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { and, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
-import { RoleSchema, type Role, type SessionDTO } from '../contracts/index.ts';
+import { RoleSchema, type IssuedTokenDTO, type Role, type SessionDTO } from '../contracts/index.ts';
 import { signToken } from '../hub/auth.ts';
 import type { Database, Db } from '../storage/database.ts';
 import { issuedTokens } from '../storage/schema.accounts.ts';
@@ -112,7 +112,7 @@ export async function mintToken(
 }
 
 /** The audit and REST view of a token record (never the token). */
-export function tokenView(r: IssuedToken) {
+export function tokenView(r: IssuedToken): IssuedTokenDTO {
   return {
     jti: r.jti,
     subject: r.subject,

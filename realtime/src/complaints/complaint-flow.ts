@@ -9,8 +9,10 @@
  */
 import type { BusinessClock } from './business-hours.ts';
 
-export const STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
-export type ComplaintStatus = (typeof STATUSES)[number];
+import { COMPLAINT_STATUSES, type ComplaintStatus } from '../contracts/records.ts';
+
+export const STATUSES = COMPLAINT_STATUSES;
+export type { ComplaintStatus };
 
 export const NEXT: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
   open: ['in_progress', 'waiting_on_customer', 'resolved'],

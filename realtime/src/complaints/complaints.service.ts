@@ -12,7 +12,11 @@ import type { CallRecord } from '../storage/records.ts';
 import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
+import type { ComplaintDetail, ComplaintDTO, ComplaintEvent, SlaClock } from '../contracts/records.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
+
+// The wire shapes are the contract's (the console imports them from there).
+export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, SlaClock };
 
 export interface ComplaintRoute {
   category: string;
@@ -70,62 +74,9 @@ export interface OpenComplaintInput {
   actor?: string | undefined;
 }
 
-export interface ComplaintDTO {
-  id: number;
-  siteId: string;
-  channel: string;
-  category: string | null;
-  department: string | null;
-  priority: string;
-  status: ComplaintStatus;
-  rootCause: string | null;
-  description: string | null;
-  callId: string | null;
-  agentId: string | null;
-  queueId: string | null;
-  teamId: string | null;
-  campaignId: string | null;
-  customerRef: string | null;
-  surveyScore: number | null;
-  openedAt: number;
-  dueAt: number | null;
-  slaBusinessMin: number | null;
-  pausedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  reopenCount: number;
-  updatedAt: number;
-  /** At the time of the answer. */
-  sla: 'none' | 'ok' | 'paused' | 'breached';
-}
 
-export interface ComplaintEvent {
-  at: number;
-  actor: string | null;
-  /** `opened`, `status`, `reopened`, `edited`, `note`, `assigned`. */
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  note: string | null;
-  /** `assigned`: `{ from, to }`; `opened`: channel, category, department, due time. */
-  data: Record<string, unknown> | null;
-}
 
-/** The SLA clock at a moment, in business minutes (whole minutes, rounded down). */
-export interface SlaClock {
-  /** Business minutes left until due (0 when past due); null without an SLA or once resolved. */
-  leftMin: number | null;
-  /** Business minutes past due (0 when not); for a resolved complaint, how late it was resolved. */
-  overdueMin: number | null;
-  /** Whether the clock runs now (an active complaint, not waiting on the customer, within business hours). */
-  running: boolean;
-}
 
-export interface ComplaintDetail extends ComplaintDTO {
-  assignee: string | null;
-  clock: SlaClock;
-  events: ComplaintEvent[];
-}
 
 /** The SLA clock of a complaint at `now` (pure over the business calendar). */
 export function slaClock(c: Pick<ComplaintDTO, 'status' | 'dueAt' | 'pausedAt' | 'resolvedAt' | 'closedAt'>, now: number, clock: BusinessClock): SlaClock {

@@ -3,3 +3,4 @@ export * from './site.ts';
 export * from './metrics.ts';
 export * from './socket.ts';
 export * from './jobs.ts';
+export * from './records.ts';

@@ -4,13 +4,12 @@
  * counts; `conversionRatePct` is the metric engine's own (`deriveMetrics`).
  */
 
+import type { CxCounts, CxValues, NpsCounts } from '../contracts/records.ts';
+
+export type { CxCounts, CxValues, NpsCounts };
+
 const pct = (num: number, den: number): number | null => (den > 0 ? (100 * num) / den : null);
 
-export interface NpsCounts {
-  promoters: number;
-  passives: number;
-  detractors: number;
-}
 
 /** 0-10 answers: promoters 9-10, passives 7-8, detractors 0-6. */
 export function npsCounts(scores: Iterable<number>): NpsCounts {
@@ -63,40 +62,7 @@ export function engagementRatePct(engaged: number, contacted: number): number | 
   return pct(engaged, contacted);
 }
 
-/** The counts behind the CX KPIs of one scope and period. */
-export interface CxCounts {
-  nps: NpsCounts;
-  csatAnswers: number;
-  csatSatisfied: number;
-  surveysSent: number;
-  surveysAnswered: number;
-  complaints: number;
-  /** Contacts handled (the metric engine's `handled`). */
-  handled: number;
-  customersAtStart: number;
-  customersAtEnd: number;
-  newCustomers: number;
-  purchases: number;
-  purchaseRevenue: number;
-  purchasingCustomers: number;
-  /** Days in the period (purchases per customer are scaled to a year). */
-  days: number;
-  contacted: number;
-  engaged: number;
-  /** From the metric engine: conversions / outbound calls handled. */
-  conversionRatePct: number | null;
-}
 
-export interface CxValues {
-  npsScore: number | null;
-  csatPct: number | null;
-  surveyResponseRatePct: number | null;
-  complaintRatePct: number | null;
-  retentionRatePct: number | null;
-  customerLifetimeValue: number | null;
-  engagementRatePct: number | null;
-  conversionRatePct: number | null;
-}
 
 /** Every CX KPI from its counts. `lifespanYears`: the site's assumption (a parameter, shown with the value). */
 export function cxValues(c: CxCounts, lifespanYears: number): CxValues {

@@ -139,17 +139,24 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       app.get(`/api/v1/reports/${kind}.html`, auth(READ_ROLES), handler('html'));
     }
 
-    app.get('/api/v1/reports/cx', auth(CX_ROLES), async (req, res) => {
+    /** A CX request's query, checked against the caller's scope, with the database; undefined when answered already. */
+    const cxRequest = (req: Request, res: Response) => {
       const p = CxQuery.safeParse(req.query);
-      if (!p.success) return invalid(res, p.error.issues);
+      if (!p.success) return void invalid(res, p.error.issues);
       const q = p.data;
       if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
-        res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
-        return;
+        return void res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
       }
       const db = opts.database();
       const s = service();
-      if (!s || !db) return noDb(res);
+      if (!s || !db) return void noDb(res);
+      return { q, db, s };
+    };
+
+    app.get('/api/v1/reports/cx', auth(CX_ROLES), async (req, res) => {
+      const r = cxRequest(req, res);
+      if (!r) return;
+      const { q, db, s } = r;
       try {
         const today = cal.localDate(Date.now());
         res.json(await s.reports.cx(db, q.site ?? opts.config.id, q.from ?? q.to ?? today, q.to ?? q.from ?? today, q.scope, q.id));
@@ -160,16 +167,9 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
 
     // One CX answer per day of the period (the console's trends); the same figures as a day's own query.
     app.get('/api/v1/reports/cx/series', auth(CX_ROLES), async (req, res) => {
-      const p = CxQuery.safeParse(req.query);
-      if (!p.success) return invalid(res, p.error.issues);
-      const q = p.data;
-      if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
-        res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
-        return;
-      }
-      const db = opts.database();
-      const s = service();
-      if (!s || !db) return noDb(res);
+      const r = cxRequest(req, res);
+      if (!r) return;
+      const { q, db, s } = r;
       const today = cal.localDate(Date.now());
       const to = q.to ?? today;
       const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * DAY_MS).toISOString().slice(0, 10);

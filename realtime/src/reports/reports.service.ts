@@ -20,20 +20,11 @@ import type { ReportsRepository, SiteInfo } from './reports.repository.ts';
 import { ComplaintsService } from '../complaints/complaints.service.ts';
 import type { Database } from '../storage/database.ts';
 import { CxRepository } from './cx.repository.ts';
-import { CX_FORMULAS, cxValues, type CxCounts, type CxValues } from './cx.ts';
+import type { CxReportDTO } from '../contracts/records.ts';
+import { CX_FORMULAS, cxValues, type CxCounts } from './cx.ts';
 
-export interface CxReport {
-  siteId: string;
-  scope: ReportScope;
-  id: string;
-  period: { from: string; to: string };
-  from: number;
-  to: number;
-  values: CxValues;
-  counts: CxCounts;
-  params: { lifespanYears: number; timeZone: string };
-  formulas: Record<keyof CxValues, string>;
-}
+/** `GET /api/v1/reports/cx` (the wire shape is the contract's). */
+export type CxReport = CxReportDTO & { scope: ReportScope };
 
 export class ReportError extends Error {
   constructor(

@@ -67,6 +67,16 @@ export interface Database {
   reopen(): Promise<void>;
 }
 
+/** The PGlite data folder is held by another live process (PGlite is one process per folder). */
+export class DataDirInUse extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`the PGlite data folder ${dataDir} is in use by process ${pid} (one process at a time; use a PostgreSQL server to share it)`);
+  }
+}
+
 /** A stable number for `pg_advisory_lock`, so concurrent starters migrate one at a time. */
 const MIGRATION_LOCK = 0x43_42_44_42; // 'CBDB'
 
@@ -116,7 +126,7 @@ function lockDataDir(dataDir: string): () => void {
         alive = (e as NodeJS.ErrnoException).code === 'EPERM';
       }
       if (alive && pid !== process.pid) {
-        throw new Error(`the PGlite data folder ${dataDir} is in use by process ${pid} (one process at a time; use a PostgreSQL server to share it)`);
+        throw new DataDirInUse(dataDir, pid);
       }
       if (alive) throw new Error(`the PGlite data folder ${dataDir} is already open in this process`);
       rmSync(file, { force: true }); // stale: its owner is gone

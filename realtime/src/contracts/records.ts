@@ -1,0 +1,143 @@
+/**
+ * Wire shapes of the records REST (reports, CX, complaints, script tokens): declared once here, used by the
+ * hub's routers and imported by the console (`$contracts/records.ts`), never copied.
+ */
+import type { Role } from './site.ts';
+
+// ---------------------------------------------------------------------------------------------- CX
+export interface NpsCounts {
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** The counts behind the CX KPIs of one scope and period. */
+export interface CxCounts {
+  nps: NpsCounts;
+  csatAnswers: number;
+  csatSatisfied: number;
+  surveysSent: number;
+  surveysAnswered: number;
+  complaints: number;
+  /** Contacts handled (the metric engine's `handled`). */
+  handled: number;
+  customersAtStart: number;
+  customersAtEnd: number;
+  newCustomers: number;
+  purchases: number;
+  purchaseRevenue: number;
+  purchasingCustomers: number;
+  /** Days in the period (purchases per customer are scaled to a year). */
+  days: number;
+  contacted: number;
+  engaged: number;
+  /** From the metric engine: conversions / outbound calls handled. */
+  conversionRatePct: number | null;
+}
+
+export const CX_KEYS = ['npsScore', 'csatPct', 'surveyResponseRatePct', 'complaintRatePct', 'retentionRatePct', 'customerLifetimeValue', 'engagementRatePct', 'conversionRatePct'] as const;
+export type CxKey = (typeof CX_KEYS)[number];
+export type CxValues = Record<CxKey, number | null>;
+
+/** `GET /api/v1/reports/cx`. */
+export interface CxReportDTO {
+  siteId: string;
+  scope: string;
+  id: string;
+  period: { from: string; to: string };
+  from: number;
+  to: number;
+  values: CxValues;
+  counts: CxCounts;
+  params: { lifespanYears: number; timeZone: string };
+  formulas: Record<CxKey, string>;
+}
+
+/** `GET /api/v1/reports/cx/series`: the same answer for each day of the period. */
+export interface CxSeriesDTO {
+  siteId: string;
+  scope: string;
+  id: string;
+  period: { from: string; to: string };
+  days: { date: string; values: CxValues; counts: CxCounts }[];
+}
+
+// ------------------------------------------------------------------------------------- complaints
+export const COMPLAINT_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export interface ComplaintDTO {
+  id: number;
+  siteId: string;
+  channel: string;
+  category: string | null;
+  department: string | null;
+  priority: string;
+  status: ComplaintStatus;
+  rootCause: string | null;
+  description: string | null;
+  callId: string | null;
+  agentId: string | null;
+  queueId: string | null;
+  teamId: string | null;
+  campaignId: string | null;
+  customerRef: string | null;
+  surveyScore: number | null;
+  openedAt: number;
+  dueAt: number | null;
+  slaBusinessMin: number | null;
+  pausedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  reopenCount: number;
+  updatedAt: number;
+  /** At the time of the answer. */
+  sla: 'none' | 'ok' | 'paused' | 'breached';
+}
+
+export interface ComplaintEvent {
+  at: number;
+  actor: string | null;
+  /** `opened`, `status`, `reopened`, `edited`, `note`, `assigned`. */
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  /** `assigned`: `{ from, to }`; `opened`: channel, category, department, due time. */
+  data: Record<string, unknown> | null;
+}
+
+/** The SLA clock at a moment, in business minutes (whole minutes, rounded down). */
+export interface SlaClock {
+  /** Business minutes left until due (0 when past due); null without an SLA or once resolved. */
+  leftMin: number | null;
+  /** Business minutes past due (0 when not); for a resolved complaint, how late it was resolved. */
+  overdueMin: number | null;
+  /** Whether the clock runs now (an active complaint, not waiting on the customer, within business hours). */
+  running: boolean;
+}
+
+/** `GET /api/v1/complaints/:id`: the complaint, who has it, its SLA clock and its history. */
+export interface ComplaintDetail extends ComplaintDTO {
+  assignee: string | null;
+  clock: SlaClock;
+  events: ComplaintEvent[];
+}
+
+// ------------------------------------------------------------------------------------------ tokens
+/** A token minted for a script or an adapter, as the admin REST shows it: never the token itself. */
+export interface IssuedTokenDTO {
+  jti: string;
+  subject: string;
+  name: string;
+  role: Role;
+  agentId: string | null;
+  teamIds: string[];
+  label: string;
+  /** The admin's id, or `cli:<os user>` for `npm run token`. */
+  issuedBy: string;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
