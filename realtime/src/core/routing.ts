@@ -40,7 +40,7 @@ export function pickAgent(s: HubState, q: QueueState, call: CallState, now = -In
   for (const a of q.available.values()) {
     if (a.state !== 'available' || !eligible(a, q, call)) continue;
     // Held for a call the dialer is ringing for them: only that call (it comes through the preferred path).
-    if (a.heldUntil !== undefined && isHeld(a, now)) continue;
+    if (isHeld(a, now)) continue;
     if (call.declinedBy?.includes(a.id)) {
       fallback ??= a;
       continue;
@@ -79,7 +79,7 @@ export function pickCall(s: HubState, a: AgentState, now = -Infinity): CallState
     if (kept) return kept;
   }
   // Held for a call being dialed for them: nothing else (that call finds them when it connects).
-  if (a.heldUntil !== undefined && isHeld(a, now)) return undefined;
+  if (isHeld(a, now)) return undefined;
   let best: CallState | undefined;
   let bestQ: QueueState | undefined;
   for (const qid of a.queues) {
