@@ -3,7 +3,7 @@
  * (supervisor, team lead, agent) in the system Chromium at 1920x1080 and saves a PNG of every page
  * under `docs/screenshots/`: login, wallboard (Vietnamese and English), supervisor (and its
  * "explain this number" dialog), team lead, agent desk, and the managers' pages: campaigns (list and one
- * campaign), reports, CX, complaints (list and one complaint), settings, users and audit (`--only` picks some).
+ * campaign), reports, CX, complaints (list and one complaint), settings, users, audit and script tokens (`--only` picks some).
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
  * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
@@ -216,6 +216,7 @@ async function managerPages(browser: Browser): Promise<void> {
     { user: o.supervisor!, path: '/settings', name: 'settings' },
     { user: o.admin!, path: '/admin/users', name: 'admin-users' },
     { user: o.admin!, path: '/admin/audit', name: 'admin-audit' },
+    { user: o.admin!, path: '/admin/tokens', name: 'admin-tokens', ready: '[data-testid=tokens]' },
   ];
   for (const x of pages) {
     const page = await signIn(browser, x.user, x.path);
