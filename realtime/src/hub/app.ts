@@ -29,6 +29,7 @@ import { DRILLABLE, maskNumber, queryCalls, queryMetrics, requiredAgents, snapsh
 import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
 import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
+import { coalesceWrites } from './coalesce-writes.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
@@ -618,6 +619,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   telephony.on('connection', (socket) => {
     metrics.sockets.inc({ namespace: '/telephony' });
+    // The acks of a group commit leave in one TCP write (coalesce-writes.ts).
+    coalesceWrites(socket.conn);
     void socket.join(`user:${socket.data.session.userId}`);
     socket.on('events', (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;

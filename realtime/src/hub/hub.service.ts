@@ -36,6 +36,8 @@ import {
 import type { EventLog } from './event-log.repository.ts';
 import type { HubMetrics } from './hub.metrics.ts';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 export interface HubOptions {
   config: SiteConfig;
   log: EventLog;
@@ -267,10 +269,13 @@ export class Hub {
   }
 
   /** Validates, applies and logs a batch; answers once the log has it. */
-  async ingest(raws: readonly unknown[], opts: ApplyOptions = {}): Promise<IngestResult> {
-    const { result, logged } = this.apply(raws, opts);
-    await this.commit(logged);
-    return result;
+  ingest(raws: readonly unknown[], opts: ApplyOptions = {}): Promise<IngestResult> {
+    try {
+      const { result, logged } = this.apply(raws, opts);
+      return this.commit(logged).then(() => result);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Runs due timers and routing at hub time (the ticker calls this). */
@@ -352,7 +357,17 @@ export class Hub {
   }
 
   /** Hands effects and changes to listeners, then appends to the log. */
-  private async commit(logged: DomainEvent[]): Promise<void> {
+  private dirtyQueued = false;
+  private readonly notifyDirty = (): void => {
+    this.dirtyQueued = false;
+    const s = this.state;
+    const d = s.dirty;
+    if (!(d.site || d.agents.size || d.queues.size || d.calls.size || d.removedCalls.size)) return;
+    s.dirty = newDirty();
+    for (const l of this.listeners) l.onDirty?.(d);
+  };
+
+  private commit(logged: DomainEvent[]): Promise<void> {
     const s = this.state;
     if (s.effects.length > 0) {
       const effects = s.effects;
@@ -360,10 +375,12 @@ export class Hub {
       for (const l of this.listeners) l.onEffects?.(effects);
     }
     const d = s.dirty;
-    if (d.site || d.agents.size || d.queues.size || d.calls.size || d.removedCalls.size) {
-      s.dirty = newDirty();
-      for (const l of this.listeners) l.onDirty?.(d);
+    if (!this.dirtyQueued && (d.site || d.agents.size || d.queues.size || d.calls.size || d.removedCalls.size)) {
+      // Once per turn, not per commit: a live source's single events, handled one after another in one
+      // turn, make one notification (the broadcaster builds deltas on a later turn anyway).
+      this.dirtyQueued = true;
+      queueMicrotask(this.notifyDirty);
     }
-    if (logged.length > 0) await this.opts.log.append(logged);
+    return logged.length > 0 ? this.opts.log.append(logged) : RESOLVED;
   }
 }

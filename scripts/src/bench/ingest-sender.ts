@@ -12,7 +12,6 @@ import { batches, generateTraffic } from './lib.ts';
 export interface SenderInit {
   kind: 'init';
   events: number;
-  batch: number;
   agentsPerTeam: number;
   seed: number;
   timeFormat: 'iso' | 'ms';
@@ -22,13 +21,16 @@ export interface SenderRun {
   kind: 'run';
   url: string;
   token: string;
+  /** Events per emit: 1 sends each event on its own (a live adapter), more sends arrays (a bulk load). */
+  batch: number;
+  /** Only the first `events` events of the traffic. */
+  events: number;
   inflight: number;
   label: string;
 }
 export interface SenderReady {
   kind: 'ready';
   events: number;
-  batches: number;
 }
 export interface SenderDone {
   kind: 'done';
@@ -47,8 +49,8 @@ export interface SenderDone {
   error?: string;
 }
 
-let payloads: unknown[][] = [];
-let total = 0;
+let traffic: unknown[] = [];
+const payloadsBy = new Map<string, unknown[]>();
 
 async function run(cmd: SenderRun): Promise<SenderDone> {
   const sock: Socket = io(`${cmd.url}/telephony`, {
@@ -57,6 +59,15 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
     reconnection: false,
     timeout: 10_000,
   });
+  const key = `${cmd.batch}/${cmd.events}`;
+  let payloads = payloadsBy.get(key);
+  if (!payloads) {
+    const evs = traffic.slice(0, cmd.events);
+    // batch 1: each event alone, as a live adapter emits it; otherwise arrays of `batch` events.
+    payloads = cmd.batch === 1 ? evs : batches(evs, cmd.batch);
+    payloadsBy.set(key, payloads);
+  }
+  const total = Math.min(cmd.events, traffic.length);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', () => resolve());
     sock.once('connect_error', (err) => reject(err));
@@ -78,24 +89,24 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
   await new Promise<void>((resolve, reject) => {
     let next = 0;
     let acked = 0;
-    const timer = setTimeout(() => reject(new Error(`no completion after 90 s (${acked}/${payloads.length} batches acked)`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no completion after 90 s (${acked}/${payloads!.length} emits acked)`)), 90_000);
     const send = () => {
       const i = next++;
-      sock.emit('events', payloads[i], (res: IngestResult) => {
+      sock.emit('events', payloads![i], (res: IngestResult) => {
         done.ackAt[i] = performance.now() - t0;
         done.accepted += res.accepted;
         done.duplicates += res.duplicates;
         done.rejected += res.rejected.length;
         if (done.sampleErrors.length < 5) for (const r of res.rejected.slice(0, 5 - done.sampleErrors.length)) done.sampleErrors.push(r.errors.join('; '));
         acked++;
-        if (next < payloads.length) send();
-        else if (acked === payloads.length) {
+        if (next < payloads!.length) send();
+        else if (acked === payloads!.length) {
           clearTimeout(timer);
           resolve();
         }
       });
     };
-    for (let k = 0; k < cmd.inflight && next < payloads.length; k++) send();
+    for (let k = 0; k < cmd.inflight && next < payloads!.length; k++) send();
   });
   done.ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -107,9 +118,9 @@ async function run(cmd: SenderRun): Promise<SenderDone> {
 process.on('message', (m: SenderInit | SenderRun) => {
   if (m.kind === 'init') {
     const tr = generateTraffic(demoSite(m.agentsPerTeam), { events: m.events, seed: m.seed, timeFormat: m.timeFormat, ...(m.endAt !== undefined ? { endAt: m.endAt } : {}) });
-    total = tr.events.length;
-    payloads = batches(tr.events, m.batch);
-    process.send!({ kind: 'ready', events: total, batches: payloads.length } satisfies SenderReady);
+    traffic = tr.events;
+    payloadsBy.clear();
+    process.send!({ kind: 'ready', events: traffic.length } satisfies SenderReady);
   } else if (m.kind === 'run') {
     run(m).then(
       (d) => process.send!(d),
@@ -117,7 +128,7 @@ process.on('message', (m: SenderInit | SenderRun) => {
         process.send!({
           kind: 'done',
           label: m.label,
-          events: total,
+          events: Math.min(m.events, traffic.length),
           ms: NaN,
           ackAt: [],
           accepted: 0,

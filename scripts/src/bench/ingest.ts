@@ -1,10 +1,15 @@
 /**
  * Ingest throughput: telephony events per second through the real hub (validation + evolve + routing +
- * metrics + event log), sent over Socket.IO `/telephony` in batches with several in flight, as a ratio
- * to a bare Socket.IO server whose `events` handler only acks, measured in the same run with the same
- * events from the same sender process. Also the in-process figure of `hub.apply()` on one core.
+ * metrics + event log), sent over Socket.IO `/telephony`, as a ratio to a bare Socket.IO server whose
+ * `events` handler only acks, measured in the same run with the same events from the same sender process.
+ * Two ways of sending, each with its own raw baseline:
+ *   - live: one event per emit with up to 64 unanswered, as a PBX adapter forwards events as they happen
+ *     (the first 40,000 events);
+ *   - bulk: arrays of 500 events with 4 in flight, as a replay or a catch-up after an outage.
+ * Also the in-process figure of `hub.apply()` on one core.
  *
  *   npm run bench:ingest -- [--events 150000] [--batch 500] [--inflight 4] [--rounds 3]
+ *                           [--transport both|live|bulk] [--live-events 40000] [--live-inflight 64]
  *                           [--log memory|redis|both] [--agents-per-team 50] [--time iso|ms]
  *                           [--routing observe|hub] [--clock event|wall] [--inproc-only]
  *
@@ -39,6 +44,10 @@ const closeRace = tolerateAdapterCloseRace();
 const EVENTS = a.num('events', 150_000);
 const BATCH = a.num('batch', 500);
 const INFLIGHT = a.num('inflight', 4);
+/** Live transport: each event emitted on its own, as a PBX adapter forwards events as they happen. */
+const LIVE_INFLIGHT = a.num('live-inflight', 64);
+const LIVE_EVENTS = a.num('live-events', 40_000);
+const TRANSPORTS = (a.get('transport') ?? 'both') === 'both' ? (['live', 'bulk'] as const) : ([a.get('transport') as 'live' | 'bulk'] as const);
 const ROUNDS = a.num('rounds', 3);
 const APT = a.num('agents-per-team', 50);
 const SEED = a.num('seed', 1);
@@ -195,47 +204,61 @@ function steady(d: SenderDone): number {
   return (events / (sorted[sorted.length - 1]! - sorted[k - 1]!)) * 1000;
 }
 
-async function measure(label: string, url: string): Promise<SenderDone & { cpuUs: number; senderCpuUs: number }> {
+type Transport = 'live' | 'bulk';
+const TRANSPORT_OF: Record<Transport, { batch: number; inflight: number; events: number; what: string }> = {
+  live: { batch: 1, inflight: LIVE_INFLIGHT, events: Math.min(LIVE_EVENTS, EVENTS), what: `one event per emit, ${LIVE_INFLIGHT} unanswered at most (a PBX adapter forwarding events as they happen)` },
+  bulk: { batch: BATCH, inflight: INFLIGHT, events: EVENTS, what: `arrays of ${BATCH} events, ${INFLIGHT} in flight (a bulk load or a catch-up)` },
+};
+
+async function measure(label: string, url: string, t: Transport): Promise<SenderDone & { cpuUs: number; senderCpuUs: number }> {
   const token = signToken(SECRET, { userId: 'bench-pbx', name: 'Bench PBX', role: 'telephony', teamIds: [] });
   const cpu0 = process.cpuUsage();
-  sender!.send({ kind: 'run', url, token, inflight: INFLIGHT, label } satisfies SenderRun);
+  const tr = TRANSPORT_OF[t];
+  sender!.send({ kind: 'run', url, token, inflight: tr.inflight, batch: tr.batch, events: tr.events, label } satisfies SenderRun);
   const d = await waitMessage(sender!, (m): m is SenderDone => (m as SenderDone).kind === 'done', 100_000, `${label} run`);
   const cpu = process.cpuUsage(cpu0);
   if (d.error) throw new Error(`${label}: ${d.error}`);
   return { ...d, senderCpuUs: d.cpuUs, cpuUs: cpu.user + cpu.system };
 }
 
-const runs = new Map<string, Measure[]>();
+/** Runs per transport and path, in round order. */
+const runs = new Map<Transport, Map<string, Measure[]>>();
+const RAW_LABEL = 'raw socket.io (ack only)';
+const CEILING_LABEL = 'socket.io + validation only (ceiling)';
 if (!a.flag('inproc-only')) {
   await cleanupRedis.connect();
   sender = forkTs('./ingest-sender.ts');
-  sender.send({ kind: 'init', events: EVENTS, batch: BATCH, agentsPerTeam: APT, seed: SEED, timeFormat: TIME, endAt: END_AT } satisfies SenderInit);
+  sender.send({ kind: 'init', events: EVENTS, agentsPerTeam: APT, seed: SEED, timeFormat: TIME, endAt: END_AT } satisfies SenderInit);
   const ready = await waitMessage(sender, (m): m is SenderReady => (m as SenderReady).kind === 'ready', 60_000, 'sender ready');
   if (ready.events !== N) throw new Error(`sender generated ${ready.events} events, parent ${N}`);
   for (let r = 1; r <= ROUNDS; r++) {
-    for (const mode of ['raw', 'validate', ...LOGS] as const) {
-      const label = mode === 'raw' ? 'raw socket.io (ack only)' : mode === 'validate' ? 'socket.io + validation only (ceiling)' : `hub, ${mode} event log`;
-      log(`round ${r}/${ROUNDS}: ${label}`);
-      let m: Measure;
-      if (mode === 'raw' || mode === 'validate') {
-        const srv = await startRaw(mode === 'raw' ? 'ack' : 'validate');
-        const d = await measure(label, srv.url);
-        await srv.close();
-        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
-      } else {
-        const key = `${KEY_PREFIX}:${r}:events`;
-        const { url, app } = await startHub(mode, key);
-        const d = await measure(label, url);
-        const logged = mode === 'redis' ? await retry('XLEN', () => cleanupRedis.xlen(key)) : undefined;
-        await app.close();
-        if (mode === 'redis') await retry('DEL', () => cleanupRedis.del(key));
-        if (d.rejected > 0) log(`  ${d.rejected} rejected, e.g. ${d.sampleErrors.join(' | ')}`);
-        m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
-        if (logged !== undefined) m.logged = logged;
+    for (const t of TRANSPORTS) {
+      const byLabel = runs.get(t) ?? new Map<string, Measure[]>();
+      runs.set(t, byLabel);
+      for (const mode of ['raw', 'validate', ...LOGS] as const) {
+        const label = mode === 'raw' ? RAW_LABEL : mode === 'validate' ? CEILING_LABEL : `hub, ${mode} event log`;
+        log(`round ${r}/${ROUNDS}, ${t}: ${label}`);
+        let m: Measure;
+        if (mode === 'raw' || mode === 'validate') {
+          const srv = await startRaw(mode === 'raw' ? 'ack' : 'validate');
+          const d = await measure(label, srv.url, t);
+          await srv.close();
+          m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
+        } else {
+          const key = `${KEY_PREFIX}:${r}:${t}:events`;
+          const { url, app } = await startHub(mode, key);
+          const d = await measure(label, url, t);
+          const logged = mode === 'redis' ? await retry('XLEN', () => cleanupRedis.xlen(key)) : undefined;
+          await app.close();
+          if (mode === 'redis') await retry('DEL', () => cleanupRedis.del(key));
+          if (d.rejected > 0) log(`  ${d.rejected} rejected, e.g. ${d.sampleErrors.join(' | ')}`);
+          m = { label, eps: (d.events / d.ms) * 1000, steadyEps: steady(d), cpuUsPerEvent: d.cpuUs / d.events, senderCpuUsPerEvent: d.senderCpuUs / d.events, accepted: d.accepted, rejected: d.rejected };
+          if (logged !== undefined) m.logged = logged;
+        }
+        log(`  ${Math.round(m.eps).toLocaleString('en-US')} events/s`);
+        measures.push(m);
+        byLabel.set(label, [...(byLabel.get(label) ?? []), m]);
       }
-      log(`  ${Math.round(m.eps).toLocaleString('en-US')} events/s`);
-      measures.push(m);
-      runs.set(label, [...(runs.get(label) ?? []), m]);
     }
   }
   sender.disconnect();
@@ -244,25 +267,34 @@ if (!a.flag('inproc-only')) {
 // ------------------------------------------------------------------------------------------ report
 
 const mach = machine();
-console.log(`\ningest benchmark: ${N.toLocaleString('en-US')} events (${traffic.calls} calls: ${traffic.answered} answered, ${traffic.abandoned} abandoned; ${site.agents.length} agents), batches of ${BATCH}, ${INFLIGHT} in flight, ${ROUNDS} rounds, at as ${TIME}, hub clock ${CLOCK}, lines routed by ${ROUTING === 'observe' ? 'the PBX (observe)' : 'the hub'}`);
+console.log(`\ningest benchmark: ${N.toLocaleString('en-US')} events (${traffic.calls} calls: ${traffic.answered} answered, ${traffic.abandoned} abandoned; ${site.agents.length} agents), ${ROUNDS} rounds, at as ${TIME}, hub clock ${CLOCK}, lines routed by ${ROUTING === 'observe' ? 'the PBX (observe)' : 'the hub'}`);
 console.log(`machine: ${mach.nproc} cpus (${mach.cpu}), node ${mach.node}, load average ${mach.load}`);
 console.log(`event mix: ${Object.entries(traffic.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
-const rows: (string | number)[][] = [['path', 'events/s (median)', 'steady events/s', 'ratio to raw', 'server CPU µs/event', 'sender CPU µs/event', 'accepted', 'rejected']];
-const rawRuns = runs.get('raw socket.io (ack only)') ?? [];
-const rawEps = rawRuns.length ? median(rawRuns.map((m) => m.eps)) : NaN;
-const summary: Record<string, unknown> = { bench: 'ingest', events: N, batch: BATCH, inflight: INFLIGHT, rounds: ROUNDS, nproc: mach.nproc, node: mach.node, load: mach.load };
-for (const [label, ms] of runs) {
-  const e = median(ms.map((m) => m.eps));
-  // Paired ratio per round (same round = same machine conditions), then the median of those.
-  const ratio = label.startsWith('raw') ? 1 : median(ms.map((m, i) => m.eps / (rawRuns[i]?.eps ?? NaN)));
-  rows.push([label, e, median(ms.map((m) => m.steadyEps)), ratio.toFixed(2), median(ms.map((m) => m.cpuUsPerEvent)).toFixed(1), median(ms.map((m) => m.senderCpuUsPerEvent)).toFixed(1), ms[ms.length - 1]!.accepted, ms[ms.length - 1]!.rejected]);
-  if (label.includes('ceiling')) Object.assign(summary, { validateOnlyEps: Math.round(e), ratioValidateOnly: +ratio.toFixed(3) });
-  if (label.includes('memory')) Object.assign(summary, { hubMemoryEps: Math.round(e), ratioMemory: +ratio.toFixed(3) });
-  if (label.includes('redis')) Object.assign(summary, { hubRedisEps: Math.round(e), ratioRedis: +ratio.toFixed(3), redisStreamEntries: ms[ms.length - 1]!.logged });
+const summary: Record<string, unknown> = { bench: 'ingest', events: N, batch: BATCH, inflight: INFLIGHT, liveEvents: TRANSPORT_OF.live.events, liveInflight: LIVE_INFLIGHT, rounds: ROUNDS, nproc: mach.nproc, node: mach.node, load: mach.load };
+/** The goal's ratio (hub with the Redis log, else the memory log) per transport. */
+const goalRatios: Partial<Record<Transport, number>> = {};
+for (const [t, byLabel] of runs) {
+  const pre = t === 'bulk' ? '' : 'live';
+  const k = (name: string) => (pre ? pre + name[0]!.toUpperCase() + name.slice(1) : name);
+  const rows: (string | number)[][] = [['path', 'events/s (median)', 'steady events/s', 'ratio to raw', 'server CPU µs/event', 'sender CPU µs/event', 'accepted', 'rejected', 'stream entries']];
+  const rawRuns = byLabel.get(RAW_LABEL) ?? [];
+  for (const [label, ms] of byLabel) {
+    const e = median(ms.map((m) => m.eps));
+    // Paired ratio per round (same round = same machine conditions), then the median of those.
+    const ratio = label === RAW_LABEL ? 1 : median(ms.map((m, i) => m.eps / (rawRuns[i]?.eps ?? NaN)));
+    const last = ms[ms.length - 1]!;
+    rows.push([label, e, median(ms.map((m) => m.steadyEps)), ratio.toFixed(2), median(ms.map((m) => m.cpuUsPerEvent)).toFixed(1), median(ms.map((m) => m.senderCpuUsPerEvent)).toFixed(1), last.accepted, last.rejected, last.logged ?? '']);
+    if (label === RAW_LABEL) summary[k('rawEps')] = Math.round(e);
+    if (label === CEILING_LABEL) Object.assign(summary, { [k('validateOnlyEps')]: Math.round(e), [k('ratioValidateOnly')]: +ratio.toFixed(3) });
+    if (label.includes('memory')) Object.assign(summary, { [k('hubMemoryEps')]: Math.round(e), [k('ratioMemory')]: +ratio.toFixed(3) });
+    if (label.includes('redis')) Object.assign(summary, { [k('hubRedisEps')]: Math.round(e), [k('ratioRedis')]: +ratio.toFixed(3), [k('redisStreamEntries')]: last.logged });
+  }
+  const g = (summary[k('ratioRedis')] ?? summary[k('ratioMemory')]) as number | undefined;
+  if (g !== undefined) goalRatios[t] = g;
+  printTable(`over Socket.IO /telephony, ${t}: ${TRANSPORT_OF[t].what}; ${TRANSPORT_OF[t].events.toLocaleString('en-US')} events`, rows);
 }
-if (rawRuns.length) summary.rawEps = Math.round(rawEps);
-printTable('over Socket.IO /telephony (sender in a child process)', rows);
+const rawEps = (summary.rawEps as number | undefined) ?? NaN;
 
 const best = (xs: number[]) => Math.min(...xs);
 const inRow = (label: string, runs: number[]) => [label, eps(median(runs)), eps(best(runs)), ((1000 * median(runs)) / N).toFixed(2), (eps(median(runs)) / rtEps).toFixed(2)];
@@ -276,7 +308,6 @@ printTable('in process, one core', [
 ]);
 console.log(`  hub.apply(): ${applyCheck.accepted} accepted, ${applyCheck.rejected} rejected, ${applyCheck.decisions} hub decisions (offers, timeouts, overflow); with ${otherRouting}-routed lines ${otherDecisions} decisions`);
 
-const goalRatio = (summary.ratioRedis ?? summary.ratioMemory) as number | undefined;
 Object.assign(summary, {
   clock: CLOCK,
   routing: ROUTING,
@@ -284,10 +315,11 @@ Object.assign(summary, {
   applyBestEps: Math.round(eps(Math.min(...applyRuns))),
   [`apply${otherRouting === 'hub' ? 'HubRouted' : 'Observed'}Eps`]: Math.round(eps(median(otherRuns))),
   jsonRoundTripEps: Math.round(rtEps),
-  goalRatioMet: goalRatio === undefined ? null : goalRatio >= 0.65,
+  goalRatioMet: goalRatios.live === undefined ? null : goalRatios.live >= 0.65,
+  goalRatioBulkMet: goalRatios.bulk === undefined ? null : goalRatios.bulk >= 0.65,
   goalApplyMet: applyEps >= 100_000,
 });
-const ceilingRuns = runs.get('socket.io + validation only (ceiling)');
+const ceilingRuns = runs.get('bulk')?.get(CEILING_LABEL);
 if (ceilingRuns?.length) {
   // Every event costs at least: the sender's encoding and sending, the server's decoding and validation, and
   // evolve (state + counters). With all three sharing this machine's cores, no hub can go faster than this.
@@ -296,10 +328,11 @@ if (ceilingRuns?.length) {
   const evolveUs = (1000 * median(evolveRuns)) / N;
   const boundEps = (mach.nproc * 1e6) / (senderUs + serverUs + evolveUs);
   Object.assign(summary, { senderUsPerEvent: +senderUs.toFixed(2), boundEps: Math.round(boundEps), boundRatio: +(boundEps / rawEps).toFixed(3) });
-  console.log(`\nceiling: a Socket.IO server that only validates the events (no state, no metrics, no log) reaches ${(summary.ratioValidateOnly as number).toFixed(2)} of raw in this run.`);
-  console.log(`bound: sender ${senderUs.toFixed(1)} µs + decode and validate ${serverUs.toFixed(1)} µs + evolve ${evolveUs.toFixed(1)} µs of CPU per event on ${mach.nproc} cores: at most ${Math.round(boundEps).toLocaleString('en-US')} events/s = ${(boundEps / rawEps).toFixed(2)} of raw for any hub, even with perfect use of every core.`);
+  console.log(`\nbulk ceiling: a Socket.IO server that only validates the events (no state, no metrics, no log) reaches ${(summary.ratioValidateOnly as number).toFixed(2)} of raw in this run.`);
+  console.log(`bulk bound: sender ${senderUs.toFixed(1)} µs + decode and validate ${serverUs.toFixed(1)} µs + evolve ${evolveUs.toFixed(1)} µs of CPU per event on ${mach.nproc} cores: at most ${Math.round(boundEps).toLocaleString('en-US')} events/s = ${(boundEps / rawEps).toFixed(2)} of raw for any hub, even with perfect use of every core.`);
 }
-console.log(`\ngoals: hub/raw >= 0.65: ${goalRatio === undefined ? 'not measured' : `${goalRatio.toFixed(2)} ${goalRatio >= 0.65 ? 'MET' : 'MISSED'}`}; hub.apply() >= 100k events/s: ${Math.round(applyEps).toLocaleString('en-US')} ${applyEps >= 100_000 ? 'MET' : 'MISSED'}`);
+const verdict = (x: number | undefined) => (x === undefined ? 'not measured' : `${x.toFixed(2)} ${x >= 0.65 ? 'MET' : 'MISSED'}`);
+console.log(`\ngoals: hub/raw >= 0.65: live ${verdict(goalRatios.live)}, bulk ${verdict(goalRatios.bulk)}; hub.apply() >= 100k events/s: ${Math.round(applyEps).toLocaleString('en-US')} ${applyEps >= 100_000 ? 'MET' : 'MISSED'}`);
 if (closeRace.count) console.log(`note: App.close() left ${closeRace.count} unhandled "Connection is closed." rejection(s) from the Redis adapter (tolerated; see docs/PERFORMANCE.md)`);
 printSummary({ ...summary, closeRaceTolerated: closeRace.count });
 if (cleanupRedis.status === 'ready') {
