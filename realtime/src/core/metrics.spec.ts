@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { METRIC_FORMULAS, type MetricValues } from '../contracts/index.ts';
+import { dumpState, loadState } from './checkpoint.ts';
 import { accrueAll } from './evolve.ts';
 import { deriveMetrics } from './metrics.ts';
 import { due } from './routing.ts';
@@ -421,6 +422,39 @@ describe('metrics: sliding windows', () => {
       expect(total(s, { scope: 'queue', id: 'booking' }, now).offered).toBe(5);
       expect(queueDTO(s, s.queues.get('booking')!, now).last30.offered).toBe(3);
       expect(siteDTO(s, now).last30.offered).toBe(3);
+    });
+  });
+});
+
+describe('metrics: sliding windows over hours (minute buckets reused)', () => {
+  describe('given a call every 7 minutes from 05:00 to 10:00, each waiting 1 s per minute of the hour it came in', () => {
+    const start = local('2026-03-02T05:00');
+    const now = local('2026-03-02T10:00:30');
+    const s = site();
+    apply(s, ready(start, 'a1'));
+    const offers: number[] = [];
+    for (let at = start, i = 0; at < now - 60_000; at += 7 * 60_000, i++) {
+      const wait = (1 + new Date(at).getUTCMinutes()) * 1000;
+      offers.push(at);
+      apply(s, [ev.offered(`r${i}`, 'booking', at), ev.answered(`r${i}`, 'a1', at + wait), ev.ended(`r${i}`, at + wait + 30_000)]);
+    }
+    const expected = (windowMin: number) => {
+      const end = Math.floor(now / 60_000) * 60_000 + 60_000;
+      return offers.filter((at) => at >= end - windowMin * 60_000 && at < end).length;
+    };
+
+    it.each([15, 30, 60])('when the last %i minutes are read after five hours, then exactly the calls offered in them count', (windowMin) => {
+      expect(total(s, { scope: 'queue', id: 'booking', windowMin }, now).offered).toBe(expected(windowMin));
+      expect(total(s, { scope: 'agent', id: 'a1', windowMin }, now).answered).toBe(expected(windowMin));
+    });
+
+    it('when the state is dumped and loaded (a checkpoint), then the windows and their agent time are the same', () => {
+      const back = loadState(s.config, JSON.parse(JSON.stringify(dumpState(s)))).state;
+      for (const windowMin of [15, 30, 60]) {
+        expect(total(back, { scope: 'queue', id: 'booking', windowMin }, now)).toEqual(total(s, { scope: 'queue', id: 'booking', windowMin }, now));
+        expect(total(back, { scope: 'agent', id: 'a1', windowMin }, now)).toEqual(total(s, { scope: 'agent', id: 'a1', windowMin }, now));
+      }
+      expect(total(back, { scope: 'queue', id: 'booking', windowMin: 60 }, now).offered).toBe(expected(60));
     });
   });
 });

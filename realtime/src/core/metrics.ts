@@ -27,13 +27,17 @@ export interface ScopeSeries {
   key: string;
   days: Map<number, Bucket>;
   intervals: Map<number, Bucket>;
-  minutes: Map<number, Bucket>;
+  /**
+   * Minute buckets in a ring of {@link MINUTES_KEPT} slots: slot `(start / MINUTE) % MINUTES_KEPT` holds the
+   * minute starting at `mKeys[slot]` (-1: empty). Only the kept minutes are ever written, so they never
+   * collide; a slot whose minute fell out of the window is reused (no map lookups, no pruning walks).
+   */
+  mRing: (Bucket | undefined)[];
+  mKeys: Float64Array;
   dK: number;
   dB: Bucket | null;
   iK: number;
   iB: Bucket | null;
-  mK: number;
-  mB: Bucket | null;
 }
 
 /** {@link MetricsStore.dump}: plain JSON data. */
@@ -101,12 +105,25 @@ function intervalBucket(s: ScopeSeries, key: number): Bucket {
   s.iB = b;
   return b;
 }
+/** The bucket of the minute starting at `key`; callers only pass kept minutes (see `record`, `recordAgentTime`). */
 function minuteBucket(s: ScopeSeries, key: number): Bucket {
-  if (s.mK === key && s.mB) return s.mB;
-  const b = getBucket(s.minutes, key);
-  s.mK = key;
-  s.mB = b;
+  const i = (key / MINUTE) % MINUTES_KEPT;
+  let b = s.mRing[i];
+  if (s.mKeys[i] === key) return b!;
+  if (b) b.c = emptyCounters();
+  else s.mRing[i] = b = newBucket();
+  s.mKeys[i] = key;
   return b;
+}
+
+/** The kept minute buckets of a series, oldest first, whose start lies in [from, to). */
+function minutesIn(s: ScopeSeries, from: number, to: number): [number, Bucket][] {
+  const out: [number, Bucket][] = [];
+  for (let i = 0; i < MINUTES_KEPT; i++) {
+    const k = s.mKeys[i]!;
+    if (k >= from && k < to) out.push([k, s.mRing[i]!]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 export class MetricsStore {
@@ -128,7 +145,7 @@ export class MetricsStore {
   seriesOf(scope: string): ScopeSeries {
     let s = this.scopes.get(scope);
     if (!s) {
-      s = { key: scope, days: new Map(), intervals: new Map(), minutes: new Map(), dK: -1, dB: null, iK: -1, iB: null, mK: -1, mB: null };
+      s = { key: scope, days: new Map(), intervals: new Map(), mRing: new Array<Bucket | undefined>(MINUTES_KEPT), mKeys: new Float64Array(MINUTES_KEPT).fill(-1), dK: -1, dB: null, iK: -1, iB: null };
       this.scopes.set(scope, s);
     }
     return s;
@@ -200,15 +217,8 @@ export class MetricsStore {
   private advanceMinute(min: number): void {
     const prevDay = this.latestMinute ? this.calendar.dayStart(this.latestMinute) : 0;
     this.latestMinute = min;
-    const cutoff = min - MINUTES_KEPT * MINUTE;
-    // Prune once per 10 minutes of event time: cheap and bounded.
-    if (min - this.lastPrune >= 10 * MINUTE) {
-      this.lastPrune = min;
-      for (const s of this.scopes.values()) {
-        for (const k of s.minutes.keys()) if (k <= cutoff) s.minutes.delete(k);
-        if (s.mK <= cutoff) s.mB = null;
-      }
-    }
+    // Minute buckets need no pruning (their ring reuses old slots); kept in dumps for older builds.
+    if (min - this.lastPrune >= 10 * MINUTE) this.lastPrune = min;
     const day = this.calendar.dayStart(min);
     if (day !== prevDay) {
       const ivCutoff = day - this.intervalRetentionDays * DAY;
@@ -244,10 +254,20 @@ export class MetricsStore {
     return this.sum(scope, this.scopes.get(scope)?.intervals, from, to);
   }
 
+  /** The first minute still kept (older minutes are not in the ring any more). */
+  private keptFrom(): number {
+    return this.latestMinute - (MINUTES_KEPT - 1) * MINUTE;
+  }
+
   /** Sliding window of the last `minutes` whole minutes up to and including the minute of `now`. */
   window(scope: string, now: number, minutes: number): Bucket {
     const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    return this.sum(scope, this.scopes.get(scope)?.minutes, end - minutes * MINUTE, end);
+    const from = Math.max(end - minutes * MINUTE, this.keptFrom());
+    const out = newBucket();
+    const s = this.scopes.get(scope);
+    if (s) for (const [, b] of minutesIn(s, from, end)) addCounters(out.c, b.c);
+    out.staffed = this.staffedResolver(scope, end - minutes * MINUTE, end);
+    return out;
   }
 
   /** Interval series in [from, to), one entry per interval that has data. */
@@ -268,7 +288,8 @@ export class MetricsStore {
   dump(): MetricsDump {
     const scopes: MetricsDump['scopes'] = [];
     const rows = (m: Map<number, Bucket>) => [...m].map(([k, b]) => [k, ...COUNTER_KEYS.map((c) => b.c[c])]);
-    for (const s of this.scopes.values()) scopes.push([s.key, rows(s.days), rows(s.intervals), rows(s.minutes)]);
+    const kept = this.keptFrom();
+    for (const s of this.scopes.values()) scopes.push([s.key, rows(s.days), rows(s.intervals), rows(new Map(minutesIn(s, kept, Infinity)))]);
     return { latestMinute: this.latestMinute, lastPrune: this.lastPrune, keys: [...COUNTER_KEYS], scopes };
   }
 
@@ -289,11 +310,12 @@ export class MetricsStore {
       }
       return m;
     };
+    const kept = this.keptFrom();
     for (const [key, days, intervals, minutes] of d.scopes) {
       const s = this.seriesOf(key);
       s.days = map(days);
       s.intervals = map(intervals);
-      s.minutes = map(minutes);
+      for (const [k, b] of map(minutes)) if (k >= kept && k <= this.latestMinute) minuteBucket(s, k).c = b.c;
     }
   }
 
