@@ -198,7 +198,7 @@ export class Hub {
     return e.source === undefined ? e.id : `${e.source}\u0000${e.id}`;
   }
 
-  private remember(e: { id: string; source?: string }): void {
+  private remember(e: { id: string; source?: string }, key: string = this.key(e)): void {
     const cap = this.opts.dedupeCapacity ?? 2_000_000;
     if (this.seen.size >= cap) {
       // Forget the oldest tenth (a Set iterates in insertion order).
@@ -208,7 +208,7 @@ export class Hub {
         if (--n <= 0) break;
       }
     }
-    this.seen.add(this.key(e));
+    this.seen.add(key);
   }
 
   /**
@@ -229,7 +229,8 @@ export class Hub {
         continue;
       }
       const e = p.event;
-      if (this.seen.has(this.key(e))) {
+      const key = this.key(e);
+      if (this.seen.has(key)) {
         result.duplicates++;
         continue;
       }
@@ -243,7 +244,7 @@ export class Hub {
         m?.rejected.inc({ reason: 'impossible' });
         continue;
       }
-      this.remember(e);
+      this.remember(e, key);
       logged.push(e);
       result.accepted++;
     }
