@@ -2,39 +2,12 @@
  * The admin pages (users, grants, revocations, the audit log, script tokens: docs/ACCESS.md): wire types and pure
  * helpers (query strings, diffs; tested in admin.spec.ts). The REST calls are in admin-api.ts.
  */
-import type { IssuedTokenDTO } from '$contracts/records.ts';
+import type { AdminUserDTO, AuditEntryDTO, IssuedTokenDTO } from '$contracts/records.ts';
 import type { AccessKind, Role } from '$contracts/site.ts';
 
-export interface AdminUser {
-  id: string;
-  name: string;
-  role: Role;
-  agentId: string | null;
-  teamIds: string[];
-  access: AccessKind[];
-  disabled: boolean;
-  disabledAt: string | null;
-  hasPassword: boolean;
-  tokenVersion: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string | null;
-  actorRole: string | null;
-  action: string;
-  outcome: string;
-  targetType: string | null;
-  targetId: string | null;
-  from: string | null;
-  before: unknown;
-  after: unknown;
-  prevHash: string | null;
-  hash: string;
-}
+/** Declared once in the contracts (the admin REST's own types). */
+export type AdminUser = AdminUserDTO;
+export type AuditEntry = AuditEntryDTO;
 
 export type ChainCheck = { ok: true; entries: number; head: string | null } | { ok: false; entries: number; broken: { seq: number; id?: number; reason: string } };
 

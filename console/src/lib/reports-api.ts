@@ -86,11 +86,5 @@ export interface ReportDTO {
 
 
 
-/** The status flow (as realtime/src/complaints/complaint-flow.ts). */
-export const NEXT_STATUS: Record<ComplaintDTO['status'], ComplaintDTO['status'][]> = {
-  open: ['in_progress', 'waiting_on_customer', 'resolved'],
-  in_progress: ['waiting_on_customer', 'resolved'],
-  waiting_on_customer: ['in_progress', 'resolved'],
-  resolved: ['closed'],
-  closed: [],
-};
+/** The status flow, declared once in the contracts (the hub's complaint flow uses the same list). */
+export { COMPLAINT_NEXT_STATUS as NEXT_STATUS } from '$contracts/records.ts';

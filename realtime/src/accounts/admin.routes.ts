@@ -9,6 +9,7 @@ import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/inde
 import type { Mount } from '../hub/app.ts';
 import { AccountsError, type AccountsService } from './accounts.service.ts';
 import { verifyAuditLog } from './audit-verify.ts';
+import type { AdminUserDTO, AuditEntryDTO } from '../contracts/records.ts';
 import type { AuditRow } from './audit.repository.ts';
 import { tokenView } from './tokens.ts';
 import type { UserRecord } from './users.repository.ts';
@@ -61,7 +62,7 @@ const AuditQuery = z.strictObject({
   before: z.string().regex(/^\d+$/).transform(Number).optional(),
 });
 
-export function userDTO(u: UserRecord) {
+export function userDTO(u: UserRecord): AdminUserDTO {
   return {
     id: u.id,
     name: u.name,
@@ -78,7 +79,7 @@ export function userDTO(u: UserRecord) {
   };
 }
 
-export function auditDTO(r: AuditRow) {
+export function auditDTO(r: AuditRow): AuditEntryDTO {
   return {
     seq: r.seq,
     at: r.at.toISOString(),

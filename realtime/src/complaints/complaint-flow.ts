@@ -9,18 +9,13 @@
  */
 import type { BusinessClock } from './business-hours.ts';
 
-import { COMPLAINT_STATUSES, type ComplaintStatus } from '../contracts/records.ts';
+import { COMPLAINT_NEXT_STATUS, COMPLAINT_STATUSES, type ComplaintStatus } from '../contracts/records.ts';
 
 export const STATUSES = COMPLAINT_STATUSES;
 export type { ComplaintStatus };
 
-export const NEXT: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
-  open: ['in_progress', 'waiting_on_customer', 'resolved'],
-  in_progress: ['waiting_on_customer', 'resolved'],
-  waiting_on_customer: ['in_progress', 'resolved'],
-  resolved: ['closed'],
-  closed: [],
-};
+/** The moves allowed from each status (the console shows the same list: it is declared in the contracts). */
+export const NEXT = COMPLAINT_NEXT_STATUS;
 
 /** The fields of a complaint the flow reads and changes. */
 export interface FlowState {

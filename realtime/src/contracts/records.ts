@@ -1,8 +1,8 @@
 /**
- * Wire shapes of the records REST (reports, CX, complaints, script tokens): declared once here, used by the
- * hub's routers and imported by the console (`$contracts/records.ts`), never copied.
+ * Wire shapes of the records REST (reports, CX, complaints, users, audit, script tokens): declared once here,
+ * used by the hub's routers and imported by the console (`$contracts/records.ts`), never copied.
  */
-import type { Role } from './site.ts';
+import type { AccessKind, Role } from './site.ts';
 
 // ---------------------------------------------------------------------------------------------- CX
 export interface NpsCounts {
@@ -66,6 +66,15 @@ export interface CxSeriesDTO {
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
+/** The status flow: the moves allowed from each status (besides reopen from `resolved` or `closed`). */
+export const COMPLAINT_NEXT_STATUS: Record<ComplaintStatus, readonly ComplaintStatus[]> = {
+  open: ['in_progress', 'waiting_on_customer', 'resolved'],
+  in_progress: ['waiting_on_customer', 'resolved'],
+  waiting_on_customer: ['in_progress', 'resolved'],
+  resolved: ['closed'],
+  closed: [],
+};
+
 export interface ComplaintDTO {
   id: number;
   siteId: string;
@@ -122,6 +131,40 @@ export interface ComplaintDetail extends ComplaintDTO {
   assignee: string | null;
   clock: SlaClock;
   events: ComplaintEvent[];
+}
+
+// ------------------------------------------------------------------------------------ users, audit
+/** A user as the admin REST shows it (`GET /api/v1/admin/users`). */
+export interface AdminUserDTO {
+  id: string;
+  name: string;
+  role: Role;
+  agentId: string | null;
+  teamIds: string[];
+  access: AccessKind[];
+  disabled: boolean;
+  disabledAt: string | null;
+  hasPassword: boolean;
+  tokenVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One entry of the audit log (`GET /api/v1/admin/audit`). */
+export interface AuditEntryDTO {
+  seq: number;
+  at: string;
+  actor: string | null;
+  actorRole: string | null;
+  action: string;
+  outcome: string;
+  targetType: string | null;
+  targetId: string | null;
+  from: string | null;
+  before: unknown;
+  after: unknown;
+  prevHash: string | null;
+  hash: string;
 }
 
 // ------------------------------------------------------------------------------------------ tokens
