@@ -1,13 +1,19 @@
 /**
  * The Redis event log's group commit: appends made while an XADD is on its way share the next entry, the
  * entries keep the order of the appends, each append resolves once its events are written, and a failed
- * write is reported to every append that joined it and to the next checkpoint.
+ * write is reported to every append that joined it and to the next checkpoint. A duplicate is answered
+ * only once the original's entry is written.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { DomainEvent } from '../contracts/index.ts';
+import { freePort, ping } from '../../../scripts/src/lib/redis.ts';
+import { parseSiteConfig, type DomainEvent } from '../contracts/index.ts';
 import { RedisEventLog } from './event-log.repository.ts';
+import { Hub } from './hub.service.ts';
+import { testSite } from './testing.ts';
 
 const redis = new Redis(inject('redisUrl'));
 const keys: string[] = [];
@@ -79,5 +85,36 @@ describe('given a Redis event log', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await log.lastAppendedId()).toBeNull();
     broken.disconnect();
+  });
+});
+
+describe('given a hub whose log write is held up (Redis paused)', () => {
+  it('when a source resends an event whose entry is not written yet, then the duplicate is answered only after the entry is written', async () => {
+    // A private redis-server: pausing the shared one would hold up every other test.
+    const port = await freePort();
+    const srv = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const url = `redis://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+    const r = new Redis(url);
+    const admin = new Redis(url);
+    try {
+      const log = new RedisEventLog(r, 'callboard:test:held:events');
+      const hub = new Hub({ config: parseSiteConfig(testSite()), log, logger: pino({ level: 'silent' }), clock: 'event' });
+      const e = { id: 'held-1', type: 'call.offered', at: Date.now(), callId: 'hc1', queue: 'booking', direction: 'inbound' };
+      await admin.call('CLIENT', 'PAUSE', '700', 'WRITE');
+      const order: string[] = [];
+      const first = hub.ingest([e]).then((x) => (order.push('first'), x));
+      const again = hub.ingest([e]).then((x) => (order.push('duplicate'), x));
+      await new Promise((res) => setTimeout(res, 200));
+      expect(order).toEqual([]); // neither answered while the entry waits
+      expect(await again).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+      expect(await first).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+      expect(order[0]).toBe('first');
+      expect(await admin.xlen('callboard:test:held:events')).toBe(1);
+    } finally {
+      r.disconnect();
+      admin.disconnect();
+      srv.kill('SIGKILL');
+    }
   });
 });

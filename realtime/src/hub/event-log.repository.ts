@@ -30,6 +30,11 @@ export interface EventLog {
    * not, and no checkpoint should claim an id). Optional: logs without it take no checkpoints.
    */
   lastAppendedId?(): Promise<string | null>;
+  /**
+   * Resolves once every entry appended so far is written (rejects when the newest one failed). The hub
+   * answers a duplicate only then: "already have it" must mean "it is in the log".
+   */
+  settled?(): Promise<void>;
   saveCheckpoint?(cp: Checkpoint): Promise<void>;
   loadCheckpoint?(): Promise<Checkpoint | null>;
   /** Deletes entries older than `minId` (approximately, whole stream nodes). @returns entries removed */
@@ -47,6 +52,8 @@ export class RedisEventLog implements EventLog {
   private gathering: { events: DomainEvent[]; written: Promise<string>; done: Promise<void> } | null = null;
   /** The XADD issued last (settled or not); the next one waits for it, so entries keep their order. */
   private writing: Promise<unknown> = Promise.resolve();
+  /** The newest entry's write (resolved when nothing was appended). */
+  private newest: Promise<void> = Promise.resolve();
   /** XADDs issued, for tests and benchmarks: fewer than `append` calls when group commit joined them. */
   entriesWritten = 0;
 
@@ -80,6 +87,7 @@ export class RedisEventLog implements EventLog {
       return this.redis.xadd(this.key, '*', 'e', JSON.stringify(batch.events)) as Promise<string>;
     });
     batch.done = batch.written.then(noop);
+    this.newest = batch.done;
     this.writing = batch.done.catch(noop);
     this.last = batch.written.then(
       (id) => id,
@@ -89,6 +97,10 @@ export class RedisEventLog implements EventLog {
       },
     );
     return batch.done;
+  }
+
+  settled(): Promise<void> {
+    return this.newest;
   }
 
   async lastAppendedId(): Promise<string | null> {
@@ -162,6 +174,7 @@ export class MemoryEventLog implements EventLog {
   async lastAppendedId(): Promise<string | null> {
     return this.batches.length ? `${this.trimmed + this.batches.length}-0` : null;
   }
+  async settled(): Promise<void> {}
   async saveCheckpoint(cp: Checkpoint): Promise<void> {
     this.cp = cp;
   }

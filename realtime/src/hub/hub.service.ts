@@ -273,6 +273,12 @@ export class Hub {
   ingest(raws: readonly unknown[], opts: ApplyOptions = {}): Promise<IngestResult> {
     try {
       const { result, logged } = this.apply(raws, opts);
+      const log = this.opts.log;
+      // A duplicate of an event whose entry is still being written is answered once it is written.
+      if (logged.length === 0 && result.duplicates > 0 && log.settled) {
+        void this.commit(logged);
+        return log.settled().then(() => result);
+      }
       return this.commit(logged).then(() => result);
     } catch (err) {
       return Promise.reject(err as Error);
