@@ -172,7 +172,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
   const streamKey = deps.streamKey ?? `callboard:${config.id}:events`;
-  const log = deps.eventLog ?? new RedisEventLog(redis, streamKey);
+  const log =
+    deps.eventLog ??
+    new RedisEventLog(redis, streamKey, {
+      // Redis away: the entry is tried again until it is written; the sources' answers wait meanwhile.
+      onRetry: (err, attempt) => {
+        if (attempt === 1 || attempt % 30 === 0) logger.warn({ err: err.message, attempt }, 'event log write failed; trying again (answers to the sources wait)');
+      },
+    });
   const clockSpeed = deps.clock === 'event' ? 1 : (deps.clockSpeed ?? 1);
   const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall', ...(clockSpeed !== 1 ? { now: scaledClock(clockSpeed) } : {}) });
 
@@ -673,6 +680,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async close() {
       closing = true;
+      // A write Redis refuses from now on is reported, not tried again (or the checkpoint below would wait for it).
+      log.stop?.();
       stopRevocations?.();
       clearInterval(ticker);
       clearInterval(heartbeat);

@@ -78,9 +78,10 @@ describe('given a Redis event log', () => {
     expect(got.flat()).toEqual(big.flat().map((e) => e.id));
   });
 
-  it('when the write fails, then every append that joined it rejects and no checkpoint may claim an id', async () => {
+  it('when the write fails while the hub is closing, then every append that joined it rejects and no checkpoint may claim an id', async () => {
     const broken = new Redis(inject('redisUrl'), { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     const log = new RedisEventLog(broken, `callboard:test:eventlog:${randomUUID()}`);
+    log.stop();
     const results = await Promise.allSettled([log.append([ev()]), log.append([ev()])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await log.lastAppendedId()).toBeNull();
@@ -116,5 +117,62 @@ describe('given a hub whose log write is held up (Redis paused)', () => {
       admin.disconnect();
       srv.kill('SIGKILL');
     }
+  });
+});
+
+/** A private redis-server on `port` (no persistence): its restart loses the data, as a failover to an empty replica would. */
+async function privateRedis(port: number): Promise<{ url: string; kill(): void }> {
+  const srv = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+  return { url, kill: () => void srv.kill('SIGKILL') };
+}
+
+describe('given the Redis of the event log goes away', () => {
+  it('when events are appended during the outage, then they are written once Redis is back, in order, and only then answered', async () => {
+    const port = await freePort();
+    let srv = await privateRedis(port);
+    // The hub's own connection settings (app.ts): a command fails after 3 reconnect attempts.
+    const r = new Redis(srv.url, { maxRetriesPerRequest: 3 });
+    r.on('error', () => undefined);
+    const retried: number[] = [];
+    const log = new RedisEventLog(r, 'callboard:test:outage:events', { onRetry: (_e, attempt) => retried.push(attempt) });
+    try {
+      const before = [ev()];
+      await log.append(before);
+      srv.kill();
+      const during = [ev(), ev()];
+      let written = false;
+      const p = log.append(during).then(() => (written = true));
+      const next = [ev()];
+      const later = log.append(next);
+      await new Promise((res) => setTimeout(res, 1200));
+      expect(written).toBe(false);
+      expect(retried.length).toBeGreaterThan(0);
+      srv = await privateRedis(port);
+      await Promise.all([p, later]);
+      // The restarted Redis is empty: what it holds is exactly what was appended during the outage, in order.
+      const admin = new Redis(srv.url);
+      const got = ((await admin.xrange('callboard:test:outage:events', '-', '+')) as [string, string[]][]).map(([, f]) => (JSON.parse(f[1]!) as { id: string }[]).map((e) => e.id));
+      admin.disconnect();
+      expect(got.flat()).toEqual([...during, ...next].map((e) => e.id));
+      expect(log.retries).toBe(retried.length);
+    } finally {
+      r.disconnect();
+      srv.kill();
+    }
+  });
+
+  it('when the stream already holds a newer entry than the clock gives (written by an earlier process), then the next entry goes after it', async () => {
+    const log = newLog();
+    const future = `${Date.now() + 3_600_000}-5`;
+    await redis.xadd(log.key, future, 'e', '[]');
+    await log.append([ev()]);
+    const ids = ((await redis.xrange(log.key, '-', '+')) as [string, string[]][]).map(([id]) => id);
+    expect(ids[0]).toBe(future);
+    expect(ids.length).toBe(2);
+    const [m1, s1] = future.split('-').map(Number) as [number, number];
+    const [m2, s2] = ids[1]!.split('-').map(Number) as [number, number];
+    expect(m2 > m1 || (m2 === m1 && s2 > s1)).toBe(true);
   });
 });

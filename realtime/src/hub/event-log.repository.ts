@@ -35,6 +35,8 @@ export interface EventLog {
    * answers a duplicate only then: "already have it" must mean "it is in the log".
    */
   settled?(): Promise<void>;
+  /** Stops retrying writes (the hub is closing): a write that fails from now on is reported, not retried. */
+  stop?(): void;
   saveCheckpoint?(cp: Checkpoint): Promise<void>;
   loadCheckpoint?(): Promise<Checkpoint | null>;
   /** Deletes entries older than `minId` (approximately, whole stream nodes). @returns entries removed */
@@ -44,6 +46,13 @@ export interface EventLog {
 /** Most events one stream entry holds (group commit joins appends up to this). */
 const MAX_EVENTS_PER_ENTRY = 2000;
 const noop = (): void => undefined;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const ID_TOO_SMALL = /equal or smaller than the target stream top item/i;
+
+export interface RedisEventLogOptions {
+  /** Called when a write fails and will be tried again (attempt 1, 2, ...). */
+  onRetry?: (err: Error, attempt: number) => void;
+}
 
 export class RedisEventLog implements EventLog {
   private last: Promise<string | null> = Promise.resolve(null);
@@ -56,12 +65,76 @@ export class RedisEventLog implements EventLog {
   private newest: Promise<void> = Promise.resolve();
   /** XADDs issued, for tests and benchmarks: fewer than `append` calls when group commit joined them. */
   entriesWritten = 0;
+  /** Writes tried again after a failure (Redis down or unreachable). */
+  retries = 0;
+  private stopped = false;
+  /** The last entry id this log chose (`ms-seq`): ids are chosen here, so a write tried twice is written once. */
+  private idMs = 0;
+  private idSeq = 0;
 
   constructor(
     private readonly redis: Redis,
     /** Stream key. @defaultValue `callboard:{site}:events` */
     readonly key: string,
+    private readonly options: RedisEventLogOptions = {},
   ) {}
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private nextId(): string {
+    const now = Date.now();
+    if (now > this.idMs) {
+      this.idMs = now;
+      this.idSeq = 0;
+    } else this.idSeq++;
+    return `${this.idMs}-${this.idSeq}`;
+  }
+
+  /** Makes the next id come after `top` (an entry this log did not choose, e.g. from an earlier process). */
+  private advancePast(top: string): void {
+    const [ms, seq] = top.split('-').map(Number) as [number, number];
+    if (ms > this.idMs || (ms === this.idMs && seq > this.idSeq)) {
+      this.idMs = ms;
+      this.idSeq = seq;
+    }
+  }
+
+  /**
+   * Writes one entry, trying again until Redis takes it (answers to the sources wait meanwhile: their
+   * events are in the hub's state and must reach the log). The entry's id is chosen here, so when an
+   * attempt was written but its answer was lost, the next attempt finds its own id on top instead of
+   * writing the entry twice.
+   */
+  private async write(payload: string): Promise<string> {
+    let id = this.nextId();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.redis.xadd(this.key, id, 'e', payload)) as string;
+      } catch (err) {
+        if (ID_TOO_SMALL.test((err as Error).message)) {
+          const top = await this.topId().catch(() => undefined);
+          if (top === id) return id;
+          if (top !== undefined && top !== null) {
+            this.advancePast(top);
+            id = this.nextId();
+            attempt--;
+            continue;
+          }
+        }
+        if (this.stopped) throw err;
+        this.retries++;
+        this.options.onRetry?.(err as Error, attempt);
+        await sleep(Math.min(50 * 2 ** Math.min(attempt, 6), 2000));
+      }
+    }
+  }
+
+  private async topId(): Promise<string | null> {
+    const tail = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return tail[0]?.[0] ?? null;
+  }
 
   get checkpointKey(): string {
     return `${this.key}:checkpoint`;
@@ -84,7 +157,7 @@ export class RedisEventLog implements EventLog {
     batch.written = this.writing.then(() => {
       if (this.gathering === batch) this.gathering = null;
       this.entriesWritten++;
-      return this.redis.xadd(this.key, '*', 'e', JSON.stringify(batch.events)) as Promise<string>;
+      return this.write(JSON.stringify(batch.events));
     });
     batch.done = batch.written.then(noop);
     this.newest = batch.done;
@@ -111,8 +184,7 @@ export class RedisEventLog implements EventLog {
     }
     if (id !== null) return id;
     // Nothing appended by this process yet: the stream's last entry (the state was rebuilt up to it).
-    const tail = (await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    return tail[0]?.[0] ?? null;
+    return this.topId();
   }
 
   async saveCheckpoint(cp: Checkpoint): Promise<void> {
