@@ -170,6 +170,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const metrics = createHubMetrics(true);
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // Redis away: ioredis reconnects by itself; say so once per outage instead of once per attempt.
+  let redisDown = false;
+  const onRedisError = (err: Error) => {
+    if (redisDown) return;
+    redisDown = true;
+    logger.warn({ err: err.message }, 'Redis connection lost; reconnecting');
+  };
+  const onRedisReady = () => {
+    if (redisDown) logger.info('Redis connection back');
+    redisDown = false;
+  };
+  redis.on('error', onRedisError).on('ready', onRedisReady);
   await redis.connect();
   const streamKey = deps.streamKey ?? `callboard:${config.id}:events`;
   const log =
@@ -203,6 +215,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.redisAdapter ?? true) {
     pub = redis.duplicate();
     sub = redis.duplicate();
+    for (const c of [pub, sub]) c.on('error', onRedisError).on('ready', onRedisReady);
     // Keyed by the event log: hubs of different logs on one Redis must not share rooms.
     io.adapter(createAdapter(pub, sub, { key: `${streamKey}:sio` }));
   }
@@ -646,10 +659,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let ticking: Promise<unknown> | undefined;
   const ticker = setInterval(() => {
     if (ticking || closing) return;
-    ticking = hub
-      .tick()
-      .catch((err: unknown) => logger.error({ err }, 'tick failed'))
-      .finally(() => (ticking = undefined));
+    const t = hub.tick();
+    t.catch((err: unknown) => logger.error({ err }, 'tick failed'));
+    // Timers keep running while Redis is away: a tick waits for its log write at most a second (the
+    // write goes on, in order, and is tried until Redis takes it).
+    let timer: NodeJS.Timeout | undefined;
+    ticking = Promise.race([t, new Promise<void>((r) => (timer = setTimeout(r, 1000)))])
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        ticking = undefined;
+      });
   }, deps.tickMs ?? 200);
 
   const checkpointer = startCheckpointer({
