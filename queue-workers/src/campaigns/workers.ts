@@ -26,6 +26,7 @@ import { SimulatedCarrier, type DialerPort } from './carrier.ts';
 import { campaignClock } from './clock.ts';
 import { tableComplaints, type ComplaintPort, type HubPort } from './ports.ts';
 import { CampaignStore, type LogEntry } from './store.ts';
+import { reportOutages } from '../../../realtime/src/hub/redis-outage.ts';
 
 export interface CampaignWorkersOptions {
   redisUrl: string;
@@ -91,19 +92,29 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   const run = { dial: true, control: true, followers: true, ...o.run };
   const log = o.logger.child({ area: 'campaigns' });
   // Workers: block forever on Redis calls and reconnect. Producers: fail fast.
-  const workerConn = (): ConnectionOptions => new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false });
+  const workerConn = (): ConnectionOptions => reportOutages([new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false })], log, 'campaign worker')[0]!;
   // One producer connection per queue: a queue's close() quits the connection it was given.
   const producer = async () => {
     const r = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false, lazyConnect: true });
+    reportOutages([r], log, 'campaign queue');
     await r.connect();
     return r;
   };
   // Auto-pipelining: the dial jobs running side by side send their scripts in one write per tick.
   const state = new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  reportOutages([state], log, 'campaign state');
   const bullPrefix = `${prefix}:bull`;
   const dialQueue = new Queue(CAMPAIGN_QUEUES.dial, { connection: await producer(), prefix: bullPrefix });
   const controlQueue = new Queue(CAMPAIGN_QUEUES.control, { connection: await producer(), prefix: bullPrefix });
-  for (const q of [dialQueue, controlQueue]) q.on('error', (err) => log.warn({ err: err.message }, 'campaign queue error'));
+  // BullMQ repeats a connection error on every attempt while Redis is away: the same warning at most every 30 s.
+  const warned = new Map<string, number>();
+  const warnEvery30s = (msg: string, err: Error): void => {
+    const k = `${msg}\u0000${err.message}`;
+    if (Date.now() - (warned.get(k) ?? -Infinity) < 30_000) return;
+    warned.set(k, Date.now());
+    log.warn({ err: err.message }, msg);
+  };
+  for (const q of [dialQueue, controlQueue]) q.on('error', (err) => warnEvery30s('campaign queue error', err));
   const store = new CampaignStore(state, prefix);
   const repo = new CampaignRepository(o.db.db);
   const clock = campaignClock({ ...(o.clockSpeed ? { speed: o.clockSpeed } : {}), ...(o.now ? { now: o.now } : {}), ...(o.clockStart !== undefined ? { start: o.clockStart } : {}) });
@@ -168,7 +179,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
       if (err.name === 'UnrecoverableError') log.info({ job: job?.id }, err.message);
       else log.warn({ job: job?.id, err: err.message }, 'campaign job failed');
     });
-    w.on('error', (err) => log.warn({ err: err.message }, 'campaign worker error'));
+    w.on('error', (err) => warnEvery30s('campaign worker error', err));
   }
 
   // ------------------------------------------------------------------------------- followers
@@ -181,6 +192,7 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   // transaction per batch is what costs on the database, so fewer and bigger ones while dialing fast).
   const follow = (name: string, key: string, posKey: string, handle: (ids: string[], fields: string[][]) => Promise<void>, count = 500, start = '0-0', lingerMs = 0) => {
     const reader = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    reportOutages([reader], log, `campaign follower ${name}`);
     readers.push(reader);
     loops.push(
       (async () => {

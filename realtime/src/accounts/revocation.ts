@@ -8,6 +8,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { reportOutages } from '../hub/redis-outage.ts';
 
 export class Revocations {
   private readonly sub: Redis;
@@ -27,8 +28,10 @@ export class Revocations {
   /** Connects (a command and a subscriber connection) and subscribes. */
   static async open(redisUrl: string, siteId: string, logger: Logger): Promise<Revocations> {
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    reportOutages([redis], logger, 'revocations');
     await redis.connect();
     const r = new Revocations(redis, siteId, logger);
+    reportOutages([r.sub], logger, 'revocations (subscriber)');
     r.sub.on('message', (channel: string, message: string) => {
       if (channel !== r.channel) return;
       // `{userId}` for a user's sessions; `jti:{jti}:{subject}` for one token (user ids have no ':').

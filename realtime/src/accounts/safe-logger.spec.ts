@@ -48,6 +48,16 @@ describe('safe logger', () => {
     expect(lines[6]).toMatchObject({ entries: 20000, at: 1795364230969, seq: 42, msg: 'rebuilt in 1234 ms' });
   });
 
+  it('given an error passed as its message (`{ err: err.message }`), then it prints as one scrubbed string', () => {
+    const out = capture();
+    const log = createLogger({ level: 'info' }, out.stream);
+    log.warn({ err: 'connect ECONNREFUSED 127.0.0.1:6379 for +84901234567' }, 'Redis connection lost');
+    const line = JSON.parse(out.text().trim()) as { err: unknown };
+    expect(typeof line.err).toBe('string');
+    expect(line.err).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:6379 for /);
+    expect(line.err).not.toContain('901234567');
+  });
+
   it('scrubs phone-like digit runs but keeps short numbers, ids and times', () => {
     expect(scrub('queue q1 has 12 calls, longest 345 s at 2026-11-22T10:00:00.000Z')).toBe('queue q1 has 12 calls, longest 345 s at 2026-11-22T10:00:00.000Z');
     expect(scrub('listening on http://127.0.0.1:8080, day 2026-11-22, v1.2.3, id c-1795364')).toBe('listening on http://127.0.0.1:8080, day 2026-11-22, v1.2.3, id c-1795364');

@@ -59,6 +59,8 @@ function scrubDeep(v: unknown, depth = 0): unknown {
 }
 
 function errSerializer(e: unknown): unknown {
+  // `{ err: err.message }`: a plain string (spread below, it would print one key per character).
+  if (e === null || typeof e !== 'object') return scrubDeep(e);
   const s = pino.stdSerializers.err(e as Error) as unknown as Record<string, unknown>;
   // A driver error carries the failed statement's values (`detail`, `parameters`, `where`): never print them.
   for (const k of ['detail', 'parameters', 'params', 'where', 'query', 'internalQuery']) delete s[k];

@@ -30,6 +30,7 @@ import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '
 import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
+import { reportOutages } from './redis-outage.ts';
 import { RedisEventLog, type EventLog } from './event-log.repository.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createHubMetrics, type HubMetrics } from './hub.metrics.ts';
@@ -170,18 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const metrics = createHubMetrics(true);
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
-  // Redis away: ioredis reconnects by itself; say so once per outage instead of once per attempt.
-  let redisDown = false;
-  const onRedisError = (err: Error) => {
-    if (redisDown) return;
-    redisDown = true;
-    logger.warn({ err: err.message }, 'Redis connection lost; reconnecting');
-  };
-  const onRedisReady = () => {
-    if (redisDown) logger.info('Redis connection back');
-    redisDown = false;
-  };
-  redis.on('error', onRedisError).on('ready', onRedisReady);
+  reportOutages([redis], logger, 'hub');
   await redis.connect();
   const streamKey = deps.streamKey ?? `callboard:${config.id}:events`;
   const log =
@@ -215,7 +205,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.redisAdapter ?? true) {
     pub = redis.duplicate();
     sub = redis.duplicate();
-    for (const c of [pub, sub]) c.on('error', onRedisError).on('ready', onRedisReady);
+    reportOutages([pub, sub], logger, 'hub adapter');
     // Keyed by the event log: hubs of different logs on one Redis must not share rooms.
     io.adapter(createAdapter(pub, sub, { key: `${streamKey}:sio` }));
   }
