@@ -92,7 +92,11 @@ export async function startCampaignWorkers(o: CampaignWorkersOptions): Promise<C
   const run = { dial: true, control: true, followers: true, ...o.run };
   const log = o.logger.child({ area: 'campaigns' });
   // Workers: block forever on Redis calls and reconnect. Producers: fail fast.
-  const workerConn = (): ConnectionOptions => reportOutages([new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false })], log, 'campaign worker')[0]!;
+  const workerConn = (): ConnectionOptions => {
+    const r = new Redis(o.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false });
+    reportOutages([r], log, 'campaign worker');
+    return r;
+  };
   // One producer connection per queue: a queue's close() quits the connection it was given.
   const producer = async () => {
     const r = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false, lazyConnect: true });

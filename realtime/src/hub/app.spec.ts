@@ -27,6 +27,15 @@ async function sock(url: string, tok: string, extra: Record<string, unknown> = {
   sockets.push(s);
   return s;
 }
+/** Agents a1 and a2 (team t1) signed in and available, a1 first: a1 is the longest idle. */
+async function twoAgentsAvailable(url: string): Promise<[ClientSocket, ClientSocket]> {
+  const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }));
+  const a2 = await sock(url, token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }));
+  expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
+  await new Promise((r) => setTimeout(r, 20));
+  expect((await cmd(a2, 'agent:setState', { state: 'available' })).ok).toBe(true);
+  return [a1, a2];
+}
 
 const T = (sec: number) => new Date(Date.now() + sec * 1000).toISOString();
 const tel = token('telephony');
@@ -34,12 +43,7 @@ const tel = token('telephony');
 describe('given a hub with two agents on the booking line', () => {
   it('when the first agent lets an offer time out, then the call goes to the next agent and the first is not offered again', async () => {
     const { url } = await hub();
-    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }));
-    const a2 = await sock(url, token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }));
-    // a1 becomes available first: a1 is the longest idle agent.
-    expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
-    expect((await cmd(a2, 'agent:setState', { state: 'available' })).ok).toBe(true);
+    const [a1, a2] = await twoAgentsAvailable(url);
 
     const offer1 = waitFor<OfferDTO>(a1, 'offer:new');
     const cancelled = waitFor<{ callId: string; reason: string }>(a1, 'offer:cancelled');
@@ -224,11 +228,7 @@ describe('given team leads and supervisors', () => {
 describe('given the dialer ringing a lead assigned to agent a1', () => {
   it('when it holds a1 over REST, then an inbound call goes to a2, the lead\'s call to a1, and a bad or unauthorised hold is refused', async () => {
     const { url } = await hub();
-    const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }));
-    const a2 = await sock(url, token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }));
-    expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
-    expect((await cmd(a2, 'agent:setState', { state: 'available' })).ok).toBe(true);
+    const [a1, a2] = await twoAgentsAvailable(url);
 
     const held = await post(url, '/api/v1/agents/a1/hold', tel, { sec: 30, ref: 'out:c:lead:1' });
     expect(held.status).toBe(200);

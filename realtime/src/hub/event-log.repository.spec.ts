@@ -4,16 +4,14 @@
  * write is reported to every append that joined it and to the next checkpoint. A duplicate is answered
  * only once the original's entry is written.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort, ping } from '../../../scripts/src/lib/redis.ts';
 import { parseSiteConfig, type DomainEvent } from '../contracts/index.ts';
 import { RedisEventLog } from './event-log.repository.ts';
 import { Hub } from './hub.service.ts';
-import { testSite } from './testing.ts';
+import { privateRedis, testSite } from './testing.ts';
 
 const redis = new Redis(inject('redisUrl'));
 const keys: string[] = [];
@@ -92,12 +90,9 @@ describe('given a Redis event log', () => {
 describe('given a hub whose log write is held up (Redis paused)', () => {
   it('when a source resends an event whose entry is not written yet, then the duplicate is answered only after the entry is written', async () => {
     // A private redis-server: pausing the shared one would hold up every other test.
-    const port = await freePort();
-    const srv = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const url = `redis://127.0.0.1:${port}`;
-    for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
-    const r = new Redis(url);
-    const admin = new Redis(url);
+    const srv = await privateRedis();
+    const r = new Redis(srv.url);
+    const admin = new Redis(srv.url);
     try {
       const log = new RedisEventLog(r, 'callboard:test:held:events');
       const hub = new Hub({ config: parseSiteConfig(testSite()), log, logger: pino({ level: 'silent' }), clock: 'event' });
@@ -115,23 +110,15 @@ describe('given a hub whose log write is held up (Redis paused)', () => {
     } finally {
       r.disconnect();
       admin.disconnect();
-      srv.kill('SIGKILL');
+      srv.kill();
     }
   });
 });
 
-/** A private redis-server on `port` (no persistence): its restart loses the data, as a failover to an empty replica would. */
-async function privateRedis(port: number): Promise<{ url: string; kill(): void }> {
-  const srv = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
-  return { url, kill: () => void srv.kill('SIGKILL') };
-}
-
 describe('given the Redis of the event log goes away', () => {
   it('when events are appended during the outage, then they are written once Redis is back, in order, and only then answered', async () => {
-    const port = await freePort();
-    let srv = await privateRedis(port);
+    let srv = await privateRedis();
+    const port = srv.port;
     // The hub's own connection settings (app.ts): a command fails after 3 reconnect attempts.
     const r = new Redis(srv.url, { maxRetriesPerRequest: 3 });
     r.on('error', () => undefined);

@@ -3,23 +3,14 @@
  * (an unanswered offer still times out), holds the answers to the sources, and once Redis is back writes
  * everything to the log in order and answers. A private redis-server, killed and started again.
  */
-import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { freePort, ping } from '../../../scripts/src/lib/redis.ts';
-import { client, cmd, post, startHub, testSite, token } from './testing.ts';
-
-async function privateRedis(port: number): Promise<{ url: string; kill(): void }> {
-  const srv = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
-  return { url, kill: () => void srv.kill('SIGKILL') };
-}
+import { client, cmd, post, privateRedis, startHub, testSite, token } from './testing.ts';
 
 describe('given a hub whose Redis goes away for a few seconds', () => {
   it('when a call comes in meanwhile, then its offer still times out, and the source is answered once Redis is back, with everything in the log in order', async () => {
-    const port = await freePort();
-    let redis = await privateRedis(port);
+    let redis = await privateRedis();
+    const port = redis.port;
     // One hub process: no Socket.IO adapter (its pub/sub would only retry in the background).
     const { app, url, streamKey } = await startHub(redis.url, testSite({ offerTimeoutSec: 1 }), { redisAdapter: false, checkpointEveryMs: 0 });
     const a1 = await client(url, token('agent', { userId: 'a1', agentId: 'a1' }));

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-export function reportOutages(clients: readonly Redis[], logger: Logger, what: string): Redis[] {
+export function reportOutages(clients: readonly Redis[], logger: Logger, what: string): void {
   let down = false;
   for (const c of clients) {
     c.on('error', (err: Error) => {
@@ -20,5 +20,4 @@ export function reportOutages(clients: readonly Redis[], logger: Logger, what: s
       logger.info(`${what}: Redis connection back`);
     });
   }
-  return [...clients];
 }

@@ -1,4 +1,5 @@
 /** Helpers for integration tests: a hub on a random port with real Redis, and socket clients. */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -6,6 +7,7 @@ import type { ClientToServerEvents, Role, ServerToClientEvents, SessionDTO, Site
 import { parseSiteConfig } from '../contracts/index.ts';
 import { createApp, type App, type AppDeps } from './app.ts';
 import { signToken } from './auth.ts';
+import { freePort, ping } from '../../../scripts/src/lib/redis.ts';
 
 export const TEST_SECRET = 'test-secret';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -97,4 +99,17 @@ export async function get(url: string, path: string, tok?: string): Promise<{ st
 /** Emits a command and resolves with its ack. */
 export function cmd(s: ClientSocket, name: string, payload: unknown): Promise<any> {
   return new Promise((resolve) => (s.emit as any)(name, payload, resolve));
+}
+
+/**
+ * A private redis-server on `port` (a free one by default), without persistence: killed and started again
+ * on the same port it comes back empty, as after a failover to an empty replica. For outage tests (pausing
+ * or killing the shared Redis would hold up every other test).
+ */
+export async function privateRedis(port?: number): Promise<{ url: string; port: number; kill(): void }> {
+  const p = port ?? (await freePort());
+  const srv = spawn('redis-server', ['--port', String(p), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${p}`;
+  for (let i = 0; i < 100 && !(await ping(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+  return { url, port: p, kill: () => void srv.kill('SIGKILL') };
 }
