@@ -65,7 +65,9 @@ export async function ensureRedis(say: (msg: string) => void = () => undefined):
   const child: ChildProcess = spawn(
     bin,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: Ctrl+C in the terminal reaches `npm start`, which stops the hub and the
+    // workers first and this Redis last (`stop`); sharing the group, Redis would die under a closing hub.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
