@@ -4,3 +4,4 @@ export * from './metrics.ts';
 export * from './socket.ts';
 export * from './jobs.ts';
 export * from './records.ts';
+export * from './patch.ts';

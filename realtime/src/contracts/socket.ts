@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { IngestResult } from './events.ts';
 import type { LiveFigures, MetricValues } from './metrics.ts';
+import type { EntityPatch, Patch } from './patch.ts';
 import type { AccessKind, Role } from './site.ts';
 
 export type ErrorCode =
@@ -124,14 +125,19 @@ export interface SnapshotDTO {
   calls: CallDTO[];
 }
 
+/**
+ * What changed for a room since its last delta, as field-level patches (`contracts/patch.ts`): an entity
+ * the room has not been sent since a socket (re)joined it comes whole, later ones carry only the fields
+ * that changed. A client merges them with `applyPatch` into its snapshot, in the order they arrive.
+ */
 export interface DeltaDTO {
   seq: number;
   at: number;
-  site?: SiteDTO;
-  queues?: QueueDTO[];
-  agents?: AgentDTO[];
-  teams?: TeamDTO[];
-  calls?: CallDTO[];
+  site?: Patch<SiteDTO>;
+  queues?: EntityPatch<QueueDTO>[];
+  agents?: EntityPatch<AgentDTO>[];
+  teams?: EntityPatch<TeamDTO>[];
+  calls?: EntityPatch<CallDTO>[];
   /** Calls that left the live set (ended, abandoned, completed wrap-up). */
   removedCalls?: string[];
 }

@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { DeltaDTO, OfferDTO, QueueDTO, SnapshotDTO } from '../contracts/index.ts';
-import { client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
+import { board, client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
 import type { App } from './app.ts';
 
 const redisUrl = inject('redisUrl');
@@ -95,13 +95,13 @@ describe('given a hub with two agents on the booking line', () => {
 describe('given a supervisor and a wallboard watching the booking line', () => {
   it('when the supervisor closes the line, then the wallboard sees it closed and new calls are refused', async () => {
     const { url, app } = await hub();
-    const board = await sock(url, token('supervisor', { userId: 'tv1' }), { queues: ['booking'] });
+    const wall = await sock(url, token('supervisor', { userId: 'tv1' }), { queues: ['booking'] });
     const sup = await sock(url, token('supervisor'));
-    const closed = waitFor<DeltaDTO>(board, 'delta', (d) => d.queues?.some((q) => q.id === 'booking' && !q.open) ?? false);
+    const closed = waitFor<DeltaDTO>(wall, 'delta', (d) => d.queues?.some((q) => q.id === 'booking' && q.open === false) ?? false);
     const ack = await cmd(sup, 'queue:setOpen', { queue: 'booking', open: false });
     expect(ack.ok).toBe(true);
     const d = await closed;
-    expect(d.queues!.find((q: QueueDTO) => q.id === 'booking')!.open).toBe(false);
+    expect(d.queues!.find((q) => q.id === 'booking')!.open).toBe(false);
 
     const r = await post(url, '/api/v1/events', tel, { id: 'x1', type: 'call.offered', at: T(0), callId: 'late', queue: 'booking', direction: 'inbound' });
     expect(r.json.accepted).toBe(1);
@@ -185,11 +185,12 @@ describe('given the ingest edge', () => {
 describe('given a wallboard on a busy line', () => {
   it('when 40 calls arrive within 400 ms, then deltas are coalesced (at most one per 250 ms) and the last one is complete', async () => {
     const { url } = await hub(testSite(), { deltaIntervalMs: 250 });
-    const board = await sock(url, token('supervisor', { userId: 'tv' }), { queues: ['booking'] });
+    const tv = await board(url, token('supervisor', { userId: 'tv' }), { queues: ['booking'] });
+    sockets.push(tv.socket);
     const deltas: { at: number; inQueue?: number }[] = [];
-    board.on('delta', (d) => {
-      const q = d.queues?.find((x) => x.id === 'booking');
-      deltas.push(q ? { at: performance.now(), inQueue: q.live.inQueue } : { at: performance.now() });
+    tv.socket.on('delta', () => {
+      // What the board shows once this delta is merged.
+      deltas.push({ at: performance.now(), inQueue: tv.view?.queues.find((x) => x.id === 'booking')?.live.inQueue });
     });
     const start = performance.now();
     for (let i = 0; i < 40; i++) {

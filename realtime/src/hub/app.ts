@@ -549,6 +549,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
     socket.on('snapshot:get', (ack) => {
       if (typeof ack !== 'function') return;
+      // Deltas are patches against what a room was sent: after this snapshot its next delta goes whole.
+      broadcaster.forget(socket.rooms);
       ack({ ok: true, data: snapshot(hub.state, hub.now(), viewFor(session, queues)) });
     });
 

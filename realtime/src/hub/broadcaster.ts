@@ -3,9 +3,14 @@
  * The first change in a quiet room goes out at once (on the next turn of the event loop, so one
  * ingest batch makes one delta); later ones wait for the end of the interval and go out together.
  * DTOs are built when a delta is sent, so a board always gets the latest state, never a stale one.
+ *
+ * Deltas carry field-level patches (`contracts/patch.ts`): per room, the last version of each DTO sent
+ * there is kept, and only the fields that changed since go out. When a socket joins a room (a connect,
+ * whose snapshot may be newer than the room's last delta) or asks for a snapshot, the room's versions
+ * are forgotten, so its next delta carries whole DTOs and every socket in it converges.
  */
 import type { Server } from 'socket.io';
-import type { AgentDTO, ClientToServerEvents, DeltaDTO, InterServerEvents, QueueDTO, ServerToClientEvents, SiteDTO, SocketData } from '../contracts/index.ts';
+import { diff, type AgentDTO, type ClientToServerEvents, type DeltaDTO, type EntityPatch, type InterServerEvents, type QueueDTO, type ServerToClientEvents, type SiteDTO, type SocketData } from '../contracts/index.ts';
 import { agentDTO, callDTO, queueDTO, siteDTO, teamDTO, type Dirty, type HubState } from '../core/index.ts';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -28,6 +33,8 @@ export class Broadcaster {
   private immediate: NodeJS.Immediate | undefined;
   private readonly ready = new Set<string>();
   deltasSent = 0;
+  /** Per room: the last version of each DTO sent there ('site', 'q:ID', 'a:ID', 't:ID', 'c:ID'). */
+  private readonly sent = new Map<string, Map<string, object>>();
   private memo: { site: SiteDTO | undefined; queues: Map<string, QueueDTO>; agents: Map<string, AgentDTO> } | undefined;
 
   constructor(
@@ -36,7 +43,18 @@ export class Broadcaster {
     private readonly now: () => number,
     /** Minimum time (wall clock) between two deltas to one room. @defaultValue 250 */
     private readonly intervalMs = 250,
-  ) {}
+  ) {
+    const adapter = io.of('/').adapter;
+    // A joining socket got (or is about to get) a snapshot that may be newer than the room's last
+    // delta: the next delta goes whole. An emptied room keeps nothing.
+    adapter.on('join-room', (room: string) => this.sent.delete(room));
+    adapter.on('delete-room', (room: string) => this.sent.delete(room));
+  }
+
+  /** Forgets what these rooms were sent (a socket in them took a fresh snapshot). */
+  forget(rooms: Iterable<string>): void {
+    for (const r of rooms) this.sent.delete(r);
+  }
 
   private hasListeners(room: string): boolean {
     return (this.io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -133,7 +151,6 @@ export class Broadcaster {
     const now = this.now();
     const d: DeltaDTO = { seq: s.seq, at: now };
     const m = this.memo;
-    if (p.site) d.site = m ? (m.site ??= siteDTO(s, now)) : siteDTO(s, now);
     const qdto = (id: string): QueueDTO => {
       let x = m?.queues.get(id);
       if (!x) {
@@ -150,12 +167,49 @@ export class Broadcaster {
       }
       return x;
     };
-    if (p.queues.size) d.queues = [...p.queues].flatMap((q) => (s.queues.has(q) ? [qdto(q)] : []));
-    if (p.agents.size) d.agents = [...p.agents].flatMap((a) => (s.agents.has(a) ? [adto(a)] : []));
-    if (p.teams.size) d.teams = [...p.teams].map((t) => teamDTO(s, t, now));
-    const calls = [...p.calls].flatMap((c) => (s.calls.has(c) ? [callDTO(s.calls.get(c)!, false)] : []));
-    if (calls.length) d.calls = calls;
+    let sent = this.sent.get(room);
+    if (!sent) {
+      sent = new Map();
+      this.sent.set(room, sent);
+    }
+    const known = sent;
+    // Only the fields that changed since this room's last delta (whole when it has not had this DTO).
+    const patch = <T extends { id: string }>(key: string, dto: T): EntityPatch<T> | undefined => {
+      const pt = diff(known.get(key) as T | undefined, dto) as EntityPatch<T> | undefined;
+      known.set(key, dto);
+      return pt;
+    };
+    const list = <T extends { id: string }>(ids: Set<string>, prefix: string, dto: (id: string) => T | undefined): EntityPatch<T>[] | undefined => {
+      let out: EntityPatch<T>[] | undefined;
+      for (const id of ids) {
+        const x = dto(id);
+        if (x === undefined) {
+          known.delete(prefix + id);
+          continue;
+        }
+        const pt = patch(prefix + id, x);
+        if (pt) (out ??= []).push(pt);
+      }
+      return out;
+    };
+    if (p.site) {
+      const site = m ? (m.site ??= siteDTO(s, now)) : siteDTO(s, now);
+      const pt = patch('site', site);
+      if (pt) d.site = pt;
+    }
+    const queues = list(p.queues, 'q:', (q) => (s.queues.has(q) ? qdto(q) : undefined));
+    if (queues) d.queues = queues;
+    const agents = list(p.agents, 'a:', (a) => (s.agents.has(a) ? adto(a) : undefined));
+    if (agents) d.agents = agents;
+    const teams = list(p.teams, 't:', (t) => teamDTO(s, t, now));
+    if (teams) d.teams = teams;
+    const calls = list(p.calls, 'c:', (c) => {
+      const call = s.calls.get(c);
+      return call ? callDTO(call, false) : undefined;
+    });
+    if (calls) d.calls = calls;
     const removed = [...p.removed].filter((c) => !s.calls.has(c));
+    for (const c of removed) known.delete('c:' + c);
     if (removed.length) d.removedCalls = removed;
     this.lastSent.set(room, performance.now());
     this.deltasSent++;

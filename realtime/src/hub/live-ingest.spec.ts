@@ -6,8 +6,8 @@
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { DeltaDTO, IngestResult } from '../contracts/index.ts';
-import { client, startHub, testSite, token, waitFor } from './testing.ts';
+import type { IngestResult } from '../contracts/index.ts';
+import { board, startHub, testSite, token } from './testing.ts';
 
 const redisUrl = inject('redisUrl');
 const redis = new Redis(redisUrl);
@@ -34,9 +34,9 @@ describe('given a telephony source that sends its events one per message, all at
   it('when the hub answers them, then each message gets its own answer, the log holds them in order in fewer entries, and a board sees the end state', async () => {
     const { app, url, streamKey } = await startHub(redisUrl, testSite());
     cleanup.push(() => app.close(), () => redis.del(streamKey, `${streamKey}:checkpoint`));
-    const board = await client(url, token('supervisor', { userId: 'live-board' }));
-    cleanup.push(async () => board.disconnect());
-    const seen = waitFor<DeltaDTO>(board, 'delta', (d) => d.site?.today.abandoned === N, 10_000);
+    const tv = await board(url, token('supervisor', { userId: 'live-board' }));
+    cleanup.push(async () => tv.socket.disconnect());
+    const seen = tv.until((v) => v.site.today.abandoned === N, 10_000);
 
     const t = io(url + '/telephony', { auth: { token: token('telephony') }, transports: ['websocket'], forceNew: true, reconnection: false });
     cleanup.push(async () => t.disconnect());
@@ -55,8 +55,10 @@ describe('given a telephony source that sends its events one per message, all at
     expect(logged).toEqual(events.map((e) => e.id));
     expect(entries.length).toBeLessThan(2 * N);
 
-    const delta = await seen;
-    expect(delta.site?.today.offered).toBe(N);
+    const view = await seen;
+    expect(view.site.today.offered).toBe(N);
+    // The board got patches, not whole figures, after its snapshot.
+    expect(tv.deltas.length).toBeGreaterThan(0);
 
     // Sent again (a source retrying after a lost connection): every one is a duplicate, nothing is logged.
     const again = await emitAll(t, events);

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Role, ServerToClientEvents, SessionDTO, SiteConfigInput } from '../contracts/index.ts';
-import { parseSiteConfig } from '../contracts/index.ts';
+import type { ClientToServerEvents, DeltaDTO, Role, ServerToClientEvents, SessionDTO, SiteConfigInput, SnapshotDTO } from '../contracts/index.ts';
+import { applyDelta, parseSiteConfig } from '../contracts/index.ts';
 import { createApp, type App, type AppDeps } from './app.ts';
 import { signToken } from './auth.ts';
 import { freePort, ping } from '../../../scripts/src/lib/redis.ts';
@@ -80,6 +80,78 @@ export function waitFor<T>(s: ClientSocket, event: keyof ServerToClientEvents, p
     };
     s.on(event, h as never);
   });
+}
+
+/**
+ * What a board shows: the socket's snapshot with every delta merged into it as it arrives (as the
+ * console does). `until(pred)` resolves with the first view that satisfies `pred`.
+ */
+export interface BoardView {
+  readonly view: SnapshotDTO | undefined;
+  readonly deltas: DeltaDTO[];
+  until(pred: (v: SnapshotDTO) => boolean, ms?: number): Promise<SnapshotDTO>;
+  /** Takes a snapshot the test asked for (`snapshot:get`), as the console does. */
+  replace(s: SnapshotDTO): void;
+}
+
+/** A connected board: the socket, and its view merged from the first snapshot on. */
+export async function board(url: string, tok: string, extraAuth: Record<string, unknown> = {}): Promise<BoardView & { socket: ClientSocket }> {
+  const s: ClientSocket = connect(url, { auth: { token: tok, ...extraAuth }, transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false });
+  const b = boardView(s);
+  s.connect();
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', (e) => reject(e));
+  });
+  await b.until(() => true);
+  return Object.assign(b, { socket: s });
+}
+
+function boardView(s: ClientSocket): BoardView {
+  let view: SnapshotDTO | undefined;
+  const deltas: DeltaDTO[] = [];
+  const waiters: { pred: (v: SnapshotDTO) => boolean; resolve: (v: SnapshotDTO) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (view && w.pred(view)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(view);
+      }
+    }
+  };
+  s.on('snapshot', (snap) => {
+    view = snap;
+    check();
+  });
+  s.on('delta', (d) => {
+    deltas.push(d);
+    if (view) view = applyDelta(view, d);
+    check();
+  });
+  return {
+    get view() {
+      return view;
+    },
+    deltas,
+    replace(snap) {
+      view = snap;
+      check();
+    },
+    until(pred, ms = 5000) {
+      if (view && pred(view)) return Promise.resolve(view);
+      return new Promise((resolve, reject) => {
+        const w = { pred, resolve };
+        waiters.push(w);
+        setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`timed out waiting for the board view (seq ${view?.seq ?? 'none'})`));
+          }
+        }, ms).unref();
+      });
+    },
+  };
 }
 
 export async function post(url: string, path: string, tok: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: any }> {

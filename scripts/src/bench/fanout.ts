@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { CtiEventIn, DeltaDTO, IngestResult } from '../../../realtime/src/contracts/index.ts';
+import { diff, type CtiEventIn, type DeltaDTO, type EntityPatch, type IngestResult, type QueueDTO } from '../../../realtime/src/contracts/index.ts';
 import { callDTO, queueDTO, siteDTO } from '../../../realtime/src/core/index.ts';
 import { createApp, signToken } from '../../../realtime/src/hub/index.ts';
 import { demoSite } from '../../../realtime/src/site/demo-site.ts';
@@ -99,15 +99,25 @@ const serverSpans = { hub: [] as ServerSpan[], raw: [] as ServerSpan[] };
 
 // ---------------------------------------------------------------------------- the bare baseline
 // The same payload shapes as the hub's deltas for a probe: the site room and the probe's queue room get
-// site + queue + call; the other queue rooms get site figures only.
-function rawPayloads(queue: string): { full: DeltaDTO; siteOnly: DeltaDTO } {
+// site + queue + call; the other queue rooms get site figures only. Since deltas are patches, the
+// payloads are the patches of a real probe: the DTOs before and after a call is offered on the line (the
+// call is then abandoned again, like a probe).
+async function rawPayloads(queue: string): Promise<{ full: DeltaDTO; siteOnly: DeltaDTO; whole: number }> {
   const s = hub.state;
+  const t0 = Date.now();
+  const before = { site: siteDTO(s, t0), queue: queueDTO(s, s.queues.get(queue)!, t0) };
+  const callId = `shape-${process.pid}-${queue}`;
+  await hub.ingest([{ id: evId(), type: 'call.offered', at: Date.now(), callId, queue, direction: 'inbound' }]);
   const now = Date.now();
-  const anyCall = [...s.calls.values()][0] ?? s.records[s.records.length - 1]!;
-  const full: DeltaDTO = { seq: 0, at: now, site: siteDTO(s, now), queues: [queueDTO(s, s.queues.get(queue)!, now)], calls: [callDTO(anyCall, false)] };
-  return { full, siteOnly: { seq: 0, at: now, site: full.site! } };
+  const after = { site: siteDTO(s, now), queue: queueDTO(s, s.queues.get(queue)!, now), call: callDTO(s.calls.get(callId)!, false) };
+  await hub.ingest([{ id: evId(), type: 'call.abandoned', at: Date.now(), callId }]);
+  const site = diff(before.site, after.site)!;
+  const full: DeltaDTO = { seq: 0, at: now, site, queues: [diff(before.queue, after.queue)! as EntityPatch<QueueDTO>], calls: [after.call] };
+  const whole = JSON.stringify({ seq: 0, at: now, site: after.site, queues: [after.queue], calls: [after.call] }).length;
+  return { full, siteOnly: { seq: 0, at: now, site }, whole };
 }
-const rawByQueue = new Map(inbound.map((q) => [q, rawPayloads(q)]));
+const rawByQueue = new Map<string, Awaited<ReturnType<typeof rawPayloads>>>();
+for (const q of inbound) rawByQueue.set(q, await rawPayloads(q));
 const rawHttp = createServer();
 const rawIo = new Server(rawHttp);
 rawIo.use((socket, next) => {
@@ -315,7 +325,7 @@ await redis.quit();
 // ---------------------------------------------------------------------------------------- report
 const mach = machine();
 console.log(`\nfan-out benchmark: ${CLIENTS} wallboards per server (${Math.round(QUEUE_SHARE * 100)}% on one line, the rest on the whole site) in ${CHILDREN} child processes, ${PROBES} timed probes per server after ${WARMUP} warm-up, ${SPACING} ms apart alternating hub / bare (each room: one probe per ${2 * SPACING} ms; delta interval 250 ms); hub with Redis event log${REDIS_ADAPTER ? ' and Redis adapter' : ''}`);
-console.log(`machine: ${mach.nproc} cpus (${mach.cpu}), node ${mach.node}, load average ${mach.load}; payload ~${fmt(sizeSample / 1024)} KiB JSON (site + queue + call); hub state: ${live.records} completed calls today, 40 agents`);
+console.log(`machine: ${mach.nproc} cpus (${mach.cpu}), node ${mach.node}, load average ${mach.load}; delta ~${fmt(sizeSample / 1024)} KiB JSON (patches of site + queue, new call; whole DTOs would be ${fmt(rawByQueue.get(inbound[0]!)!.whole / 1024)} KiB); hub state: ${live.records} completed calls today, 40 agents`);
 const row = (label: string, st: Stats, base?: Stats) => [label, st.p50.toFixed(1), st.p90.toFixed(1), st.p99.toFixed(1), st.max.toFixed(1), base ? (st.p50 / base.p50).toFixed(2) : '', base ? (st.p99 / base.p99).toFixed(2) : ''];
 const summary: Record<string, unknown> = { bench: 'fanout', clients: CLIENTS, probes: PROBES, spacingMs: SPACING, redisAdapter: REDIS_ADAPTER, hubDeltasSent: deltasSent };
 for (const ph of phases) {

@@ -6,19 +6,12 @@
  * snapshot or a delta). Figures older than `STALE_MS`, or any while the socket is down, are shown
  * as stale (dimmed, with their age), never as live.
  */
+import { applyPatch, mergeById } from '$contracts/patch.ts';
 import type { AgentDTO, CallDTO, DeltaDTO, OfferDTO, QueueDTO, SessionDTO, SiteDTO, SnapshotDTO, TeamDTO } from '$contracts/socket.ts';
 import { hub, type ConnStatus } from '../socket.ts';
 
 export const STALE_MS = 5000;
 export type OfferEnd = 'declined' | 'timeout' | 'disconnected' | 'abandoned' | 'answered-elsewhere' | 'state-change';
-
-function mergeById<T extends { id: string }>(list: readonly T[], updates: readonly T[] | undefined, removed?: readonly string[]): T[] {
-  if ((!updates || updates.length === 0) && (!removed || removed.length === 0)) return list as T[];
-  const byId = new Map(list.map((x) => [x.id, x]));
-  for (const u of updates ?? []) byId.set(u.id, u);
-  for (const r of removed ?? []) byId.delete(r);
-  return [...byId.values()];
-}
 
 class Live {
   site = $state.raw<SiteDTO | null>(null);
@@ -95,21 +88,23 @@ class Live {
     if (this.offer && me && me.offerCallId !== this.offer.callId) this.offer = null;
   }
 
+  /**
+   * Merges a delta: its entities are patches against what this socket's rooms were last sent (whole
+   * after a snapshot), so every delta that arrives after the snapshot is merged, in order. Deltas of
+   * two rooms (a supervisor on two lines) may share a `seq`; none is skipped.
+   */
   applyDelta(d: DeltaDTO): void {
-    // Already in the snapshot we hold.
-    if (d.seq <= this.seq && d.seq !== 0) {
-      this.freshAt = Date.now();
-      return;
-    }
-    this.seq = d.seq;
+    if (!this.site) return; // before the first snapshot: it will hold all of this
+    this.seq = Math.max(this.seq, d.seq);
     // The hub's clock moves with its events (a replay, an accelerated simulation): follow it.
     this.skewMs = d.at - Date.now();
-    if (d.site) this.site = d.site;
+    if (d.site) this.site = applyPatch(this.site, d.site);
     if (d.queues) this.queues = mergeById(this.queues, d.queues);
     if (d.agents) {
       this.agents = mergeById(this.agents, d.agents);
       // Answered (here or on another device of the same agent): the offer no longer rings.
-      const me = this.session?.agentId ? d.agents.find((a) => a.id === this.session!.agentId) : undefined;
+      const id = this.session?.agentId;
+      const me = id && d.agents.some((a) => a.id === id) ? this.agents.find((a) => a.id === id) : undefined;
       if (this.offer && me && me.callId === this.offer.callId) this.offer = null;
     }
     if (d.teams) this.teams = mergeById(this.teams, d.teams);
