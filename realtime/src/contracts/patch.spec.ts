@@ -14,7 +14,7 @@ const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 describe('diff / applyPatch', () => {
   it('given no earlier version, then the whole object goes; given an equal one, nothing', () => {
     const a = { id: 'q1', open: true, live: { inQueue: 2, oldestWaitingSince: null } };
-    expect(diff(undefined, a)).toBe(a);
+    expect(diff(undefined, a)).toEqual({ ...a, $whole: true });
     expect(diff(a, structuredClone(a))).toBeUndefined();
   });
 
@@ -25,6 +25,12 @@ describe('diff / applyPatch', () => {
     expect(p).toEqual({ id: 'q1', live: { inQueue: 3 }, today: { offered: 6, slPct: 80 } });
     expect(applyPatch(a, p)).toEqual(b);
     expect(a.live.inQueue).toBe(2); // the old version is not changed
+  });
+
+  it('given a client that holds a version with more fields (from its snapshot), then a whole version replaces it', () => {
+    const held = { id: 'a1', state: 'reserved', offerCallId: 'c1' };
+    const now = { id: 'a1', state: 'onCall', callId: 'c1' };
+    expect(applyPatch(held, wire(diff(undefined, now)!))).toEqual(now);
   });
 
   it('when a figure goes back to null ("no data"), then null is sent and kept, not taken for a deletion', () => {
@@ -84,6 +90,8 @@ describe('diff / applyPatch', () => {
         const p = diff(wire(a), wire(b));
         const merged = p === undefined ? wire(a) : applyPatch(wire(a), wire(p));
         expect(wire(merged)).toEqual(wire(b));
+        // A room that forgot what it sent: the whole version, whatever the client held.
+        expect(wire(applyPatch(wire(a), wire(diff(undefined, b)!)))).toEqual(wire(b));
       }),
       { numRuns: 2000 },
     );

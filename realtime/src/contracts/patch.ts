@@ -6,7 +6,8 @@
  * call being offered is about 0.5 KiB instead of 3.3 KiB: 1,000 wallboards decode a seventh of it.
  *
  * Rules (the same on both sides):
- * - a DTO the room has not been sent since it was last (re)joined goes whole;
+ * - a DTO the room has not been sent since it was last (re)joined goes whole, marked `$whole: true`: it
+ *   replaces what the client holds (which came from a snapshot and may have fields the DTO no longer has);
  * - a patch holds the keys whose value changed; a nested object (`live`, `today`, `last30`...) with the
  *   same keys as before is itself a patch, merged key by key; arrays and other values are replaced;
  * - `$unset` lists the top-level keys to delete before merging: an optional field that went away
@@ -29,7 +30,7 @@ type DeepPartial<T> = {
 };
 
 /** The changed fields of a `T` (or a whole `T`). */
-export type Patch<T> = DeepPartial<T> & { $unset?: string[] };
+export type Patch<T> = DeepPartial<T> & { $unset?: string[]; $whole?: true };
 /** A patch of an entity kept in a list by id. */
 export type EntityPatch<T extends { id: string }> = Patch<T> & { id: string };
 
@@ -81,11 +82,11 @@ function nested(prev: Rec, cur: Rec): Rec | undefined | typeof REPLACE {
 }
 
 /**
- * What changed from `prev` to `cur`: `cur` itself when there is no `prev`, `undefined` when nothing
- * changed, else a patch (with `id` when `cur` has one).
+ * What changed from `prev` to `cur`: `cur` whole (a copy marked `$whole`) when there is no `prev`,
+ * `undefined` when nothing changed, else a patch (with `id` when `cur` has one).
  */
 export function diff<T extends object>(prev: T | undefined, cur: T): Patch<T> | undefined {
-  if (prev === undefined) return cur as Patch<T>;
+  if (prev === undefined) return { ...cur, $whole: true } as Patch<T>;
   if (prev === cur) return undefined;
   const p0 = prev as Rec;
   const c0 = cur as Rec;
@@ -124,12 +125,12 @@ function merge(target: Rec, patch: Rec): Rec {
 }
 
 /**
- * `target` with `patch` applied (a new object; `target` is not changed). Without a `target`, the patch
- * is taken as the whole object.
+ * `target` with `patch` applied (a new object; `target` is not changed). A `$whole` patch, or any patch
+ * without a `target`, is taken as the whole object.
  */
 export function applyPatch<T extends object>(target: T | undefined, patch: Patch<T>): T {
-  const { $unset, ...fields } = patch as Rec & { $unset?: string[] };
-  if (target === undefined) return fields as T;
+  const { $unset, $whole, ...fields } = patch as Rec & { $unset?: string[]; $whole?: true };
+  if (target === undefined || $whole) return fields as T;
   const base: Rec = { ...(target as Rec) };
   if ($unset) for (const k of $unset) delete base[k];
   return merge(base, fields) as T;

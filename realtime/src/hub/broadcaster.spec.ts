@@ -26,6 +26,8 @@ function shown(v: SnapshotDTO) {
     siteAbandoned: v.site.today.abandoned,
     queues: v.queues.map((q) => ({ id: q.id, inQueue: q.live.inQueue, open: q.open, offered: q.today.offered })).sort((a, b) => a.id.localeCompare(b.id)),
     calls: v.calls.map((c) => `${c.id}:${c.status}`).sort(),
+    // Optional fields that come and go: a stale one would show a ringing offer that is gone.
+    agents: v.agents.map((a) => ({ id: a.id, state: a.state, reason: a.reason, callId: a.callId, offerCallId: a.offerCallId, missedInRow: a.missedInRow })),
   };
 }
 
@@ -67,6 +69,24 @@ describe('given deltas that carry only what changed since the room last heard', 
     expect(last.site!.name).toBeUndefined();
     expect(last.site!.live!.inQueue).toBe(0);
     expect(last.removedCalls).toEqual(['k1']);
+  });
+
+  it('when a wallboard joins while an offer rings and the caller then hangs up, then the board no longer shows the offer', async () => {
+    const { app, url } = await startHub(redisUrl, testSite({ offerTimeoutSec: 15 }), { deltaIntervalMs: 50 });
+    cleanup.push(() => app.close());
+    await send(url, { type: 'agent.login', agentId: 'a2' });
+    await send(url, { type: 'agent.state', agentId: 'a2', state: 'available' });
+    await send(url, { type: 'call.offered', callId: 'o1', queue: 'booking', direction: 'inbound' });
+    expect(app.hub.state.agents.get('a2')!.offerCallId).toBe('o1');
+    const tv = await board(url, token('supervisor', { userId: 'tv-o' }));
+    cleanup.push(() => tv.socket.disconnect());
+    expect(tv.view!.agents.find((a) => a.id === 'a2')!.offerCallId).toBe('o1');
+    // The caller hangs up while it rings: the offer is withdrawn, a2 is available again.
+    await send(url, { type: 'call.abandoned', callId: 'o1' });
+    await tv.until((v) => v.calls.length === 0, 5000);
+    await showsTheHub(app, tv);
+    expect(app.hub.state.agents.get('a2')!.state).toBe('available');
+    expect(tv.view!.agents.find((a) => a.id === 'a2')!.offerCallId).toBeUndefined();
   });
 
   it('when a supervisor watches two lines and a TV one of them, then the deltas of both rooms (which may share a seq) add up to the hub for each', async () => {
