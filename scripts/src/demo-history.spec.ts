@@ -29,6 +29,9 @@ describe('the demo history', () => {
     expect([...perDay.keys()]).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
     expect(perDay.get('2026-03-02')).toBeGreaterThan(1000);
     expect(perDay.get('2026-03-04')).toBeGreaterThan(100);
+    // Today's traffic reaches into the last minutes before now: no empty interval before the live traffic.
+    const lastOffer = Math.max(...offered.map(at));
+    expect(now - lastOffer).toBeLessThan(5 * 60_000);
 
     const hub = new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'silent' }), clock: 'event' });
     const r = await hub.ingest(events, { route: false });
