@@ -244,6 +244,11 @@ export const COMMAND_ROLES: Record<CommandName, readonly Role[]> = {
 export interface CommandResult {
   seq: number;
   events: string[];
+  /**
+   * Applied (boards show it) but not in the event log yet: Redis did not take it within a couple of
+   * seconds. The hub keeps writing it until Redis is back; only a hub crash before then would lose it.
+   */
+  unsaved?: true;
 }
 
 // ------------------------------------------------------------------------------------ event maps

@@ -54,6 +54,13 @@ export interface HubOptions {
   dedupeCapacity?: number;
   /** The newest event ids a checkpoint keeps for idempotency after a restart. @defaultValue 200_000 */
   checkpointDedupeIds?: number;
+  /**
+   * How long a console command's answer waits for the event log. Past it (Redis is down), the answer is
+   * "applied, not saved yet" (`unsaved: true`) instead of a wait that ends in the console's timeout and a
+   * retry of a command that was in fact applied. The log keeps trying and writes it once Redis is back.
+   * @defaultValue 2000
+   */
+  commandSaveWaitMs?: number;
 }
 
 /**
@@ -336,9 +343,25 @@ export class Hub {
       logged.push(e);
     }
     for (const r of route(this.state, now, this.nextId)) logged.push(r);
-    await this.commit(logged);
+    const seq = this.state.seq;
+    const saved = await this.savedWithin(this.commit(logged), this.opts.commandSaveWaitMs ?? 2000);
     m?.commands.inc({ name, result: 'ok' });
-    return { ok: true, data: { seq: this.state.seq, events: d.events.map((e) => e.id) } };
+    return { ok: true, data: { seq, events: d.events.map((e) => e.id), ...(saved ? {} : { unsaved: true as const }) } };
+  }
+
+  /** True once `write` is done, false if it is still going after `ms` (it goes on; a late failure is logged). */
+  private async savedWithin(write: Promise<void>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      const saved = await Promise.race([write.then(() => true as const), late]);
+      if (!saved) write.catch((err: unknown) => this.opts.logger.error({ err }, 'a command answered "not saved yet" was never written to the event log'));
+      return saved;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

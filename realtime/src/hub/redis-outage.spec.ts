@@ -15,7 +15,9 @@ describe('given a hub whose Redis goes away for a few seconds', () => {
     const { app, url, streamKey } = await startHub(redis.url, testSite({ offerTimeoutSec: 1 }), { redisAdapter: false, checkpointEveryMs: 0 });
     const a1 = await client(url, token('agent', { userId: 'a1', agentId: 'a1' }));
     try {
-      expect((await cmd(a1, 'agent:setState', { state: 'available' })).ok).toBe(true);
+      const first = await cmd(a1, 'agent:setState', { state: 'available' });
+      expect(first.ok).toBe(true);
+      expect(first.data.unsaved).toBeUndefined();
       redis.kill();
       const tel = token('telephony');
       let answered = false;
@@ -30,10 +32,18 @@ describe('given a hub whose Redis goes away for a few seconds', () => {
       expect(app.hub.state.agents.get('a1')).toMatchObject({ missedInRow: 2, state: 'notReady', reason: 'missed' });
       expect(answered).toBe(false);
 
+      // A console command meanwhile is answered "applied, not saved yet", not left to the console's time-out
+      // (after which a supervisor would do again what was done).
+      const during = await cmd(a1, 'agent:setState', { state: 'break' });
+      expect(during).toMatchObject({ ok: true, data: { unsaved: true } });
+      expect(app.hub.state.agents.get('a1')!.state).toBe('break');
+
       redis = await privateRedis(port);
       const r = await sent;
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ accepted: 1, duplicates: 0 });
+      // Answered only once written, in order: everything before it is in the log too.
+      expect((await cmd(a1, 'agent:setState', { state: 'available' })).data.unsaved).toBeUndefined();
       // The restarted Redis is empty: it holds what the hub wrote after, in order: the call, then the offers
       // and their time-outs.
       const admin = new Redis(redis.url);
@@ -42,6 +52,9 @@ describe('given a hub whose Redis goes away for a few seconds', () => {
       const logged = entries.flatMap(([, f]) => JSON.parse(f[1]!) as { type: string; reason?: string }[]);
       expect(logged.map((e) => e.type).slice(0, 5)).toEqual(['call.offered', 'offer.created', 'offer.rejected', 'offer.created', 'offer.rejected']);
       expect(logged[4]!.reason).toBe('timeout');
+      // ...and the command's events, written once Redis was back.
+      const ids = new Set(entries.flatMap(([, f]) => JSON.parse(f[1]!) as { id: string }[]).map((e) => e.id));
+      for (const id of during.data.events as string[]) expect(ids.has(id)).toBe(true);
     } finally {
       a1.disconnect();
       await app.close();
