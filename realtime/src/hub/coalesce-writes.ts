@@ -15,6 +15,9 @@ interface EngineConn {
   transport?: { name?: string; socket?: { _socket?: NetSocket } };
 }
 
+/** Flushes corked so far in this process (tests check that the WebSocket's TCP socket is still found). */
+export const coalesceStats = { corked: 0 };
+
 export function coalesceWrites(conn: EngineConn): void {
   conn.on('flush', () => {
     const t = conn.transport;
@@ -22,6 +25,7 @@ export function coalesceWrites(conn: EngineConn): void {
     const tcp = t.socket?._socket;
     if (!tcp || tcp.destroyed || tcp.writableCorked > 0) return;
     tcp.cork();
+    coalesceStats.corked++;
     process.nextTick(() => tcp.uncork());
   });
 }

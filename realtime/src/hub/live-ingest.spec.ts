@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { IngestResult } from '../contracts/index.ts';
+import { coalesceStats } from './coalesce-writes.ts';
 import { board, startHub, testSite, token } from './testing.ts';
 
 const redisUrl = inject('redisUrl');
@@ -45,9 +46,15 @@ describe('given a telephony source that sends its events one per message, all at
       t.once('connect_error', reject);
     });
 
+    // The acks of one Engine.IO flush leave in one TCP write (hub/coalesce-writes.ts). It reaches into ws's
+    // socket (`transport.socket._socket`) and does nothing when it cannot find it: if a ws upgrade moved it,
+    // this says so.
+    const corkedBefore = coalesceStats.corked;
+
     const answers = await emitAll(t, events);
     expect(answers).toHaveLength(2 * N);
     expect(answers.every((a) => a.accepted === 1 && a.duplicates === 0 && a.rejected.length === 0)).toBe(true);
+    expect(coalesceStats.corked).toBeGreaterThan(corkedBefore);
 
     // Answered only once written: the stream already holds every event, in the order sent.
     const entries = (await redis.xrange(streamKey, '-', '+')) as [string, string[]][];
