@@ -112,8 +112,10 @@ try {
 
 // A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
 // the boards open on a morning of traffic and the reports have past days to show and compare.
-if (app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0') {
-  const days = Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0));
+const historyDays = Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0));
+const freshLog = app.hub.state.seq === 0;
+if (freshLog && process.env.CALLBOARD_HISTORY !== '0') {
+  const days = historyDays;
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   if (days > 0) say(`simulating ${plural(days)} of history…`);
   const history = demoHistory(config, Date.now(), 7, days);
@@ -150,7 +152,9 @@ if (process.env.CALLBOARD_DB !== '0') {
 // ---- campaigns: the demo's telesales and survey campaigns (Vietnamese leads), created on first start ----
 const campaignWorkers = await campaigns.ready;
 if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
-  const created = await seedDemoCampaigns(campaignWorkers.service, config).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
+  // With a fresh history, the survey campaign gets the same past days' answers (the CX trends).
+  const surveyDays = freshLog && process.env.CALLBOARD_HISTORY !== '0' ? historyDays : 0;
+  const created = await seedDemoCampaigns(campaignWorkers.service, config, surveyDays).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
   if (created.length) say(`campaigns: ${created.join(', ')} created with demo leads; telesales and survey running`);
 }
 // ---- end campaigns ----

@@ -16,6 +16,7 @@ import { callIdOf } from './store.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
+import { demoCampaigns, demoLeadsCsv, seedSurveyHistory } from './demo.ts';
 
 const logger = pino({ level: 'silent' });
 const backend = testBackends()[0]!;
@@ -423,5 +424,33 @@ describe('dialing pipeline', () => {
     expect(rows).toHaveLength(10);
     const offers = rowsOf<{ offer: string }>(await (s.repo.db.execute(sql`select distinct offer from campaign_attempts where campaign_id = 'bday'`)));
     expect(offers).toEqual([{ offer: 'Phiếu khám miễn phí' }]);
+  });
+});
+
+describe('the demo survey history', () => {
+  it('given 7 past days, then the survey campaign has NPS and CSAT answers on each of them (none today), from its own leads, the same on every fresh demo', async () => {
+    const { s, create, db } = await setup();
+    const site = demoSite();
+    const survey = demoCampaigns(site).find((c) => c.id === 'satisfaction-survey')!;
+    await create(survey, demoLeadsCsv(60, 2));
+    const now = Date.parse('2026-03-09T10:00:00+07:00');
+    const n = await seedSurveyHistory(s, site, 7, now);
+    const rows = rowsOf<{ day: string; kind: string; answers: number; lo: number; hi: number; strangers: number }>(
+      await db.database.db.execute(sql`
+        select to_char(answered_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as day, kind, count(*)::int as answers,
+               min(score)::int as lo, max(score)::int as hi,
+               (count(*) filter (where not exists (select 1 from leads l where l.campaign_id = sa.campaign_id and l.id = sa.lead_id and l.customer_id = sa.customer_id)))::int as strangers
+        from survey_answers sa where campaign_id = 'satisfaction-survey' group by 1, 2 order by 1, 2`),
+    );
+    expect(rows.reduce((a, r) => a + r.answers, 0)).toBe(n);
+    expect([...new Set(rows.map((r) => r.day))]).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);
+    for (const r of rows) {
+      expect(r.answers).toBeGreaterThanOrEqual(18);
+      expect(r.strangers).toBe(0);
+      if (r.kind === 'csat') expect([r.lo >= 1, r.hi <= 5]).toEqual([true, true]);
+      else expect([r.kind, r.lo >= 0, r.hi <= 10]).toEqual(['nps', true, true]);
+    }
+    // Seeded again (a second start on the same database): the same answers, nothing added.
+    expect(await seedSurveyHistory(s, site, 7, now)).toBe(0);
   });
 });
