@@ -4,9 +4,11 @@
  * loads it into the hub without routing (the hub only tracks it) before live traffic starts, so the
  * boards open on a morning of traffic and the daily/weekly reports have past days to show and compare.
  */
+import type { CampaignService } from '../../queue-workers/src/campaigns/campaigns.service.ts';
 import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
+import { Rng } from './sim/random.ts';
 
 const MIN = 60_000;
 const DAY_OPEN = 7 * 60 * MIN;
@@ -79,4 +81,47 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0): 
   const end = now - 3 * MIN;
   if (end - start >= 30 * MIN) out.push(...stretch(site, cal, start, end, now - MIN, seed));
   return out;
+}
+
+// Mostly satisfied, with bad days now and then (a vaccine shortage, long waits).
+const NPS = [[10, 30], [9, 25], [8, 15], [7, 10], [6, 6], [5, 5], [4, 3], [3, 2], [2, 2], [1, 1], [0, 1]] as const;
+const CSAT = [[5, 45], [4, 33], [3, 12], [2, 6], [1, 4]] as const;
+
+/**
+ * The past `days` days' answers to the demo's satisfaction survey (NPS and CSAT, 09:00-17:00, from the
+ * campaign's own leads), so the CX trends have history as the calls do. Only answers: the past days'
+ * dialing is not simulated, so their response rate stays empty. The same answers for the same `now`
+ * (a second call adds nothing). Answers how many rows were added.
+ */
+export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, days: number, now = Date.now(), seed = 7): Promise<number> {
+  if (days <= 0) return 0;
+  const leads = await s.repo.workableLeads('satisfaction-survey', undefined, { afterId: null, limit: 2000 });
+  if (leads.length === 0) return 0;
+  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+  const rng = new Rng(seed).fork('survey-history');
+  const score = (table: readonly (readonly [number, number])[]) => rng.weighted(table, ([, w]) => w)[0];
+  const rows: Parameters<CampaignService['repo']['addAnswers']>[0] = [];
+  let day = cal.dayStart(now);
+  for (let d = 0; d < days; d++) {
+    day = cal.dayStart(day - 12 * 60 * MIN); // the day before
+    const bad = rng.chance(0.15);
+    const n = rng.int(18, 31);
+    for (let i = 0; i < n; i++) {
+      const lead = rng.pick(leads);
+      const shift = bad && rng.chance(0.4) ? 3 : 0;
+      const base = {
+        campaignId: 'satisfaction-survey',
+        leadId: lead.id,
+        customerId: lead.customerId,
+        callId: `history-survey-${cal.localDate(day)}-${i}`,
+        segment: lead.segment,
+        answeredAt: new Date(day + 9 * 60 * MIN + rng.int(0, 8 * 60 * MIN - 1)),
+      };
+      rows.push(
+        { ...base, questionId: 'nps', kind: 'nps', score: Math.max(0, score(NPS) - shift) },
+        { ...base, questionId: 'csat', kind: 'csat', score: Math.max(1, score(CSAT) - (shift ? 1 : 0)) },
+      );
+    }
+  }
+  return s.repo.addAnswers(rows);
 }

@@ -12,7 +12,7 @@ import { checkpointOptionsFromEnv } from '../../realtime/src/hub/checkpointer.ts
 import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory } from './demo-history.ts';
+import { demoHistory, seedSurveyHistory } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -112,13 +112,11 @@ try {
 
 // A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
 // the boards open on a morning of traffic and the reports have past days to show and compare.
-const historyDays = Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0));
-const freshLog = app.hub.state.seq === 0;
-if (freshLog && process.env.CALLBOARD_HISTORY !== '0') {
-  const days = historyDays;
+const historyDays = app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0' ? Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0)) : undefined;
+if (historyDays !== undefined) {
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
-  if (days > 0) say(`simulating ${plural(days)} of history…`);
-  const history = demoHistory(config, Date.now(), 7, days);
+  if (historyDays > 0) say(`simulating ${plural(historyDays)} of history…`);
+  const history = demoHistory(config, Date.now(), 7, historyDays);
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
     // accrual at "now") cannot run in the middle of the past days and credit them with today's time.
@@ -126,7 +124,7 @@ if (freshLog && process.env.CALLBOARD_HISTORY !== '0') {
     const accepted = r.accepted;
     const rejected = r.rejected.length;
     const calls = history.filter((e) => e.type === 'call.offered').length;
-    say(`loaded ${days ? `${plural(days)} of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
+    say(`loaded ${historyDays ? `${plural(historyDays)} of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
 }
 
@@ -152,9 +150,9 @@ if (process.env.CALLBOARD_DB !== '0') {
 // ---- campaigns: the demo's telesales and survey campaigns (Vietnamese leads), created on first start ----
 const campaignWorkers = await campaigns.ready;
 if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
-  // With a fresh history, the survey campaign gets the same past days' answers (the CX trends).
-  const surveyDays = freshLog && process.env.CALLBOARD_HISTORY !== '0' ? historyDays : 0;
-  const created = await seedDemoCampaigns(campaignWorkers.service, config, surveyDays).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
+  const created = await seedDemoCampaigns(campaignWorkers.service, config).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
+  // A new survey campaign on a fresh history gets the same past days' answers (the CX trends).
+  if (historyDays && created.some((c) => c.startsWith('satisfaction-survey'))) await seedSurveyHistory(campaignWorkers.service, config, historyDays);
   if (created.length) say(`campaigns: ${created.join(', ')} created with demo leads; telesales and survey running`);
 }
 // ---- end campaigns ----

@@ -16,7 +16,8 @@ import { callIdOf } from './store.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
-import { demoCampaigns, demoLeadsCsv, seedSurveyHistory } from './demo.ts';
+import { seedSurveyHistory } from '../../../scripts/src/demo-history.ts';
+import { demoCampaigns, demoLeadsCsv } from './demo.ts';
 
 const logger = pino({ level: 'silent' });
 const backend = testBackends()[0]!;

@@ -4,7 +4,6 @@
  * birthday-offer outreach. Leads are Vietnamese names with +84 mobile numbers, imported through the real
  * CSV import. Created once (a restart keeps them and their progress).
  */
-import { SiteCalendar } from '../../../realtime/src/core/time.ts';
 import { vietnameseName } from '../../../realtime/src/site/demo-site.ts';
 import type { SiteConfig } from '../../../realtime/src/contracts/index.ts';
 import type { CampaignService } from './campaigns.service.ts';
@@ -98,53 +97,7 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
  * the 08:00-21:00 calling hours (site time) the demo campaigns get a 24-hour window, as the simulator runs
  * its flat profile then, so the demo always has outbound traffic (say so: real campaigns keep their window).
  */
-/**
- * Past days' answers to the satisfaction survey (NPS and CSAT, 09:00-17:00 each day), so the CX trends
- * have history as the calls do. Only answers: the past days' dialing is not simulated, so their
- * response rate stays empty. A fixed seed: the same answers on every fresh demo.
- */
-export async function seedSurveyHistory(s: CampaignService, config: SiteConfig, days: number, now = Date.now()): Promise<number> {
-  if (days <= 0) return 0;
-  const leads = await s.repo.workableLeads('satisfaction-survey', undefined, { afterId: null, limit: 2000 });
-  if (leads.length === 0) return 0;
-  const cal = new SiteCalendar(config.timeZone, config.intervalMin);
-  let x = 20260302;
-  const rnd = () => {
-    // mulberry32
-    x = (x + 0x6d2b79f5) | 0;
-    let t = Math.imul(x ^ (x >>> 15), 1 | x);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(weights: readonly (readonly [T, number])[]): T => {
-    let r = rnd() * weights.reduce((a, [, w]) => a + w, 0);
-    for (const [v, w] of weights) if ((r -= w) < 0) return v;
-    return weights[weights.length - 1]![0];
-  };
-  // Mostly satisfied, with bad days now and then (a vaccine shortage, long waits).
-  const NPS: readonly (readonly [number, number])[] = [[10, 30], [9, 25], [8, 15], [7, 10], [6, 6], [5, 5], [4, 3], [3, 2], [2, 2], [1, 1], [0, 1]];
-  const CSAT: readonly (readonly [number, number])[] = [[5, 45], [4, 33], [3, 12], [2, 6], [1, 4]];
-  const rows: Parameters<CampaignService['repo']['addAnswers']>[0] = [];
-  let day = cal.dayStart(now);
-  for (let d = 0; d < days; d++) {
-    day = cal.dayStart(day - 12 * 3_600_000);
-    const bad = rnd() < 0.15;
-    const n = 18 + Math.floor(rnd() * 14);
-    for (let i = 0; i < n; i++) {
-      const lead = leads[Math.floor(rnd() * leads.length)]!;
-      const at = new Date(day + 9 * 3_600_000 + Math.floor(rnd() * 8 * 3_600_000));
-      const callId = `history-survey-${cal.localDate(day)}-${i}`;
-      const shift = bad && rnd() < 0.4 ? 3 : 0;
-      const nps = Math.max(0, pick(NPS) - shift);
-      const csat = Math.max(1, pick(CSAT) - (shift ? 1 : 0));
-      const base = { campaignId: 'satisfaction-survey', leadId: lead.id, customerId: lead.customerId, callId, segment: lead.segment, answeredAt: at };
-      rows.push({ ...base, questionId: 'nps', kind: 'nps', score: nps }, { ...base, questionId: 'csat', kind: 'csat', score: csat });
-    }
-  }
-  return s.repo.addAnswers(rows);
-}
-
-export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig, historyDays = 0): Promise<string[]> {
+export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig): Promise<string[]> {
   const created: string[] = [];
   const outOfHours = !checkWindow(Date.now(), config.timeZone, WindowSchema.parse({})).open;
   const sales = config.agents.filter((a) => a.teamId === 'team-sales').map((a) => a.id);
@@ -163,7 +116,6 @@ export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig, 
     const importId = await s.repo.createImport(c.id, `${c.id}-demo.csv`, csv.length);
     await s.importFile(c.id, csv, importId, csv.length);
     await s.addDnc(c.id, [], null, 'demo');
-    if (c.id === 'satisfaction-survey') await seedSurveyHistory(s, config, historyDays);
     if (c.id !== 'birthday-offers') await s.setStatus(c.id, 'running');
     created.push(outOfHours ? `${c.id} (24 h window: started out of hours)` : c.id);
   }

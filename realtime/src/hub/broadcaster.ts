@@ -167,12 +167,8 @@ export class Broadcaster {
       }
       return x;
     };
-    let sent = this.sent.get(room);
-    if (!sent) {
-      sent = new Map();
-      this.sent.set(room, sent);
-    }
-    const known = sent;
+    const known = this.sent.get(room) ?? new Map<string, object>();
+    this.sent.set(room, known);
     // Only the fields that changed since this room's last delta (whole when it has not had this DTO).
     const patch = <T extends { id: string }>(key: string, dto: T): EntityPatch<T> | undefined => {
       const pt = diff(known.get(key) as T | undefined, dto) as EntityPatch<T> | undefined;
