@@ -25,6 +25,10 @@ describe('console end to end', () => {
     expect(new URL(lead.url()).pathname).toBe('/team');
     expect(new URL(agent.url()).pathname).toBe('/agent');
     await lead.locator('[data-testid=team-row][data-agent=a1]').waitFor();
+    // The team's name in the page's language (the site configures `name` and `nameVi`).
+    expect(await lead.locator('h1').textContent()).toBe('Tổ đặt lịch');
+    await lead.getByRole('button', { name: 'EN', exact: true }).click();
+    await lead.locator('h1', { hasText: 'Booking team' }).waitFor();
     await lead.goto(`${hub.url}/supervisor`);
     await lead.waitForURL((u) => u.pathname === '/team');
     await agent.goto(`${hub.url}/wallboard`);

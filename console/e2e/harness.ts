@@ -26,7 +26,7 @@ export function e2eSite(over: Partial<SiteConfigInput> = {}): SiteConfigInput {
       { id: 'booking', name: 'Vaccine booking', nameVi: 'Đặt lịch tiêm chủng', priority: 2, wrapupSec: 60 },
       { id: 'advice', name: 'Advice', nameVi: 'Tư vấn', priority: 4, wrapupSec: 60 },
     ],
-    teams: [{ id: 't1', name: 'Booking team / Tổ đặt lịch', leadUserId: 'lead1' }],
+    teams: [{ id: 't1', name: 'Booking team', nameVi: 'Tổ đặt lịch', leadUserId: 'lead1' }],
     agents: [agent('a1', 'Nguyễn Thị Lan', ['booking']), agent('a2', 'Trần Văn Nam', ['advice']), agent('a3', 'Lê Thu Hà', ['advice'])],
     users: [
       { id: 'sup', name: 'Giám sát', role: 'supervisor', password: PASSWORD },

@@ -156,7 +156,9 @@ describe('managers\' pages end to end', () => {
     await page.getByTestId('st-target-from').fill('2026-12-01');
     await page.getByTestId('st-target-save').click();
     await page.locator('[data-testid=st-target-row][data-metric=abandonRatePct]').waitFor();
-    await expect(page.getByTestId('toast').textContent()).resolves.toContain('abandonRatePct');
+    // Metrics are named in the page's language, the key beside the name in the table.
+    await expect(page.getByTestId('toast').textContent()).resolves.toContain('Tỷ lệ bỏ máy (%)');
+    expect(await page.locator('[data-testid=st-target-row][data-metric=abandonRatePct]').textContent()).toContain('Tỷ lệ bỏ máy (%) abandonRatePct');
     expect((await api('GET', '/api/v1/reports/targets')).targets).toEqual([{ scope: 'site', id: '', metric: 'abandonRatePct', kind: 'max', target: 4.5, validFrom: '2026-12-01' }]);
     await page.context().close();
 
@@ -179,6 +181,9 @@ describe('managers\' pages end to end', () => {
     const booking = page.locator('td', { hasText: 'Đặt lịch tiêm chủng' });
     await booking.first().waitFor();
     expect(await page.locator('td', { hasText: 'Vaccine booking' }).count()).toBe(0);
+    // So are the teams, and the targets' metrics.
+    await page.locator('td', { hasText: 'Tổ đặt lịch' }).first().waitFor();
+    await page.locator('td', { hasText: 'Mức phục vụ (%)' }).first().waitFor();
     await page.context().close();
   });
 });

@@ -16,9 +16,17 @@ export interface TileFigures {
   today: MetricValues;
 }
 
-/** Display name in the UI language (Vietnamese names where the site has them). */
-export function queueName(q: { name: string; nameVi?: string }, lang: 'vi' | 'en'): string {
-  return lang === 'vi' ? (q.nameVi ?? q.name) : q.name;
+/** Display name of a line or team in the UI language (Vietnamese names where the site has them). */
+export function localName(x: { name: string; nameVi?: string }, lang: 'vi' | 'en'): string {
+  return lang === 'vi' ? (x.nameVi ?? x.name) : x.name;
+}
+export const queueName = localName;
+
+/** A team's display name in the UI language, looked up by id in `teams` (the id itself when unknown). */
+export function teamName(teams: readonly { id: string; name: string; nameVi?: string }[], id: string | null | undefined, lang: 'vi' | 'en'): string {
+  if (id === null || id === undefined) return '';
+  const t = teams.find((x) => x.id === id);
+  return t ? localName(t, lang) : id;
 }
 
 /** Age of the oldest waiting call at `hubNow`, ticking between deltas. */

@@ -54,6 +54,8 @@ export type QueueConfig = z.output<typeof QueueConfigSchema>;
 export const TeamConfigSchema = z.strictObject({
   id: Id,
   name: z.string().min(1),
+  /** Vietnamese display name. */
+  nameVi: z.string().optional(),
   leadUserId: z.string().optional(),
 });
 export type TeamConfig = z.output<typeof TeamConfigSchema>;

@@ -97,6 +97,8 @@ export interface CallDTO {
 export interface TeamDTO {
   id: string;
   name: string;
+  /** Vietnamese display name, when the site configures one. */
+  nameVi?: string;
   leadUserId?: string;
   today: MetricValues;
 }

@@ -195,6 +195,7 @@ export function teamDTO(s: HubState, teamId: string, now: number): TeamDTO {
   const b = s.metrics.day(scopeKey.team(teamId), now);
   for (const a of s.agents.values()) if (a.teamId === teamId) withOngoing(b, a, now);
   const dto: TeamDTO = { id: teamId, name: t?.name ?? teamId, today: deriveMetrics(b, s.config.params) };
+  if (t?.nameVi !== undefined) dto.nameVi = t.nameVi;
   if (t?.leadUserId !== undefined) dto.leadUserId = t.leadUserId;
   return dto;
 }

@@ -32,10 +32,10 @@ export const DEMO_QUEUES = [
 ];
 
 const TEAMS = [
-  { id: 'team-booking', name: 'Booking team / Tổ đặt lịch', queues: ['vaccine-booking', 'advice'], skills: { booking: 8, vaccine: 6 } },
-  { id: 'team-care', name: 'Care team / Tổ chăm sóc', queues: ['after-care', 'advice', 'complaints'], skills: { medical: 8, vaccine: 7 } },
-  { id: 'team-clinic', name: 'Clinic team / Tổ phòng khám', queues: ['clinic', 'vaccine-booking'], skills: { booking: 6, clinic: 8 } },
-  { id: 'team-sales', name: 'Sales team / Tổ telesales', queues: ['telesales', 'survey', 'advice'], skills: { sales: 8, vaccine: 5 } },
+  { id: 'team-booking', name: 'Booking team', nameVi: 'Tổ đặt lịch', queues: ['vaccine-booking', 'advice'], skills: { booking: 8, vaccine: 6 } },
+  { id: 'team-care', name: 'Care team', nameVi: 'Tổ chăm sóc', queues: ['after-care', 'advice', 'complaints'], skills: { medical: 8, vaccine: 7 } },
+  { id: 'team-clinic', name: 'Clinic team', nameVi: 'Tổ phòng khám', queues: ['clinic', 'vaccine-booking'], skills: { booking: 6, clinic: 8 } },
+  { id: 'team-sales', name: 'Sales team', nameVi: 'Tổ telesales', queues: ['telesales', 'survey', 'advice'], skills: { sales: 8, vaccine: 5 } },
 ];
 
 export function demoSiteInput(agentsPerTeam = 10): SiteConfigInput {
@@ -49,7 +49,7 @@ export function demoSiteInput(agentsPerTeam = 10): SiteConfigInput {
   let n = 0;
   TEAMS.forEach((t, ti) => {
     const leadId = `lead${ti + 1}`;
-    teams.push({ id: t.id, name: t.name, leadUserId: leadId });
+    teams.push({ id: t.id, name: t.name, nameVi: t.nameVi, leadUserId: leadId });
     users.push({ id: leadId, name: vietnameseName(100 + ti), role: 'team_lead', password: 'demo', teamIds: [t.id] });
     for (let k = 0; k < agentsPerTeam; k++) {
       n++;
