@@ -84,10 +84,14 @@ describe('managers\' pages end to end', () => {
   it('a supervisor opens a complaint from the list, moves it to in progress with a note, assigns it; the history shows both', async () => {
     const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-77' });
     const page = await signIn(browser, url, 'sup', '/complaints');
-    await page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`).click();
+    const link = page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`);
+    // Category and department by their names in the page's language, not their codes.
+    await expect(page.locator('tr', { has: link }).textContent()).resolves.toMatch(/Phản ứng sau tiêm.*Khối y tế/);
+    await link.click();
     await page.waitForURL((u) => u.pathname === `/complaints/${opened.id}`);
     await page.locator('[data-testid=complaint][data-status=open]').waitFor();
     expect(await page.getByTestId('cd-event').count()).toBe(1);
+    await expect(page.getByTestId('cd-event').textContent()).resolves.toContain('chuyển bộ phận Khối y tế');
     // A 2-hour SLA for a vaccine reaction: the clock says how much business time is left (or that it is stopped).
     await expect(page.getByTestId('cd-clock').textContent()).resolves.toMatch(/làm việc|SLA/);
 

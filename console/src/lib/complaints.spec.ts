@@ -29,6 +29,8 @@ describe('complaint detail in words', () => {
     const e = { at: 0, actor: 'sup', fromStatus: 'open', toStatus: 'in_progress', note: null, data: null };
     expect(eventText({ ...e, action: 'status' }, tr('vi'))).toBe('Mới → Đang xử lý');
     expect(eventText({ ...e, action: 'assigned', data: { from: null, to: 'lead1' } }, tr('en'))).toBe('Assigned to lead1');
-    expect(eventText({ ...e, action: 'opened', data: { channel: 'wrapup', department: 'medical' } }, tr('vi'))).toBe('Ghi nhận (sau cuộc gọi), chuyển bộ phận medical');
+    expect(eventText({ ...e, action: 'opened', data: { channel: 'wrapup', department: 'medical' } }, tr('vi'))).toBe('Ghi nhận (sau cuộc gọi), chuyển bộ phận Khối y tế');
+    // A site's own department code has no name: shown as typed.
+    expect(eventText({ ...e, action: 'opened', data: { channel: 'form', department: 'pharmacy' } }, tr('en'))).toBe('Opened (form), routed to pharmacy');
   });
 });

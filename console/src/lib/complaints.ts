@@ -32,12 +32,19 @@ export function clockText(c: SlaClockDTO, status: string, t: T): { text: string;
 }
 
 
+/** A site code (complaint category `cc_`, department `dep_`) by its name in the UI language; the code itself when it has none. */
+export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
+  const key = `${prefix}${code}`;
+  const s = t(key as MessageKey) as string | undefined;
+  return s && s !== key ? s : code;
+}
+
 /** What a history event did, in words. */
 export function eventText(e: ComplaintEventDTO, t: T): string {
   const st = (s: string | null) => (s ? t(`cps_${s}` as MessageKey) : '–');
   switch (e.action) {
     case 'opened':
-      return t('cdEvOpened', { channel: e.data?.channel ? t(`cpch_${String(e.data.channel)}` as MessageKey) : '–', department: String(e.data?.department ?? '–') });
+      return t('cdEvOpened', { channel: e.data?.channel ? t(`cpch_${String(e.data.channel)}` as MessageKey) : '–', department: e.data?.department ? codeName(t, 'dep_', String(e.data.department)) : '–' });
     case 'status':
       return t('cdEvStatus', { from: st(e.fromStatus), to: st(e.toStatus) });
     case 'reopened':
