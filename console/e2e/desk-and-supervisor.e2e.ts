@@ -83,6 +83,12 @@ describe('console end to end', () => {
     expect(rec?.disposition).toBe('booked');
     expect(rec?.notes).toContain('appointment: 2026-12-01');
     await desk.locator('[data-testid=my-handled]', { hasText: '1' }).waitFor();
+
+    // "Explain this number": the line's service level lists the call, with the agent's name and login.
+    await sup.locator('[data-testid=queue-row][data-queue=booking] [data-testid=explain-sl]').click();
+    const row = sup.getByTestId('explain').locator('tr', { hasText: callId });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('Nguyễn Thị Lan a1');
     await Promise.all([desk.context().close(), sup.context().close()]);
   });
 
