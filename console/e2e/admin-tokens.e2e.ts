@@ -134,6 +134,24 @@ describe('script tokens page end to end', () => {
     await page.context().close();
   });
 
+  it('an admin creates a user on the users page, picking the team by its name; the list names the team', async () => {
+    const page = await signIn(browser, url, 'admin', '/admin/users');
+    const teams = page.getByTestId('new-user-teams');
+    await teams.locator('option', { hasText: 'Tổ đặt lịch' }).waitFor({ state: 'attached' });
+    const form = page.getByTestId('new-user');
+    await form.locator('input').nth(0).fill('a9');
+    await form.locator('input').nth(1).fill('Phạm Thị Hoa');
+    await form.locator('input[type=password]').fill('doi-mat-khau');
+    await teams.selectOption({ label: 'Tổ đặt lịch' });
+    await form.locator('button.primary').click();
+    const row = page.locator('[data-testid=user-row][data-user=a9]');
+    await row.waitFor();
+    await expect(row.getByTestId('user-teams').textContent()).resolves.toBe('Tổ đặt lịch');
+    // What the page shows is what the hub stored: the team's id.
+    expect((await accounts.get('a9'))?.teamIds).toEqual(['t1']);
+    await page.context().close();
+  });
+
   it('the link and the page are the admin\'s only', async () => {
     const page = await signIn(browser, url, 'sup', '/admin/tokens');
     await page.waitForURL((u) => !u.pathname.startsWith('/admin'));
