@@ -56,6 +56,12 @@ describe('QueueTile', () => {
     await expect.element(s.getByTestId('tile')).toHaveAttribute('data-open', 'false');
     await expect.element(s.getByTestId('tile-age')).toHaveAttribute('data-fresh', 'false');
     await expect.element(s.getByTestId('tile-age')).toHaveTextContent('Cũ 9 s');
+    // Fresh figures: a dot that leaves the room to the line's name, still named for a screen reader.
+    const live = await render(QueueTile, { tile: tile({}), waitSec: 0, fresh: true });
+    const age = live.getByTestId('tile-age').last();
+    await expect.element(age).toHaveAttribute('data-fresh', 'true');
+    await expect.element(age).toHaveAttribute('title', 'Trực tiếp');
+    await expect.element(age).toHaveClass(/dot/);
   });
 
   it('shows a dash, not 0 %, before the first call', async () => {
