@@ -14,7 +14,8 @@ import { hash01, SimulatedCarrier, type DialerPort, type DialRequest } from './c
 import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
 import type { Campaign, DialResult, LeadStatus, SurveyQuestion } from './model.ts';
-import { checkWindow, governor, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
+import { paceAlert, paceWhy, type PaceAlert, type PaceAlertArgs, type PaceWhy } from './pace-reasons.ts';
+import { checkWindow, governor, GOVERNOR_NOT_CHECKED, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
 import type { ComplaintPort, HubPort } from './ports.ts';
 import { callIdOf, parseCallId, type CampaignStore, type LogEntry } from './store.ts';
 
@@ -51,13 +52,17 @@ export interface Coverage extends LeadCoverage {
   byStatus: Record<string, number>;
 }
 
-export interface PaceInfo {
+/**
+ * One pacing cycle's account (`progress.pacing`): why, in English (`why`) and as `whyCode` + `whyArgs`;
+ * the alerts in English (`alerts`) and as codes with arguments (`alertDetails`, in the same order).
+ */
+export type PaceInfo = {
   at: number;
   plan: PacingPlan | null;
   governor: GovernorState;
-  why: string;
   alerts: string[];
-}
+  alertDetails: PaceAlert[];
+} & PaceWhy;
 
 /** Leads read from the database and loaded into Redis per page at a campaign's start. */
 const LOAD_PAGE = 2000;
@@ -425,24 +430,27 @@ export class CampaignService {
     const camp = await this.campaign(campaignId);
     if (!camp) return null;
     const now = this.now();
-    const info: PaceInfo = { at: now, plan: null, governor: { factor: 1, backingOff: false, reason: '' }, why: '', alerts: [] };
-    const save = async () => {
+    const base: Omit<PaceInfo, keyof PaceWhy> = { at: now, plan: null, governor: { ...GOVERNOR_NOT_CHECKED, queues: [] }, alerts: [], alertDetails: [] };
+    const alert = <K extends keyof PaceAlertArgs>(code: K, args: PaceAlertArgs[K]) => {
+      const a = paceAlert(code, args);
+      base.alerts.push(a.text);
+      base.alertDetails.push(a.detail);
+    };
+    const save = async (why: PaceWhy): Promise<PaceInfo> => {
+      const info: PaceInfo = { ...base, ...why };
       await this.store.redis.set(this.store.k.pace(campaignId), JSON.stringify(info), 'EX', 3600);
       return info;
     };
     if (camp.status !== 'running') {
       await this.d.controlQueue.removeJobScheduler(`pace:${campaignId}`);
-      info.why = `campaign ${camp.status}`;
-      return save();
+      return save(paceWhy('notRunning', { status: camp.status }));
     }
     if (camp.endAt !== null && now >= camp.endAt) {
       await this.setStatus(campaignId, 'completed');
-      info.why = 'end date reached';
-      return save();
+      return save(paceWhy('ended', { endAt: camp.endAt }));
     }
     if (camp.startAt !== null && now < camp.startAt) {
-      info.why = 'before the start date';
-      return save();
+      return save(paceWhy('notStarted', { startAt: camp.startAt }));
     }
     if (now - (this.lastRecover.get(campaignId) ?? 0) > 5000) {
       this.lastRecover.set(campaignId, now);
@@ -463,24 +471,21 @@ export class CampaignService {
     const open = (counts.pending ?? 0) + (counts.retry ?? 0) + (counts.dialing ?? 0) + (counts.connected ?? 0);
     if (open === 0 && loaded) {
       await this.setStatus(campaignId, 'completed');
-      info.why = 'every lead finished';
-      return save();
+      return save(paceWhy('allDone', {}));
     }
     let fullSegments: string[] = [];
     if (camp.type === 'survey') {
       const q = await this.quota(camp);
       if (q.totalReached) {
         await this.setStatus(campaignId, 'completed');
-        info.why = 'survey quota reached';
-        return save();
+        return save(paceWhy('quotaReached', { quota: camp.settings.quota.total ?? null }));
       }
       fullSegments = q.fullSegments;
-      if (fullSegments.length) info.alerts.push(`quota reached for ${fullSegments.join(', ')}: those leads are no longer dialed`);
+      if (fullSegments.length) alert('segmentQuota', { segments: fullSegments });
     }
     // Some time zone of the campaign's leads must be inside its call window.
     if (tzs.length && !tzs.some((tz) => checkWindow(now, tz, camp.settings.window).open)) {
-      info.why = `outside the call window (${camp.settings.window.start}-${camp.settings.window.end} callee time)`;
-      return save();
+      return save(paceWhy('outsideWindow', { start: camp.settings.window.start, end: camp.settings.window.end }));
     }
 
     const snap = await this.liveSnapshot();
@@ -491,7 +496,7 @@ export class CampaignService {
       .map((x) => ({ id: x.id, serviceLevelPct: x.last30.serviceLevelPct, targetPct: x.slTargetPct, inQueue: x.live.inQueue }));
     const gov = governor(shared, this.governors.get(campaignId), camp.settings.governorMarginPct);
     this.governors.set(campaignId, gov);
-    info.governor = gov;
+    base.governor = gov;
     await this.reassignAbsent(camp, snap, now);
 
     const ahtMs = (q?.today.ahtSec ?? 180) * 1000;
@@ -512,8 +517,8 @@ export class CampaignService {
       maxDialRatio: camp.settings.maxDialRatio,
       governor: gov.factor,
     });
-    info.plan = plan;
-    info.why = gov.backingOff ? gov.reason : plan.why;
+    base.plan = plan;
+    const why: PaceWhy = gov.backingOff ? paceWhy('backingOff', { factor: gov.factor, queues: gov.queues }) : { why: plan.why, whyCode: plan.whyCode, whyArgs: plan.whyArgs } as PaceWhy;
 
     // Personal leads first (progressive and predictive alike): one dial for an agent who is free now and
     // has no personal call of theirs already ringing or waiting (the hub holds that call for them, with
@@ -546,17 +551,17 @@ export class CampaignService {
     if (budget > 0) claimed.push(...(await this.store.claim(campaignId, this.store.k.due(campaignId), now, budget, fullSegments)));
     await this.enqueueDials(campaignId, claimed);
 
-    const alert = await this.runOutAlert(camp, now, st.attempts ?? 0, (counts.pending ?? 0) + (counts.retry ?? 0));
-    if (alert) info.alerts.push(alert);
-    return save();
+    const runOut = await this.runOutAlert(camp, now, st.attempts ?? 0, (counts.pending ?? 0) + (counts.retry ?? 0));
+    if (runOut) alert('runningOut', runOut);
+    return save(why);
   }
 
   /** Running out of leads: the leads left at the dial rate of the last 15 minutes (see `CampaignStore.recentDials`). */
-  async runOutAlert(camp: Campaign, now: number, attempts: number, left: number): Promise<string | undefined> {
+  async runOutAlert(camp: Campaign, now: number, attempts: number, left: number): Promise<PaceAlertArgs['runningOut'] | undefined> {
     const recent = await this.store.recentDials(camp.id, now, attempts);
     if (recent <= 0) return undefined;
     const minutesLeft = left / (recent / 15);
-    if (minutesLeft < camp.settings.runOutAlertMin) return `running out of leads: ${left} left, about ${Math.round(minutesLeft)} min at the current pace`;
+    if (minutesLeft < camp.settings.runOutAlertMin) return { leadsLeft: left, minutesLeft: Math.round(minutesLeft) };
     return undefined;
   }
 

@@ -375,12 +375,22 @@ describe('dialing pipeline', () => {
     expect(p1?.plan?.dials).toBe(0);
     expect(p1?.governor.backingOff).toBe(true);
     expect(p1?.why).toMatch(/advice: SL 60% < target 80%/);
+    // The same, as codes with arguments for the console to word.
+    const behind = [{ id: 'advice', serviceLevelPct: 60, targetPct: 80, waiting: 4 }];
+    expect(p1).toMatchObject({ whyCode: 'backingOff', whyArgs: { factor: 0, queues: behind }, governor: { code: 'backingOff', factor: 0, queues: behind } });
     shared[0]!.serviceLevelPct = 95;
     await new Promise((r) => setTimeout(r, 450)); // the snapshot is cached 400 ms
     const p2 = await s.pace('gov');
     expect(p2?.governor.backingOff).toBe(false);
     expect(p2?.plan?.dials).toBeGreaterThan(0);
+    expect(p2).toMatchObject({ whyCode: 'progressive', whyArgs: {}, governor: { code: 'recovered', queues: [] } });
     await waitFor('dialed', async () => ((await s.store.stats('gov')).attempts ?? 0) > 0);
+    // Paused: the pacer says so, and has not looked at the governor.
+    await s.setStatus('gov', 'paused');
+    const p3 = await s.pace('gov');
+    expect(p3).toMatchObject({ why: 'campaign paused', whyCode: 'notRunning', whyArgs: { status: 'paused' }, governor: { code: 'notChecked', reason: '', queues: [] }, plan: null });
+    // What the API returns is what the pacer recorded.
+    expect(((await s.progress('gov')) as { pacing: unknown }).pacing).toEqual(p3);
   });
 
   it('post-call survey: the caller of an inbound call on a chosen queue becomes a lead of the survey campaign, once, and a low answer opens a complaint', async () => {

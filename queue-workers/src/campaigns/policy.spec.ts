@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WindowSchema, SettingsSchema } from './model.ts';
 import { simulatePacing, type PacingSimOptions } from './pacing-sim.ts';
+import { paceAlert, paceWhy } from './pace-reasons.ts';
 import { checkWindow, governor, nextDayOpening, nextStep, planDials, quotaState, type PacingInput } from './policy.ts';
 
 const H = 3_600_000;
@@ -143,5 +144,129 @@ describe('governor and quotas', () => {
   it('quota: total and per segment', () => {
     expect(quotaState({ total: 10, perSegment: { hn: 3 } }, { total: 5, bySegment: { hn: 3, hcm: 2 } })).toEqual({ totalReached: false, fullSegments: ['hn'] });
     expect(quotaState({ total: 10, perSegment: {} }, { total: 10, bySegment: {} }).totalReached).toBe(true);
+  });
+});
+
+describe('why the pacer does what it does, as codes with arguments beside the English sentence', () => {
+  const input = (o: Partial<PacingInput>): PacingInput => ({
+    mode: 'progressive',
+    freeAgents: 5,
+    agentsFreeingSoon: 0,
+    inflight: 0,
+    waitingConnected: 0,
+    attempts: 0,
+    connected: 0,
+    dropped: 0,
+    dropRateCapPct: 3,
+    maxDialRatio: 3,
+    governor: 1,
+    ...o,
+  });
+  const why = (o: Partial<PacingInput>) => {
+    const p = planDials(input(o));
+    return { why: p.why, whyCode: p.whyCode, whyArgs: p.whyArgs };
+  };
+
+  it('given preview or progressive mode, the code names the mode and has no arguments', () => {
+    expect(why({ mode: 'preview' })).toEqual({ why: 'preview: agents dial', whyCode: 'preview', whyArgs: {} });
+    expect(why({ mode: 'progressive' })).toEqual({ why: 'progressive: one dial per free agent', whyCode: 'progressive', whyArgs: {} });
+  });
+
+  it('given the governor at 0, planDials says governorStopped whatever the mode', () => {
+    expect(why({ mode: 'predictive', governor: 0 })).toEqual({ why: 'governor: inbound service level below target', whyCode: 'governorStopped', whyArgs: {} });
+  });
+
+  it('given predictive with fewer than 30 attempts, it is measuring, with the attempts so far and the 30 needed', () => {
+    expect(why({ mode: 'predictive', attempts: 12, connected: 4 })).toEqual({
+      why: 'predictive: measuring (progressive for the first 30 attempts)',
+      whyCode: 'measuring',
+      whyArgs: { attempts: 12, minAttempts: 30 },
+    });
+  });
+
+  it('given predictive without a drop budget (6 drops of 300 connects, under one drop left of 3/4 of the 3 % cap), it is dropNearCap with the drop rate and the cap', () => {
+    expect(why({ mode: 'predictive', attempts: 1000, connected: 300, dropped: 6 })).toEqual({
+      why: 'predictive: drop rate 2.0% near the 3% cap, progressive',
+      whyCode: 'dropNearCap',
+      whyArgs: { dropRatePct: 2, capPct: 3 },
+    });
+    // A zero cap never dials ahead either.
+    expect(why({ mode: 'predictive', attempts: 1000, connected: 300, dropRateCapPct: 0 })).toMatchObject({ whyCode: 'dropNearCap', whyArgs: { dropRatePct: 0, capPct: 0 } });
+  });
+
+  it('given predictive with a budget, it says how many dials are in flight for how many agents at which connect rate', () => {
+    const p = planDials(input({ mode: 'predictive', attempts: 1000, connected: 300, inflight: 2 }));
+    expect(p.whyCode).toBe('predictive');
+    if (p.whyCode !== 'predictive') return;
+    expect(p.whyArgs.dialsInFlight).toBe(2 + p.dials);
+    expect(p.whyArgs.connectRatePct).toBeCloseTo((100 * 305) / 1015, 6); // the measured rate with its prior
+    expect(p.whyArgs.agents).toBeCloseTo(5 + 0.25 * (0.0225 * 300), 6); // 5 free + a quarter of the 6.75 drop budget
+    expect(p.why).toBe(`predictive: ${p.whyArgs.dialsInFlight} dials in flight for 6.7 agents at 30% connect`);
+  });
+
+  it('given a shared queue under target with calls waiting, the governor says backingOff (paused) with that queue; other queues are not listed', () => {
+    const g = governor(
+      [
+        { id: 'after-care', serviceLevelPct: 70, targetPct: 90, inQueue: 2 },
+        { id: 'advice', serviceLevelPct: 95, targetPct: 80, inQueue: 5 },
+        { id: 'quiet', serviceLevelPct: null, targetPct: 80, inQueue: 0 },
+      ],
+      undefined,
+    );
+    expect(g).toEqual({
+      factor: 0,
+      backingOff: true,
+      code: 'backingOff',
+      queues: [{ id: 'after-care', serviceLevelPct: 70, targetPct: 90, waiting: 2 }],
+      reason: 'backing off (paused): after-care: SL 70% < target 90%, 2 waiting',
+    });
+  });
+
+  it('given two queues under target, one with nobody waiting, the back-off lists both and pauses (the stricter wins)', () => {
+    const g = governor(
+      [
+        { id: 'advice', serviceLevelPct: 75, targetPct: 80, inQueue: 0 },
+        { id: 'after-care', serviceLevelPct: 60.4, targetPct: 90, inQueue: 1 },
+      ],
+      undefined,
+    );
+    expect(g.factor).toBe(0);
+    expect(g.queues).toEqual([
+      { id: 'advice', serviceLevelPct: 75, targetPct: 80, waiting: 0 },
+      { id: 'after-care', serviceLevelPct: 60.4, targetPct: 90, waiting: 1 },
+    ]);
+    expect(g.reason).toBe('backing off (paused): advice: SL 75% < target 80%; after-care: SL 60% < target 90%, 1 waiting');
+  });
+
+  it('given under target with nobody waiting, half pace; then at target + 2 recovered; then at target again', () => {
+    const half = governor([{ id: 'advice', serviceLevelPct: 70, targetPct: 80, inQueue: 0 }], undefined);
+    expect(half).toMatchObject({ code: 'backingOff', factor: 0.5, queues: [{ id: 'advice', serviceLevelPct: 70, targetPct: 80, waiting: 0 }], reason: 'backing off (half pace): advice: SL 70% < target 80%' });
+    const still = governor([{ id: 'advice', serviceLevelPct: 81, targetPct: 80, inQueue: 0 }], half);
+    expect(still).toMatchObject({ code: 'backingOff', factor: 0.5, queues: [{ id: 'advice', serviceLevelPct: 81 }] }); // hysteresis
+    const rec = governor([{ id: 'advice', serviceLevelPct: 83, targetPct: 80, inQueue: 0 }], still);
+    expect(rec).toEqual({ factor: 1, backingOff: false, code: 'recovered', queues: [], reason: 'recovered: inbound service level back at target' });
+    const ok = governor([{ id: 'advice', serviceLevelPct: 83, targetPct: 80, inQueue: 0 }], rec);
+    expect(ok).toEqual({ factor: 1, backingOff: false, code: 'atTarget', queues: [], reason: 'inbound service level at target' });
+  });
+
+  it("the pacer's own reasons keep their English sentences", () => {
+    expect(paceWhy('notRunning', { status: 'paused' })).toEqual({ why: 'campaign paused', whyCode: 'notRunning', whyArgs: { status: 'paused' } });
+    expect(paceWhy('ended', { endAt: 1 }).why).toBe('end date reached');
+    expect(paceWhy('notStarted', { startAt: 1 }).why).toBe('before the start date');
+    expect(paceWhy('allDone', {}).why).toBe('every lead finished');
+    expect(paceWhy('quotaReached', { quota: 2000 }).why).toBe('survey quota reached');
+    expect(paceWhy('outsideWindow', { start: '08:00', end: '21:00' }).why).toBe('outside the call window (08:00-21:00 callee time)');
+    expect(paceWhy('backingOff', { factor: 0.5, queues: [{ id: 'advice', serviceLevelPct: 70, targetPct: 80, waiting: 0 }] }).why).toBe('backing off (half pace): advice: SL 70% < target 80%');
+  });
+
+  it('alerts: the English sentence and the code with its arguments', () => {
+    expect(paceAlert('runningOut', { leadsLeft: 30, minutesLeft: 15 })).toEqual({
+      text: 'running out of leads: 30 left, about 15 min at the current pace',
+      detail: { code: 'runningOut', args: { leadsLeft: 30, minutesLeft: 15 } },
+    });
+    expect(paceAlert('segmentQuota', { segments: ['hn', 'hcm'] })).toEqual({
+      text: 'quota reached for hn, hcm: those leads are no longer dialed',
+      detail: { code: 'segmentQuota', args: { segments: ['hn', 'hcm'] } },
+    });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { SiteCalendar } from '../../../realtime/src/core/time.ts';
 import type { CallWindow, CampaignSettings, DialResult, RetryDelay } from './model.ts';
+import { governorReasonEn, paceWhy, type GovernorCode, type GovernorQueue, type PaceWhy } from './pace-reasons.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -139,13 +140,16 @@ export interface PacingInput {
   governor: number;
 }
 
-export interface PacingPlan {
+/** The plan of one cycle; `why` (English) with `whyCode` and `whyArgs` (`pace-reasons.ts`). */
+export type PacingPlan = {
   dials: number;
   ratio: number;
   connectRate: number;
   dropRatePct: number;
-  why: string;
-}
+} & PaceWhy;
+
+/** Predictive dials progressively until this many attempts have a result (the connect rate is measured). */
+export const MEASURE_ATTEMPTS = 30;
 
 /**
  * How many new dials to place this cycle.
@@ -165,20 +169,22 @@ export function planDials(p: PacingInput): PacingPlan {
   // Prior: 1 connect in 3 attempts until measured (shrinkage toward it with 15 pseudo-attempts).
   const connectRate = Math.min(0.95, Math.max(0.05, (p.connected + 5) / (p.attempts + 15)));
   const base = { connectRate, dropRatePct };
-  if (p.mode === 'preview') return { dials: 0, ratio: 0, ...base, why: 'preview: agents dial' };
-  if (p.governor <= 0) return { dials: 0, ratio: 0, ...base, why: 'governor: inbound service level below target' };
+  if (p.mode === 'preview') return { dials: 0, ratio: 0, ...base, ...paceWhy('preview', {}) };
+  if (p.governor <= 0) return { dials: 0, ratio: 0, ...base, ...paceWhy('governorStopped', {}) };
   const progressive = Math.max(0, Math.floor((p.freeAgents - p.inflight - p.waitingConnected) * p.governor));
-  if (p.mode === 'progressive') return { dials: progressive, ratio: 1, ...base, why: 'progressive: one dial per free agent' };
+  if (p.mode === 'progressive') return { dials: progressive, ratio: 1, ...base, ...paceWhy('progressive', {}) };
   const cap = p.dropRateCapPct;
   // The budget aims at 3/4 of the cap: drops of dials already in flight land after the decision.
   const budget = ((0.75 * cap) / 100) * p.connected - p.dropped;
   // Dialing ahead may drop a call: only with a budget of at least one drop left under the cap.
-  if (cap <= 0 || budget < 1 || p.attempts < 30) {
+  if (cap <= 0 || budget < 1 || p.attempts < MEASURE_ATTEMPTS) {
     return {
       dials: progressive,
       ratio: 1,
       ...base,
-      why: p.attempts < 30 ? 'predictive: measuring (progressive for the first 30 attempts)' : `predictive: drop rate ${dropRatePct.toFixed(1)}% near the ${cap}% cap, progressive`,
+      ...(p.attempts < MEASURE_ATTEMPTS
+        ? paceWhy('measuring', { attempts: p.attempts, minAttempts: MEASURE_ATTEMPTS })
+        : paceWhy('dropNearCap', { dropRatePct, capPct: cap })),
     };
   }
   const q = connectRate;
@@ -195,7 +201,7 @@ export function planDials(p: PacingInput): PacingPlan {
   const maxInflight = p.maxDialRatio * Math.max(0, p.freeAgents + p.agentsFreeingSoon);
   const dials = Math.max(progressive, Math.floor(Math.min(n, maxInflight) - p.inflight));
   const ratio = p.freeAgents > 0 ? (p.inflight + dials) / p.freeAgents : 0;
-  return { dials, ratio, ...base, why: `predictive: ${(p.inflight + dials).toFixed(0)} dials in flight for ${capacity.toFixed(1)} agents at ${(100 * q).toFixed(0)}% connect` };
+  return { dials, ratio, ...base, ...paceWhy('predictive', { dialsInFlight: p.inflight + dials, agents: capacity, connectRatePct: 100 * q }) };
 }
 
 // ------------------------------------------------------------------------------------- governor
@@ -212,8 +218,15 @@ export interface GovernorState {
   /** 1 full pace, 0.5 halved, 0 stopped. */
   factor: number;
   backingOff: boolean;
+  /** In English (logs, older consoles); `code` and `queues` say the same for the console to word. */
   reason: string;
+  code: GovernorCode;
+  /** The shared queues under target behind a back-off (empty otherwise). */
+  queues: GovernorQueue[];
 }
+
+/** The governor's state when it was not evaluated this cycle (the campaign is not dialing). */
+export const GOVERNOR_NOT_CHECKED: Readonly<GovernorState> = Object.freeze({ factor: 1, backingOff: false, reason: '', code: 'notChecked', queues: [] });
 
 /**
  * The inbound governor: when a shared queue's service level (last 30 minutes) is under its target
@@ -223,18 +236,19 @@ export interface GovernorState {
  */
 export function governor(queues: readonly SharedQueueSL[], prev: GovernorState | undefined, marginPct = 0): GovernorState {
   let factor = 1;
-  const reasons: string[] = [];
+  const under: GovernorQueue[] = [];
   for (const q of queues) {
     if (q.serviceLevelPct === null) continue;
     const threshold = prev?.backingOff ? q.targetPct + 2 : q.targetPct - marginPct;
     if (q.serviceLevelPct < threshold) {
       const f = q.inQueue > 0 ? 0 : 0.5;
       factor = Math.min(factor, f);
-      reasons.push(`${q.id}: SL ${q.serviceLevelPct.toFixed(0)}% < target ${q.targetPct}%${q.inQueue > 0 ? `, ${q.inQueue} waiting` : ''}`);
+      under.push({ id: q.id, serviceLevelPct: q.serviceLevelPct, targetPct: q.targetPct, waiting: q.inQueue });
     }
   }
-  if (factor >= 1) return { factor: 1, backingOff: false, reason: prev?.backingOff ? 'recovered: inbound service level back at target' : 'inbound service level at target' };
-  return { factor, backingOff: true, reason: `backing off (${factor === 0 ? 'paused' : 'half pace'}): ${reasons.join('; ')}` };
+  const state = (code: GovernorCode, f: number, qs: GovernorQueue[]): GovernorState => ({ factor: f, backingOff: code === 'backingOff', reason: governorReasonEn(code, f, qs), code, queues: qs });
+  if (factor >= 1) return state(prev?.backingOff ? 'recovered' : 'atTarget', 1, []);
+  return state('backingOff', factor, under);
 }
 
 // ---------------------------------------------------------------------------------------- quotas

@@ -58,13 +58,17 @@ describe('run-out alert', () => {
     const want = 'running out of leads: 30 left, about 15 min at the current pace';
     const t0 = Date.now();
     let alerts: string[] = [];
+    let details: unknown[] = [];
     while (Date.now() - t0 < 20_000) {
-      const p = (await s.progress('ro')) as { pacing: { alerts: string[] } | null };
+      const p = (await s.progress('ro')) as { pacing: { alerts: string[]; alertDetails: unknown[] } | null };
       alerts = p.pacing?.alerts ?? [];
+      details = p.pacing?.alertDetails ?? [];
       if (alerts.includes(want)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(alerts).toEqual([want]);
+    // The same alert as a code with its arguments (the console words it).
+    expect(details).toEqual([{ code: 'runningOut', args: { leadsLeft: 30, minutesLeft: 15 } }]);
     expect((await s.coverage('ro')).leadsRetryWaiting).toBe(30);
   });
 });

@@ -5,8 +5,10 @@
 import { apiUrl } from '$lib/hub-url.ts';
 import { session } from '$lib/state/session.svelte.ts';
 import type { Coverage } from './coverage.ts';
+// The pacer's reason codes, from the workers (a dependency-free module of types: erased at build).
+import type { GovernorCode, GovernorQueue, PaceAlert, PaceWhy } from '../../../../queue-workers/src/campaigns/pace-reasons.ts';
 
-export type { Coverage };
+export type { Coverage, GovernorCode, GovernorQueue, PaceAlert, PaceWhy };
 
 export class ApiError extends Error {
   constructor(
@@ -66,6 +68,32 @@ export interface Campaign {
   coverage?: Coverage;
 }
 
+/**
+ * Why, in English (`why`, always there) and as a code with arguments (`whyCode` + `whyArgs`; missing in a
+ * pace record written by an older worker: the page then shows the English).
+ */
+export type PaceWhyInfo = PaceWhy | { why: string; whyCode?: undefined; whyArgs?: undefined };
+
+export interface GovernorInfo {
+  factor: number;
+  backingOff: boolean;
+  /** English. */
+  reason: string;
+  /** Missing from an older worker. */
+  code?: GovernorCode;
+  /** The shared queues under target behind a back-off. */
+  queues?: GovernorQueue[];
+}
+
+export type Pacing = {
+  at: number;
+  /** English; `alertDetails` has the same alerts, in the same order, as codes with arguments. */
+  alerts: string[];
+  alertDetails?: PaceAlert[];
+  governor: GovernorInfo;
+  plan: { dials: number; ratio: number; connectRate: number; dropRatePct: number } | null;
+} & PaceWhyInfo;
+
 export interface Progress {
   campaignId: string;
   status: Status;
@@ -73,13 +101,7 @@ export interface Progress {
   coverage: Coverage;
   inflight: number;
   waitingForAgent: number;
-  pacing: {
-    at: number;
-    why: string;
-    alerts: string[];
-    governor: { factor: number; backingOff: boolean; reason: string };
-    plan: { dials: number; ratio: number; connectRate: number; dropRatePct: number } | null;
-  } | null;
+  pacing: Pacing | null;
 }
 
 export interface Group {
