@@ -14,8 +14,9 @@ describe('wrap-up data entry', () => {
     ]);
     expect(fieldsFor('info')).toEqual([{ name: 'notes', required: false }]);
     expect(missingFields('booked', { appointment: '2026-12-01' })).toEqual(['branch']);
-    expect(missingFields('complaint', { severity: 'high', notes: 'short' })).toEqual(['notes']);
-    expect(missingFields('complaint', { severity: 'high', notes: 'Khách phản ánh chờ lâu ở quầy' })).toEqual([]);
+    // A complaint says which kind it is (that routes it to its department), how severe, and what happened.
+    expect(missingFields('complaint', { severity: 'high', notes: 'short' })).toEqual(['category', 'notes']);
+    expect(missingFields('complaint', { category: 'service', severity: 'high', notes: 'Khách phản ánh chờ lâu ở quầy' })).toEqual([]);
     expect(missingFields('sold', { revenue: '0' })).toEqual(['revenue']);
     expect(missingFields('info', {})).toEqual([]);
   });
@@ -27,5 +28,11 @@ describe('wrap-up data entry', () => {
     });
     expect(toFinishCmd('c2', 'sold', { revenue: '1500000' })).toEqual({ callId: 'c2', disposition: 'sold', revenue: 1500000 });
     expect(toFinishCmd('c3', 'info', {})).toEqual({ callId: 'c3', disposition: 'info' });
+    // The lines the hub's complaint intake reads back (category routes it, severity high raises its priority).
+    expect(toFinishCmd('c4', 'complaint', { severity: 'high', category: 'vaccine-reaction', notes: 'Bé sốt cao sau tiêm' })).toEqual({
+      callId: 'c4',
+      disposition: 'complaint',
+      notes: 'category: vaccine-reaction\nseverity: high\nBé sốt cao sau tiêm',
+    });
   });
 });

@@ -20,7 +20,7 @@ export function dispositionsFor(queue: string): readonly string[] {
   return DISPOSITIONS[queue] ?? ALL_DISPOSITIONS;
 }
 
-export type WrapField = 'appointment' | 'branch' | 'callbackAt' | 'severity' | 'revenue' | 'notes';
+export type WrapField = 'appointment' | 'branch' | 'callbackAt' | 'category' | 'severity' | 'revenue' | 'notes';
 export type WrapValues = Partial<Record<WrapField, string>>;
 
 /** Required fields per outcome; notes are always offered, required where listed. */
@@ -28,7 +28,8 @@ export const REQUIRED: Record<string, readonly WrapField[]> = {
   booked: ['appointment', 'branch'],
   callback: ['callbackAt'],
   escalated: ['notes'],
-  complaint: ['severity', 'notes'],
+  // The category routes the complaint to its department (the site's complaint routes).
+  complaint: ['category', 'severity', 'notes'],
   resolved: ['notes'],
   sold: ['revenue'],
 };
@@ -36,6 +37,8 @@ export const REQUIRED: Record<string, readonly WrapField[]> = {
 export const MIN_NOTES = 10;
 export const BRANCHES = ['Quận 1', 'Quận 7', 'Thủ Đức', 'Bình Thạnh', 'Hà Nội – Cầu Giấy', 'Đà Nẵng'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
+/** Complaint categories when the site's routes cannot be read (the hub's default routes). */
+export const DEFAULT_COMPLAINT_CATEGORIES = ['service', 'medical', 'vaccine-reaction', 'billing', 'staff', 'stock', 'product', 'marketing', 'sales', 'other'] as const;
 
 /** Fields the form shows for an outcome, in order, with whether each is required. */
 export function fieldsFor(disposition: string): { name: WrapField; required: boolean }[] {

@@ -94,5 +94,11 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     expect(audits[0]).toMatchObject({ actor: { userId: 'sup', role: 'supervisor' }, action: 'complaints:config', targetId: 'routes', after: routes });
     expect((audits[0]!.before as unknown[]).length).toBeGreaterThan(5);
     expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', token('team_lead', { teamIds: ['t1'] }), { routes })).status).toBe(403);
+    // An agent reads the categories (the wrap-up form offers them) but may not change them.
+    const agent = token('agent', { userId: 'a1', agentId: 'a1' });
+    const read = await call(url, 'GET', '/api/v1/complaints/config/routes', agent);
+    expect(read.status).toBe(200);
+    expect(read.json.routes).toEqual(routes);
+    expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', agent, { routes })).status).toBe(403);
   });
 });

@@ -97,7 +97,8 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     };
     const MANAGE = ['admin', 'supervisor', 'team_lead'] as const;
 
-    app.get('/api/v1/complaints/config/routes', auth(MANAGE), async (_req, res) => {
+    // Agents read the routes too: their wrap-up form offers the site's complaint categories.
+    app.get('/api/v1/complaints/config/routes', auth([...MANAGE, 'agent']), async (_req, res) => {
       const s = svc();
       if (!s) return noDb(res);
       res.json({ routes: await s.routes(siteId) });

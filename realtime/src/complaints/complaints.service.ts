@@ -24,6 +24,22 @@ export interface ComplaintRoute {
   slaBusinessMin: number;
 }
 
+/** Fields the wrap-up form writes as `name: value` lines in front of the notes (console `wrapup.ts`). */
+const WRAPUP_FIELD = /^(category|severity|appointment|branch|callbackAt): ?(.*)$/;
+
+/** Splits wrap-up notes into the form's `name: value` lines (leading lines only) and the free text after them. */
+export function wrapupFields(notes: string | null | undefined): { fields: Record<string, string>; rest: string } {
+  const fields: Record<string, string> = {};
+  const lines = (notes ?? '').split('\n');
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = WRAPUP_FIELD.exec(lines[i]!.trim());
+    if (!m) break;
+    fields[m[1]!] = m[2]!.trim();
+  }
+  return { fields, rest: lines.slice(i).join('\n').trim() };
+}
+
 /** Demo routing (a vaccination & clinic hotline); replaced per site by `complaint_routes` rows. */
 export const DEFAULT_ROUTES: readonly ComplaintRoute[] = [
   { category: 'medical', department: 'medical', slaBusinessMin: 8 * 60 },
@@ -309,6 +325,10 @@ export class ComplaintsService {
   /**
    * Intake from call records as the record writer stores them (same transaction): a wrap-up with
    * disposition `complaint`, or a low survey score on the call. Idempotent per call and channel.
+   * The agent's wrap-up form writes its fields as `name: value` lines before the notes
+   * (`category: vaccine-reaction`, `severity: high`): the category routes the complaint (else the call's
+   * `complaintCategory` attribute, else `service`), severity high makes it high priority, and the
+   * description is the rest of the notes.
    */
   async intakeFromCalls(siteId: string, rows: readonly CallRecord[], db: Db): Promise<number> {
     let opened = 0;
@@ -316,7 +336,19 @@ export class ComplaintsService {
       const base = { siteId, callId: c.id, agentId: c.agentId ?? undefined, queueId: c.queueId, teamId: c.teamId ?? undefined, campaignId: c.campaignId ?? undefined };
       const at = (c.wrapEndAt ?? c.endedAt ?? c.offeredAt).getTime();
       if (c.disposition === 'complaint') {
-        const r = await this.openComplaint({ ...base, channel: 'wrapup', category: c.attributes?.complaintCategory ?? 'service', description: c.notes ?? undefined, sourceKey: `wrapup:${c.id}`, at }, db);
+        const w = wrapupFields(c.notes);
+        const r = await this.openComplaint(
+          {
+            ...base,
+            channel: 'wrapup',
+            category: w.fields.category || c.attributes?.complaintCategory || 'service',
+            description: w.rest || undefined,
+            ...(w.fields.severity === 'high' ? { priority: 'high' as const } : {}),
+            sourceKey: `wrapup:${c.id}`,
+            at,
+          },
+          db,
+        );
         if (r.created) opened++;
       }
       if (c.surveyScore !== null && c.surveyScore !== undefined) {

@@ -108,4 +108,19 @@ describe.each(testBackends())('complaints ($name)', (backend) => {
     expect((await svc.list('s1', { teamIds: ['t2'] })).total).toBe(0);
     expect(await svc.countOpened('s1', vn('2026-03-04T00:00:00'), vn('2026-03-05T00:00:00'), { scope: 'agent', id: 'a1' })).toBe(4);
   });
+
+  it('given a wrap-up whose form set a category and a high severity, when it is taken in then the complaint is routed by that category, high priority, described by the notes alone', async () => {
+    const { db, svc } = await setup(vn('2026-03-04T12:00:00'));
+    const rows = [
+      call('c1', { disposition: 'complaint', notes: 'category: vaccine-reaction\nseverity: high\nBé sốt 39 độ sau mũi 6 trong 1' }),
+      call('c2', { disposition: 'complaint', notes: 'category: billing\nseverity: low\nHóa đơn sai số tiền' }),
+      // No category line: the call's attribute, else `service`; a line later in the notes is text, not a field.
+      call('c3', { disposition: 'complaint', notes: 'Chờ lâu\ncategory: billing' }),
+    ];
+    await db.database.transaction((tx) => svc.intakeFromCalls('s1', rows, tx));
+    const by = new Map((await svc.list('s1')).complaints.map((c) => [c.callId, c]));
+    expect(by.get('c1')).toMatchObject({ category: 'vaccine-reaction', department: 'medical', priority: 'high', description: 'Bé sốt 39 độ sau mũi 6 trong 1' });
+    expect(by.get('c2')).toMatchObject({ category: 'billing', department: 'finance', priority: 'normal', description: 'Hóa đơn sai số tiền' });
+    expect(by.get('c3')).toMatchObject({ category: 'service', department: 'customer-care', description: 'Chờ lâu\ncategory: billing' });
+  });
 });

@@ -318,7 +318,11 @@ export class SimAgent {
   private drawOutcome(model: QueueModel): Outcome {
     const d = this.rng.weighted(model.dispositions, (x) => x.weight);
     const out: Outcome = { disposition: d.name };
-    if (d.notes && d.notes.length > 0 && this.rng.chance(0.7)) out.notes = this.rng.pick(d.notes);
+    if (d.notes && d.notes.length > 0) {
+      const noted = this.rng.chance(0.7);
+      // A complaint is always written up: the form asks for its category, severity and what happened.
+      if (noted || d.name === 'complaint') out.notes = this.rng.pick(d.notes);
+    }
     if (d.revenue && this.rng.chance(d.revenue.probability)) {
       out.revenue = Math.round(this.rng.uniform(d.revenue.min, d.revenue.max) / 10_000) * 10_000;
     }

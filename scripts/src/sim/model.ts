@@ -61,10 +61,21 @@ const INFO_NOTES = [
   'Hỏi về phản ứng sau tiêm thường gặp',
 ];
 const CALLBACK_NOTES = ['Khách hẹn gọi lại sau 17h', 'Gọi lại khi có vắc xin về', 'Khách bận, gọi lại ngày mai'];
+// Complaints as the agent's wrap-up form writes them: category and severity lines, then what happened
+// (the category routes the complaint to its department, docs/REPORTS.md).
 const COMPLAINT_NOTES = [
-  'Phàn nàn thời gian chờ tại cơ sở lâu',
-  'Khiếu nại thái độ nhân viên quầy',
-  'Phản ánh hóa đơn sai số tiền',
+  'category: service\nseverity: medium\nPhàn nàn thời gian chờ tại cơ sở lâu',
+  'category: staff\nseverity: medium\nKhiếu nại thái độ nhân viên quầy',
+  'category: billing\nseverity: low\nPhản ánh hóa đơn sai số tiền',
+  'category: stock\nseverity: medium\nĐặt lịch rồi nhưng đến cơ sở thì hết vắc xin',
+  'category: billing\nseverity: high\nBị trừ tiền gói vắc xin hai lần',
+  'category: service\nseverity: low\nGọi tổng đài nhiều lần không gặp được nhân viên',
+];
+const AFTER_CARE_COMPLAINTS = [
+  'category: vaccine-reaction\nseverity: high\nBé sốt 39 độ sau mũi 6 trong 1, quấy khóc cả đêm',
+  'category: vaccine-reaction\nseverity: medium\nSưng đỏ chỗ tiêm hơn 3 ngày chưa giảm',
+  'category: medical\nseverity: medium\nKhông được khám sàng lọc kỹ trước khi tiêm',
+  'category: service\nseverity: low\nChờ theo dõi sau tiêm quá lâu, không có chỗ ngồi',
 ];
 
 const GENERIC: QueueModel = {
@@ -123,7 +134,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
       { name: 'info', weight: 55, notes: ['Bé sốt nhẹ sau tiêm, hướng dẫn chườm ấm', 'Sưng đỏ chỗ tiêm, theo dõi 48 giờ', 'Hướng dẫn dấu hiệu cần đến viện'] },
       { name: 'callback', weight: 25, notes: ['Bác sĩ gọi lại kiểm tra sau 2 giờ'] },
       { name: 'escalated', weight: 8, notes: ['Chuyển bác sĩ trực, nghi phản ứng dị ứng'] },
-      { name: 'complaint', weight: 12, notes: COMPLAINT_NOTES },
+      { name: 'complaint', weight: 12, notes: AFTER_CARE_COMPLAINTS },
     ],
   },
   complaints: {
