@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { Hub, MemoryEventLog } from '../../realtime/src/hub/index.ts';
 import { demoSite } from '../../realtime/src/site/demo-site.ts';
-import { demoHistory } from './demo-history.ts';
+import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
+import { testBackends } from '../../realtime/src/storage/testing.ts';
+import { demoHistory, workDemoComplaints } from './demo-history.ts';
 
 const site = demoSite();
 const cal = new SiteCalendar(site.timeZone, site.intervalMin);
@@ -43,5 +45,46 @@ describe('the demo history', () => {
 
   it('given no past days before 07:30, then there is nothing to load', () => {
     expect(demoHistory(site, Date.parse('2026-03-04T07:10:00+07:00'), 7, 0)).toEqual([]);
+  });
+});
+
+describe('the demo history\'s complaints', () => {
+  it('given open complaints of 5 days, 30 hours and 3 hours ago, when the team leads work them then the older ones are mostly closed with a root cause, the recent ones partly in progress, and nothing happens after now', async () => {
+    const db = await testBackends()[0]!.create();
+    try {
+      const now = Date.parse('2026-03-06T10:00:00+07:00');
+      let t = now;
+      const svc = new ComplaintsService(db.database, { timeZone: site.timeZone, now: () => t });
+      const H = 3_600_000;
+      const ages = [...Array<number>(30).fill(120), ...Array<number>(20).fill(30), ...Array<number>(20).fill(3)];
+      const categories = ['service', 'billing', 'vaccine-reaction', 'staff', 'stock'];
+      for (const [i, age] of ages.entries()) {
+        await svc.openComplaint({ siteId: site.id, channel: 'wrapup', category: categories[i % 5]!, teamId: 'team-care', callId: `c${i}`, sourceKey: `wrapup:c${i}`, at: now - age * H - i * 60_000 });
+      }
+
+      const worked = await workDemoComplaints(svc, site, (x) => (t = x), now);
+
+      const { complaints } = await svc.list(site.id, { limit: 1000 });
+      const group = (g: 'old' | 'mid' | 'young') => complaints.filter((c) => { const h = (now - c.openedAt) / H; return g === 'old' ? h > 100 : g === 'mid' ? h > 20 && h < 40 : h < 10; });
+      const share = (g: 'old' | 'mid' | 'young', st: string) => group(g).filter((c) => c.status === st).length / group(g).length;
+      expect(group('old')).toHaveLength(30);
+      expect(group('young')).toHaveLength(20);
+      expect(worked).toBe(complaints.filter((c) => c.status !== 'open').length);
+      expect(share('old', 'closed')).toBeGreaterThan(0.6);
+      expect(group('young').filter((c) => c.status === 'closed')).toEqual([]);
+      expect(share('young', 'open') + share('young', 'in_progress')).toBeGreaterThan(0.6);
+      for (const c of complaints) {
+        if (c.status === 'resolved' || c.status === 'closed') expect(c.rootCause).toMatch(/./);
+        // Each step at its own time, in order, never after now; taken up by the team's lead.
+        const d = await svc.get(site.id, c.id);
+        const times = d.events.map((e) => e.at);
+        expect(times.every((x, i) => i === 0 || x >= times[i - 1]!)).toBe(true);
+        expect(Math.max(...times)).toBeLessThan(now);
+        if (c.status !== 'open') expect(d.assignee).toBe('lead2');
+      }
+      expect(complaints.find((c) => c.category === 'vaccine-reaction' && c.rootCause)?.rootCause).toMatch(/clinical|customer-expectation/);
+    } finally {
+      await db.drop();
+    }
   });
 });

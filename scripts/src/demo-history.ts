@@ -125,3 +125,84 @@ export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, da
   }
   return s.repo.addAnswers(rows);
 }
+
+/** What a complaint of each category was found to be (root-cause codes of the hub's defaults), and how it was settled. */
+const SETTLED: Record<string, { cause: string; note: string }[]> = {
+  service: [
+    { cause: 'wait-time', note: 'Đã xin lỗi khách, tặng voucher 100.000 đ cho lần tiêm sau' },
+    { cause: 'process', note: 'Đã điều chỉnh quy trình tiếp đón giờ cao điểm, báo lại khách' },
+  ],
+  staff: [{ cause: 'staff-behaviour', note: 'Đã nhắc nhở nhân viên, trưởng cơ sở gọi xin lỗi khách' }],
+  billing: [
+    { cause: 'billing-error', note: 'Đã hoàn tiền phần thu thừa, gửi lại hóa đơn điện tử' },
+    { cause: 'system', note: 'Lỗi cổng thanh toán, đã hoàn giao dịch trùng' },
+  ],
+  stock: [{ cause: 'out-of-stock', note: 'Đã giữ liều vắc xin cho khách, hẹn lịch mới' }],
+  'vaccine-reaction': [
+    { cause: 'clinical', note: 'Bác sĩ đã gọi lại tư vấn, bé đã hạ sốt, theo dõi tiếp tại nhà' },
+    { cause: 'customer-expectation', note: 'Phản ứng thông thường sau tiêm, đã giải thích và hướng dẫn theo dõi' },
+  ],
+  medical: [{ cause: 'clinical', note: 'Bác sĩ trưởng đã gọi lại giải thích, khách đồng ý' }],
+};
+const SETTLED_OTHER = [
+  { cause: 'wrong-information', note: 'Đã cung cấp lại thông tin chính xác cho khách' },
+  { cause: 'customer-expectation', note: 'Đã gọi lại giải thích, khách hài lòng' },
+];
+
+/** How far a complaint got by its age ([step, weight]; 0 open, 1 in progress, 2 resolved, 3 closed). */
+const PROGRESS: Record<'old' | 'recent' | 'today', readonly (readonly [step: number, weight: number])[]> = {
+  old: [[3, 80], [2, 12], [1, 5], [0, 3]],
+  recent: [[3, 15], [2, 35], [1, 35], [0, 15]],
+  today: [[2, 15], [1, 45], [0, 40]],
+};
+
+/** The part of `ComplaintsService` that works complaints (a service whose clock the caller sets). */
+export interface ComplaintWorkPort {
+  list(siteId: string, q: { status: ['open']; limit: number }): Promise<{ complaints: { id: number; category: string | null; teamId: string | null; openedAt: number }[] }>;
+  assign(siteId: string, id: number, o: { assignee: string; actor: string }): Promise<unknown>;
+  setStatus(siteId: string, id: number, to: 'in_progress' | 'resolved' | 'closed', o: { rootCause?: string; note?: string; actor: string }): Promise<unknown>;
+}
+
+/**
+ * The demo's past complaints as a team would have worked them, so the complaints list and the reports on
+ * them look like a running hotline's, not a pile of new ones: most of the older ones taken up within hours,
+ * resolved with a root cause and a note, and closed a day later; the recent ones partly in progress. Each
+ * step is made at its own time in the past through `setClock` (the service's clock), never after `now`.
+ * Only complaints still `open` are touched, so it is run once, on a fresh history (`npm start`).
+ * @returns complaints moved at least one step
+ */
+export async function workDemoComplaints(svc: ComplaintWorkPort, site: SiteConfig, setClock: (t: number) => void, now = Date.now(), seed = 11): Promise<number> {
+  const rng = new Rng(seed);
+  const H = 60 * MIN;
+  const leadOf = new Map(site.teams.map((t) => [t.id, t.leadUserId ?? 'supervisor']));
+  const { complaints } = await svc.list(site.id, { status: ['open'], limit: 100_000 });
+  let worked = 0;
+  for (const c of complaints.toSorted((a, b) => a.openedAt - b.openedAt)) {
+    const ageH = (now - c.openedAt) / H;
+    const goal = rng.weighted(ageH > 48 ? PROGRESS.old : ageH > 20 ? PROGRESS.recent : PROGRESS.today, (x) => x[1])[0];
+    const actor = (c.teamId && leadOf.get(c.teamId)) || 'supervisor';
+    const start = c.openedAt + rng.uniform(0.3, 4) * H;
+    const resolve = start + rng.lognormal(6, 0.9) * H;
+    const close = resolve + rng.uniform(20, 40) * H;
+    const steps: [number, () => Promise<unknown>][] = [];
+    if (goal >= 1) {
+      steps.push([start, () => svc.assign(site.id, c.id, { assignee: actor, actor })]);
+      steps.push([start, () => svc.setStatus(site.id, c.id, 'in_progress', { note: 'Đã gọi lại khách, ghi nhận chi tiết', actor })]);
+    }
+    if (goal >= 2) {
+      const s = rng.pick(SETTLED[c.category ?? ''] ?? SETTLED_OTHER);
+      steps.push([resolve, () => svc.setStatus(site.id, c.id, 'resolved', { rootCause: s.cause, note: s.note, actor })]);
+    }
+    if (goal >= 3) steps.push([close, () => svc.setStatus(site.id, c.id, 'closed', { actor })]);
+    let moved = false;
+    for (const [at, step] of steps) {
+      if (at >= now) break;
+      setClock(at);
+      await step();
+      moved = true;
+    }
+    if (moved) worked++;
+  }
+  setClock(now);
+  return worked;
+}

@@ -12,7 +12,7 @@ import { checkpointOptionsFromEnv } from '../../realtime/src/hub/checkpointer.ts
 import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, seedSurveyHistory } from './demo-history.ts';
+import { demoHistory, seedSurveyHistory, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -82,7 +82,7 @@ const campaigns = campaignsArea({
   // Low survey scores open complaints through the complaints area (its routing and SLA).
   complaints: {
     open: async (c) => {
-      if (database) await new ComplaintsService(database, { timeZone: config.timeZone }).openFromSurvey({ siteId: c.siteId, score: c.surveyScore, scale: c.scale, callId: c.callId, customerRef: c.customerRef, campaignId: c.campaignId, comment: c.description, ...(c.agentId ? { agentId: c.agentId } : {}), ...(c.queueId ? { queueId: c.queueId } : {}) });
+      if (database) await new ComplaintsService(database, { timeZone: config.timeZone }).openFromSurvey({ siteId: c.siteId, score: c.surveyScore, scale: c.scale, callId: c.callId, customerRef: c.customerRef, campaignId: c.campaignId, ...(c.description ? { comment: c.description } : {}), ...(c.agentId ? { agentId: c.agentId } : {}), ...(c.queueId ? { queueId: c.queueId } : {}) });
     },
   },
 });
@@ -139,6 +139,16 @@ if (process.env.CALLBOARD_DB !== '0') {
     // Wrap-ups with disposition `complaint` and low survey scores open complaints with their calls' rows.
     writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
     say(`database: ${database.backend} (${database.location}), call records written from the event log`);
+    // A fresh history's complaints, once the writer has opened them, as the team leads worked them.
+    if (historyDays) {
+      let t = Date.now();
+      const past = new ComplaintsService(database, { timeZone: config.timeZone, now: () => t });
+      void writer
+        .caughtUp()
+        .then(() => workDemoComplaints(past, config, (x) => (t = x)))
+        .then((n) => say(`complaints: ${n} of the history's complaints worked by the team leads (taken up, resolved, closed)`))
+        .catch((err: unknown) => say(`demo complaints not worked: ${(err as Error).message}`));
+    }
     // Daily (00:30) and weekly (Monday 01:00) reports, site time: a BullMQ job scheduler.
     if (localWorkers) reportWorkers = await startReportWorkers({ redisUrl: redis.url, database, logger, sites: [config], successDispositions: config.successDispositions });
     else say('workers: left to `npm run workers` (CALLBOARD_WORKERS=0): campaigns are not dialed and reports not scheduled until it runs');

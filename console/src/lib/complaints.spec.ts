@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessTime, clockText, eventText } from './complaints.ts';
+import { businessTime, clockText, complaintText, eventText } from './complaints.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
 const tr = (lang: 'vi' | 'en') => (k: MessageKey, vars?: Record<string, string | number>) => {
@@ -9,6 +9,13 @@ const tr = (lang: 'vi' | 'en') => (k: MessageKey, vars?: Record<string, string |
 };
 
 describe('complaint detail in words', () => {
+  it('a low survey score without a comment is said in the page\'s language; a description is shown as written', () => {
+    expect(complaintText({ description: null, surveyScore: 2.5 }, tr('vi'))).toBe('Điểm khảo sát thấp: 2.5/10');
+    expect(complaintText({ description: null, surveyScore: 0 }, tr('en'))).toBe('Low survey score: 0/10');
+    expect(complaintText({ description: 'Chờ lâu', surveyScore: 1 }, tr('en'))).toBe('Chờ lâu');
+    expect(complaintText({ description: null, surveyScore: null }, tr('vi'))).toBe('');
+  });
+
   it('business minutes read as hours and minutes in both languages', () => {
     expect(businessTime(105, tr('vi'))).toBe('1 giờ 45 phút');
     expect(businessTime(120, tr('en'))).toBe('2 h');

@@ -39,6 +39,13 @@ export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
   return s && s !== key ? s : code;
 }
 
+/** What a complaint is about: its description, else (a low survey score without a comment) the score in words. */
+export function complaintText(c: { description: string | null; surveyScore: number | null }, t: T): string {
+  if (c.description) return c.description;
+  if (c.surveyScore !== null) return t('cpLowScore', { score: String(Math.round(c.surveyScore * 10) / 10) });
+  return '';
+}
+
 /** What a history event did, in words. */
 export function eventText(e: ComplaintEventDTO, t: T): string {
   const st = (s: string | null) => (s ? t(`cps_${s}` as MessageKey) : '–');

@@ -10,6 +10,7 @@ import type { CtiEventIn, DomainEvent, LeadCoverage, SiteConfig, SnapshotDTO } f
 import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
+import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
 import { hash01, SimulatedCarrier, type DialerPort, type DialRequest } from './carrier.ts';
 import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
@@ -916,6 +917,7 @@ export class CampaignService {
     await this.repo.addAnswers(rows);
     const low = rows.find((r) => (r.kind === 'nps' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.csat));
     if (low && this.d.complaints) {
+      const comment = rows.find((r) => r.kind === 'text')?.text;
       await this.d.complaints.open({
         siteId: camp.siteId,
         callId,
@@ -925,7 +927,8 @@ export class CampaignService {
         customerRef: lead.customerId,
         surveyScore: low.score!,
         scale: low.kind === 'csat' ? '1-5' : '0-10',
-        description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"`,
+        // The respondent's own words, if any (the console words the score itself in the page's language).
+        ...(comment ? { description: comment } : {}),
       });
     }
   }
@@ -950,8 +953,9 @@ export class CampaignService {
     }
     const n = await this.repo.addAnswers(rows);
     const low = rows.find((r) => (r.kind === 'nps' && (r.score ?? 99) <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && (r.score ?? 99) <= camp.settings.complaintBelow.csat));
+    const comment = rows.find((r) => r.kind === 'text')?.text;
     if (low && this.d.complaints)
-      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, scale: low.kind === 'csat' ? '1-5' : '0-10', description: `Low ${low.kind.toUpperCase()} score ${low.score} in survey "${camp.name}"` });
+      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, scale: low.kind === 'csat' ? '1-5' : '0-10', ...(comment ? { description: comment } : {}) });
     return n;
   }
 
@@ -964,10 +968,11 @@ export class CampaignService {
     if (!pn?.isValid()) return;
     const phone = pn.number;
     const id = leadIdOf(camp.id, phone);
-    await this.repo.upsertLeads([{ campaignId: camp.id, id, phone, name: null, customerId: phone, timeZone: camp.settings.timeZone, segment: job.queue, attributes: { callId: job.callId, queue: job.queue }, assignedAgentId: null, assignedTeamId: null, importId: null }]);
+    const customerId = customerIdOfNumber(phone) ?? phone;
+    await this.repo.upsertLeads([{ campaignId: camp.id, id, phone, name: null, customerId, timeZone: camp.settings.timeZone, segment: job.queue, attributes: { callId: job.callId, queue: job.queue }, assignedAgentId: null, assignedTeamId: null, importId: null }]);
     if (await this.store.isLoaded(camp.id)) {
       // Surveyed a few minutes after the call, not during the wrap-up.
-      await this.store.loadLeads(camp.id, [{ id, phone, timeZone: camp.settings.timeZone, segment: job.queue, customerId: phone, name: null, status: 'pending', attempts: 0, nextAt: job.at + 5 * 60_000, assignedAgentId: null, assignedTeamId: null }], this.now());
+      await this.store.loadLeads(camp.id, [{ id, phone, timeZone: camp.settings.timeZone, segment: job.queue, customerId, name: null, status: 'pending', attempts: 0, nextAt: job.at + 5 * 60_000, assignedAgentId: null, assignedTeamId: null }], this.now());
     }
   }
 

@@ -18,6 +18,7 @@ import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions
 import type { Campaign } from './model.ts';
 import { seedSurveyHistory } from '../../../scripts/src/demo-history.ts';
 import { demoCampaigns, demoLeadsCsv } from './demo.ts';
+import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
 
 const logger = pino({ level: 'silent' });
 const backend = testBackends()[0]!;
@@ -145,10 +146,13 @@ describe('lead import', () => {
     expect(phones).toEqual(expect.arrayContaining(['+84901234567', '+84912345678', '+84912345680', '+84912345683']));
     expect(phones.filter((p) => p === '+84901234567')).toHaveLength(1);
     expect(r.merged).toBe(1);
-    const lan = rowsOf<{ name: string; attributes: Record<string, string>; assigned_agent_id: string; time_zone: string }>(
-      await db.database.db.execute(sql`select name, attributes, assigned_agent_id, time_zone from leads where campaign_id = 'imp' and phone = '+84901234567'`),
+    const lan = rowsOf<{ name: string; attributes: Record<string, string>; assigned_agent_id: string; time_zone: string; customer_id: string }>(
+      await db.database.db.execute(sql`select name, attributes, assigned_agent_id, time_zone, customer_id from leads where campaign_id = 'imp' and phone = '+84901234567'`),
     )[0]!;
     expect(lan).toMatchObject({ name: 'Nguyễn Thị Lan', assigned_agent_id: 'a31', time_zone: 'Asia/Ho_Chi_Minh' });
+    // Without a customer id column, the same opaque id as the number's calls: never the number itself.
+    expect(lan.customer_id).toBe(customerIdOfNumber('+84901234567'));
+    expect(lan.customer_id).toMatch(/^tel:[0-9a-f]{24}$/);
     expect(lan.attributes).toMatchObject({ 'Ghi chu': 'renewal' });
     const imp = await s.repo.getImport(1);
     expect(imp).toMatchObject({ status: 'done', rejected: r.rejected, inserted: r.inserted });
@@ -415,8 +419,12 @@ describe('dialing pipeline', () => {
     const id = (await s.repo.workableLeads('pcs')).find((l) => l.phone === lead.phone)!.id;
     expect(await s.submitAnswers('pcs', id, 'out:pcs:x:1', [{ questionId: 'csat', score: 1 }], 'a31')).toBe(1);
     await expect(s.submitAnswers('pcs', id, null, [{ questionId: 'csat', score: 9 }], 'a31')).rejects.toThrow(/out of range/);
-    const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string }>(await db.database.db.execute(sql`select channel, campaign_id, source_key from complaints`));
-    expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1' }]);
+    const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string; customer_ref: string; description: string | null }>(
+      await db.database.db.execute(sql`select channel, campaign_id, source_key, customer_ref, description from complaints`),
+    );
+    // The complaint names the customer by the id of the caller's inbound calls, not by the number; without
+    // a comment it has no description (the console words the score in the page's language).
+    expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1', customer_ref: customerIdOfNumber('+84987111222'), description: null }]);
   });
 
   it('proactive outreach: a scheduled campaign gets a BullMQ job scheduler; each run works its segment again and records the offer on every attempt', async () => {

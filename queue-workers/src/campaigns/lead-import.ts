@@ -20,6 +20,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { CampaignRepository, LeadRow } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
 import { isTimeZone } from './policy.ts';
+import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
 
 export interface ImportOptions {
   campaignId: string;
@@ -213,7 +214,8 @@ export async function importLeads(input: Readable | string | Buffer, repo: Campa
       id,
       phone,
       name: f.name?.slice(0, 200) ?? prev?.name ?? null,
-      customerId: f.customerId ?? prev?.customerId ?? phone,
+      // Without a CRM id: the same opaque id as the number's calls (`tel:` + hash), never the number itself.
+      customerId: f.customerId ?? prev?.customerId ?? customerIdOfNumber(phone) ?? phone,
       timeZone: f.timeZone ? tz : (prev?.timeZone ?? tz),
       segment: f.segment ?? prev?.segment ?? null,
       attributes: { ...prev?.attributes, ...attrs },

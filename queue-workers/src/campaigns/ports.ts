@@ -75,7 +75,8 @@ export interface ComplaintIntake {
   /** The answer as given, on its question's scale. */
   surveyScore: number;
   scale: '0-10' | '1-5';
-  description: string;
+  /** The respondent's own words (a text answer), when they gave some. */
+  description?: string;
 }
 
 /** Opens a complaint for a low survey score. Idempotent per call (`survey:{callId}`). */
@@ -91,7 +92,7 @@ export function tableComplaints(db: Db): ComplaintPort {
   return {
     async open(c) {
       await db.execute(sql`insert into complaints (site_id, call_id, agent_id, queue_id, campaign_id, channel, category, priority, status, description, customer_ref, survey_score, source_key)
-        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description}, ${c.customerRef}, ${c.scale === '1-5' ? ((c.surveyScore - 1) / 4) * 10 : c.surveyScore}, ${`survey:${c.callId}`})
+        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description ?? null}, ${c.customerRef}, ${c.scale === '1-5' ? ((c.surveyScore - 1) / 4) * 10 : c.surveyScore}, ${`survey:${c.callId}`})
         on conflict (site_id, source_key) do nothing`);
     },
   };

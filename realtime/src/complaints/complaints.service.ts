@@ -307,7 +307,8 @@ export class ComplaintsService {
         siteId: a.siteId,
         channel: 'survey',
         category: 'service',
-        description: a.comment ?? `low survey score ${a.score}${a.scale === '1-5' ? '/5' : '/10'}`,
+        // The respondent's words if any; the console words the score itself (`surveyScore`) in the page's language.
+        description: a.comment,
         callId: a.callId,
         customerRef: a.customerRef,
         agentId: a.agentId,
