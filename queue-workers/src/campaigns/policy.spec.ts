@@ -64,21 +64,23 @@ describe('retry rules by result and disposition', () => {
   });
 });
 
+/** A pacing cycle's input: 5 free agents, progressive, nothing in flight, unless `o` says otherwise. */
+const input = (o: Partial<PacingInput>): PacingInput => ({
+  mode: 'progressive',
+  freeAgents: 5,
+  agentsFreeingSoon: 0,
+  inflight: 0,
+  waitingConnected: 0,
+  attempts: 0,
+  connected: 0,
+  dropped: 0,
+  dropRateCapPct: 3,
+  maxDialRatio: 3,
+  governor: 1,
+  ...o,
+});
+
 describe('pacing', () => {
-  const input = (o: Partial<PacingInput>): PacingInput => ({
-    mode: 'progressive',
-    freeAgents: 5,
-    agentsFreeingSoon: 0,
-    inflight: 0,
-    waitingConnected: 0,
-    attempts: 0,
-    connected: 0,
-    dropped: 0,
-    dropRateCapPct: 3,
-    maxDialRatio: 3,
-    governor: 1,
-    ...o,
-  });
   it('preview never dials by itself; progressive dials one per free agent not covered yet', () => {
     expect(planDials(input({ mode: 'preview' })).dials).toBe(0);
     expect(planDials(input({ freeAgents: 5, inflight: 2, waitingConnected: 1 })).dials).toBe(2);
@@ -148,20 +150,6 @@ describe('governor and quotas', () => {
 });
 
 describe('why the pacer does what it does, as codes with arguments beside the English sentence', () => {
-  const input = (o: Partial<PacingInput>): PacingInput => ({
-    mode: 'progressive',
-    freeAgents: 5,
-    agentsFreeingSoon: 0,
-    inflight: 0,
-    waitingConnected: 0,
-    attempts: 0,
-    connected: 0,
-    dropped: 0,
-    dropRateCapPct: 3,
-    maxDialRatio: 3,
-    governor: 1,
-    ...o,
-  });
   const why = (o: Partial<PacingInput>) => {
     const p = planDials(input(o));
     return { why: p.why, whyCode: p.whyCode, whyArgs: p.whyArgs };
