@@ -10,7 +10,7 @@ const tr = (lang: 'vi' | 'en') => (k: MessageKey, vars?: Record<string, string |
 
 describe('complaint detail in words', () => {
   it('a low survey score without a comment is said in the page\'s language; a description is shown as written', () => {
-    expect(complaintText({ description: null, surveyScore: 2.5 }, tr('vi'))).toBe('Điểm khảo sát thấp: 2.5/10');
+    expect(complaintText({ description: null, surveyScore: 2.5 }, tr('vi'))).toBe('Điểm khảo sát thấp: 2,5/10');
     expect(complaintText({ description: null, surveyScore: 0 }, tr('en'))).toBe('Low survey score: 0/10');
     expect(complaintText({ description: 'Chờ lâu', surveyScore: 1 }, tr('en'))).toBe('Chờ lâu');
     expect(complaintText({ description: null, surveyScore: null }, tr('vi'))).toBe('');

@@ -42,7 +42,7 @@ export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
 /** What a complaint is about: its description, else (a low survey score without a comment) the score in words. */
 export function complaintText(c: { description: string | null; surveyScore: number | null }, t: T): string {
   if (c.description) return c.description;
-  if (c.surveyScore !== null) return t('cpLowScore', { score: String(Math.round(c.surveyScore * 10) / 10) });
+  if (c.surveyScore !== null) return t('cpLowScore', { score: String(Math.round(c.surveyScore * 10) / 10).replace('.', t('decimalSep')) });
   return '';
 }
 
