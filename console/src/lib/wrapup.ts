@@ -2,7 +2,8 @@
  * Wrap-up data entry: the outcomes each line offers and the fields each outcome requires (the
  * data-entry quality control the managers asked for). Pure, so the form and the tests agree.
  */
-import type { FinishWrapupCmd } from '$contracts/socket.ts';
+import type { FinishWrapupCmd, WrapupNoteField } from '$contracts/socket.ts';
+import { DEFAULT_COMPLAINT_ROUTES } from '$contracts/records.ts';
 
 /** Outcomes offered at wrap-up, per line (the values the simulator and the reports use). */
 export const DISPOSITIONS: Record<string, readonly string[]> = {
@@ -20,7 +21,8 @@ export function dispositionsFor(queue: string): readonly string[] {
   return DISPOSITIONS[queue] ?? ALL_DISPOSITIONS;
 }
 
-export type WrapField = 'appointment' | 'branch' | 'callbackAt' | 'category' | 'severity' | 'revenue' | 'notes';
+/** The form's fields: those written as `name: value` lines in front of the notes (the hub reads them back), revenue and notes. */
+export type WrapField = WrapupNoteField | 'revenue' | 'notes';
 export type WrapValues = Partial<Record<WrapField, string>>;
 
 /** Required fields per outcome; notes are always offered, required where listed. */
@@ -37,8 +39,8 @@ export const REQUIRED: Record<string, readonly WrapField[]> = {
 export const MIN_NOTES = 10;
 export const BRANCHES = ['Quận 1', 'Quận 7', 'Thủ Đức', 'Bình Thạnh', 'Hà Nội – Cầu Giấy', 'Đà Nẵng'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
-/** Complaint categories when the site's routes cannot be read (the hub's default routes). */
-export const DEFAULT_COMPLAINT_CATEGORIES = ['service', 'medical', 'vaccine-reaction', 'billing', 'staff', 'stock', 'product', 'marketing', 'sales', 'other'] as const;
+/** Complaint categories until the site's routes are read (the hub's default routes). */
+export const DEFAULT_COMPLAINT_CATEGORIES: readonly string[] = DEFAULT_COMPLAINT_ROUTES.map((r) => r.category);
 
 /** Fields the form shows for an outcome, in order, with whether each is required. */
 export function fieldsFor(disposition: string): { name: WrapField; required: boolean }[] {

@@ -12,20 +12,18 @@ import type { CallRecord } from '../storage/records.ts';
 import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
-import type { ComplaintDetail, ComplaintDTO, ComplaintEvent, SlaClock } from '../contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type SlaClock } from '../contracts/records.ts';
+import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
 
 // The wire shapes are the contract's (the console imports them from there).
 export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, SlaClock };
 
-export interface ComplaintRoute {
-  category: string;
-  department: string;
-  slaBusinessMin: number;
-}
+export type { ComplaintRoute };
+export const DEFAULT_ROUTES = DEFAULT_COMPLAINT_ROUTES;
 
-/** Fields the wrap-up form writes as `name: value` lines in front of the notes (console `wrapup.ts`). */
-const WRAPUP_FIELD = /^(category|severity|appointment|branch|callbackAt): ?(.*)$/;
+/** A `name: value` line the wrap-up form writes in front of the notes. */
+const WRAPUP_LINE = new RegExp(`^(${WRAPUP_NOTE_FIELDS.join('|')}): ?(.*)$`);
 
 /** Splits wrap-up notes into the form's `name: value` lines (leading lines only) and the free text after them. */
 export function wrapupFields(notes: string | null | undefined): { fields: Record<string, string>; rest: string } {
@@ -33,26 +31,12 @@ export function wrapupFields(notes: string | null | undefined): { fields: Record
   const lines = (notes ?? '').split('\n');
   let i = 0;
   for (; i < lines.length; i++) {
-    const m = WRAPUP_FIELD.exec(lines[i]!.trim());
+    const m = WRAPUP_LINE.exec(lines[i]!.trim());
     if (!m) break;
     fields[m[1]!] = m[2]!.trim();
   }
   return { fields, rest: lines.slice(i).join('\n').trim() };
 }
-
-/** Demo routing (a vaccination & clinic hotline); replaced per site by `complaint_routes` rows. */
-export const DEFAULT_ROUTES: readonly ComplaintRoute[] = [
-  { category: 'medical', department: 'medical', slaBusinessMin: 8 * 60 },
-  { category: 'vaccine-reaction', department: 'medical', slaBusinessMin: 2 * 60 },
-  { category: 'service', department: 'customer-care', slaBusinessMin: 16 * 60 },
-  { category: 'billing', department: 'finance', slaBusinessMin: 16 * 60 },
-  { category: 'marketing', department: 'marketing', slaBusinessMin: 24 * 60 },
-  { category: 'sales', department: 'sales', slaBusinessMin: 16 * 60 },
-  { category: 'staff', department: 'hr', slaBusinessMin: 24 * 60 },
-  { category: 'stock', department: 'warehouse', slaBusinessMin: 8 * 60 },
-  { category: 'product', department: 'product', slaBusinessMin: 40 * 60 },
-  { category: 'other', department: 'customer-care', slaBusinessMin: 16 * 60 },
-];
 
 export const DEFAULT_ROOT_CAUSES: readonly { code: string; label: string }[] = [
   { code: 'wait-time', label: 'Long wait on the hotline' },

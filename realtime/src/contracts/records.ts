@@ -63,6 +63,26 @@ export interface CxSeriesDTO {
 }
 
 // ------------------------------------------------------------------------------------- complaints
+/** A complaint category's department and SLA (business minutes). */
+export interface ComplaintRoute {
+  category: string;
+  department: string;
+  slaBusinessMin: number;
+}
+
+/** Demo routing (a vaccination & clinic hotline); replaced per site by `complaint_routes` rows. The console offers its categories until it has read the site's. */
+export const DEFAULT_COMPLAINT_ROUTES: readonly ComplaintRoute[] = [
+  { category: 'medical', department: 'medical', slaBusinessMin: 8 * 60 },
+  { category: 'vaccine-reaction', department: 'medical', slaBusinessMin: 2 * 60 },
+  { category: 'service', department: 'customer-care', slaBusinessMin: 16 * 60 },
+  { category: 'billing', department: 'finance', slaBusinessMin: 16 * 60 },
+  { category: 'marketing', department: 'marketing', slaBusinessMin: 24 * 60 },
+  { category: 'sales', department: 'sales', slaBusinessMin: 16 * 60 },
+  { category: 'staff', department: 'hr', slaBusinessMin: 24 * 60 },
+  { category: 'stock', department: 'warehouse', slaBusinessMin: 8 * 60 },
+  { category: 'product', department: 'product', slaBusinessMin: 40 * 60 },
+  { category: 'other', department: 'customer-care', slaBusinessMin: 16 * 60 },
+];
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 

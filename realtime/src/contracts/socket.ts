@@ -180,6 +180,13 @@ const StateToken = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/);
 export const SetStateCmd = z.strictObject({ state: StateToken, reason: z.string().min(1).max(64).optional() });
 export const CallRefCmd = z.strictObject({ callId: Id });
 export const HoldCmd = z.strictObject({ callId: Id, on: z.boolean() });
+/**
+ * Wrap-up form fields written as `name: value` lines in front of `notes` (the console's form writes them,
+ * the complaint intake reads `category` and `severity` back).
+ */
+export const WRAPUP_NOTE_FIELDS = ['appointment', 'branch', 'callbackAt', 'category', 'severity'] as const;
+export type WrapupNoteField = (typeof WRAPUP_NOTE_FIELDS)[number];
+
 export const FinishWrapupCmd = z.strictObject({
   callId: Id.optional(),
   disposition: z.string().min(1).max(64).optional(),
