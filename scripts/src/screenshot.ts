@@ -7,8 +7,8 @@
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
  * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
- * and the agent gets an offer. The agent login (`--agent`, default a10) is put back offline at the
- * end when it was offline before.
+ * and the agent gets an offer (a10, the default `--agent`, is one of the agents the demo's simulator
+ * leaves to people). It is put back offline at the end when it was offline before.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -161,8 +161,8 @@ async function agentDesk(browser: Browser): Promise<void> {
     await page.locator('[data-testid=my-state][data-state=available], [data-testid=my-state][data-state=reserved]').first().waitFor({ timeout: 10000 });
   }
   const offer = page.getByTestId('offer-card');
-  // The ringing card is the shot we want; a call or a wrap-up form (the simulator may answer for a
-  // simulated agent first) is the next best.
+  // The ringing card is the shot we want; a call or a wrap-up form (when `--agent` is one the
+  // simulator plays, it may answer first) is the next best.
   try {
     await page.locator('[data-testid=offer-card], [data-testid=call], [data-testid=wrapup]').first().waitFor({ timeout: waitOfferMs });
     // Let the countdown, or the talk time, run a little.

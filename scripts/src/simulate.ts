@@ -42,6 +42,7 @@ Hub mode (default): feeds a running hub that routes; simulated agents answer ove
   --seed N            random seed (same seed, same traffic)   [1]
   --rate X            multiply every queue's arrival rate     [1]
   --agents N          simulated agents, round-robin over teams [all agents of the site]
+  --except a,b        agents not simulated: left for people at the agent desk  [none]
   --queues a,b        only these queues                       [all queues of the site]
   --profile P         hotline (07:00-21:00 with peaks) | flat (24 h at peak)  [hotline]
   --site FILE.json    site configuration                      [the demo site]
@@ -78,6 +79,7 @@ const { values: a } = (() => {
         seed: { type: 'string' },
         rate: { type: 'string' },
         agents: { type: 'string' },
+        except: { type: 'string' },
         queues: { type: 'string' },
         profile: { type: 'string' },
         site: { type: 'string' },
@@ -119,6 +121,7 @@ const rate = num('rate', a.rate, (n) => n >= 0);
 if (rate !== undefined) options.rate = rate;
 const agents = num('agents', a.agents, (n) => Number.isInteger(n) && n >= 0);
 if (agents !== undefined) options.agents = agents;
+if (a.except) options.except = a.except.split(',').map((s) => s.trim()).filter(Boolean);
 if (a.queues) options.queues = a.queues.split(',').map((s) => s.trim()).filter(Boolean);
 if (a.profile) {
   if (a.profile !== 'hotline' && a.profile !== 'flat') fail('--profile is hotline or flat');

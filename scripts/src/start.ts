@@ -23,6 +23,7 @@ import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 import { campaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
 import { seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
+import { deskAgentsOf } from './sim/model.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
@@ -47,6 +48,16 @@ try {
 }
 
 const config = loadSite();
+// The last agent of each team is left to people: the simulator does not play them, so whoever signs in
+// as one at the agent desk gets the offers (CALLBOARD_DESK_AGENTS=a10,a20 chooses them; "none" plays all).
+let deskAgents: string[];
+try {
+  deskAgents = deskAgentsOf(config, process.env.CALLBOARD_DESK_AGENTS);
+} catch (err) {
+  console.error(`\nCallboard cannot start: ${(err as Error).message}\n`);
+  await redis.stop();
+  process.exit(1);
+}
 // A private Redis starts empty; a shared one keeps the demo's log under its own key.
 const streamKey = process.env.CALLBOARD_STREAM ?? `callboard:${config.id}:events`;
 const secret = jwtSecret();
@@ -181,7 +192,8 @@ if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
   const dialer = campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0';
   const inbound = config.queues.filter((q) => q.direction === 'inbound').map((q) => q.id);
   const only = dialer && inbound.length ? ['--queues', inbound.join(',')] : [];
-  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--profile', profile, '--seed', String(Date.now() % 100_000), ...only, '--quiet'], {
+  const desk = deskAgents.length ? ['--except', deskAgents.join(',')] : [];
+  sim = spawn(tsx, [simScript, '--hub', url, '--speed', process.env.CALLBOARD_SPEED ?? '1', '--profile', profile, '--seed', String(Date.now() % 100_000), ...only, ...desk, '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CALLBOARD_JWT_SECRET: secret },
   });
@@ -192,7 +204,7 @@ say(`
   ${config.name}: ${config.queues.length} lines, ${config.agents.length} agents${sim ? ', simulated traffic' : ''}.
 
   Logins (password "demo"):  supervisor · admin · lead1..lead4 (team leads) · a01..a${String(config.agents.length).padStart(2, '0')} (agents)
-  API:      GET ${url}/api/v1/snapshot   ·   ${url}/healthz   ·   ${url}/metrics
+${sim && deskAgents.length ? `  Take calls yourself as ${deskAgents.join(', ')}: the simulator leaves them to you (set "available" at /agent).\n` : ''}  API:      GET ${url}/api/v1/snapshot   ·   ${url}/healthz   ·   ${url}/metrics
   Token:    npm run token -- --role telephony   (ingest: POST ${url}/api/v1/events)
 ${secret === DEV_SECRET ? '  Note:     development JWT secret in use; set CALLBOARD_JWT_SECRET in production.\n' : ''}
   Ctrl+C stops everything.

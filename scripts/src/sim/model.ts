@@ -249,6 +249,11 @@ export interface SimOptions {
   rate?: number;
   /** Number of simulated agents, taken round-robin over the site's teams. @defaultValue all agents of the site */
   agents?: number;
+  /**
+   * Agent ids the simulator does not play: they stay for people who sign in to the agent desk (an agent
+   * both a person and the simulator answered for would see offers taken from under them).
+   */
+  except?: string[];
   /** Queue ids to generate calls for. @defaultValue every queue of the site */
   queues?: string[];
   /** Site configuration (queues, agents, time zone, offer timeout). @defaultValue the demo site */
@@ -323,6 +328,24 @@ function compactUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
+/**
+ * The agents a demo leaves to people at the agent desk (the simulator does not play them): by default the
+ * last agent of each team; `spec` names them ("a10,a20") or is "none".
+ * @throws Error naming the ids the site does not have
+ */
+export function deskAgentsOf(site: Pick<SiteConfig, 'agents'>, spec?: string): string[] {
+  if (spec !== undefined && spec.trim() !== '') {
+    if (spec.trim() === 'none') return [];
+    const ids = [...new Set(spec.split(',').map((s) => s.trim()).filter(Boolean))];
+    const unknown = ids.filter((id) => !site.agents.some((a) => a.id === id));
+    if (unknown.length) throw new Error(`CALLBOARD_DESK_AGENTS: the site has no agent ${unknown.join(', ')} (it has ${site.agents[0]?.id ?? 'none'}..${site.agents.at(-1)?.id ?? ''}; "none" leaves none)`);
+    return ids;
+  }
+  const lastOfTeam = new Map<string, string>();
+  for (const a of site.agents) lastOfTeam.set(a.teamId ?? '', a.id);
+  return [...lastOfTeam.values()];
+}
+
 /** Agents interleaved over teams (a01, a11, a21, a31, a02, ...) so a small `--agents` still staffs every team. */
 export function interleaveAgents(agents: readonly AgentConfig[]): AgentConfig[] {
   const byTeam = new Map<string, AgentConfig[]>();
@@ -348,11 +371,15 @@ export function resolveSimOptions(o: SimOptions = {}, now: number = Date.now()):
   const rate = o.rate ?? 1;
   if (!(rate >= 0)) throw new Error('rate must be >= 0');
   let site = o.site ?? demoSite();
-  const wanted = o.agents ?? site.agents.length;
+  const except = new Set(o.except ?? []);
+  const wanted = o.agents ?? site.agents.length - except.size;
   if (!Number.isInteger(wanted) || wanted < 0) throw new Error('agents must be a whole number >= 0');
-  if (!o.site && wanted > site.agents.length) site = demoSite(Math.ceil(wanted / 4));
-  if (wanted > site.agents.length) {
-    throw new Error(`the site has ${site.agents.length} agents; asked for ${wanted}`);
+  if (!o.site && wanted + except.size > site.agents.length) site = demoSite(Math.ceil((wanted + except.size) / 4));
+  const unknown = [...except].filter((id) => !site.agents.some((a) => a.id === id));
+  if (unknown.length) throw new Error(`unknown agent${unknown.length > 1 ? 's' : ''} to leave out: ${unknown.join(', ')}`);
+  const playable = site.agents.filter((a) => !except.has(a.id));
+  if (wanted > playable.length) {
+    throw new Error(`the site has ${playable.length} agents${except.size ? ` besides the ${except.size} left out` : ''}; asked for ${wanted}`);
   }
   const queueIds = o.queues ?? site.queues.map((q) => q.id);
   const queues: SimQueue[] = queueIds.map((id) => {
@@ -371,7 +398,7 @@ export function resolveSimOptions(o: SimOptions = {}, now: number = Date.now()):
     timeZone: site.timeZone,
     profile: o.profile ?? 'hotline',
     queues,
-    agents: interleaveAgents(site.agents).slice(0, wanted),
+    agents: interleaveAgents(playable).slice(0, wanted),
     behaviour: { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) },
     idPrefix: o.idPrefix ?? `sim-${seed}-${compactUtc(start)}`,
     source: o.source ?? 'simulator',

@@ -5,8 +5,9 @@ import { InProcessAcd } from './acd.ts';
 import { SimAgent } from './agent.ts';
 import { scheduleArrivals, type SimCall } from './callers.ts';
 import { queueFactsOf, simulate } from './file-mode.ts';
-import { expectedArrivals, profileAt, resolveSimOptions } from './model.ts';
+import { deskAgentsOf, expectedArrivals, profileAt, resolveSimOptions } from './model.ts';
 import { Rng } from './random.ts';
+import { demoSite } from '../../../realtime/src/site/demo-site.ts';
 import { VirtualScheduler } from './scheduler.ts';
 import { localParts, TIME } from './time.ts';
 
@@ -238,5 +239,31 @@ describe('options', () => {
 
   it('refuses an unknown queue, naming the ones that exist', () => {
     expect(() => resolveSimOptions({ queues: ['nope'] })).toThrow(/unknown queue "nope".*vaccine-booking/);
+  });
+
+  it('leaves the desk agents to people: the last agent of each team by default, never played by the simulator', () => {
+    const site = demoSite();
+    const desk = deskAgentsOf(site);
+    expect(desk).toEqual(['a10', 'a20', 'a30', 'a40']);
+    const opts = resolveSimOptions({ except: desk });
+    expect(opts.agents).toHaveLength(site.agents.length - 4);
+    expect(opts.agents.map((a) => a.id).filter((id) => desk.includes(id))).toEqual([]);
+    const chosen = resolveSimOptions({ except: ['a01', 'a15'] }).agents.map((a) => a.id);
+    expect(chosen).toHaveLength(site.agents.length - 2);
+    expect(chosen.filter((id) => id === 'a01' || id === 'a15')).toEqual([]);
+    // No event of a simulated day names them.
+    const { events } = simulate({ start: MONDAY_0630, durationMs: 4 * TIME.HOUR, except: desk, seed: 3 });
+    const named = new Set(events.flatMap((e) => ('agentId' in e && typeof e.agentId === 'string' ? [e.agentId] : [])));
+    expect(named.size).toBeGreaterThan(20);
+    for (const id of desk) expect(named.has(id)).toBe(false);
+  });
+
+  it('names the desk agents asked for, "none" for none, and refuses ids the site does not have', () => {
+    const site = demoSite();
+    expect(deskAgentsOf(site, 'a05, a05,a12')).toEqual(['a05', 'a12']);
+    expect(deskAgentsOf(site, 'none')).toEqual([]);
+    expect(() => deskAgentsOf(site, 'a05,x9')).toThrow(/no agent x9/);
+    expect(() => resolveSimOptions({ except: ['zz'] })).toThrow(/unknown agent to leave out: zz/);
+    expect(() => resolveSimOptions({ site, agents: 40, except: ['a01'] })).toThrow(/39 agents besides the 1 left out/);
   });
 });
