@@ -6,18 +6,18 @@
  * `openComplaint(input)` is the one entry point for every channel (the campaigns' survey worker calls
  * it, or `openFromSurvey`); automatic intake is idempotent by `sourceKey` (`survey:{callId}`...).
  */
-import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../storage/database.ts';
 import type { CallRecord } from '../storage/records.ts';
 import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
-import { DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type SlaClock } from '../contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
 import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
 
 // The wire shapes are the contract's (the console imports them from there).
-export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, SlaClock };
+export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, ComplaintsSummary, ComplaintsSummaryLine, SlaClock };
 
 export type { ComplaintRoute };
 export const DEFAULT_ROUTES = DEFAULT_COMPLAINT_ROUTES;
@@ -36,6 +36,21 @@ export function wrapupFields(notes: string | null | undefined): { fields: Record
     fields[m[1]!] = m[2]!.trim();
   }
   return { fields, rest: lines.slice(i).join('\n').trim() };
+}
+
+/** The part of a site a count or summary of complaints is about. */
+export interface ComplaintScope {
+  scope: 'queue' | 'team' | 'agent' | 'campaign';
+  id: string;
+}
+
+const scopeColumn = (scope: ComplaintScope['scope']) =>
+  scope === 'queue' ? complaints.queueId : scope === 'team' ? complaints.teamId : scope === 'agent' ? complaints.agentId : complaints.campaignId;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export const DEFAULT_ROOT_CAUSES: readonly { code: string; label: string }[] = [
@@ -490,10 +505,108 @@ export class ComplaintsService {
     });
   }
 
+  /**
+   * The complaints of a period [from, to) (by agent/queue/team/campaign when given): opened (by channel,
+   * category, department), resolved in the period with the share inside the SLA and the median business
+   * hours to resolve, their root causes, and the backlog at the period's end (or now, when that is earlier)
+   * with what was overdue then. Moves are read from the complaints' timestamps as they stand now: a complaint
+   * reopened later counts as not resolved.
+   */
+  async summary(siteId: string, from: number, to: number, by?: ComplaintScope): Promise<ComplaintsSummary> {
+    const scoped: SQL[] = [eq(complaints.siteId, siteId)];
+    if (by) scoped.push(eq(scopeColumn(by.scope), by.id));
+    const end = new Date(Math.min(to, this.now()));
+    const [opened, resolved, backlog, causes, hours] = await Promise.all([
+      this.db
+        .select({ category: complaints.category, department: complaints.department, channel: complaints.channel, priority: complaints.priority, n: count() })
+        .from(complaints)
+        .where(and(...scoped, gte(complaints.openedAt, new Date(from)), lt(complaints.openedAt, new Date(to))))
+        .groupBy(complaints.category, complaints.department, complaints.channel, complaints.priority),
+      this.db
+        .select({ category: complaints.category, department: complaints.department, rootCause: complaints.rootCause, openedAt: complaints.openedAt, resolvedAt: complaints.resolvedAt, dueAt: complaints.dueAt })
+        .from(complaints)
+        .where(and(...scoped, gte(complaints.resolvedAt, new Date(from)), lt(complaints.resolvedAt, new Date(to)))),
+      this.db
+        .select({
+          category: complaints.category,
+          department: complaints.department,
+          n: count(),
+          // Past due at the end, and not stopped (waiting on the customer) before it fell due.
+          overdue: sql<number>`count(*) filter (where ${complaints.dueAt} < ${end.toISOString()}::timestamptz and not (${complaints.pausedAt} is not null and ${complaints.pausedAt} <= ${complaints.dueAt}))`,
+        })
+        .from(complaints)
+        .where(and(...scoped, lt(complaints.openedAt, end), or(isNull(complaints.resolvedAt), gte(complaints.resolvedAt, end))))
+        .groupBy(complaints.category, complaints.department),
+      this.rootCauses(siteId),
+      this.businessHours(siteId),
+    ]);
+    const clock = new BusinessClock(hours);
+    const blank = (code: string): ComplaintsSummaryLine => ({ code, opened: 0, high: 0, resolved: 0, withSla: 0, inSla: 0, slaMetPct: null, medianResolveH: null, backlog: 0, overdue: 0 });
+    const total = blank('');
+    const byCategory = new Map<string, ComplaintsSummaryLine>();
+    const byDepartment = new Map<string, ComplaintsSummaryLine>();
+    const linesOf = (category: string | null, department: string | null): ComplaintsSummaryLine[] => {
+      const c = category ?? '';
+      const d = department ?? '';
+      let lc = byCategory.get(c);
+      if (!lc) byCategory.set(c, (lc = blank(c)));
+      let ld = byDepartment.get(d);
+      if (!ld) byDepartment.set(d, (ld = blank(d)));
+      return [total, lc, ld];
+    };
+    const byChannel: Record<string, number> = {};
+    for (const r of opened) {
+      const n = Number(r.n);
+      byChannel[r.channel] = (byChannel[r.channel] ?? 0) + n;
+      for (const l of linesOf(r.category, r.department)) {
+        l.opened += n;
+        if (r.priority === 'high') l.high += n;
+      }
+    }
+    const durations = new Map<ComplaintsSummaryLine, number[]>();
+    const causeCount = new Map<string, number>();
+    for (const r of resolved) {
+      const at = r.resolvedAt!.getTime();
+      const h = clock.businessMsBetween(r.openedAt.getTime(), at) / 3_600_000;
+      if (r.rootCause) causeCount.set(r.rootCause, (causeCount.get(r.rootCause) ?? 0) + 1);
+      for (const l of linesOf(r.category, r.department)) {
+        l.resolved++;
+        if (r.dueAt) {
+          l.withSla++;
+          if (at <= r.dueAt.getTime()) l.inSla++;
+        }
+        let d = durations.get(l);
+        if (!d) durations.set(l, (d = []));
+        d.push(h);
+      }
+    }
+    for (const r of backlog) {
+      for (const l of linesOf(r.category, r.department)) {
+        l.backlog += Number(r.n);
+        l.overdue += Number(r.overdue);
+      }
+    }
+    const finish = (l: ComplaintsSummaryLine): ComplaintsSummaryLine => {
+      l.slaMetPct = l.withSla ? Math.round((1000 * l.inSla) / l.withSla) / 10 : null;
+      const d = durations.get(l);
+      l.medianResolveH = d?.length ? Math.round(10 * median(d)) / 10 : null;
+      return l;
+    };
+    const order = (m: Map<string, ComplaintsSummaryLine>) => [...m.values()].map(finish).sort((a, b) => b.opened - a.opened || b.backlog - a.backlog || a.code.localeCompare(b.code));
+    const label = new Map(causes.map((c) => [c.code, c.label]));
+    return {
+      total: finish(total),
+      byChannel,
+      byCategory: order(byCategory),
+      byDepartment: order(byDepartment),
+      rootCauses: [...causeCount].map(([code, count]) => ({ code, label: label.get(code) ?? code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    };
+  }
+
   /** Complaints opened in [from, to), for the complaint rate (by agent/queue/team/campaign when given). */
-  async countOpened(siteId: string, from: number, to: number, by?: { scope: 'queue' | 'team' | 'agent' | 'campaign'; id: string }): Promise<number> {
+  async countOpened(siteId: string, from: number, to: number, by?: ComplaintScope): Promise<number> {
     const where: SQL[] = [eq(complaints.siteId, siteId), gte(complaints.openedAt, new Date(from)), lt(complaints.openedAt, new Date(to))];
-    if (by) where.push(eq(by.scope === 'queue' ? complaints.queueId : by.scope === 'team' ? complaints.teamId : by.scope === 'agent' ? complaints.agentId : complaints.campaignId, by.id));
+    if (by) where.push(eq(scopeColumn(by.scope), by.id));
     const r = await this.db.select({ n: count() }).from(complaints).where(and(...where));
     return Number(r[0]?.n ?? 0);
   }

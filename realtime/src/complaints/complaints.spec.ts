@@ -123,4 +123,61 @@ describe.each(testBackends())('complaints ($name)', (backend) => {
     expect(by.get('c2')).toMatchObject({ category: 'billing', department: 'finance', priority: 'normal', description: 'Hóa đơn sai số tiền' });
     expect(by.get('c3')).toMatchObject({ category: 'service', department: 'customer-care', description: 'Chờ lâu\ncategory: billing' });
   });
+
+  it('given a week of complaints, the summary of Wednesday counts what came in, what was resolved within the SLA, the root causes and the backlog at the day\'s end', async () => {
+    const { svc, at } = await setup(vn('2026-03-02T09:00:00'));
+    await svc.setBusinessHours('s1', { timeZone: 'Asia/Ho_Chi_Minh', hours: { 1: [['08:00', '17:00']], 2: [['08:00', '17:00']], 3: [['08:00', '17:00']], 4: [['08:00', '17:00']], 5: [['08:00', '17:00']] }, holidays: [] });
+    await svc.setRoutes('s1', [
+      { category: 'medical', department: 'medical', slaBusinessMin: 480 },
+      { category: 'billing', department: 'finance', slaBusinessMin: 240 },
+      { category: 'service', department: 'customer-care', slaBusinessMin: 960 },
+      { category: 'stock', department: 'warehouse', slaBusinessMin: 480 },
+    ]);
+    const open = async (when: string, o: { channel?: 'form' | 'wrapup' | 'survey'; category: string; team?: string; priority?: 'high' }) => {
+      at(when);
+      return (await svc.openComplaint({ siteId: 's1', channel: o.channel ?? 'form', category: o.category, teamId: o.team ?? 't1', priority: o.priority })).complaint.id;
+    };
+    const move = async (when: string, id: number, to: 'in_progress' | 'waiting_on_customer' | 'resolved', rootCause?: string) => {
+      at(when);
+      await svc.setStatus('s1', id, to, { rootCause });
+    };
+    const c4 = await open('2026-03-02T09:00:00', { category: 'medical' }); // due Mon 17:00, never resolved
+    void c4;
+    const c1 = await open('2026-03-03T10:00:00', { category: 'medical' }); // due Wed 09:00
+    const c7 = await open('2026-03-04T08:00:00', { category: 'medical' }); // due Wed 16:00, but waiting on the customer from 08:10
+    await move('2026-03-04T08:05:00', c7, 'in_progress');
+    await move('2026-03-04T08:10:00', c7, 'waiting_on_customer');
+    await move('2026-03-04T08:30:00', c1, 'resolved', 'clinical'); // 7.5 business hours, in time
+    await open('2026-03-04T09:00:00', { category: 'stock', team: 't2' }); // due Wed 17:00, never resolved
+    const c2 = await open('2026-03-04T10:00:00', { category: 'billing', priority: 'high' }); // due Wed 14:00
+    await open('2026-03-04T11:00:00', { channel: 'wrapup', category: 'service' }); // due Fri 09:00
+    const c6 = await open('2026-03-04T15:00:00', { channel: 'survey', category: 'billing' }); // resolved Thursday
+    await move('2026-03-04T16:00:00', c2, 'resolved', 'billing-error'); // 6 business hours, late
+    await move('2026-03-05T10:00:00', c6, 'resolved', 'billing-error');
+    at('2026-03-06T12:00:00');
+
+    const day = await svc.summary('s1', vn('2026-03-04T00:00:00'), vn('2026-03-05T00:00:00'));
+    expect(day.total).toMatchObject({ opened: 5, high: 1, resolved: 2, withSla: 2, inSla: 1, slaMetPct: 50, medianResolveH: 6.8, backlog: 5, overdue: 2 });
+    expect(day.byChannel).toEqual({ form: 3, wrapup: 1, survey: 1 });
+    expect(day.byDepartment.map((d) => [d.code, d.opened, d.high, d.resolved, d.slaMetPct, d.medianResolveH, d.backlog, d.overdue])).toEqual([
+      ['finance', 2, 1, 1, 0, 6, 1, 0],
+      ['medical', 1, 0, 1, 100, 7.5, 2, 1],
+      ['customer-care', 1, 0, 0, null, null, 1, 0],
+      ['warehouse', 1, 0, 0, null, null, 1, 1],
+    ]);
+    expect(day.byCategory.map((c) => [c.code, c.opened, c.backlog])).toEqual([
+      ['billing', 2, 1],
+      ['medical', 1, 2],
+      ['service', 1, 1],
+      ['stock', 1, 1],
+    ]);
+    expect(day.rootCauses).toEqual([
+      { code: 'billing-error', label: 'Billing error', count: 1 },
+      { code: 'clinical', label: 'Clinical issue (reaction, treatment)', count: 1 },
+    ]);
+    // A team's summary leaves the other team's complaint out; Thursday resolves the survey complaint.
+    expect((await svc.summary('s1', vn('2026-03-04T00:00:00'), vn('2026-03-05T00:00:00'), { scope: 'team', id: 't1' })).total).toMatchObject({ opened: 4, backlog: 4, overdue: 1 });
+    const thu = await svc.summary('s1', vn('2026-03-05T00:00:00'), vn('2026-03-06T00:00:00'));
+    expect(thu.total).toMatchObject({ opened: 0, resolved: 1, inSla: 1, backlog: 4, overdue: 2 });
+  });
 });

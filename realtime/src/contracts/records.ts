@@ -147,6 +147,43 @@ export interface SlaClock {
 }
 
 /** `GET /api/v1/complaints/:id`: the complaint, who has it, its SLA clock and its history. */
+/** Per department (or, in `byCategory`, per category) figures of a complaints summary. */
+export interface ComplaintsSummaryLine {
+  /** The department's (or category's) code; `''` for complaints without one. */
+  code: string;
+  /** Opened in the period. */
+  opened: number;
+  /** Of those, high priority. */
+  high: number;
+  /** Resolved in the period (whenever opened). */
+  resolved: number;
+  /** Of those, with an SLA, and resolved by their due time. */
+  withSla: number;
+  inSla: number;
+  /** `100 · inSla / withSla`; null without resolved complaints under an SLA. */
+  slaMetPct: number | null;
+  /** Median business hours from opening to resolving, of the ones resolved in the period. */
+  medianResolveH: number | null;
+  /** Not resolved at the period's end (opened before it ended), and of those past their due time then. */
+  backlog: number;
+  overdue: number;
+}
+
+/**
+ * The complaints of a report's period (`ComplaintsService.summary`, the reports' `complaints` section):
+ * what came in (by channel, category, department), what was resolved and how fast against the SLA, the
+ * root causes found, and what was still open at the end.
+ */
+export interface ComplaintsSummary {
+  total: ComplaintsSummaryLine;
+  /** `wrapup`, `survey`, `form` -> opened in the period. */
+  byChannel: Record<string, number>;
+  byCategory: ComplaintsSummaryLine[];
+  byDepartment: ComplaintsSummaryLine[];
+  /** Root causes of the complaints resolved in the period, most frequent first. */
+  rootCauses: { code: string; label: string; count: number }[];
+}
+
 export interface ComplaintDetail extends ComplaintDTO {
   assignee: string | null;
   clock: SlaClock;

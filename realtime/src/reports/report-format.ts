@@ -2,7 +2,7 @@
  * A report as CSV (one row per line of the report: the total, each interval or day, each part) and as
  * a printable HTML page (no script, print styles; the console draws the charts).
  */
-import type { MetricValues } from '../contracts/index.ts';
+import type { ComplaintsSummaryLine, MetricValues } from '../contracts/index.ts';
 import type { Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -27,6 +27,20 @@ export const REPORT_COLUMNS: readonly (keyof MetricValues)[] = [
   'conversionRatePct',
   'revenue',
 ];
+
+/** The columns of a complaints summary line (CSV and the printable table). */
+const COMPLAINT_COLUMNS = ['opened', 'high', 'resolved', 'withSla', 'inSla', 'slaMetPct', 'medianResolveH', 'backlog', 'overdue'] as const satisfies readonly (keyof ComplaintsSummaryLine)[];
+const COMPLAINT_LABELS: Record<(typeof COMPLAINT_COLUMNS)[number], string> = {
+  opened: 'Opened',
+  high: 'High priority',
+  resolved: 'Resolved',
+  withSla: 'Resolved under an SLA',
+  inSla: 'In SLA',
+  slaMetPct: 'SLA met %',
+  medianResolveH: 'Median business h to resolve',
+  backlog: 'Open at the end',
+  overdue: 'Overdue at the end',
+};
 
 function num(v: number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -54,6 +68,19 @@ export function reportCsv(r: Report): string {
   out.push('');
   out.push(['quality', 'agent', 'name', 'handled', 'complete', 'valid', 'validPct'].map(csvField).join(','));
   for (const q of r.quality) out.push(['quality', q.agentId, q.name, String(q.handled), String(q.complete), String(q.valid), num(q.validPct)].map(csvField).join(','));
+  const c = r.complaints;
+  if (c) {
+    out.push('');
+    out.push(['complaints', 'by', 'code', ...COMPLAINT_COLUMNS].map(csvField).join(','));
+    const line = (by: string, l: ComplaintsSummaryLine) => out.push(['complaints', by, l.code, ...COMPLAINT_COLUMNS.map((k) => num(l[k]))].map(csvField).join(','));
+    line('total', c.total);
+    for (const l of c.byDepartment) line('department', l);
+    for (const l of c.byCategory) line('category', l);
+    for (const [channel, n] of Object.entries(c.byChannel)) out.push(['complaints', 'channel', channel, String(n)].map(csvField).join(','));
+    out.push('');
+    out.push(['root-cause', 'code', 'label', 'count'].map(csvField).join(','));
+    for (const rc of c.rootCauses) out.push(['root-cause', rc.code, rc.label, String(rc.count)].map(csvField).join(','));
+  }
   return '\uFEFF' + out.join('\r\n') + '\r\n';
 }
 
@@ -105,6 +132,28 @@ export function reportHtml(r: Report): string {
         .map((q) => `<tr><td>${esc(q.name)}</td><td>${q.handled}</td><td>${q.complete}</td><td>${q.valid}</td><td>${esc(num(q.validPct))}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
+  const c = r.complaints;
+  const complaintTable = (first: string, lines: readonly ComplaintsSummaryLine[]) =>
+    `<table><thead><tr><th>${esc(first)}</th>${COMPLAINT_COLUMNS.map((k) => `<th>${esc(COMPLAINT_LABELS[k])}</th>`).join('')}</tr></thead><tbody>${lines
+      .map((l) => `<tr><td>${esc(l.code || '–')}</td>${COMPLAINT_COLUMNS.map((k) => `<td>${esc(num(l[k]))}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  const complaints =
+    c && (c.total.opened || c.total.resolved || c.total.backlog)
+      ? `<h2>Complaints</h2><p class="meta">Opened by channel: ${
+          Object.entries(c.byChannel)
+            .map(([k, n]) => `${esc(k)} ${n}`)
+            .join(', ') || 'none'
+        }. Resolved in the period, against the SLA of each complaint's category; open and overdue at the period's end.</p>${complaintTable('Department', [
+          ...c.byDepartment,
+          { ...c.total, code: 'Total' },
+        ])}${complaintTable('Category', c.byCategory)}${
+          c.rootCauses.length
+            ? `<table><thead><tr><th>Root cause of the resolved complaints</th><th>Complaints</th></tr></thead><tbody>${c.rootCauses
+                .map((rc) => `<tr><td>${esc(rc.label)}</td><td>${rc.count}</td></tr>`)
+                .join('')}</tbody></table>`
+            : ''
+        }`
+      : '';
   const p = r.params;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -125,6 +174,7 @@ ${targets}${factors ? `<h2>Compared with expectations</h2>${factors}` : ''}
   )}
 ${r.breakdown.length ? `<h2>Breakdown</h2>${table(r.breakdown.map((b) => ({ label: `${b.scope}: ${b.name}`, values: b.values })), 'Part')}` : ''}
 ${quality}
+${complaints}
 </body></html>
 `;
 }

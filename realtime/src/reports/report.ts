@@ -5,7 +5,7 @@
  * each miss (volume over forecast, handle time up, agents absent), and CRM data-entry quality per agent.
  * No I/O here; `ReportsService` reads the rows and calls `buildReport`.
  */
-import { emptyCounters, METRIC_FORMULAS, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues } from '../contracts/index.ts';
+import { emptyCounters, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues } from '../contracts/index.ts';
 import { addCounters, deriveMetrics, type Bucket } from '../core/metrics.ts';
 
 export type ReportKind = 'daily' | 'weekly';
@@ -100,6 +100,8 @@ export interface Report {
   /** What differed from the forecast (or, without one, the same weekdays of the 4 weeks before). */
   factors: Factor[];
   quality: AgentQuality[];
+  /** The complaints of the period: opened, resolved within the SLA, root causes, backlog at the end. */
+  complaints: ComplaintsSummary;
   formulas: Record<string, string>;
   generatedAt: number;
 }
@@ -252,6 +254,7 @@ export interface BuildInput {
   forecast?: ForecastRow | undefined;
   baseline?: CauseInput['baseline'];
   quality: AgentQuality[];
+  complaints: ComplaintsSummary;
   label: (start: number) => string;
   generatedAt: number;
 }
@@ -293,6 +296,7 @@ export function buildReport(x: BuildInput): Report {
     targets: checkTargets(total, x.targets, factors),
     factors,
     quality: x.quality,
+    complaints: x.complaints,
     formulas: METRIC_FORMULAS,
     generatedAt: x.generatedAt,
   };

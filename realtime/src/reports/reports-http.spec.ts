@@ -148,5 +148,20 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     expect((await call(url, 'GET', '/api/v1/complaints', token('team_lead', { teamIds: ['t2'] }))).json.total).toBe(0);
     expect((await call(url, 'GET', '/api/v1/complaints/config/routes', sup)).json.routes.length).toBeGreaterThan(5);
     expect((await call(url, 'GET', '/api/v1/complaints?status=bogus', sup)).status).toBe(400);
+
+    // The week's report sums the complaints up: one opened from a wrap-up, resolved (then reopened, so
+    // no longer counted resolved), still open at the week's end under the medical department.
+    const week = (await call(url, 'GET', '/api/v1/reports/weekly?date=2026-03-04', sup)).json;
+    expect(week.complaints.total).toMatchObject({ opened: 1, resolved: 0, backlog: 1 });
+    expect(week.complaints.byChannel).toEqual({ wrapup: 1 });
+    expect(week.complaints.byDepartment.map((d: any) => `${d.code}:${d.opened}/${d.backlog}`)).toEqual(['medical:1/1']);
+    expect((await call(url, 'GET', '/api/v1/reports/weekly?date=2026-03-04&scope=team&id=t2', sup)).json.complaints.total.opened).toBe(0);
+    const weekCsv = (await call(url, 'GET', '/api/v1/reports/weekly.csv?date=2026-03-04', sup)).text.split('\r\n');
+    expect(weekCsv).toContain('complaints,by,code,opened,high,resolved,withSla,inSla,slaMetPct,medianResolveH,backlog,overdue');
+    // Reopened on Friday 16:30 with a fresh 2 business hours: due Saturday 09:00, overdue at the week's end.
+    expect(weekCsv).toContain('complaints,department,medical,1,0,0,0,0,,,1,1');
+    const weekHtml = (await call(url, 'GET', '/api/v1/reports/weekly.html?date=2026-03-04', sup)).text;
+    expect(weekHtml).toContain('<h2>Complaints</h2>');
+    expect(weekHtml).toContain('<tr><td>medical</td><td>1</td>');
   });
 });

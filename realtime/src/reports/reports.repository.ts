@@ -23,7 +23,7 @@ export interface Named {
 }
 
 export class ReportsRepository {
-  constructor(private readonly database: Pick<Database, 'db'>) {}
+  constructor(readonly database: Pick<Database, 'db' | 'transaction'>) {}
 
   private get db(): Db {
     return this.database.db;

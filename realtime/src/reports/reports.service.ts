@@ -176,11 +176,12 @@ export class ReportsService {
       for (const a of members) if (rowsOf('agent', a.id).length) parts.push({ scope: 'agent', id: a.id, name: a.name, params: siteParams, rows: rowsOf('agent', a.id) });
     }
 
-    const [targets, forecast, baseline, wrapups] = await Promise.all([
+    const [targets, forecast, baseline, wrapups, complaints] = await Promise.all([
       this.targetsWithDefaults(siteId, scope, scopeId, days[0]!, params),
       this.repo.forecast(siteId, scope, scopeId, days),
       this.baseline(site, cal, scope, scopeId, days, params),
       this.repo.wrapups(siteId, from, to, scope, scopeId, this.success),
+      new ComplaintsService(this.repo.database, this.opts.now ? { now: this.opts.now } : {}).summary(siteId, from, to, scope === 'site' ? undefined : { scope, id }),
     ]);
     const paramsUsed: MetricParamsUsed = { ...params, intervalMin: site.intervalMin, timeZone: site.timeZone };
     const hhmm = (ms: number) => new Date(ms + cal.offsetMs(ms)).toISOString().slice(11, 16);
@@ -202,6 +203,7 @@ export class ReportsService {
       forecast,
       baseline,
       quality: wrapupQuality(wrapups, this.known, new Map(agents.map((a) => [a.id, a.name]))),
+      complaints,
       label: hhmm,
       generatedAt: this.opts.now?.() ?? Date.now(),
     });
