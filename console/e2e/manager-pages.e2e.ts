@@ -190,4 +190,29 @@ describe('managers\' pages end to end', () => {
     await page.locator('td', { hasText: 'Mức phục vụ (%)' }).first().waitFor();
     await page.context().close();
   });
+
+  it('the daily report sums up today\'s complaints by department, and a department leads to its complaints', async () => {
+    await api('POST', '/api/v1/complaints', { category: 'billing', description: 'Thu sai tiền gói vắc xin' });
+    const medical = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Sưng đỏ chỗ tiêm', priority: 'high' });
+    const stored = await api('GET', `/api/v1/reports/daily?date=${new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone }).format(Date.now())}`);
+    const page = await signIn(browser, url, 'sup', '/reports');
+    await expect.poll(() => page.locator('input[type=date]').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await page.locator('form.controls button[type=submit]').click();
+    const section = page.getByTestId('report-complaints');
+    await section.waitFor();
+    // The figures are the hub's, the departments named in Vietnamese.
+    await expect(section.locator('.figs').textContent()).resolves.toContain(`Tiếp nhận${stored.complaints.total.opened}`);
+    const rows = section.locator('[data-testid=report-complaint-departments] tbody tr');
+    await expect(rows.allTextContents()).resolves.toEqual(
+      stored.complaints.byDepartment.map((d: any) => expect.stringMatching(new RegExp(`^${d.code === 'medical' ? 'Khối y tế' : d.code === 'finance' ? 'Tài chính – kế toán' : '.+'}${d.opened}${d.high}`))),
+    );
+    expect(await section.locator('canvas').count()).toBeGreaterThanOrEqual(1);
+    await section.locator('a', { hasText: 'Khối y tế' }).click();
+    await page.waitForURL((u) => u.pathname === '/complaints' && u.searchParams.get('department') === 'medical');
+    await page.locator(`[data-testid=complaint-link]:text-is("#${medical.id}")`).waitFor();
+    const departments = await page.locator('[data-testid=complaints] tbody tr td:nth-child(4)').allTextContents();
+    expect(departments.length).toBeGreaterThan(0);
+    expect(new Set(departments)).toEqual(new Set(['Khối y tế']));
+    await page.context().close();
+  });
 });

@@ -5,9 +5,9 @@
  */
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
-import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO } from '$contracts/records.ts';
+import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary } from '$contracts/records.ts';
 
-export type { ComplaintDetailDTO, ComplaintDTO };
+export type { ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary };
 
 /** A refusal of the hub: its message and, for an invalid body, each field's problem (`path: message`). */
 export class ApiError extends Error {
@@ -82,6 +82,8 @@ export interface ReportDTO {
   targets: { metric: string; kind: 'min' | 'max'; target: number; actual: number | null; met: boolean | null; causes: string[] }[];
   factors: { kind: string; text: string }[];
   quality: { agentId: string; name: string; handled: number; complete: number; valid: number; validPct: number | null }[];
+  /** Missing in reports stored before the section existed. */
+  complaints?: ComplaintsSummary;
 }
 
 
