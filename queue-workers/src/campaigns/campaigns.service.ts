@@ -369,6 +369,7 @@ export class CampaignService {
       if (camp.settings.offer) entry.offer = camp.settings.offer;
       // The agent's desk shows a connected call's attributes: the script goes with it ({lead} filled in).
       if (result === 'connected' && camp.script) entry.script = camp.script.replaceAll('{lead}', lead.name ?? '').slice(0, 1000);
+      if (result === 'connected') entry.cn = camp.name.slice(0, 200);
       const args = { c, l, n, result, status, dueKey, ...(due !== undefined ? { due } : {}), callId, dropDeadline: at + this.clock.span(camp.settings.dropAfterSec * 1000, 1000), entry };
       if (once) {
         const r = await this.store.dialOnce({ ...args, place: fused!.placement(), lead });
@@ -1078,6 +1079,7 @@ export class CampaignService {
         out.push({ id: `${e.callId}:dialed`, type: 'call.dialed', at: e.at, source: 'dialer', callId: e.callId, campaignId: e.c, leadId: e.l, to: e.phone, result: e.result as 'connected' });
         if (e.result === 'connected') {
           const attributes: Record<string, string> = { campaign: e.c };
+          if (e.cn) attributes.campaignName = e.cn;
           if (e.nm) attributes.lead = e.nm;
           if (e.ag) attributes.assignedAgent = e.ag;
           if (e.offer) attributes.offer = e.offer.slice(0, 1000);

@@ -216,7 +216,7 @@ describe('dialing pipeline', () => {
     expect(offered).toHaveLength(8);
     const toA31 = offered.filter((e) => mine.has(e.leadId!));
     expect(toA31).toHaveLength(2);
-    for (const e of toA31) expect(e).toMatchObject({ preferredAgentId: 'a31', direction: 'outbound', attributes: { assignedAgent: 'a31', campaign: 'own' } });
+    for (const e of toA31) expect(e).toMatchObject({ preferredAgentId: 'a31', direction: 'outbound', attributes: { assignedAgent: 'a31', campaign: 'own', campaignName: 'own' } });
     for (const e of offered.filter((x) => !mine.has(x.leadId!))) expect(e.preferredAgentId).toBeUndefined();
     // Each of a31's dials held a31 in the hub while it rang (connected: the hub's offer ends the hold, no release).
     expect(hub.holds.map((h) => `${h.agentId}:${h.sec}`)).toEqual(['a31:50', 'a31:50']);

@@ -27,7 +27,7 @@ export function parseCallId(callId: string): { campaignId: string; leadId: strin
 
 /** One entry of the attempt log. */
 export type LogEntry =
-  | { k: 'dial'; c: string; l: string; n: number; callId: string; phone: string; result: string; at: number; st: LeadStatus; due?: number; q: string; pr: number; nm?: string; ag?: string; offer?: string; script?: string }
+  | { k: 'dial'; c: string; l: string; n: number; callId: string; phone: string; result: string; at: number; st: LeadStatus; due?: number; q: string; pr: number; nm?: string; ag?: string; offer?: string; script?: string; /** The campaign's name (connected calls: the agent's desk shows it). */ cn?: string }
   | { k: 'answer'; c: string; l: string; n: number; callId: string; agent: string; at: number }
   | { k: 'drop'; c: string; l: string; n: number; callId: string; at: number; st: LeadStatus; due?: number }
   | { k: 'outcome'; c: string; l: string; n: number; callId: string; at: number; st: LeadStatus; due?: number; disposition?: string; revenue?: number; success: boolean; agent?: string; score?: number }

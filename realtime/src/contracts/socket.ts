@@ -151,7 +151,12 @@ export interface OfferDTO {
   queueName: string;
   expiresAt: number;
   offeredAt: number;
+  /** `outbound`: a campaign's call the dialer connected (the number is `to`). */
+  direction: 'inbound' | 'outbound';
+  /** The caller's number (inbound), masked. */
   from?: string;
+  /** The number dialled (outbound), masked. */
+  to?: string;
   attributes?: Record<string, string>;
 }
 

@@ -405,9 +405,11 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
           queueName: q?.nameVi ?? q?.name ?? call.queue,
           expiresAt: e.expiresAt,
           offeredAt: call.offeredAt,
+          direction: call.direction,
         },
       };
       if (call.from !== undefined) offer.offer.from = call.from;
+      if (call.to !== undefined) offer.offer.to = call.to;
       if (call.attributes !== undefined) offer.offer.attributes = call.attributes;
       s.effects.push(offer);
       return null;

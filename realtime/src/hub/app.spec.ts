@@ -5,6 +5,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { DeltaDTO, OfferDTO, QueueDTO, SnapshotDTO } from '../contracts/index.ts';
 import { board, client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
 import type { App } from './app.ts';
+import { maskNumber } from '../core/index.ts';
 
 const redisUrl = inject('redisUrl');
 let apps: App[] = [];
@@ -239,11 +240,15 @@ describe('given the dialer ringing a lead assigned to agent a1', () => {
 
     // a1 is the longest idle, but held: the inbound call rings at a2.
     const inbound = waitFor<OfferDTO>(a2, 'offer:new', (o) => o.callId === 'in1');
-    await post(url, '/api/v1/events', tel, { id: 'h1', type: 'call.offered', at: T(0), callId: 'in1', queue: 'booking', direction: 'inbound' });
-    expect((await inbound).agentId).toBe('a2');
+    await post(url, '/api/v1/events', tel, { id: 'h1', type: 'call.offered', at: T(0), callId: 'in1', queue: 'booking', direction: 'inbound', from: '+84901234567' });
+    expect(await inbound).toMatchObject({ agentId: 'a2', direction: 'inbound', from: maskNumber('+84901234567') });
     const lead = waitFor<OfferDTO>(a1, 'offer:new', (o) => o.callId === 'lead1');
-    await post(url, '/api/v1/events', tel, { id: 'h2', type: 'call.offered', at: T(0), callId: 'lead1', queue: 'booking', direction: 'outbound', preferredAgentId: 'a1' });
-    expect((await lead).agentId).toBe('a1');
+    await post(url, '/api/v1/events', tel, { id: 'h2', type: 'call.offered', at: T(0), callId: 'lead1', queue: 'booking', direction: 'outbound', to: '+84987654321', preferredAgentId: 'a1' });
+    // A campaign's call says so, with the number dialled, masked like a caller's.
+    const leadOffer = await lead;
+    expect(leadOffer).toMatchObject({ agentId: 'a1', direction: 'outbound', to: maskNumber('+84987654321') });
+    expect(leadOffer.to).not.toContain('987654');
+    expect(leadOffer.from).toBeUndefined();
 
     expect((await post(url, '/api/v1/agents/a1/hold', tel, { sec: 999 })).status).toBe(400);
     expect((await post(url, '/api/v1/agents/nobody/hold', tel, { sec: 5 })).json).toEqual({ error: { code: 'conflict', message: 'unknown agent nobody' } });

@@ -17,6 +17,7 @@ import {
   type ClientToServerEvents,
   type CommandName,
   type InterServerEvents,
+  type OfferDTO,
   type Role,
   type ServerToClientEvents,
   type SessionDTO,
@@ -112,6 +113,12 @@ export interface App {
   /** Listens (port 0 = random) and resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** An offer as the agent's desk gets it: the customer's number masked, whichever way the call goes. */
+function maskedOffer(o: OfferDTO): OfferDTO {
+  if (o.from === undefined && o.to === undefined) return o;
+  return { ...o, ...(o.from !== undefined ? { from: maskNumber(o.from) } : {}), ...(o.to !== undefined ? { to: maskNumber(o.to) } : {}) };
 }
 
 function viewFor(session: SessionDTO, queues: string[]): ViewOptions {
@@ -217,7 +224,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onEffects: (effects) => {
       for (const ef of effects) {
         // Numbers are masked on the desk too: the phone system connects the call, nobody needs to read it.
-        if (ef.kind === 'offer') io.to(`agent:${ef.offer.agentId}`).emit('offer:new', ef.offer.from ? { ...ef.offer, from: maskNumber(ef.offer.from) } : ef.offer);
+        if (ef.kind === 'offer') io.to(`agent:${ef.offer.agentId}`).emit('offer:new', maskedOffer(ef.offer));
         else if (ef.kind === 'offerCancelled') io.to(`agent:${ef.agentId}`).emit('offer:cancelled', { callId: ef.callId, reason: ef.reason });
         else telephony.emit('telephony:command', ef.command);
       }
@@ -541,7 +548,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
           queueName: q?.nameVi ?? q?.name ?? call.queue,
           expiresAt: call.offerExpiresAt,
           offeredAt: call.offeredAt,
+          direction: call.direction,
           ...(call.from !== undefined ? { from: maskNumber(call.from) } : {}),
+          ...(call.to !== undefined ? { to: maskNumber(call.to) } : {}),
           ...(call.attributes !== undefined ? { attributes: call.attributes } : {}),
         });
       }

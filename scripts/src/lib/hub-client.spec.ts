@@ -62,7 +62,7 @@ beforeAll(async () => {
     socket.on('offer:accept', (p, ack) => ack({ ok: true, data: { seq: 7, events: [`accepted-${p.callId}`] } }));
     socket.on('call:end', (_p, ack) => ack({ ok: false, error: { code: 'conflict', message: 'not on a call' } }));
     const agentId = (socket.data as { session: SessionDTO }).session.agentId!;
-    setTimeout(() => socket.emit('offer:new', { callId: 'c1', agentId, queue: 'advice', queueName: 'Advice', expiresAt: 0, offeredAt: 0 }), 20);
+    setTimeout(() => socket.emit('offer:new', { callId: 'c1', agentId, queue: 'advice', queueName: 'Advice', expiresAt: 0, offeredAt: 0, direction: 'inbound' }), 20);
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -91,7 +91,7 @@ class FakeHub implements HubTransport {
       }, this.offerTimeoutMs);
       this.offers.set(w.callId, { agentId, timer });
       const on = a.on!;
-      setImmediate(() => on.offer({ callId: w.callId, agentId, queue: w.queue, queueName: w.queue, expiresAt: 0, offeredAt: 0 }));
+      setImmediate(() => on.offer({ callId: w.callId, agentId, queue: w.queue, queueName: w.queue, expiresAt: 0, offeredAt: 0, direction: 'inbound' }));
     }
   }
 
