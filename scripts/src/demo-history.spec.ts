@@ -4,6 +4,7 @@ import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { Hub, MemoryEventLog } from '../../realtime/src/hub/index.ts';
 import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
+import { BusinessClock } from '../../realtime/src/complaints/business-hours.ts';
 import { testBackends } from '../../realtime/src/storage/testing.ts';
 import { demoHistory, workDemoComplaints } from './demo-history.ts';
 
@@ -63,6 +64,7 @@ describe('the demo history\'s complaints', () => {
       }
 
       const worked = await workDemoComplaints(svc, site, (x) => (t = x), now);
+      const clock = new BusinessClock(await svc.businessHours(site.id));
 
       const { complaints } = await svc.list(site.id, { limit: 1000 });
       const group = (g: 'old' | 'mid' | 'young') => complaints.filter((c) => { const h = (now - c.openedAt) / H; return g === 'old' ? h > 100 : g === 'mid' ? h > 20 && h < 40 : h < 10; });
@@ -81,7 +83,15 @@ describe('the demo history\'s complaints', () => {
         expect(times.every((x, i) => i === 0 || x >= times[i - 1]!)).toBe(true);
         expect(Math.max(...times)).toBeLessThan(now);
         if (c.status !== 'open') expect(d.assignee).toBe('lead2');
+        // Worked in the site's business hours (a step may land on the closing minute).
+        for (const e of d.events.filter((x) => x.action !== 'opened')) expect(clock.isOpen(e.at) || clock.isOpen(e.at - 60_000), `${e.action} at ${new Date(e.at).toISOString()}`).toBe(true);
       }
+      // Resolved in business hours, mostly within each category's SLA.
+      const summary = await svc.summary(site.id, now - 200 * H, now);
+      expect(summary.total.resolved).toBeGreaterThan(25);
+      expect(summary.total.slaMetPct).toBeGreaterThan(60);
+      expect(summary.total.slaMetPct).toBeLessThan(100);
+      expect(summary.total.medianResolveH).toBeGreaterThan(1);
       expect(complaints.find((c) => c.category === 'vaccine-reaction' && c.rootCause)?.rootCause).toMatch(/clinical|customer-expectation/);
     } finally {
       await db.drop();

@@ -9,6 +9,7 @@ import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
 import { Rng } from './sim/random.ts';
+import { BusinessClock, type BusinessHours } from '../../realtime/src/complaints/business-hours.ts';
 
 const MIN = 60_000;
 const DAY_OPEN = 7 * 60 * MIN;
@@ -151,14 +152,15 @@ const SETTLED_OTHER = [
 
 /** How far a complaint got by its age ([step, weight]; 0 open, 1 in progress, 2 resolved, 3 closed). */
 const PROGRESS: Record<'old' | 'recent' | 'today', readonly (readonly [step: number, weight: number])[]> = {
-  old: [[3, 80], [2, 12], [1, 5], [0, 3]],
+  old: [[3, 85], [2, 12], [1, 2], [0, 1]],
   recent: [[3, 15], [2, 35], [1, 35], [0, 15]],
   today: [[2, 15], [1, 45], [0, 40]],
 };
 
 /** The part of `ComplaintsService` that works complaints (a service whose clock the caller sets). */
 export interface ComplaintWorkPort {
-  list(siteId: string, q: { status: ['open']; limit: number }): Promise<{ complaints: { id: number; category: string | null; teamId: string | null; openedAt: number }[] }>;
+  list(siteId: string, q: { status: ['open']; limit: number }): Promise<{ complaints: { id: number; category: string | null; teamId: string | null; openedAt: number; slaBusinessMin: number | null }[] }>;
+  businessHours(siteId: string): Promise<BusinessHours>;
   assign(siteId: string, id: number, o: { assignee: string; actor: string }): Promise<unknown>;
   setStatus(siteId: string, id: number, to: 'in_progress' | 'resolved' | 'closed', o: { rootCause?: string; note?: string; actor: string }): Promise<unknown>;
 }
@@ -176,14 +178,19 @@ export async function workDemoComplaints(svc: ComplaintWorkPort, site: SiteConfi
   const H = 60 * MIN;
   const leadOf = new Map(site.teams.map((t) => [t.id, t.leadUserId ?? 'supervisor']));
   const { complaints } = await svc.list(site.id, { status: ['open'], limit: 100_000 });
+  // The teams work complaints in the site's business hours (no one resolves one at 2 a.m.).
+  const clock = new BusinessClock(await svc.businessHours(site.id));
   let worked = 0;
   for (const c of complaints.toSorted((a, b) => a.openedAt - b.openedAt)) {
     const ageH = (now - c.openedAt) / H;
     const goal = rng.weighted(ageH > 48 ? PROGRESS.old : ageH > 20 ? PROGRESS.recent : PROGRESS.today, (x) => x[1])[0];
     const actor = (c.teamId && leadOf.get(c.teamId)) || 'supervisor';
-    const start = c.openedAt + rng.uniform(0.3, 4) * H;
-    const resolve = start + rng.lognormal(6, 0.9) * H;
-    const close = resolve + rng.uniform(20, 40) * H;
+    // Taken up within the first hour or two of business time; resolved in about half the SLA of its
+    // category (so most, not all, are in time); closed half a business day later.
+    const sla = c.slaBusinessMin ?? 16 * 60;
+    const start = clock.addBusinessMinutes(c.openedAt, rng.uniform(10, Math.min(120, sla / 3)));
+    const resolve = clock.addBusinessMinutes(start, Math.max(15, rng.lognormal(sla * 0.45, 0.55)));
+    const close = clock.addBusinessMinutes(resolve, rng.uniform(120, 300));
     const steps: [number, () => Promise<unknown>][] = [];
     if (goal >= 1) {
       steps.push([start, () => svc.assign(site.id, c.id, { assignee: actor, actor })]);

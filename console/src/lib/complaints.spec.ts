@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessTime, clockText, complaintText, eventText } from './complaints.ts';
+import { businessTime, causeName, clockText, complaintText, eventText } from './complaints.ts';
+import { DEFAULT_COMPLAINT_ROOT_CAUSES } from '$contracts/records.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
 const tr = (lang: 'vi' | 'en') => (k: MessageKey, vars?: Record<string, string | number>) => {
@@ -14,6 +15,22 @@ describe('complaint detail in words', () => {
     expect(complaintText({ description: null, surveyScore: 0 }, tr('en'))).toBe('Low survey score: 0/10');
     expect(complaintText({ description: 'Chờ lâu', surveyScore: 1 }, tr('en'))).toBe('Chờ lâu');
     expect(complaintText({ description: null, surveyScore: null }, tr('vi'))).toBe('');
+  });
+
+  it('root causes: a default one named in the page\'s language, a site\'s own label as written, an unknown code as it is', () => {
+    expect(causeName(tr('vi'), 'wait-time', 'Long wait on the hotline')).toBe('Chờ lâu trên tổng đài');
+    expect(causeName(tr('vi'), 'wait-time')).toBe('Chờ lâu trên tổng đài');
+    expect(causeName(tr('en'), 'customer-expectation', 'Customer expectation (no fault found)')).toBe('Customer expectation (no fault found)');
+    // A site that renamed a default cause keeps its name, in both languages.
+    expect(causeName(tr('en'), 'wait-time', 'Chờ máy quá 5 phút')).toBe('Chờ máy quá 5 phút');
+    expect(causeName(tr('vi'), 'parking', 'Không có chỗ đỗ xe')).toBe('Không có chỗ đỗ xe');
+    expect(causeName(tr('vi'), 'parking')).toBe('parking');
+    expect(causeName(tr('vi'), null)).toBe('–');
+    // Every default code has its names.
+    for (const c of DEFAULT_COMPLAINT_ROOT_CAUSES) {
+      expect(causeName(tr('vi'), c.code, c.label)).not.toBe(c.label);
+      expect(causeName(tr('en'), c.code, c.label)).toBe(c.label);
+    }
   });
 
   it('business minutes read as hours and minutes in both languages', () => {

@@ -2,7 +2,7 @@
  * The complaint detail's pure parts: the SLA clock as words, a history event as words (docs/REPORTS.md,
  * realtime/src/complaints). The words come from the messages, so they follow the language.
  */
-import type { ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROOT_CAUSES, type ComplaintEvent as ComplaintEventDTO, type SlaClock as SlaClockDTO } from '$contracts/records.ts';
 import type { MessageKey } from './messages.ts';
 
 export type { ComplaintEventDTO, SlaClockDTO };
@@ -37,6 +37,19 @@ export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
   const key = `${prefix}${code}`;
   const s = t(key as MessageKey) as string | undefined;
   return s && s !== key ? s : code;
+}
+
+/**
+ * A root cause by its name in the UI language: the site's own label, except for a default code whose label
+ * nobody changed (the hub's English default), which the messages name (`rc_wait_time`).
+ */
+export function causeName(t: T, code: string | null, label?: string): string {
+  if (code === null) return '–';
+  const dflt = DEFAULT_COMPLAINT_ROOT_CAUSES.find((c) => c.code === code)?.label;
+  if (label !== undefined && label !== dflt) return label;
+  const key = `rc_${code.replaceAll('-', '_')}`;
+  const s = t(key as MessageKey) as string | undefined;
+  return s && s !== key ? s : (label ?? dflt ?? code);
 }
 
 /** What a complaint is about: its description, else (a low survey score without a comment) the score in words. */

@@ -12,7 +12,7 @@ import type { CallRecord } from '../storage/records.ts';
 import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
-import { DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
 import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
 
@@ -53,17 +53,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export const DEFAULT_ROOT_CAUSES: readonly { code: string; label: string }[] = [
-  { code: 'wait-time', label: 'Long wait on the hotline' },
-  { code: 'staff-behaviour', label: 'Staff behaviour' },
-  { code: 'wrong-information', label: 'Wrong or missing information' },
-  { code: 'out-of-stock', label: 'Vaccine or product out of stock' },
-  { code: 'billing-error', label: 'Billing error' },
-  { code: 'clinical', label: 'Clinical issue (reaction, treatment)' },
-  { code: 'process', label: 'Process or policy' },
-  { code: 'system', label: 'System or app fault' },
-  { code: 'customer-expectation', label: 'Customer expectation (no fault found)' },
-];
+export const DEFAULT_ROOT_CAUSES = DEFAULT_COMPLAINT_ROOT_CAUSES;
 
 export type Channel = 'wrapup' | 'survey' | 'form';
 
