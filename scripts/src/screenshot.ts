@@ -7,8 +7,10 @@
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
  * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
- * and the agent gets an offer (a10, the default `--agent`, is one of the agents the demo's simulator
- * leaves to people). It is put back offline at the end when it was offline before.
+ * and the agent gets an offer (a40, the default `--agent`, is one of the agents the demo's simulator
+ * leaves to people; on the telesales team, a campaign call rings for it within seconds, where an inbound
+ * line's longest-idle routing may keep a newcomer waiting for minutes). It is put back offline at the
+ * end when it was offline before.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,7 +23,7 @@ const HELP = `Usage: npx tsx scripts/src/screenshot.ts [HUB_URL] [options]
   --out DIR             where the PNGs go                            [docs/screenshots]
   --supervisor USER     login for the wallboard and supervisor page  [supervisor]
   --lead USER           login for the team page                      [lead1]
-  --agent USER          login for the agent desk                     [a10]
+  --agent USER          login for the agent desk                     [a40]
   --password P          password of the logins                       [demo]
   --queues a,b          wallboard queues (?queues=)                  [all]
   --settle S            seconds of live data before each shot        [4]
@@ -38,7 +40,7 @@ const { values: o, positionals } = parseArgs({
     out: { type: 'string', default: 'docs/screenshots' },
     supervisor: { type: 'string', default: 'supervisor' },
     lead: { type: 'string', default: 'lead1' },
-    agent: { type: 'string', default: 'a10' },
+    agent: { type: 'string', default: 'a40' },
     password: { type: 'string', default: 'demo' },
     queues: { type: 'string' },
     settle: { type: 'string', default: '4' },
