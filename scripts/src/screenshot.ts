@@ -3,7 +3,7 @@
  * (supervisor, team lead, agent) in the system Chromium at 1920x1080 and saves a PNG of every page
  * under `docs/screenshots/`: login, wallboard (Vietnamese and English), supervisor (and its
  * "explain this number" dialog), team lead, agent desk, and the managers' pages: campaigns (list and one
- * campaign), reports, CX, complaints (list and one complaint), settings, users, audit and script tokens (`--only` picks some).
+ * campaign), reports (and the report's complaints), CX, complaints (list and one complaint), settings, users, audit and script tokens (`--only` picks some).
  *
  * Never downloads a browser: it drives `/usr/bin/chromium` (Debian: `apt-get install chromium`)
  * through playwright-core. Run it against `npm start` (simulated traffic) so the pages have figures
@@ -203,6 +203,15 @@ async function managerPages(browser: Browser): Promise<void> {
       },
     },
     { user: o.supervisor!, path: '/reports', name: 'reports', click: 'form.controls button[type=submit]', ready: '[data-testid=report-total]' },
+    {
+      user: o.supervisor!,
+      path: '/reports',
+      name: 'report-complaints',
+      click: 'form.controls button[type=submit]',
+      ready: '[data-testid=report-complaints]',
+      // The report's complaints section, scrolled to the top of the window.
+      then: (p) => p.getByTestId('report-complaints').evaluate((el) => el.scrollIntoView({ block: 'start' })),
+    },
     { user: o.supervisor!, path: '/cx', name: 'cx', ready: '[data-testid=cx-show]' },
     { user: o.supervisor!, path: '/complaints', name: 'complaints', ready: '[data-testid=complaints]' },
     {
