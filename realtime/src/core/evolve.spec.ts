@@ -523,7 +523,7 @@ describe('evolve: hub decisions', () => {
       expect(availableIds(s, 'booking')).toEqual(['a2']);
       expect(s.effects).toContainEqual({
         kind: 'offer',
-        offer: { callId: 'c1', agentId: 'a1', queue: 'booking', queueName: 'Đặt lịch', expiresAt: t(21), offeredAt: t(5), from: '+84901234567' },
+        offer: { callId: 'c1', agentId: 'a1', queue: 'booking', queueName: 'Đặt lịch', expiresAt: t(21), offeredAt: t(5), direction: 'inbound', from: '+84901234567' },
       });
     });
 
