@@ -117,6 +117,21 @@ describe('managers\' pages end to end', () => {
     await page.context().close();
   });
 
+  it('the complaints list shows a page at a time, and "show more" brings the rest without repeats', async () => {
+    for (let i = 0; i < 105; i++) await api('POST', '/api/v1/complaints', { category: 'service', description: `Khiếu nại số ${i}` });
+    const all = await api('GET', '/api/v1/complaints?status=open,in_progress,waiting_on_customer&limit=1');
+    expect(all.total).toBeGreaterThan(105);
+    const page = await signIn(browser, url, 'sup', '/complaints');
+    const links = page.getByTestId('complaint-link');
+    await expect.poll(() => links.count(), { timeout: 10_000 }).toBe(100);
+    await expect(page.getByTestId('cp-more').textContent()).resolves.toContain(`còn ${all.total - 100} khiếu nại`);
+    await page.getByTestId('cp-more').click();
+    await expect.poll(() => links.count(), { timeout: 10_000 }).toBe(all.total);
+    expect(new Set(await links.allTextContents()).size).toBe(all.total);
+    expect(await page.getByTestId('cp-more').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('an agent sees their own complaint without the actions', async () => {
     const mine = await api('POST', '/api/v1/complaints', { category: 'service', agentId: 'a2', description: 'Chờ lâu' });
     const page = await signIn(browser, url, 'a2', `/complaints/${mine.id}`);
