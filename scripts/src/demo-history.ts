@@ -9,6 +9,10 @@ import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
 import { Rng } from './sim/random.ts';
+import { vietnameseMobile } from './sim/callers.ts';
+import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
+import { customerIdOfNumber } from '../../realtime/src/storage/customer-id.ts';
+import * as schema from '../../realtime/src/storage/schema.campaigns.ts';
 import { BusinessClock, type BusinessHours } from '../../realtime/src/complaints/business-hours.ts';
 
 const MIN = 60_000;
@@ -88,42 +92,66 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0): 
 const NPS = [[10, 30], [9, 25], [8, 15], [7, 10], [6, 6], [5, 5], [4, 3], [3, 2], [2, 2], [1, 1], [0, 1]] as const;
 const CSAT = [[5, 45], [4, 33], [3, 12], [2, 6], [1, 4]] as const;
 
+/** How a past survey dial went ([result, weight]; a connected callee answers the survey 70% of the time). */
+const SURVEY_DIALS = [['connected', 62], ['no_answer', 25], ['busy', 8], ['voicemail', 5]] as const;
+
 /**
- * The past `days` days' answers to the demo's satisfaction survey (NPS and CSAT, 09:00-17:00, from the
- * campaign's own leads), so the CX trends have history as the calls do. Only answers: the past days'
- * dialing is not simulated, so their response rate stays empty. The same answers for the same `now`
- * (a second call adds nothing). Answers how many rows were added.
+ * The past `days` days of the demo's satisfaction survey, as its dialer would have left them, so the CX
+ * trends have history as the calls do: each day 45-70 customers dialed (09:00-17:00) as leads of their
+ * own, their attempts (connected, no answer, busy, voicemail; a connected one taken by an agent of the
+ * survey's line), and the NPS and CSAT answers of those who answered, from the customers dialed. So the
+ * past days have a response rate and an engagement, not only scores. The same rows for the same `now`
+ * (a second call adds nothing). Answers how many answers were added.
  */
 export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, days: number, now = Date.now(), seed = 7): Promise<number> {
   if (days <= 0) return 0;
-  const leads = await s.repo.workableLeads('satisfaction-survey', undefined, { afterId: null, limit: 2000 });
-  if (leads.length === 0) return 0;
+  const campaign = await s.repo.getCampaign('satisfaction-survey');
+  if (!campaign) return 0;
   const cal = new SiteCalendar(site.timeZone, site.intervalMin);
   const rng = new Rng(seed).fork('survey-history');
   const score = (table: readonly (readonly [number, number])[]) => rng.weighted(table, ([, w]) => w)[0];
+  const agents = site.agents.filter((a) => a.queues.includes(campaign.queueId));
+  const leads: (typeof schema.leads.$inferInsert)[] = [];
+  const attempts: (typeof schema.campaignAttempts.$inferInsert)[] = [];
   const rows: Parameters<CampaignService['repo']['addAnswers']>[0] = [];
   let day = cal.dayStart(now);
   for (let d = 0; d < days; d++) {
     day = cal.dayStart(day - 12 * 60 * MIN); // the day before
+    const date = cal.localDate(day);
     const bad = rng.chance(0.15);
-    const n = rng.int(18, 31);
-    for (let i = 0; i < n; i++) {
-      const lead = rng.pick(leads);
+    const dialed = rng.int(45, 70);
+    for (let i = 0; i < dialed; i++) {
+      const phone = vietnameseMobile(rng);
+      const id = `history-${date}-${i}`;
+      const customerId = customerIdOfNumber(phone) ?? phone;
+      const at = day + 9 * 60 * MIN + rng.int(0, 8 * 60 * MIN - 1);
+      const result = rng.weighted(SURVEY_DIALS, ([, w]) => w)[0];
+      const connected = result === 'connected';
+      const answered = connected && rng.chance(0.7);
+      const agent = connected && agents.length ? rng.pick(agents) : undefined;
+      const disposition = answered ? 'completed' : connected ? 'refused' : null;
+      const callId = `history-survey-${date}-${i}`;
+      leads.push({
+        campaignId: campaign.id, id, phone, name: vietnameseName(rng.int(0, 10_000)), customerId, timeZone: site.timeZone, segment: null,
+        status: connected ? 'done' : 'exhausted', attempts: 1, lastResult: result, lastDisposition: disposition,
+      });
+      attempts.push({
+        campaignId: campaign.id, leadId: id, attempt: 1, callId, phone, result, dialedAt: new Date(at),
+        connection: connected ? 'answered' : null, agentId: agent?.id ?? null, teamId: agent?.teamId ?? null, disposition,
+        endedAt: new Date(at + (connected ? rng.int(60_000, 180_000) : 30_000)),
+      });
+      if (!answered) continue;
       const shift = bad && rng.chance(0.4) ? 3 : 0;
-      const base = {
-        campaignId: 'satisfaction-survey',
-        leadId: lead.id,
-        customerId: lead.customerId,
-        callId: `history-survey-${cal.localDate(day)}-${i}`,
-        segment: lead.segment,
-        answeredAt: new Date(day + 9 * 60 * MIN + rng.int(0, 8 * 60 * MIN - 1)),
-      };
+      const base = { campaignId: campaign.id, leadId: id, customerId, callId, segment: null, answeredAt: new Date(at + 60_000) };
       rows.push(
         { ...base, questionId: 'nps', kind: 'nps', score: Math.max(0, score(NPS) - shift) },
         { ...base, questionId: 'csat', kind: 'csat', score: Math.max(1, score(CSAT) - (shift ? 1 : 0)) },
       );
     }
   }
+  const db = s.repo.db;
+  for (let i = 0; i < leads.length; i += 1000) await db.insert(schema.leads).values(leads.slice(i, i + 1000)).onConflictDoNothing();
+  for (let i = 0; i < attempts.length; i += 1000) await db.insert(schema.campaignAttempts).values(attempts.slice(i, i + 1000)).onConflictDoNothing();
   return s.repo.addAnswers(rows);
 }
 

@@ -447,7 +447,7 @@ describe('dialing pipeline', () => {
 });
 
 describe('the demo survey history', () => {
-  it('given 7 past days, then the survey campaign has NPS and CSAT answers on each of them (none today), from its own leads, the same on every fresh demo', async () => {
+  it('given 7 past days, then the survey campaign has dials and NPS and CSAT answers on each of them (none today), from the customers it dialed, the same on every fresh demo', async () => {
     const { s, create, db } = await setup();
     const site = demoSite();
     const survey = demoCampaigns(site).find((c) => c.id === 'satisfaction-survey')!;
@@ -469,7 +469,31 @@ describe('the demo survey history', () => {
       if (r.kind === 'csat') expect([r.lo >= 1, r.hi <= 5]).toEqual([true, true]);
       else expect([r.kind, r.lo >= 0, r.hi <= 10]).toEqual(['nps', true, true]);
     }
+    // Each day was dialed: most of those reached answered, so the day has a response rate; every answer
+    // comes from a connected attempt of that day, taken by an agent of the survey's line.
+    const days = rowsOf<{ day: string; dialed: number; connected: number; answered: number; orphans: number; agents: number }>(
+      await db.database.db.execute(sql`
+        select to_char(a.dialed_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as day, count(*)::int as dialed,
+               (count(*) filter (where a.result = 'connected'))::int as connected,
+               (count(*) filter (where exists (select 1 from survey_answers sa where sa.campaign_id = a.campaign_id and sa.lead_id = a.lead_id and sa.call_id = a.call_id)))::int as answered,
+               (count(*) filter (where a.result <> 'connected' and exists (select 1 from survey_answers sa where sa.lead_id = a.lead_id)))::int as orphans,
+               count(distinct a.agent_id)::int as agents
+        from campaign_attempts a where a.campaign_id = 'satisfaction-survey' group by 1 order by 1`),
+    );
+    expect(days.map((d) => d.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);
+    for (const d of days) {
+      expect(d.dialed).toBeGreaterThanOrEqual(45);
+      expect(d.answered / d.dialed).toBeGreaterThan(0.2);
+      expect(d.answered / d.dialed).toBeLessThan(0.7);
+      expect(d.answered).toBeLessThan(d.connected);
+      expect(d.orphans).toBe(0);
+      expect(d.agents).toBeGreaterThan(1);
+    }
+    const onSurvey = site.agents.filter((a) => a.queues.includes('survey')).map((a) => a.id);
+    const takers = rowsOf<{ agent_id: string }>(await db.database.db.execute(sql`select distinct agent_id from campaign_attempts where campaign_id = 'satisfaction-survey' and agent_id is not null`));
+    expect(takers.every((r) => onSurvey.includes(r.agent_id))).toBe(true);
     // Seeded again (a second start on the same database): the same answers, nothing added.
     expect(await seedSurveyHistory(s, site, 7, now)).toBe(0);
+    expect(rowsOf<{ n: number }>(await db.database.db.execute(sql`select count(*)::int as n from campaign_attempts where campaign_id = 'satisfaction-survey'`))[0]!.n).toBe(days.reduce((a, d) => a + d.dialed, 0));
   });
 });
