@@ -5,7 +5,7 @@ import { CX_KEYS } from './cx.ts';
 
 const counts: CxCounts = {
   nps: { promoters: 2, passives: 1, detractors: 1 }, csatAnswers: 4, csatSatisfied: 3, surveysSent: 10, surveysAnswered: 4, complaints: 1, handled: 50,
-  customersAtStart: 0, customersAtEnd: 0, newCustomers: 0, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, days: 14, contacted: 8, engaged: 5, conversionRatePct: 12.5,
+  customersAtStart: 0, customersAtEnd: 0, newCustomers: 0, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, purchasesInYear: 3, days: 14, contacted: 8, engaged: 5, conversionRatePct: 12.5,
 };
 
 describe('CX figures', () => {
@@ -21,7 +21,7 @@ describe('CX figures', () => {
   it('each figure shows the counts it is computed from; NPS answers as shares of the day', () => {
     expect(cxParts('npsScore', counts, 3)).toEqual({ promoters: 2, passives: 1, detractors: 1 });
     expect(cxParts('complaintRatePct', counts, 3)).toEqual({ complaints: 1, handled: 50 });
-    expect(cxParts('customerLifetimeValue', counts, 3)).toMatchObject({ purchases: 2, lifespanYears: 3 });
+    expect(cxParts('customerLifetimeValue', counts, 3)).toMatchObject({ purchases: 2, purchasesInYear: 3, lifespanYears: 3 });
     expect(npsMix(counts)).toEqual({ promoters: 50, passives: 25, detractors: 25 });
     expect(npsMix({ ...counts, nps: { promoters: 0, passives: 0, detractors: 0 } })).toBeNull();
     expect(addDays('2026-03-01', -13)).toBe('2026-02-16');

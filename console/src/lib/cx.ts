@@ -23,7 +23,7 @@ export function cxParts(key: CxKey, c: CxCounts, lifespanYears: number): Record<
     case 'retentionRatePct':
       return { customersAtEnd: c.customersAtEnd, newCustomers: c.newCustomers, customersAtStart: c.customersAtStart };
     case 'customerLifetimeValue':
-      return { purchaseRevenue: c.purchaseRevenue, purchases: c.purchases, purchasingCustomers: c.purchasingCustomers, days: c.days, lifespanYears };
+      return { purchaseRevenue: c.purchaseRevenue, purchases: c.purchases, purchasesInYear: c.purchasesInYear, customersAtEnd: c.customersAtEnd, lifespanYears };
     case 'engagementRatePct':
       return { engaged: c.engaged, contacted: c.contacted };
     case 'conversionRatePct':

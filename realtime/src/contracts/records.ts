@@ -27,7 +27,9 @@ export interface CxCounts {
   purchases: number;
   purchaseRevenue: number;
   purchasingCustomers: number;
-  /** Days in the period (purchases per customer are scaled to a year). */
+  /** Purchases in the 365 days up to the period's end: with `customersAtEnd`, the purchases per customer per year. */
+  purchasesInYear: number;
+  /** Days in the period. */
   days: number;
   contacted: number;
   engaged: number;

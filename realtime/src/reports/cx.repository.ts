@@ -101,7 +101,7 @@ export class CxRepository {
     const purchasesIn = (a: string | null, b: string | null) =>
       scope === 'campaign' ? campaignPurchases(a, b) : sql`${campaignPurchases(a, b)} union all ${inboundPurchases(a, b)}`;
     const yearBefore = (ms: number) => new Date(ms - 365 * DAY).toISOString();
-    const customers = await this.one<{ at_start: number; at_end: number; new_customers: number; purchases: number; revenue: number; buyers: number }>(sql`
+    const customers = await this.one<{ at_start: number; at_end: number; new_customers: number; purchases: number; revenue: number; buyers: number; purchases_year: number }>(sql`
       with p as (${purchasesIn(f, t)}),
       s as (${purchasesIn(yearBefore(from), f)}),
       e as (${purchasesIn(yearBefore(to), t)}),
@@ -113,7 +113,8 @@ export class CxRepository {
              (select count(*) from firsts where first_at >= ${f}::timestamptz and first_at < ${t}::timestamptz)::int as new_customers,
              (select count(*) from p)::int as purchases,
              (select coalesce(sum(revenue), 0) from p)::float8 as revenue,
-             (select count(distinct customer_id) from p)::int as buyers`);
+             (select count(distinct customer_id) from p)::int as buyers,
+             (select count(*) from e)::int as purchases_year`);
 
     const engagement = await this.one<{ contacted: number; engaged: number }>(sql`
       with c as (
@@ -141,6 +142,7 @@ export class CxRepository {
       purchases: customers.purchases,
       purchaseRevenue: Number(customers.revenue),
       purchasingCustomers: customers.buyers,
+      purchasesInYear: customers.purchases_year,
       days: Math.max(1, Math.round((to - from) / DAY)),
       contacted: engagement.contacted,
       engaged: engagement.engaged,

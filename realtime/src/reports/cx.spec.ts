@@ -45,10 +45,13 @@ describe('CX KPIs: the formulas of shared/spec/metrics.md, hand-computed', () =>
     expect(customerLifetimeValue(null, 4, 3)).toBeNull();
     const counts: CxCounts = {
       nps: { promoters: 0, passives: 0, detractors: 0 }, csatAnswers: 0, csatSatisfied: 0, surveysSent: 0, surveysAnswered: 0, complaints: 0, handled: 0,
-      customersAtStart: 0, customersAtEnd: 0, newCustomers: 0, purchases: 20, purchaseRevenue: 10_000_000, purchasingCustomers: 10, days: 73, contacted: 0, engaged: 0, conversionRatePct: null,
+      customersAtStart: 0, customersAtEnd: 12, newCustomers: 0, purchases: 20, purchaseRevenue: 10_000_000, purchasingCustomers: 10, purchasesInYear: 30, days: 73, contacted: 0, engaged: 0, conversionRatePct: null,
     };
-    // 500,000 per purchase · (2 purchases per customer in 73 days = 10 a year) · 3 years.
-    expect(cxValues(counts, 3).customerLifetimeValue).toBe(15_000_000);
+    // 500,000 per purchase · (30 purchases by the 12 customers of the year up to the period's end = 2.5 a year) · 3 years.
+    expect(cxValues(counts, 3).customerLifetimeValue).toBe(3_750_000);
+    // A short period is not scaled up to a year: one day with one purchase per buyer stays one a year.
+    expect(cxValues({ ...counts, purchases: 1, purchaseRevenue: 500_000, purchasingCustomers: 1, purchasesInYear: 1, customersAtEnd: 1, days: 1 }, 3).customerLifetimeValue).toBe(1_500_000);
+    expect(cxValues({ ...counts, customersAtEnd: 0, purchasesInYear: 0 }, 3).customerLifetimeValue).toBeNull();
   });
 });
 
@@ -107,6 +110,7 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
       purchases: 1,
       purchaseRevenue: 3_000_000,
       purchasingCustomers: 1,
+      purchasesInYear: 2, // K7's earlier purchase and K1's
       contacted: 5, // K1, K2, K3, K4, K6
       engaged: 3, // K1, K2, K6 connected
       days: 1,
@@ -114,7 +118,9 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
     expect(cx.values.npsScore).toBeCloseTo(100 / 3, 9);
     expect(cx.values.csatPct).toBeCloseTo(200 / 3, 9);
     expect(cx.values).toMatchObject({ surveyResponseRatePct: 50, complaintRatePct: 5, retentionRatePct: 100, engagementRatePct: 60, conversionRatePct: 25 });
-    expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 365 * 3);
+    // 3,000,000 per purchase · (2 purchases by the 2 customers of the year = 1 a year) · 3 years; a day's
+    // purchase is not scaled up to 365 a year.
+    expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 1 * 3);
     const perCampaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'campaign', 'ts');
     expect(perCampaign.counts).toMatchObject({ surveysSent: 0, contacted: 2, engaged: 2, purchases: 1, csatAnswers: 0 });
   });
@@ -162,10 +168,11 @@ describe.each(testBackends())('CX retention and lifetime value with inbound purc
 
     // Then: at the start P and Q (a purchase in the year before); at the end P and R (Q's is older than a
     // year); R is new. Retention = (2 − 1) / 2.
-    expect(cx.counts).toMatchObject({ customersAtStart: 2, customersAtEnd: 2, newCustomers: 1, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, days: 31 });
+    expect(cx.counts).toMatchObject({ customersAtStart: 2, customersAtEnd: 2, newCustomers: 1, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, purchasesInYear: 2, days: 31 });
     expect(cx.values.retentionRatePct).toBe(50);
-    // 450,000 per purchase · 1 purchase per customer in 31 days, scaled to a year · 3 years.
-    expect(cx.values.customerLifetimeValue).toBeCloseTo(450_000 * (365 / 31) * 3, 6);
+    // 450,000 per purchase · (P's and R's purchases in the year up to 31 March, by P and R: 1 a year) · 3
+    // years. P's purchase of March 2025 is older than that year.
+    expect(cx.values.customerLifetimeValue).toBe(450_000 * 1 * 3);
     // The agent's and the queue's scopes see the same inbound purchases; a campaign's none.
     const agent = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'agent', 'a1');
     expect(agent.counts).toMatchObject({ purchases: 2, purchaseRevenue: 900_000, customersAtStart: 2, customersAtEnd: 2, newCustomers: 1 });

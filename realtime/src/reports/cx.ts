@@ -50,7 +50,9 @@ export function retentionRatePct(atEnd: number, newInPeriod: number, atStart: nu
 
 /**
  * `customerLifetimeValue` = average revenue per purchase · purchases per customer per year · average
- * customer lifespan in years.
+ * customer lifespan in years. Purchases per customer per year are counted over the 365 days up to the
+ * period's end (purchases / customers who bought in them), never scaled up from a short period: a day
+ * with one purchase per buyer does not make 365 purchases a year.
  */
 export function customerLifetimeValue(avgRevenuePerPurchase: number | null, purchasesPerCustomerPerYear: number | null, lifespanYears: number): number | null {
   if (avgRevenuePerPurchase === null || purchasesPerCustomerPerYear === null) return null;
@@ -67,7 +69,7 @@ export function engagementRatePct(engaged: number, contacted: number): number | 
 /** Every CX KPI from its counts. `lifespanYears`: the site's assumption (a parameter, shown with the value). */
 export function cxValues(c: CxCounts, lifespanYears: number): CxValues {
   const avgRevenue = c.purchases > 0 ? c.purchaseRevenue / c.purchases : null;
-  const perCustomerYear = c.purchasingCustomers > 0 && c.days > 0 ? (c.purchases / c.purchasingCustomers) * (365 / c.days) : null;
+  const perCustomerYear = c.customersAtEnd > 0 ? c.purchasesInYear / c.customersAtEnd : null;
   return {
     npsScore: npsScore(c.nps),
     csatPct: csatPct(c.csatSatisfied, c.csatAnswers),
@@ -86,7 +88,7 @@ export const CX_FORMULAS: Record<keyof CxValues, string> = {
   surveyResponseRatePct: '100 · surveys answered / surveys sent',
   complaintRatePct: '100 · complaints opened / contacts handled',
   retentionRatePct: '100 · (customers at period end − new customers in period) / customers at period start',
-  customerLifetimeValue: 'average revenue per purchase · purchases per customer per year · average customer lifespan in years',
+  customerLifetimeValue: 'average revenue per purchase (period) · purchases per customer per year (the 365 days up to the period end) · average customer lifespan in years',
   engagementRatePct: '100 · customers who answered a proactive contact (call connected or survey answered) / customers contacted',
   conversionRatePct: '100 · outcomes with a success disposition / connected calls handled',
 };
