@@ -46,9 +46,12 @@ describe('console end to end', () => {
     expect(cookies.find((c) => c.name === 'callboard_token')?.sameSite).toBe('Strict');
 
     await agentRow(sup, 'a1', 'offline').waitFor();
+    // No time in state while offline (hours since a logout read like a clock time); a running one after.
+    expect(await agentRow(sup, 'a1', 'offline').getByTestId('in-state').textContent()).toBe('—');
     await desk.getByTestId('state-available').click();
     await desk.locator('[data-testid=my-state][data-state=available]').waitFor();
     await agentRow(sup, 'a1', 'available').waitFor();
+    await expect(agentRow(sup, 'a1', 'available').getByTestId('in-state').textContent()).resolves.toMatch(/^\d+:\d\d$/);
 
     const { callId, event } = offered('booking');
     await hub.app.hub.ingest([event]);
