@@ -12,7 +12,6 @@ import { Rng } from './sim/random.ts';
 import { vietnameseMobile } from './sim/callers.ts';
 import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
 import { customerIdOfNumber } from '../../realtime/src/storage/customer-id.ts';
-import * as schema from '../../realtime/src/storage/schema.campaigns.ts';
 import { BusinessClock, type BusinessHours } from '../../realtime/src/complaints/business-hours.ts';
 
 const MIN = 60_000;
@@ -111,8 +110,8 @@ export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, da
   const rng = new Rng(seed).fork('survey-history');
   const score = (table: readonly (readonly [number, number])[]) => rng.weighted(table, ([, w]) => w)[0];
   const agents = site.agents.filter((a) => a.queues.includes(campaign.queueId));
-  const leads: (typeof schema.leads.$inferInsert)[] = [];
-  const attempts: (typeof schema.campaignAttempts.$inferInsert)[] = [];
+  const leads: Parameters<CampaignService['repo']['addPastDials']>[0][number][] = [];
+  const attempts: Parameters<CampaignService['repo']['addPastDials']>[1][number][] = [];
   const rows: Parameters<CampaignService['repo']['addAnswers']>[0] = [];
   let day = cal.dayStart(now);
   for (let d = 0; d < days; d++) {
@@ -123,7 +122,7 @@ export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, da
     for (let i = 0; i < dialed; i++) {
       const phone = vietnameseMobile(rng);
       const id = `history-${date}-${i}`;
-      const customerId = customerIdOfNumber(phone) ?? phone;
+      const customerId = customerIdOfNumber(phone)!; // a generated mobile number always parses
       const at = day + 9 * 60 * MIN + rng.int(0, 8 * 60 * MIN - 1);
       const result = rng.weighted(SURVEY_DIALS, ([, w]) => w)[0];
       const connected = result === 'connected';
@@ -149,9 +148,7 @@ export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, da
       );
     }
   }
-  const db = s.repo.db;
-  for (let i = 0; i < leads.length; i += 1000) await db.insert(schema.leads).values(leads.slice(i, i + 1000)).onConflictDoNothing();
-  for (let i = 0; i < attempts.length; i += 1000) await db.insert(schema.campaignAttempts).values(attempts.slice(i, i + 1000)).onConflictDoNothing();
+  await s.repo.addPastDials(leads, attempts);
   return s.repo.addAnswers(rows);
 }
 

@@ -326,6 +326,14 @@ export class CampaignRepository {
     return scope ? q.where(eq(t.doNotCall.scope, scope)) : q;
   }
 
+  /** Leads and their attempts as they ended (a demo's past days), in one transaction; rows already there are kept. */
+  async addPastDials(leads: readonly (typeof t.leads.$inferInsert)[], attempts: readonly (typeof t.campaignAttempts.$inferInsert)[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (let i = 0; i < leads.length; i += 1000) await tx.insert(t.leads).values(leads.slice(i, i + 1000)).onConflictDoNothing();
+      for (let i = 0; i < attempts.length; i += 1000) await tx.insert(t.campaignAttempts).values(attempts.slice(i, i + 1000)).onConflictDoNothing();
+    });
+  }
+
   // ----------------------------------------------------------------------------------- surveys
   async addAnswers(rows: (typeof t.surveyAnswers.$inferInsert)[]): Promise<number> {
     if (!rows.length) return 0;

@@ -7,7 +7,7 @@
  * Side effects the I/O shell must carry out (push an offer, tell the PBX) are appended to
  * `state.effects`; what changed for live boards is noted in `state.dirty`.
  */
-import { QueueConfigSchema, type DomainEvent, type EventOf } from '../contracts/index.ts';
+import { QueueConfigSchema, type DomainEvent, type EventOf, type OfferDTO } from '../contracts/index.ts';
 import type { ScopeSeries } from './metrics.ts';
 import {
   keepFor,
@@ -295,6 +295,16 @@ function isKnownNotReady(s: HubState, state: string): boolean {
 
 // ------------------------------------------------------------------------------------- evolve
 
+/** The offer pushed to `agentId` for `call` (numbers as the hub holds them: the socket edge masks them). */
+export function offerOf(s: HubState, call: CallState, agentId: string, expiresAt: number): OfferDTO {
+  const q = s.queues.get(call.queue);
+  const offer: OfferDTO = { callId: call.id, agentId, queue: call.queue, queueName: q?.nameVi ?? q?.name ?? call.queue, expiresAt, offeredAt: call.offeredAt, direction: call.direction };
+  if (call.from !== undefined) offer.from = call.from;
+  if (call.to !== undefined) offer.to = call.to;
+  if (call.attributes !== undefined) offer.attributes = call.attributes;
+  return offer;
+}
+
 /**
  * Applies one event. Returns null when applied, or the reason it is impossible in the current state
  * (then nothing changed).
@@ -395,23 +405,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       releaseHold(s, a);
       setAgentState(s, a, 'reserved', undefined, e.at);
       markCall(s, call);
-      const q = s.queues.get(call.queue);
-      const offer: Effect = {
-        kind: 'offer',
-        offer: {
-          callId: call.id,
-          agentId: a.id,
-          queue: call.queue,
-          queueName: q?.nameVi ?? q?.name ?? call.queue,
-          expiresAt: e.expiresAt,
-          offeredAt: call.offeredAt,
-          direction: call.direction,
-        },
-      };
-      if (call.from !== undefined) offer.offer.from = call.from;
-      if (call.to !== undefined) offer.offer.to = call.to;
-      if (call.attributes !== undefined) offer.offer.attributes = call.attributes;
-      s.effects.push(offer);
+      s.effects.push({ kind: 'offer', offer: offerOf(s, call, a.id, e.expiresAt) });
       return null;
     }
     case 'offer.rejected': {

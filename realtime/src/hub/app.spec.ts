@@ -6,6 +6,7 @@ import type { DeltaDTO, OfferDTO, QueueDTO, SnapshotDTO } from '../contracts/ind
 import { board, client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
 import type { App } from './app.ts';
 import { maskNumber } from '../core/index.ts';
+import { io as connect } from 'socket.io-client';
 
 const redisUrl = inject('redisUrl');
 let apps: App[] = [];
@@ -249,6 +250,14 @@ describe('given the dialer ringing a lead assigned to agent a1', () => {
     expect(leadOffer).toMatchObject({ agentId: 'a1', direction: 'outbound', to: maskNumber('+84987654321') });
     expect(leadOffer.to).not.toContain('987654');
     expect(leadOffer.from).toBeUndefined();
+    // A desk that connects again while it rings is offered the same call, as masked.
+    const again: ClientSocket = connect(url, { auth: { token: token('agent', { userId: 'a1', agentId: 'a1', teamIds: ['t1'] }) }, transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(again);
+    const replayed = await new Promise<OfferDTO>((resolve, reject) => {
+      again.once('offer:new', resolve);
+      setTimeout(() => reject(new Error('no offer after connecting again')), 5000);
+    });
+    expect(replayed).toEqual(leadOffer);
 
     expect((await post(url, '/api/v1/agents/a1/hold', tel, { sec: 999 })).status).toBe(400);
     expect((await post(url, '/api/v1/agents/nobody/hold', tel, { sec: 5 })).json).toEqual({ error: { code: 'conflict', message: 'unknown agent nobody' } });

@@ -26,7 +26,7 @@ import {
   type TelephonyClientToServerEvents,
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
-import { DRILLABLE, maskNumber, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
+import { DRILLABLE, maskNumber, offerOf, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
 import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
 import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
@@ -540,19 +540,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const a = hub.state.agents.get(session.agentId);
       const call = a?.offerCallId ? hub.state.calls.get(a.offerCallId) : undefined;
       if (a && call && call.offerExpiresAt !== undefined) {
-        const q = hub.state.queues.get(call.queue);
-        socket.emit('offer:new', {
-          callId: call.id,
-          agentId: a.id,
-          queue: call.queue,
-          queueName: q?.nameVi ?? q?.name ?? call.queue,
-          expiresAt: call.offerExpiresAt,
-          offeredAt: call.offeredAt,
-          direction: call.direction,
-          ...(call.from !== undefined ? { from: maskNumber(call.from) } : {}),
-          ...(call.to !== undefined ? { to: maskNumber(call.to) } : {}),
-          ...(call.attributes !== undefined ? { attributes: call.attributes } : {}),
-        });
+        socket.emit('offer:new', maskedOffer(offerOf(hub.state, call, a.id, call.offerExpiresAt)));
       }
     }
 
