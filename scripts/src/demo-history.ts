@@ -4,14 +4,11 @@
  * loads it into the hub without routing (the hub only tracks it) before live traffic starts, so the
  * boards open on a morning of traffic and the daily/weekly reports have past days to show and compare.
  */
-import type { CampaignService } from '../../queue-workers/src/campaigns/campaigns.service.ts';
+import type { CampaignService, PastDial } from '../../queue-workers/src/campaigns/campaigns.service.ts';
 import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
 import { Rng } from './sim/random.ts';
-import { vietnameseMobile } from './sim/callers.ts';
-import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
-import { customerIdOfNumber } from '../../realtime/src/storage/customer-id.ts';
 import { BusinessClock, type BusinessHours } from '../../realtime/src/complaints/business-hours.ts';
 
 const MIN = 60_000;
@@ -19,10 +16,10 @@ const DAY_OPEN = 7 * 60 * MIN;
 const DAY_CLOSE = 21 * 60 * MIN;
 
 /** One simulated stretch [start, end), every call finished and every agent signed out by `signOutAt`. */
-function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number, signOutAt: number, seed: number): CtiEventIn[] {
+function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number, signOutAt: number, seed: number, campaignIds: Record<string, string>): CtiEventIn[] {
   const drainMs = 20 * MIN;
   const date = cal.localDate(start);
-  const events = simulateToEvents({ site, start, durationMs: end - start, drainMs, seed, idPrefix: `history-${date}`, source: 'history' });
+  const events = simulateToEvents({ site, start, durationMs: end - start, drainMs, seed, idPrefix: `history-${date}`, source: 'history', campaignIds });
   const at = (e: CtiEventIn) => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
   const kept = events.filter((e) => at(e) < signOutAt);
   // A call still going at the sign-out (today's stretch runs until a minute before now) is finished
@@ -65,8 +62,10 @@ function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number
 /**
  * Events of the last `days` whole days and of today up to `now`, in time order.
  * @param days whole days before today. @defaultValue 0
+ * @param campaignIds the campaign an outbound line's calls belong to (`DEMO_CAMPAIGN_LINES`: the demo's
+ * campaigns, whose past dials `seedCampaignHistory` then records). @defaultValue `sim-<line>`
  */
-export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0): CtiEventIn[] {
+export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0, campaignIds: Record<string, string> = {}): CtiEventIn[] {
   const cal = new SiteCalendar(site.timeZone, site.intervalMin);
   const out: CtiEventIn[] = [];
   let day = cal.dayStart(now);
@@ -77,79 +76,66 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0): 
   }
   for (const [i, d] of starts.entries()) {
     const close = d + DAY_CLOSE;
-    out.push(...stretch(site, cal, d + DAY_OPEN, close - 30 * MIN, close, seed * 1000 + i));
+    out.push(...stretch(site, cal, d + DAY_OPEN, close - 30 * MIN, close, seed * 1000 + i, campaignIds));
   }
   const start = cal.dayStart(now) + DAY_OPEN;
   // Calls arrive until 3 minutes before now, so the boards' last interval has its traffic too; the
   // few still going a minute before now are finished then (see stretch).
   const end = now - 3 * MIN;
-  if (end - start >= 30 * MIN) out.push(...stretch(site, cal, start, end, now - MIN, seed));
+  if (end - start >= 30 * MIN) out.push(...stretch(site, cal, start, end, now - MIN, seed, campaignIds));
   return out;
 }
 
-// Mostly satisfied, with bad days now and then (a vaccine shortage, long waits).
-const NPS = [[10, 30], [9, 25], [8, 15], [7, 10], [6, 6], [5, 5], [4, 3], [3, 2], [2, 2], [1, 1], [0, 1]] as const;
-const CSAT = [[5, 45], [4, 33], [3, 12], [2, 6], [1, 4]] as const;
-
-/** How a past survey dial went ([result, weight]; a connected callee answers the survey 70% of the time). */
-const SURVEY_DIALS = [['connected', 62], ['no_answer', 25], ['busy', 8], ['voicemail', 5]] as const;
-
 /**
- * The past `days` days of the demo's satisfaction survey, as its dialer would have left them, so the CX
- * trends have history as the calls do: each day 45-70 customers dialed (09:00-17:00) as leads of their
- * own, their attempts (connected, no answer, busy, voicemail; a connected one taken by an agent of the
- * survey's line), and the NPS and CSAT answers of those who answered, from the customers dialed. So the
- * past days have a response rate and an engagement, not only scores. The same rows for the same `now`
- * (a second call adds nothing). Answers how many answers were added.
+ * The demo campaigns' past dials, from the history's outbound calls (`demoHistory` with the campaigns'
+ * ids): per campaign, each `call.dialed` with how it went (an agent's answer, the callee's hang-up before
+ * one, the end, the agent's outcome and a survey's score), so the campaign pages, the CX figures and
+ * the call reports tell one story.
  */
-export async function seedSurveyHistory(s: CampaignService, site: SiteConfig, days: number, now = Date.now(), seed = 7): Promise<number> {
-  if (days <= 0) return 0;
-  const campaign = await s.repo.getCampaign('satisfaction-survey');
-  if (!campaign) return 0;
-  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
-  const rng = new Rng(seed).fork('survey-history');
-  const score = (table: readonly (readonly [number, number])[]) => rng.weighted(table, ([, w]) => w)[0];
-  const agents = site.agents.filter((a) => a.queues.includes(campaign.queueId));
-  const leads: Parameters<CampaignService['repo']['addPastDials']>[0][number][] = [];
-  const attempts: Parameters<CampaignService['repo']['addPastDials']>[1][number][] = [];
-  const rows: Parameters<CampaignService['repo']['addAnswers']>[0] = [];
-  let day = cal.dayStart(now);
-  for (let d = 0; d < days; d++) {
-    day = cal.dayStart(day - 12 * 60 * MIN); // the day before
-    const date = cal.localDate(day);
-    const bad = rng.chance(0.15);
-    const dialed = rng.int(45, 70);
-    for (let i = 0; i < dialed; i++) {
-      const phone = vietnameseMobile(rng);
-      const id = `history-${date}-${i}`;
-      const customerId = customerIdOfNumber(phone)!; // a generated mobile number always parses
-      const at = day + 9 * 60 * MIN + rng.int(0, 8 * 60 * MIN - 1);
-      const result = rng.weighted(SURVEY_DIALS, ([, w]) => w)[0];
-      const connected = result === 'connected';
-      const answered = connected && rng.chance(0.7);
-      const agent = connected && agents.length ? rng.pick(agents) : undefined;
-      const disposition = answered ? 'completed' : connected ? 'refused' : null;
-      const callId = `history-survey-${date}-${i}`;
-      leads.push({
-        campaignId: campaign.id, id, phone, name: vietnameseName(rng.int(0, 10_000)), customerId, timeZone: site.timeZone, segment: null,
-        status: connected ? 'done' : 'exhausted', attempts: 1, lastResult: result, lastDisposition: disposition,
-      });
-      attempts.push({
-        campaignId: campaign.id, leadId: id, attempt: 1, callId, phone, result, dialedAt: new Date(at),
-        connection: connected ? 'answered' : null, agentId: agent?.id ?? null, teamId: agent?.teamId ?? null, disposition,
-        endedAt: new Date(at + (connected ? rng.int(60_000, 180_000) : 30_000)),
-      });
-      if (!answered) continue;
-      const shift = bad && rng.chance(0.4) ? 3 : 0;
-      const base = { campaignId: campaign.id, leadId: id, customerId, callId, segment: null, answeredAt: new Date(at + 60_000) };
-      rows.push(
-        { ...base, questionId: 'nps', kind: 'nps', score: Math.max(0, score(NPS) - shift) },
-        { ...base, questionId: 'csat', kind: 'csat', score: Math.max(1, score(CSAT) - (shift ? 1 : 0)) },
-      );
+export function pastDialsOf(events: readonly CtiEventIn[]): Map<string, PastDial[]> {
+  const at = (e: CtiEventIn) => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
+  const byCall = new Map<string, PastDial>();
+  const out = new Map<string, PastDial[]>();
+  for (const e of events) {
+    if (e.type === 'call.dialed') {
+      const d: PastDial = { leadId: e.leadId, phone: e.to, callId: e.callId, dialedAt: at(e), result: e.result };
+      byCall.set(e.callId, d);
+      const list = out.get(e.campaignId) ?? [];
+      if (!list.length) out.set(e.campaignId, list);
+      list.push(d);
+      continue;
+    }
+    const d = 'callId' in e ? byCall.get(e.callId) : undefined;
+    if (!d) continue;
+    if (e.type === 'call.offered') {
+      if (e.attributes?.customer) d.name = e.attributes.customer;
+      if (e.attributes?.segment) d.segment = e.attributes.segment;
+    } else if (e.type === 'call.answered') d.agentId = e.agentId;
+    else if (e.type === 'call.abandoned') {
+      if (!d.agentId) d.dropped = true;
+      d.endedAt = at(e);
+    } else if (e.type === 'call.ended') d.endedAt = at(e);
+    else if (e.type === 'call.outcome') {
+      if (e.disposition) d.disposition = e.disposition;
+      if (e.revenue !== undefined) d.revenue = e.revenue;
+      if (e.surveyScore !== undefined) d.surveyScore = e.surveyScore;
     }
   }
-  await s.repo.addPastDials(leads, attempts);
-  return s.repo.addAnswers(rows);
+  return out;
+}
+
+/**
+ * Records the history's outbound calls as the past dials of the campaigns they carry (those that exist):
+ * leads, attempts, survey answers and the campaigns' results (`CampaignService.importPastDials`).
+ * Answers the dials added per campaign (none for calls already recorded: run it again and nothing changes).
+ */
+export async function seedCampaignHistory(s: Pick<CampaignService, 'importPastDials' | 'campaign'>, history: readonly CtiEventIn[]): Promise<Record<string, number>> {
+  const added: Record<string, number> = {};
+  for (const [campaignId, dials] of pastDialsOf(history)) {
+    if (!(await s.campaign(campaignId))) continue;
+    added[campaignId] = (await s.importPastDials(campaignId, dials)).added;
+  }
+  return added;
 }
 
 /** What a complaint of each category was found to be (root-cause codes of the hub's defaults), and how it was settled. */

@@ -212,7 +212,7 @@ async function managerPages(browser: Browser): Promise<void> {
       // The report's complaints section, scrolled to the top of the window.
       then: (p) => p.getByTestId('report-complaints').evaluate((el) => el.scrollIntoView({ block: 'start' })),
     },
-    { user: o.supervisor!, path: '/cx', name: 'cx', ready: '[data-testid=cx-show]' },
+    { user: o.supervisor!, path: '/cx', name: 'cx', ready: '[data-testid=cx-row]' },
     { user: o.supervisor!, path: '/complaints', name: 'complaints', ready: '[data-testid=complaints]' },
     {
       user: o.supervisor!,

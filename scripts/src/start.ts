@@ -11,8 +11,9 @@ import { DEV_SECRET, jwtSecret } from '../../realtime/src/hub/auth.ts';
 import { checkpointOptionsFromEnv } from '../../realtime/src/hub/checkpointer.ts';
 import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import type { CtiEventIn } from '../../realtime/src/contracts/index.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, seedSurveyHistory, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, seedCampaignHistory, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -22,7 +23,7 @@ import { ensureConsoleBuild } from '../../console/server/build.ts';
 import { consoleMount } from '../../console/server/mount.ts';
 import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 import { campaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
-import { seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
+import { DEMO_CAMPAIGN_LINES, seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
 import { deskAgentsOf } from './sim/model.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
@@ -124,10 +125,12 @@ try {
 // A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
 // the boards open on a morning of traffic and the reports have past days to show and compare.
 const historyDays = app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0' ? Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0)) : undefined;
+// Its outbound calls are the demo campaigns' past dials (recorded as theirs once the campaigns exist).
+let history: CtiEventIn[] | undefined;
 if (historyDays !== undefined) {
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   if (historyDays > 0) say(`simulating ${plural(historyDays)} of history…`);
-  const history = demoHistory(config, Date.now(), 7, historyDays);
+  history = demoHistory(config, Date.now(), 7, historyDays, process.env.CALLBOARD_CAMPAIGNS !== '0' ? DEMO_CAMPAIGN_LINES : {});
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
     // accrual at "now") cannot run in the middle of the past days and credit them with today's time.
@@ -172,10 +175,15 @@ if (process.env.CALLBOARD_DB !== '0') {
 const campaignWorkers = await campaigns.ready;
 if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
   const created = await seedDemoCampaigns(campaignWorkers.service, config).catch((err: unknown) => (say(`demo campaigns not created: ${(err as Error).message}`), []));
-  // A new survey campaign on a fresh history gets the same past days' answers (the CX trends).
-  if (historyDays && created.some((c) => c.startsWith('satisfaction-survey'))) await seedSurveyHistory(campaignWorkers.service, config, historyDays);
   if (created.length) say(`campaigns: ${created.join(', ')} created with demo leads; telesales and survey running`);
+  // New campaigns on a fresh history: the history's outbound calls become their past dials, answers and results.
+  if (history && created.length) {
+    const added = await seedCampaignHistory(campaignWorkers.service, history).catch((err: unknown) => (say(`past campaign dials not recorded: ${(err as Error).message}`), {}));
+    const parts = Object.entries(added).map(([c, n]) => `${c} ${n}`);
+    if (parts.length) say(`campaigns: the history's dials recorded as past dials (${parts.join(', ')})`);
+  }
 }
+history = undefined;
 // ---- end campaigns ----
 
 let sim: ChildProcess | undefined;

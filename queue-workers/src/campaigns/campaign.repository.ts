@@ -3,7 +3,7 @@
  * parameter per statement (`json_populate_recordset` / `json_to_recordset`), as the record writer does.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../../realtime/src/storage/database.ts';
 import * as t from '../../../realtime/src/storage/schema.campaigns.ts';
 import type { Campaign, CampaignSettings, LeadStatus, SurveyQuestion } from './model.ts';
@@ -324,6 +324,25 @@ export class CampaignRepository {
   async dnc(scope?: string): Promise<{ scope: string; phone: string }[]> {
     const q = this.db.select({ scope: t.doNotCall.scope, phone: t.doNotCall.phone }).from(t.doNotCall);
     return scope ? q.where(eq(t.doNotCall.scope, scope)) : q;
+  }
+
+  /** Which of `callIds` are recorded attempts (of any campaign: a call id is unique). */
+  async attemptCallIds(callIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < callIds.length; i += 5000) {
+      const rows = await this.db.select({ callId: t.campaignAttempts.callId }).from(t.campaignAttempts).where(inArray(t.campaignAttempts.callId, callIds.slice(i, i + 5000)));
+      out.push(...rows.map((r) => r.callId));
+    }
+    return out;
+  }
+  /** Which of `phones` (E.164) are leads of the campaign. */
+  async leadPhones(campaignId: string, phones: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < phones.length; i += 5000) {
+      const rows = await this.db.select({ phone: t.leads.phone }).from(t.leads).where(and(eq(t.leads.campaignId, campaignId), inArray(t.leads.phone, phones.slice(i, i + 5000))));
+      out.push(...rows.map((r) => r.phone));
+    }
+    return out;
   }
 
   /** Leads and their attempts as they ended (a demo's past days), in one transaction; rows already there are kept. */

@@ -10,7 +10,7 @@ import type { CtiEventIn, DomainEvent, LeadCoverage, SiteConfig, SnapshotDTO } f
 import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
-import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
+import { countryOfZone, customerIdOfNumber, e164 } from '../../../realtime/src/storage/customer-id.ts';
 import { hash01, SimulatedCarrier, type DialerPort, type DialRequest } from './carrier.ts';
 import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
@@ -902,19 +902,7 @@ export class CampaignService {
    * answers the others consistently with it. A low score opens a complaint.
    */
   async recordSurvey(camp: Campaign, lead: { id: string; customerId: string; segment: string | null }, callId: string, score: number, at: number, agentId: string | null, queueId: string | null): Promise<void> {
-    const rows: Parameters<CampaignRepository['addAnswers']>[0] = [];
-    const base = { campaignId: camp.id, leadId: lead.id, customerId: lead.customerId, callId, queueId, segment: lead.segment, answeredAt: new Date(at) };
-    const qs: SurveyQuestion[] = camp.questions.length ? camp.questions : [{ id: 'nps', kind: 'nps', text: 'NPS' }];
-    const main = qs.find((q) => q.kind === 'nps') ?? qs.find((q) => q.kind === 'csat');
-    for (const q of qs) {
-      const u = hash01(`${callId}:${q.id}`);
-      if (q === main) rows.push({ ...base, questionId: q.id, kind: q.kind, score: q.kind === 'nps' ? Math.round(score) : Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4))) });
-      else if (!this.d.simulateRespondents) continue;
-      else if (q.kind === 'nps') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(0, Math.min(10, Math.round(score + (u - 0.5) * 3))) });
-      else if (q.kind === 'csat') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4 + (u - 0.5)))) });
-      else if (q.kind === 'yes_no') rows.push({ ...base, questionId: q.id, kind: q.kind, score: score >= 6 ? (u < 0.85 ? 1 : 0) : u < 0.3 ? 1 : 0 });
-      else if (u < 0.4) rows.push({ ...base, questionId: q.id, kind: q.kind, text: score >= 8 ? 'Nhân viên tư vấn nhiệt tình, chu đáo.' : score >= 6 ? 'Thời gian chờ hơi lâu.' : 'Chưa hài lòng, phải gọi nhiều lần.' });
-    }
+    const rows = surveyAnswerRows(camp, lead, callId, score, at, queueId, this.d.simulateRespondents === true);
     await this.repo.addAnswers(rows);
     const low = rows.find((r) => (r.kind === 'nps' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && r.score !== null && r.score !== undefined && r.score <= camp.settings.complaintBelow.csat));
     if (low && this.d.complaints) {
@@ -932,6 +920,95 @@ export class CampaignService {
         ...(comment ? { description: comment } : {}),
       });
     }
+  }
+
+  /**
+   * A campaign's past dials as its dialer would have left them (another dialer's history, or the demo's
+   * past days). The dials of one number are one lead's attempts, in time order; a completed survey call
+   * gets its answers (`surveyAnswerRows`); the campaign's results (attempts, connected, drops, handled,
+   * conversions, revenue, per agent and team) count them as the live dialer counts its own. A past lead
+   * ends finished (done when its last attempt was handled, else exhausted) and is never dialed again; a
+   * low past score opens no complaint (it would be opened now, not when it was given). Skipped: a dial
+   * whose call is already recorded (a second import adds nothing) and a number that is already a lead
+   * of the campaign (its attempts are the dialer's own). Answers how many dials were added and skipped.
+   */
+  async importPastDials(campaignId: string, dials: readonly PastDial[]): Promise<{ added: number; skipped: number }> {
+    const camp = await this.repo.getCampaign(campaignId);
+    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    const tz = this.d.config.timeZone;
+    const country = countryOfZone(tz);
+    const known = new Set(await this.repo.attemptCallIds(dials.map((d) => d.callId)));
+    const byPhone = new Map<string, PastDial[]>();
+    let skipped = 0;
+    for (const d of dials) {
+      const phone = e164(d.phone, country);
+      if (!phone || known.has(d.callId)) {
+        skipped++;
+        continue;
+      }
+      known.add(d.callId);
+      const list = byPhone.get(phone) ?? [];
+      if (!list.length) byPhone.set(phone, list);
+      list.push(d);
+    }
+    for (const phone of await this.repo.leadPhones(campaignId, [...byPhone.keys()])) {
+      skipped += byPhone.get(phone)!.length;
+      byPhone.delete(phone);
+    }
+    const leads: Parameters<CampaignRepository['addPastDials']>[0][number][] = [];
+    const attempts: Parameters<CampaignRepository['addPastDials']>[1][number][] = [];
+    const answers: Parameters<CampaignRepository['addAnswers']>[0] = [];
+    const stats: Record<string, number> = {};
+    const statuses: Record<string, number> = {};
+    const add = (k: string, n = 1) => (stats[k] = (stats[k] ?? 0) + n);
+    for (const [phone, list] of byPhone) {
+      list.sort((x, y) => x.dialedAt - y.dialedAt);
+      const first = list[0]!;
+      const leadId = first.leadId;
+      const segment = first.segment ?? null;
+      const customerId = customerIdOfNumber(phone) ?? phone;
+      let handled = false;
+      for (const [i, d] of list.entries()) {
+        const connected = d.result === 'connected';
+        const agent = connected && !d.dropped ? d.agentId : undefined;
+        const team = agent ? this.agentTeam.get(agent) : undefined;
+        handled = agent !== undefined && d.disposition !== undefined;
+        const success = handled && camp.settings.successDispositions.includes(d.disposition!);
+        attempts.push({
+          campaignId, leadId, attempt: i + 1, callId: d.callId, phone, result: d.result, dialedAt: new Date(d.dialedAt),
+          connection: connected ? (d.dropped ? 'dropped' : agent ? 'answered' : null) : null, agentId: agent ?? null, teamId: team ?? null,
+          disposition: handled ? d.disposition! : null, revenue: handled ? (d.revenue ?? null) : null, endedAt: d.endedAt !== undefined ? new Date(d.endedAt) : null,
+        });
+        add('attempts');
+        add(`r:${d.result}`);
+        if (connected) add('connected');
+        if (connected && d.dropped) add('dropped');
+        if (agent) {
+          for (const k of ['', `a:${agent}:`, ...(team ? [`t:${team}:`] : [])]) {
+            add(`${k}answered`);
+            if (!handled) continue;
+            add(`${k}handled`);
+            if (success) add(`${k}conversions`);
+            if (d.revenue) add(`f:${k}revenue`, d.revenue);
+          }
+        }
+        if (camp.type === 'survey' && success) {
+          add('q:total');
+          if (segment) add(`q:seg:${segment}`);
+          if (d.surveyScore !== undefined) answers.push(...surveyAnswerRows(camp, { id: leadId, customerId, segment }, d.callId, d.surveyScore, d.endedAt ?? d.dialedAt, null, this.d.simulateRespondents === true));
+        }
+      }
+      const last = list[list.length - 1]!;
+      const status: LeadStatus = handled ? 'done' : 'exhausted';
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      leads.push({ campaignId, id: leadId, phone, name: first.name ?? null, customerId, timeZone: tz, segment, status, attempts: list.length, lastResult: last.result, lastDisposition: handled ? last.disposition! : null });
+    }
+    if (leads.length) {
+      await this.repo.addPastDials(leads, attempts);
+      await this.repo.addAnswers(answers);
+      await this.store.addPast(campaignId, stats, statuses);
+    }
+    return { added: attempts.length, skipped };
   }
 
   /** Answers entered by an agent (or an IVR) for a lead's survey call. */
@@ -1102,6 +1179,50 @@ export function inRound(camp: Campaign, n: number): number {
 }
 
 /** A 0-10 score of a simulated respondent: 70% promoters, 20% passives, 10% detractors (NPS about +60). */
+/** One past dial of a campaign (`importPastDials`): one lead dialed once, and how it went. */
+export interface PastDial {
+  leadId: string;
+  /** The number dialed (E.164 or national). */
+  phone: string;
+  name?: string;
+  segment?: string;
+  callId: string;
+  dialedAt: number;
+  result: DialResult;
+  /** Connected, and the callee hung up before an agent took the call. */
+  dropped?: boolean;
+  /** The agent who took the connected call. */
+  agentId?: string;
+  endedAt?: number;
+  /** The agent's outcome (with `agentId`). */
+  disposition?: string;
+  revenue?: number;
+  /** A survey call's score (0-10): answers the campaign's main question, as `recordSurvey` does. */
+  surveyScore?: number;
+}
+
+/**
+ * A survey's answer rows for a call scored `score` (0-10): the score answers the first NPS question (or
+ * the first CSAT question, scaled to 1-5); with `simulateRespondents` (the demo) a simulated respondent
+ * answers the others consistently with it.
+ */
+export function surveyAnswerRows(camp: Campaign, lead: { id: string; customerId: string; segment: string | null }, callId: string, score: number, at: number, queueId: string | null, simulateRespondents: boolean): Parameters<CampaignRepository['addAnswers']>[0] {
+  const rows: Parameters<CampaignRepository['addAnswers']>[0] = [];
+  const base = { campaignId: camp.id, leadId: lead.id, customerId: lead.customerId, callId, queueId, segment: lead.segment, answeredAt: new Date(at) };
+  const qs: SurveyQuestion[] = camp.questions.length ? camp.questions : [{ id: 'nps', kind: 'nps', text: 'NPS' }];
+  const main = qs.find((q) => q.kind === 'nps') ?? qs.find((q) => q.kind === 'csat');
+  for (const q of qs) {
+    const u = hash01(`${callId}:${q.id}`);
+    if (q === main) rows.push({ ...base, questionId: q.id, kind: q.kind, score: q.kind === 'nps' ? Math.round(score) : Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4))) });
+    else if (!simulateRespondents) continue;
+    else if (q.kind === 'nps') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(0, Math.min(10, Math.round(score + (u - 0.5) * 3))) });
+    else if (q.kind === 'csat') rows.push({ ...base, questionId: q.id, kind: q.kind, score: Math.max(1, Math.min(5, Math.round(1 + (score / 10) * 4 + (u - 0.5)))) });
+    else if (q.kind === 'yes_no') rows.push({ ...base, questionId: q.id, kind: q.kind, score: score >= 6 ? (u < 0.85 ? 1 : 0) : u < 0.3 ? 1 : 0 });
+    else if (u < 0.4) rows.push({ ...base, questionId: q.id, kind: q.kind, text: score >= 8 ? 'Nhân viên tư vấn nhiệt tình, chu đáo.' : score >= 6 ? 'Thời gian chờ hơi lâu.' : 'Chưa hài lòng, phải gọi nhiều lần.' });
+  }
+  return rows;
+}
+
 export function simulatedScore(callId: string): number {
   const u = hash01(`${callId}:score`);
   return u < 0.1 ? Math.floor(u * 40) : u < 0.3 ? 7 + Math.round(u * 3) : 9 + (u < 0.75 ? 0 : 1);

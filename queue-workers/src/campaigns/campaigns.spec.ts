@@ -16,8 +16,8 @@ import { callIdOf } from './store.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
-import { seedSurveyHistory } from '../../../scripts/src/demo-history.ts';
-import { demoCampaigns, demoLeadsCsv } from './demo.ts';
+import { demoHistory, seedCampaignHistory } from '../../../scripts/src/demo-history.ts';
+import { DEMO_CAMPAIGN_LINES, demoCampaigns, demoLeadsCsv } from './demo.ts';
 import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
 
 const logger = pino({ level: 'silent' });
@@ -446,54 +446,71 @@ describe('dialing pipeline', () => {
   });
 });
 
-describe('the demo survey history', () => {
-  it('given 7 past days, then the survey campaign has dials and NPS and CSAT answers on each of them (none today), from the customers it dialed, the same on every fresh demo', async () => {
-    const { s, create, db } = await setup();
+describe('past dials', () => {
+  it('given one past day of the demo history, then its outbound calls are the demo campaigns\' leads, attempts, survey answers and results, and recording them again adds nothing', async () => {
+    const { s, create, db } = await setup({}, { simulateRespondents: true });
     const site = demoSite();
-    const survey = demoCampaigns(site).find((c) => c.id === 'satisfaction-survey')!;
-    await create(survey, demoLeadsCsv(60, 2));
-    const now = Date.parse('2026-03-09T10:00:00+07:00');
-    const n = await seedSurveyHistory(s, site, 7, now);
-    const rows = rowsOf<{ day: string; kind: string; answers: number; lo: number; hi: number; strangers: number }>(
-      await db.database.db.execute(sql`
-        select to_char(answered_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as day, kind, count(*)::int as answers,
-               min(score)::int as lo, max(score)::int as hi,
-               (count(*) filter (where not exists (select 1 from leads l where l.campaign_id = sa.campaign_id and l.id = sa.lead_id and l.customer_id = sa.customer_id)))::int as strangers
-        from survey_answers sa where campaign_id = 'satisfaction-survey' group by 1, 2 order by 1, 2`),
-    );
-    expect(rows.reduce((a, r) => a + r.answers, 0)).toBe(n);
-    expect([...new Set(rows.map((r) => r.day))]).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);
-    for (const r of rows) {
-      expect(r.answers).toBeGreaterThanOrEqual(18);
-      expect(r.strangers).toBe(0);
-      if (r.kind === 'csat') expect([r.lo >= 1, r.hi <= 5]).toEqual([true, true]);
-      else expect([r.kind, r.lo >= 0, r.hi <= 10]).toEqual(['nps', true, true]);
+    for (const c of demoCampaigns(site).filter((x) => x.id in { 'vaccine-packages': 1, 'satisfaction-survey': 1 })) await create(c, demoLeadsCsv(40, 1));
+    const now = Date.parse('2026-03-09T08:00:00+07:00');
+    const history = demoHistory(site, now, 7, 1, DEMO_CAMPAIGN_LINES);
+    const added = await seedCampaignHistory(s, history);
+    const q = <T,>(x: ReturnType<typeof sql>) => db.database.db.execute(x).then((r) => rowsOf<T>(r));
+    for (const [line, campaignId] of Object.entries(DEMO_CAMPAIGN_LINES)) {
+      const dialed = history.filter((e) => e.type === 'call.dialed' && e.campaignId === campaignId);
+      const calls = new Set(dialed.map((e) => (e as { callId: string }).callId));
+      const of = (type: string) => history.filter((e) => e.type === type && calls.has((e as { callId: string }).callId)) as { callId: string; agentId?: string; disposition?: string; revenue?: number; surveyScore?: number }[];
+      expect(dialed.length).toBeGreaterThan(50);
+      expect(added[campaignId]).toBe(dialed.length);
+      // The results count them as the live dialer does.
+      const outcomes = of('call.outcome');
+      const res = (await s.results(campaignId)) as { attempts: number; connected: number; answered: number; handled: number; conversions: number; revenue: number; byAgent: Record<string, { handled: number }> };
+      expect([line, res.attempts, res.connected, res.answered, res.handled]).toEqual([line, dialed.length, dialed.filter((e) => (e as { result: string }).result === 'connected').length, of('call.answered').length, outcomes.length]);
+      const succ = outcomes.filter((o) => ['sold', 'completed'].includes(o.disposition!));
+      expect(succ.length).toBeGreaterThan(5);
+      expect(res.conversions).toBe(succ.length);
+      expect(res.revenue).toBe(outcomes.reduce((a, o) => a + (o.revenue ?? 0), 0));
+      expect(Object.values(res.byAgent).reduce((a, x) => a + x.handled, 0)).toBe(outcomes.length);
+      // One lead per number, every attempt of a lead of the campaign, every past lead finished.
+      const [leads] = await q<{ n: number; phones: number; attempts: number; open: number }>(sql`select count(*)::int as n, count(distinct phone)::int as phones, sum(attempts)::int as attempts,
+          (count(*) filter (where status not in ('done', 'exhausted')))::int as open from leads where campaign_id = ${campaignId} and id like 'history-%'`);
+      const [att] = await q<{ n: number; orphans: number }>(sql`select count(*)::int as n,
+          (count(*) filter (where not exists (select 1 from leads l where l.campaign_id = a.campaign_id and l.id = a.lead_id)))::int as orphans
+        from campaign_attempts a where a.campaign_id = ${campaignId}`);
+      expect([leads!.n, leads!.attempts, leads!.open, att!.n, att!.orphans]).toEqual([leads!.phones, dialed.length, 0, dialed.length, 0]);
     }
-    // Each day was dialed: most of those reached answered, so the day has a response rate; every answer
-    // comes from a connected attempt of that day, taken by an agent of the survey's line.
-    const days = rowsOf<{ day: string; dialed: number; connected: number; answered: number; orphans: number; agents: number }>(
-      await db.database.db.execute(sql`
-        select to_char(a.dialed_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as day, count(*)::int as dialed,
-               (count(*) filter (where a.result = 'connected'))::int as connected,
-               (count(*) filter (where exists (select 1 from survey_answers sa where sa.campaign_id = a.campaign_id and sa.lead_id = a.lead_id and sa.call_id = a.call_id)))::int as answered,
-               (count(*) filter (where a.result <> 'connected' and exists (select 1 from survey_answers sa where sa.lead_id = a.lead_id)))::int as orphans,
-               count(distinct a.agent_id)::int as agents
-        from campaign_attempts a where a.campaign_id = 'satisfaction-survey' group by 1 order by 1`),
-    );
-    expect(days.map((d) => d.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);
-    for (const d of days) {
-      expect(d.dialed).toBeGreaterThanOrEqual(45);
-      expect(d.answered / d.dialed).toBeGreaterThan(0.2);
-      expect(d.answered / d.dialed).toBeLessThan(0.7);
-      expect(d.answered).toBeLessThan(d.connected);
-      expect(d.orphans).toBe(0);
-      expect(d.agents).toBeGreaterThan(1);
-    }
-    const onSurvey = site.agents.filter((a) => a.queues.includes('survey')).map((a) => a.id);
-    const takers = rowsOf<{ agent_id: string }>(await db.database.db.execute(sql`select distinct agent_id from campaign_attempts where campaign_id = 'satisfaction-survey' and agent_id is not null`));
-    expect(takers.every((r) => onSurvey.includes(r.agent_id))).toBe(true);
-    // Seeded again (a second start on the same database): the same answers, nothing added.
-    expect(await seedSurveyHistory(s, site, 7, now)).toBe(0);
-    expect(rowsOf<{ n: number }>(await db.database.db.execute(sql`select count(*)::int as n from campaign_attempts where campaign_id = 'satisfaction-survey'`))[0]!.n).toBe(days.reduce((a, d) => a + d.dialed, 0));
+    // Each completed survey call's score answers the survey's NPS question; the respondent answers CSAT too.
+    const scored = new Map(history.filter((e) => e.type === 'call.outcome' && e.surveyScore !== undefined && e.disposition === 'completed').map((e) => [(e as { callId: string }).callId, (e as { surveyScore: number }).surveyScore]));
+    const nps = await q<{ call_id: string; score: number }>(sql`select call_id, score from survey_answers where campaign_id = 'satisfaction-survey' and kind = 'nps'`);
+    expect(new Map(nps.map((r) => [r.call_id, r.score]))).toEqual(scored);
+    const [csat] = await q<{ n: number }>(sql`select count(*)::int as n from survey_answers where campaign_id = 'satisfaction-survey' and kind = 'csat'`);
+    expect(csat!.n).toBe(scored.size);
+    // Customers score like a hotline's: mostly promoters, a tail of detractors (not a flat 5-10).
+    const scores = [...scored.values()];
+    expect(scores.filter((x) => x >= 9).length / scores.length).toBeGreaterThan(0.4);
+    expect(scores.some((x) => x <= 4)).toBe(true);
+    expect(await seedCampaignHistory(s, history)).toEqual({ 'vaccine-packages': 0, 'satisfaction-survey': 0 });
+    expect((await s.results('vaccine-packages') as { attempts: number }).attempts).toBe(added['vaccine-packages']);
+  });
+
+  it('given dials of one number in two formats and of a number that is already a lead, then the first are one lead\'s two attempts in time order and the other is skipped', async () => {
+    const { s, create, leads, attempts } = await setup();
+    const c = testCampaign({ id: 'past', maxAttempts: 3 });
+    await create(c, leadsCsv(3));
+    const existing = (await leads('past'))[0]!.phone;
+    const t0 = Date.parse('2026-03-02T09:00:00+07:00');
+    const r = await s.importPastDials('past', [
+      { leadId: 'p1', phone: '0901 555 111', callId: 'past-2', dialedAt: t0 + 3_600_000, result: 'connected', agentId: 'a01', disposition: 'sold', revenue: 2_000_000, endedAt: t0 + 3_800_000 },
+      { leadId: 'p1-again', phone: '+84901555111', callId: 'past-1', dialedAt: t0, result: 'connected', dropped: true, endedAt: t0 + 5_000 },
+      { leadId: 'p2', phone: existing, callId: 'past-3', dialedAt: t0, result: 'busy' },
+    ]);
+    expect(r).toEqual({ added: 2, skipped: 1 });
+    const mine = (await leads('past')).filter((l) => l.phone === '+84901555111');
+    expect(mine).toMatchObject([{ id: 'p1-again', status: 'done', attempts: 2 }]);
+    expect((await attempts('past')).filter((a) => a.lead_id === 'p1-again')).toEqual([
+      { lead_id: 'p1-again', attempt: 1, result: 'connected', connection: 'dropped', disposition: null },
+      { lead_id: 'p1-again', attempt: 2, result: 'connected', connection: 'answered', disposition: 'sold' },
+    ]);
+    expect(await s.results('past')).toMatchObject({ attempts: 2, connected: 2, dropped: 1, answered: 1, handled: 1, conversions: 1, revenue: 2_000_000 });
+    await expect(s.importPastDials('nope', [])).rejects.toThrow(/no campaign nope/);
   });
 });

@@ -27,6 +27,9 @@ export function demoLeadsCsv(n: number, seed: number, assignTo: readonly string[
   return rows.join('\n') + '\n';
 }
 
+/** The demo campaign each outbound line of the demo site dials for (the demo history's outbound calls are theirs). */
+export const DEMO_CAMPAIGN_LINES: Readonly<Record<string, string>> = { telesales: 'vaccine-packages', survey: 'satisfaction-survey' };
+
 export function demoCampaigns(config: SiteConfig): Campaign[] {
   const sales = config.agents.filter((a) => a.teamId === 'team-sales').map((a) => a.id);
   const telesales = CampaignInputSchema.parse({

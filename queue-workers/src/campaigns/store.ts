@@ -699,6 +699,19 @@ export class CampaignStore {
     const h = await this.redis.hgetall(this.k.cnt(c));
     return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
   }
+  /**
+   * Adds past dials' figures (`importPastDials`): `stats` as the live path counts them (`f:` fields as
+   * floats) and, for a campaign whose leads are in Redis, the past leads' statuses to its counts.
+   */
+  async addPast(c: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>): Promise<void> {
+    const p = this.redis.pipeline();
+    for (const [f, n] of Object.entries(stats)) {
+      if (f.startsWith('f:')) p.hincrbyfloat(this.k.st(c), f.slice(2), n);
+      else p.hincrby(this.k.st(c), f, n);
+    }
+    if (await this.isLoaded(c)) for (const [st, n] of Object.entries(statuses)) p.hincrby(this.k.cnt(c), st, n);
+    await p.exec();
+  }
   async stats(c: string): Promise<Record<string, number>> {
     const h = await this.redis.hgetall(this.k.st(c));
     return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));

@@ -36,8 +36,9 @@ export class CxRepository {
     const f = new Date(from).toISOString();
     const t = new Date(to).toISOString();
     const succ = `{${success.map((d) => `"${d.replace(/["\\]/g, '')}"`).join(',')}}`;
-    // Scope filters per table: answers carry queue and campaign; attempts carry agent, team, campaign.
-    const ans = scope === 'campaign' ? sql` and sa.campaign_id = ${id}` : scope === 'queue' ? sql` and sa.queue_id = ${id}` : scope === 'site' ? sql`` : sql` and false`;
+    // Scope filters per table: answers carry queue and campaign (a dialer's survey answer has no queue
+    // of its own: it is its campaign's line's); attempts carry agent, team, campaign.
+    const ans = scope === 'campaign' ? sql` and sa.campaign_id = ${id}` : scope === 'queue' ? sql` and coalesce(sa.queue_id, cp.queue_id) = ${id}` : scope === 'site' ? sql`` : sql` and false`;
     const callF =
       scope === 'queue' ? sql` and c.queue_id = ${id}` : scope === 'team' ? sql` and c.team_id = ${id}` : scope === 'agent' ? sql` and c.agent_id = ${id}` : scope === 'campaign' ? sql` and c.campaign_id = ${id}` : sql``;
     const att =

@@ -123,6 +123,10 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
     expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 1 * 3);
     const perCampaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'campaign', 'ts');
     expect(perCampaign.counts).toMatchObject({ surveysSent: 0, contacted: 2, engaged: 2, purchases: 1, csatAnswers: 0 });
+    // A dialer's survey answers (no queue of their own) are the survey line's; a post-call score stays on its call's line.
+    const perQueue = (q: string) => new ReportsService(new ReportsRepository(db.database)).cx(db.database, 's', '2026-03-02', '2026-03-02', 'queue', q);
+    expect((await perQueue('survey')).counts).toMatchObject({ nps: { promoters: 1, passives: 0, detractors: 1 }, csatAnswers: 3, surveysSent: 4 });
+    expect((await perQueue('q')).counts).toMatchObject({ nps: { promoters: 1, passives: 0, detractors: 0 }, csatAnswers: 0 });
   });
 });
 

@@ -88,10 +88,14 @@ describe.each(testBackends())('report of a replayed day equals the live figures 
     }
     const team = site.teams[0]!.id;
     expectSame((await reports.daily(site.id, date, 'team', team)).total, live('team', team), `team report ${team}`);
-    // Wrap-ups with disposition `complaint` opened one complaint each, in the writer's transactions.
-    const complaintCalls = rowsOf<{ n: number }>(await db.database.db.execute(sql`select count(*)::int as n from calls where site_id = ${site.id} and disposition = 'complaint'`))[0]!.n;
-    expect(complaintCalls).toBeGreaterThan(0);
-    expect((await complaints.list(site.id, { limit: 1 })).total).toBe(complaintCalls);
+    // Wrap-ups with disposition `complaint` and survey scores of 4 or less opened one complaint each, in the writer's transactions.
+    const [opened] = rowsOf<{ wrapups: number; scores: number }>(
+      await db.database.db.execute(sql`select (count(*) filter (where disposition = 'complaint'))::int as wrapups, (count(*) filter (where survey_score <= 4))::int as scores from calls where site_id = ${site.id}`),
+    );
+    expect(opened!.wrapups).toBeGreaterThan(0);
+    expect((await complaints.list(site.id, { limit: 1 })).total).toBe(opened!.wrapups + opened!.scores);
+    const [bySurvey] = rowsOf<{ n: number }>(await db.database.db.execute(sql`select count(*)::int as n from complaints where site_id = ${site.id} and channel = 'survey'`));
+    expect(bySurvey!.n).toBe(opened!.scores);
     // The intervals add up to the day (the engine's counters, summed).
     const sumOffered = siteReport.series.reduce((a, s) => a + s.values.offered, 0);
     expect(sumOffered).toBe(siteReport.total.offered);

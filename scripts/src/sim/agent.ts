@@ -326,7 +326,7 @@ export class SimAgent {
     if (d.revenue && this.rng.chance(d.revenue.probability)) {
       out.revenue = Math.round(this.rng.uniform(d.revenue.min, d.revenue.max) / 10_000) * 10_000;
     }
-    if (d.surveyScore) out.surveyScore = this.rng.int(d.surveyScore.min, d.surveyScore.max);
+    if (d.surveyScore) out.surveyScore = this.rng.weighted(d.surveyScore, ([, w]) => w)[0];
     return out;
   }
 }

@@ -130,7 +130,7 @@ export class CallFactory {
     if (urgent) call.priority = 2;
     if (config.direction === 'outbound') {
       call.to = cust.phone;
-      call.campaignId = `sim-${config.id}`;
+      call.campaignId = this.q.campaignId;
       call.leadId = `${this.opts.idPrefix}-lead-${config.id}-${this.n}`;
       call.dialResult = this.rng.chance(model.connectProbability ?? 0.4)
         ? 'connected'

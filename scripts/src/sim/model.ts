@@ -14,8 +14,8 @@ export interface DispositionModel {
   revenue?: { probability: number; min: number; max: number };
   /** Short notes the agent may type (Vietnamese). */
   notes?: readonly string[];
-  /** For survey calls: the score range given. */
-  surveyScore?: { min: number; max: number };
+  /** For survey calls: the 0-10 scores given, with their relative weights. */
+  surveyScore?: readonly (readonly [score: number, weight: number])[];
 }
 
 /** Traffic model of one queue. All times in seconds. */
@@ -94,6 +94,12 @@ const GENERIC: QueueModel = {
     { name: 'no-need', weight: 25 },
   ],
 };
+
+/**
+ * How the hotline's customers score it (0-10): mostly satisfied, a tail of unhappy ones (an NPS of
+ * about +40, as a well-run healthcare hotline's).
+ */
+export const SURVEY_SCORES = [[10, 30], [9, 25], [8, 15], [7, 10], [6, 6], [5, 5], [4, 3], [3, 2], [2, 2], [1, 1], [0, 1]] as const;
 
 /** Defaults for the demo site's queues; other queue ids get a generic model. */
 export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
@@ -190,7 +196,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
     holdProbability: 0,
     priority2Probability: 0,
     dispositions: [
-      { name: 'completed', weight: 80, surveyScore: { min: 5, max: 10 } },
+      { name: 'completed', weight: 80, surveyScore: SURVEY_SCORES },
       { name: 'refused', weight: 20 },
     ],
   },
@@ -256,6 +262,11 @@ export interface SimOptions {
   except?: string[];
   /** Queue ids to generate calls for. @defaultValue every queue of the site */
   queues?: string[];
+  /**
+   * The campaign id an outbound line's calls carry (e.g. `{ telesales: 'vaccine-packages' }`, so a
+   * demo's past dials belong to its campaigns). @defaultValue `sim-<queue id>`
+   */
+  campaignIds?: Record<string, string>;
   /** Site configuration (queues, agents, time zone, offer timeout). @defaultValue the demo site */
   site?: SiteConfig;
   /** Time-of-day profile. `flat`: open 24 h at peak demand, agents on for the whole run. @defaultValue 'hotline' */
@@ -302,6 +313,8 @@ export const DEFAULT_BEHAVIOUR: AgentBehaviour = {
 export interface SimQueue {
   config: QueueConfig;
   model: QueueModel;
+  /** The campaign id an outbound line's calls carry. */
+  campaignId: string;
 }
 
 /** Options with every default filled in. */
@@ -386,7 +399,7 @@ export function resolveSimOptions(o: SimOptions = {}, now: number = Date.now()):
     const config = site.queues.find((q) => q.id === id);
     if (!config) throw new Error(`unknown queue "${id}" (the site has: ${site.queues.map((q) => q.id).join(', ')})`);
     const model: QueueModel = { ...(DEFAULT_QUEUE_MODELS[id] ?? GENERIC), ...(o.queueModels?.[id] ?? {}) };
-    return { config, model };
+    return { config, model, campaignId: o.campaignIds?.[id] ?? `sim-${id}` };
   });
   return {
     start,
