@@ -125,11 +125,12 @@ export class CxRepository {
         where cp.site_id = ${siteId} and a.dialed_at >= ${f}::timestamptz and a.dialed_at < ${t}::timestamptz${att}
         group by l.customer_id
       )
-      select count(*)::int as contacted,
-        (count(*) filter (where connected or exists (
-          select 1 from survey_answers sa where sa.customer_id = c.customer_id
-            and sa.answered_at >= ${f}::timestamptz and sa.answered_at < ${t}::timestamptz)))::int as engaged
-      from c`);
+      , answered as (
+        select distinct sa.customer_id from survey_answers sa
+        where sa.answered_at >= ${f}::timestamptz and sa.answered_at < ${t}::timestamptz
+      )
+      select count(*)::int as contacted, (count(*) filter (where c.connected or x.customer_id is not null))::int as engaged
+      from c left join answered x on x.customer_id = c.customer_id`);
 
     return {
       nps: { promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors },

@@ -86,6 +86,8 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
     ]);
     const answer = (customerId: string, kind: string, score: number, callId: string | null) => ({ campaignId: 'sv', customerId, questionId: kind, kind, score, callId, answeredAt: vn('2026-03-02T09:20:00') });
     await d.insert(surveyAnswers).values([answer('K1', 'nps', 10, 'sv-1'), answer('K2', 'nps', 3, 'sv-2'), answer('K1', 'csat', 5, 'sv-1'), answer('K2', 'csat', 2, 'sv-2'), answer('K5', 'csat', 4, 'x2')]);
+    // K4, dialed busy, answered a yes/no question another way (engaged, though never connected).
+    await d.insert(surveyAnswers).values({ ...answer('K4', 'yes_no', 1, null), campaignId: 'ts' });
     const call = (id: string, surveyScore: number) => ({ siteId: 's', id, queueId: 'q', lastQueueId: 'q', path: ['q'], direction: 'inbound', status: 'done', offeredAt: vn('2026-03-02T11:00:00'), enteredAt: vn('2026-03-02T11:00:00'), surveyScore, source: 'live' });
     await d.insert(calls).values([call('x1', 9), call('x2', 8), { ...call('x3', 10), offeredAt: vn('2026-03-03T11:00:00') }]);
     await new RecordsRepository(db.database).upsertAggregates([
@@ -112,12 +114,12 @@ describe.each(testBackends())('CX KPIs from the database ($name)', (backend) => 
       purchasingCustomers: 1,
       purchasesInYear: 2, // K7's earlier purchase and K1's
       contacted: 5, // K1, K2, K3, K4, K6
-      engaged: 3, // K1, K2, K6 connected
+      engaged: 4, // K1, K2, K6 connected; K4 answered
       days: 1,
     });
     expect(cx.values.npsScore).toBeCloseTo(100 / 3, 9);
     expect(cx.values.csatPct).toBeCloseTo(200 / 3, 9);
-    expect(cx.values).toMatchObject({ surveyResponseRatePct: 50, complaintRatePct: 5, retentionRatePct: 100, engagementRatePct: 60, conversionRatePct: 25 });
+    expect(cx.values).toMatchObject({ surveyResponseRatePct: 50, complaintRatePct: 5, retentionRatePct: 100, engagementRatePct: 80, conversionRatePct: 25 });
     // 3,000,000 per purchase · (2 purchases by the 2 customers of the year = 1 a year) · 3 years; a day's
     // purchase is not scaled up to 365 a year.
     expect(cx.values.customerLifetimeValue).toBe(3_000_000 * 1 * 3);
