@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import type { LiveFigures, MetricValues } from '$contracts/metrics.ts';
 import type { TileFigures } from '$lib/figures.ts';
 import QueueTile from './QueueTile.svelte';
+import '../../app.css'; // the console's fonts: widths as on the wallboard
 
-function tile(over: { open?: boolean; sl?: number | null; abandon?: number | null; inQueue?: number; available?: number } = {}): TileFigures {
+function tile(over: { open?: boolean; sl?: number | null; abandon?: number | null; inQueue?: number; available?: number; offered?: number; answered?: number } = {}): TileFigures {
   const live: LiveFigures = {
     inQueue: over.inQueue ?? 0,
     longestWaitSec: 0,
@@ -18,7 +20,7 @@ function tile(over: { open?: boolean; sl?: number | null; abandon?: number | nul
     offline: 5,
     staffed: 13,
   };
-  const today = { offered: 120, answered: 110, abandoned: 10, serviceLevelPct: over.sl === undefined ? 85 : over.sl, abandonRatePct: over.abandon === undefined ? 3 : over.abandon, asaSec: 12, ahtSec: 245 } as MetricValues;
+  const today = { offered: over.offered ?? 120, answered: over.answered ?? 110, abandoned: 10, serviceLevelPct: over.sl === undefined ? 85 : over.sl, abandonRatePct: over.abandon === undefined ? 3 : over.abandon, asaSec: 12, ahtSec: 245 } as MetricValues;
   return { id: 'advice', name: 'Tư vấn', open: over.open ?? true, direction: 'inbound', slTargetPct: 80, slThresholdSec: 20, live, today };
 }
 
@@ -62,6 +64,28 @@ describe('QueueTile', () => {
     await expect.element(age).toHaveAttribute('data-fresh', 'true');
     await expect.element(age).toHaveAttribute('title', 'Trực tiếp');
     await expect.element(age).toHaveClass(/dot/);
+  });
+
+  it('given a busy day on a wallboard tile\'s width, then offered / answered is shown whole, not cut off at the tile\'s edge', async () => {
+    await page.viewport(1920, 1080);
+    // A cell of the wallboard's grid (minmax(0, 1fr) columns): a tile of a 4-column board at 1920 px is about 460 px.
+    for (const [offered, answered, width] of [[1_213, 1_166, 460], [12_345, 12_001, 460]] as const) {
+      const box = document.createElement('div');
+      box.style.cssText = `display: grid; grid-template-columns: minmax(0, ${width}px);`;
+      document.body.append(box);
+      const s = await render(QueueTile, { tile: tile({ offered, answered }), waitSec: 0 }, { baseElement: box });
+      const metric = s.getByTestId('m-offered').last().element() as HTMLElement;
+      const value = metric.querySelector('.value') as HTMLElement;
+      const tileBox = (s.getByTestId('tile').last().element() as HTMLElement).getBoundingClientRect();
+      expect(value.textContent).toBe(`${offered.toLocaleString('vi-VN')} / ${answered.toLocaleString('vi-VN')}`);
+      // The text ends inside its cell and inside the tile (whose edge clips what overflows).
+      const text = document.createRange();
+      text.selectNodeContents(value);
+      const right = text.getBoundingClientRect().right;
+      expect(right).toBeLessThanOrEqual(metric.getBoundingClientRect().right + 0.5);
+      expect(right).toBeLessThanOrEqual(tileBox.right);
+      box.remove();
+    }
   });
 
   it('shows a dash, not 0 %, before the first call', async () => {
