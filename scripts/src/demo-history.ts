@@ -8,6 +8,9 @@ import type { CampaignService, PastDial } from '../../queue-workers/src/campaign
 import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
+import { vietnameseMobile } from './sim/callers.ts';
+import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
+import { LAST_YEAR_CAMPAIGN } from '../../queue-workers/src/campaigns/demo.ts';
 import { Rng } from './sim/random.ts';
 import { BusinessClock, type BusinessHours } from '../../realtime/src/complaints/business-hours.ts';
 
@@ -137,6 +140,52 @@ export async function seedCampaignHistory(s: Pick<CampaignService, 'importPastDi
   }
   return added;
 }
+
+/**
+ * Last year's package campaign as it ended (`LAST_YEAR_CAMPAIGN`): its sales 330-395 days before `now`,
+ * to a third of the customers who buy in `history` (they came back) and to as many who never called again,
+ * with the dials that did not sell around them. So the demo's CX retention has customers to lose: a buyer
+ * of 13 months ago who has not bought since has left the 365-day window, one who bought again is retained.
+ * Answers the dials recorded.
+ */
+export async function seedLastYearCustomers(s: Pick<CampaignService, 'importPastDials' | 'campaign'>, site: SiteConfig, history: readonly CtiEventIn[], now = Date.now(), seed = 13): Promise<number> {
+  if (!(await s.campaign(LAST_YEAR_CAMPAIGN))) return 0;
+  const rng = new Rng(seed).fork('last-year');
+  const numberOf = new Map<string, string>();
+  const buyers = new Set<string>();
+  const success = new Set(site.successDispositions);
+  for (const e of history) {
+    if (e.type === 'call.offered' && e.from) numberOf.set(e.callId, e.from);
+    else if (e.type === 'call.dialed') numberOf.set(e.callId, e.to);
+    else if (e.type === 'call.outcome' && e.disposition && success.has(e.disposition)) {
+      const n = numberOf.get(e.callId);
+      if (n) buyers.add(n);
+    }
+  }
+  const returning = [...buyers].filter(() => rng.chance(1 / 3));
+  const gone = returning.map(() => vietnameseMobile(rng)).filter((n) => !buyers.has(n));
+  const sellers = site.agents.filter((a) => a.queues.includes('telesales'));
+  const DAY = 24 * 60 * MIN;
+  const dials: PastDial[] = [];
+  const dial = (phone: string, sold: boolean, i: number) => {
+    const at = now - rng.uniform(330, 395) * DAY;
+    const agent = sellers.length ? rng.pick(sellers).id : undefined;
+    const result = sold ? 'connected' : rng.weighted(LAST_YEAR_MISSES, ([, w]) => w)[0];
+    const connected = result === 'connected';
+    dials.push({
+      leadId: `last-year-${i}`, phone, name: vietnameseName(rng.int(0, 99_999)), callId: `last-year-${i}`, dialedAt: at, result,
+      ...(connected && agent ? { agentId: agent, disposition: sold ? 'sold' : rng.pick(['no-need', 'callback', 'no-need']), endedAt: at + rng.int(120_000, 600_000) } : {}),
+      ...(sold ? { revenue: Math.round(rng.uniform(1_500_000, 15_000_000) / 10_000) * 10_000 } : {}),
+    });
+  };
+  let i = 0;
+  for (const phone of [...returning, ...gone]) dial(phone, true, i++);
+  // Those who did not buy: about three dials for every sale, as a telesales list goes.
+  for (let k = 0; k < 3 * (returning.length + gone.length); k++) dial(vietnameseMobile(rng), false, i++);
+  return (await s.importPastDials(LAST_YEAR_CAMPAIGN, dials)).added;
+}
+
+const LAST_YEAR_MISSES = [['connected', 45], ['no_answer', 30], ['busy', 15], ['voicemail', 10]] as const;
 
 /** What a complaint of each category was found to be (root-cause codes of the hub's defaults), and how it was settled. */
 const SETTLED: Record<string, { cause: string; note: string }[]> = {

@@ -13,7 +13,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import type { CtiEventIn } from '../../realtime/src/contracts/index.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, seedCampaignHistory, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -181,6 +181,8 @@ if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
     const added = await seedCampaignHistory(campaignWorkers.service, history).catch((err: unknown) => (say(`past campaign dials not recorded: ${(err as Error).message}`), {}));
     const parts = Object.entries(added).map(([c, n]) => `${c} ${n}`);
     if (parts.length) say(`campaigns: the history's dials recorded as past dials (${parts.join(', ')})`);
+    const lastYear = await seedLastYearCustomers(campaignWorkers.service, config, history).catch((err: unknown) => (say(`last year's campaign not recorded: ${(err as Error).message}`), 0));
+    if (lastYear) say(`campaigns: last year's package campaign, ${lastYear} past dials (its buyers, some back this year, are the CX retention's customers)`);
   }
 }
 history = undefined;

@@ -16,8 +16,11 @@ import { callIdOf } from './store.ts';
 import { FakeHub, leadsCsv, testCampaign, type FakeHubOptions } from './testing.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
 import type { Campaign } from './model.ts';
-import { demoHistory, seedCampaignHistory } from '../../../scripts/src/demo-history.ts';
-import { DEMO_CAMPAIGN_LINES, demoCampaigns, demoLeadsCsv } from './demo.ts';
+import { demoHistory, seedCampaignHistory, seedLastYearCustomers } from '../../../scripts/src/demo-history.ts';
+import { DEMO_CAMPAIGN_LINES, demoCampaigns, demoLeadsCsv, LAST_YEAR_CAMPAIGN } from './demo.ts';
+import { CxRepository } from '../../../realtime/src/reports/cx.repository.ts';
+import { RecordsRepository } from '../../../realtime/src/storage/records.repository.ts';
+import { calls } from '../../../realtime/src/storage/schema.ts';
 import { customerIdOfNumber } from '../../../realtime/src/storage/customer-id.ts';
 
 const logger = pino({ level: 'silent' });
@@ -490,6 +493,44 @@ describe('past dials', () => {
     expect(scores.some((x) => x <= 4)).toBe(true);
     expect(await seedCampaignHistory(s, history)).toEqual({ 'vaccine-packages': 0, 'satisfaction-survey': 0 });
     expect((await s.results('vaccine-packages') as { attempts: number }).attempts).toBe(added['vaccine-packages']);
+  });
+
+  it('given last year\'s finished campaign, then some of its buyers bought again this year and some have left, so the CX retention of the last 20 days is under 100 %', async () => {
+    const { s, db } = await setup();
+    const site = demoSite();
+    const lastYear = demoCampaigns(site).find((c) => c.id === LAST_YEAR_CAMPAIGN)!;
+    expect(lastYear.status).toBe('completed');
+    await s.save(lastYear);
+    const now = Date.parse('2026-03-09T20:00:00+07:00');
+    const history = demoHistory(site, now, 7, 1);
+    const added = await seedLastYearCustomers(s, site, history, now);
+    expect(added).toBeGreaterThan(100);
+    // This year's purchases: the history's inbound calls with a success disposition, as the records writer stores them.
+    const success = site.successDispositions;
+    const from = new Map(history.filter((e) => e.type === 'call.offered' && e.from).map((e) => [(e as { callId: string }).callId, (e as { from: string }).from]));
+    const bought = history.filter((e) => e.type === 'call.outcome' && success.includes(e.disposition ?? '') && from.has(e.callId)) as { callId: string; at: number }[];
+    await new RecordsRepository(db.database).ensureSite({ id: site.id, name: site.name, timeZone: site.timeZone });
+    await db.database.db.insert(calls).values(bought.map((e) => ({
+      siteId: site.id, id: e.callId, queueId: 'vaccine-booking', lastQueueId: 'vaccine-booking', path: ['vaccine-booking'], direction: 'inbound', status: 'done',
+      offeredAt: new Date(e.at), enteredAt: new Date(e.at), disposition: 'booked', customerId: customerIdOfNumber(from.get(e.callId)!)!, source: 'history',
+    })));
+    const cx = new CxRepository(db.database);
+    const counts = await cx.counts(site.id, now - 20 * 86_400_000, now, 'site', '', success);
+    const retention = (counts.customersAtEnd - counts.newCustomers) / counts.customersAtStart;
+    expect(counts.customersAtStart).toBeGreaterThan(50);
+    expect([retention > 0.6, retention < 1]).toEqual([true, true]);
+    // About a third of this year's buyers bought last year too; as many of last year's never came back.
+    const buyers = new Set(bought.map((e) => customerIdOfNumber(from.get(e.callId)!)));
+    const lastYears = rowsOf<{ customer_id: string }>(await db.database.db.execute(sql`select customer_id from leads where campaign_id = ${LAST_YEAR_CAMPAIGN} and last_disposition = 'sold'`)).map((r) => r.customer_id);
+    const back = lastYears.filter((c) => buyers.has(c)).length;
+    expect(back / buyers.size).toBeGreaterThan(0.2);
+    expect(back / buyers.size).toBeLessThan(0.5);
+    expect(back / lastYears.length).toBeGreaterThan(0.3);
+    expect(back / lastYears.length).toBeLessThan(0.7);
+    // Every sale is older than 11 months, and a second seeding adds nothing.
+    const [span] = rowsOf<{ newest: Date | string }>(await db.database.db.execute(sql`select max(dialed_at) as newest from campaign_attempts where campaign_id = ${LAST_YEAR_CAMPAIGN}`));
+    expect(now - new Date(span!.newest).getTime()).toBeGreaterThan(329 * 86_400_000);
+    expect(await seedLastYearCustomers(s, site, history, now)).toBe(0);
   });
 
   it('given dials of one number in two formats and of a number that is already a lead, then the first are one lead\'s two attempts in time order and the other is skipped', async () => {

@@ -27,6 +27,9 @@ export function demoLeadsCsv(n: number, seed: number, assignTo: readonly string[
   return rows.join('\n') + '\n';
 }
 
+/** Last year's finished package campaign (its past dials: `seedLastYearCustomers` in scripts/src/demo-history.ts). */
+export const LAST_YEAR_CAMPAIGN = 'vaccine-packages-2025';
+
 /** The demo campaign each outbound line of the demo site dials for (the demo history's outbound calls are theirs). */
 export const DEMO_CAMPAIGN_LINES: Readonly<Record<string, string>> = { telesales: 'vaccine-packages', survey: 'satisfaction-survey' };
 
@@ -92,7 +95,22 @@ export function demoCampaigns(config: SiteConfig): Campaign[] {
     script: 'Chúc mừng sinh nhật anh/chị {lead}! Trung tâm An Tâm tặng anh/chị phiếu khám sức khoẻ miễn phí trong tháng này.',
     settings: { teams: ['team-sales'], offer: 'Phiếu khám sức khoẻ miễn phí', schedule: { pattern: '0 9 * * *' }, dropAfterSec: 20 },
   });
-  return [campaignFromInput(config.id, telesales), campaignFromInput(config.id, survey), campaignFromInput(config.id, birthday)];
+  // Last year's package campaign, finished: its buyers are the customers the CX retention follows (some
+  // came back this year, some did not).
+  const lastYear = CampaignInputSchema.parse({
+    id: LAST_YEAR_CAMPAIGN,
+    name: 'Gói vắc xin 2025 / Vaccine packages 2025',
+    type: 'telesales',
+    queueId: 'telesales',
+    dialingMode: 'predictive',
+    priority: 7,
+    maxAttempts: 3,
+    script: 'Chào anh/chị {lead}, em gọi từ Trung tâm tiêm chủng An Tâm về chương trình gói vắc xin 2025.',
+    settings: { teams: ['team-sales'], agents: sales, successDispositions: ['sold', 'booked'], offer: 'Ưu đãi 15% gói vắc xin năm 2025', dropAfterSec: 20 },
+  });
+  const done = campaignFromInput(config.id, lastYear);
+  done.status = 'completed';
+  return [campaignFromInput(config.id, telesales), campaignFromInput(config.id, survey), campaignFromInput(config.id, birthday), done];
 }
 
 /**
@@ -111,6 +129,11 @@ export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig):
   };
   for (const c of demoCampaigns(config)) {
     if (await s.repo.getCampaign(c.id)) continue;
+    if (c.status === 'completed') {
+      await s.save(c); // finished: no leads to import, nothing to dial
+      created.push(c.id);
+      continue;
+    }
     if (outOfHours) c.settings.window = { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] };
     await s.save(c);
     await s.schedule(c);

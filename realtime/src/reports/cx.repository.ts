@@ -8,7 +8,9 @@
  * - Surveys sent: leads dialed by survey campaigns; answered: those leads (customers) with an answer.
  * - A customer is a lead's `customer_id` or an inbound call's `customer_id`; a purchase is a campaign
  *   attempt or an inbound call (not a campaign's) with a success disposition. Customers at a date: those
- *   with a purchase in the 365 days before it; new: first purchase ever in the period.
+ *   with a purchase in the 365 days before it; new: a customer at the period's end who was none at its
+ *   start (a first purchase in the period, or one back after more than a year), so that end − new are
+ *   the start's customers kept and retention never passes 100 %.
  * - Contacted: customers dialed by any campaign; engaged: of those, connected or answered a survey.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -89,29 +91,26 @@ export class CxRepository {
     // Purchases: campaign attempts with a success disposition (the lead's customer), and inbound calls
     // with a success disposition (the call's customer_id: a CRM id the source gave, or the caller's
     // hashed E.164 number). A campaign's own calls are counted through its attempts, never twice.
-    const inboundPurchases = (a: string | null, b: string | null) => sql`
+    const inboundPurchases = (a: string, b: string) => sql`
       select c.customer_id, c.revenue, c.offered_at as at from calls c
       where c.site_id = ${siteId} and c.direction = 'inbound' and c.campaign_id is null and c.customer_id is not null
-        and c.disposition = any(${succ}::text[])${a ? sql` and c.offered_at >= ${a}::timestamptz and c.offered_at < ${b}::timestamptz` : sql``}${callF}`;
-    const campaignPurchases = (a: string | null, b: string | null) => sql`
+        and c.disposition = any(${succ}::text[]) and c.offered_at >= ${a}::timestamptz and c.offered_at < ${b}::timestamptz${callF}`;
+    const campaignPurchases = (a: string, b: string) => sql`
       select l.customer_id, a.revenue, a.dialed_at as at from campaign_attempts a
         join campaigns cp on cp.id = a.campaign_id
         join leads l on l.campaign_id = a.campaign_id and l.id = a.lead_id
-      where cp.site_id = ${siteId} and a.disposition = any(${succ}::text[])${a ? sql` and a.dialed_at >= ${a}::timestamptz and a.dialed_at < ${b}::timestamptz` : sql``}${att}`;
+      where cp.site_id = ${siteId} and a.disposition = any(${succ}::text[]) and a.dialed_at >= ${a}::timestamptz and a.dialed_at < ${b}::timestamptz${att}`;
     // A campaign's scope has no inbound calls.
-    const purchasesIn = (a: string | null, b: string | null) =>
+    const purchasesIn = (a: string, b: string) =>
       scope === 'campaign' ? campaignPurchases(a, b) : sql`${campaignPurchases(a, b)} union all ${inboundPurchases(a, b)}`;
     const yearBefore = (ms: number) => new Date(ms - 365 * DAY).toISOString();
     const customers = await this.one<{ at_start: number; at_end: number; new_customers: number; purchases: number; revenue: number; buyers: number; purchases_year: number }>(sql`
       with p as (${purchasesIn(f, t)}),
       s as (${purchasesIn(yearBefore(from), f)}),
-      e as (${purchasesIn(yearBefore(to), t)}),
-      firsts as (
-        select customer_id, min(at) as first_at from (${purchasesIn(null, null)}) x group by customer_id
-      )
+      e as (${purchasesIn(yearBefore(to), t)})
       select (select count(distinct customer_id) from s)::int as at_start,
              (select count(distinct customer_id) from e)::int as at_end,
-             (select count(*) from firsts where first_at >= ${f}::timestamptz and first_at < ${t}::timestamptz)::int as new_customers,
+             (select count(*) from (select customer_id from e except select customer_id from s) n)::int as new_customers,
              (select count(*) from p)::int as purchases,
              (select coalesce(sum(revenue), 0) from p)::float8 as revenue,
              (select count(distinct customer_id) from p)::int as buyers,

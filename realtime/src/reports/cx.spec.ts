@@ -151,13 +151,16 @@ describe.each(testBackends())('CX retention and lifetime value with inbound purc
     const repo = new RecordsRepository(db.database);
     await repo.syncSite(config);
     // Given: P and Q bought in March 2025; P again in March 2026 (national format this time); R, known to
-    // the CRM, bought for the first time in March 2026; S only asked for information.
+    // the CRM, bought for the first time in March 2026; S only asked for information; T bought in December
+    // 2024 and came back in March 2026 (a customer again, not one kept).
     const events = [
       ...inbound('p1', local('2025-03-05T09:00'), '+84901234567', 'booked', 500_000),
       ...inbound('q1', local('2025-03-05T10:00'), '+84912000111', 'booked', 300_000),
       ...inbound('p2', local('2026-03-10T09:00'), '0901 234 567', 'booked', 700_000),
       ...inbound('r1', local('2026-03-20T09:00'), '+84913000222', 'sold', 200_000, { customerId: 'KH-9' }),
       ...inbound('s1', local('2026-03-21T09:00'), '+84914000333', 'info'),
+      ...inbound('t1', local('2024-12-02T09:00'), '+84915000444', 'booked', 900_000),
+      ...inbound('t2', local('2026-03-15T09:00'), '+84915000444', 'booked', 450_000),
     ];
     const batch = recordsFromEvents(events, createRecordState(config));
     expect(batch.refused).toEqual([]);
@@ -167,21 +170,22 @@ describe.each(testBackends())('CX retention and lifetime value with inbound purc
     expect(ids.p2).toBe(ids.p1);
     expect(ids.q1).not.toBe(ids.p1);
     expect(ids.r1).toBe('KH-9');
-    for (const id of Object.values(ids)) expect(id).not.toMatch(/901234567|912000111|914000333/);
+    for (const id of Object.values(ids)) expect(id).not.toMatch(/901234567|912000111|914000333|915000444/);
 
     // When: the CX KPIs of March 2026.
     const cx = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'site');
 
-    // Then: at the start P and Q (a purchase in the year before); at the end P and R (Q's is older than a
-    // year); R is new. Retention = (2 − 1) / 2.
-    expect(cx.counts).toMatchObject({ customersAtStart: 2, customersAtEnd: 2, newCustomers: 1, purchases: 2, purchaseRevenue: 900_000, purchasingCustomers: 2, purchasesInYear: 2, days: 31 });
+    // Then: at the start P and Q (a purchase in the year before); at the end P, R and T (Q's is older than a
+    // year); R and T are new (T was no customer at the start: back after more than a year, so retention
+    // cannot pass 100 %). Retention = (3 − 2) / 2.
+    expect(cx.counts).toMatchObject({ customersAtStart: 2, customersAtEnd: 3, newCustomers: 2, purchases: 3, purchaseRevenue: 1_350_000, purchasingCustomers: 3, purchasesInYear: 3, days: 31 });
     expect(cx.values.retentionRatePct).toBe(50);
-    // 450,000 per purchase · (P's and R's purchases in the year up to 31 March, by P and R: 1 a year) · 3
-    // years. P's purchase of March 2025 is older than that year.
+    // 450,000 per purchase · (P's, R's and T's purchases in the year up to 31 March, by P, R and T: 1 a year)
+    // · 3 years. P's purchase of March 2025 is older than that year.
     expect(cx.values.customerLifetimeValue).toBe(450_000 * 1 * 3);
     // The agent's and the queue's scopes see the same inbound purchases; a campaign's none.
     const agent = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'agent', 'a1');
-    expect(agent.counts).toMatchObject({ purchases: 2, purchaseRevenue: 900_000, customersAtStart: 2, customersAtEnd: 2, newCustomers: 1 });
+    expect(agent.counts).toMatchObject({ purchases: 3, purchaseRevenue: 1_350_000, customersAtStart: 2, customersAtEnd: 3, newCustomers: 2 });
     const campaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'campaign', 'x');
     expect(campaign.counts).toMatchObject({ purchases: 0, customersAtStart: 0 });
   });
