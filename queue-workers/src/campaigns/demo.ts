@@ -131,7 +131,7 @@ export async function seedDemoCampaigns(s: CampaignService, config: SiteConfig):
     if (await s.repo.getCampaign(c.id)) continue;
     if (c.status === 'completed') {
       await s.save(c); // finished: no leads to import, nothing to dial
-      created.push(c.id);
+      created.push(`${c.id} (finished)`);
       continue;
     }
     if (outOfHours) c.settings.window = { start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] };
