@@ -1178,8 +1178,10 @@ export function inRound(camp: Campaign, n: number): number {
   return n - (camp.settings.round ?? 0) * camp.maxAttempts;
 }
 
-/** A 0-10 score of a simulated respondent: 70% promoters, 20% passives, 10% detractors (NPS about +60). */
-/** One past dial of a campaign (`importPastDials`): one lead dialed once, and how it went. */
+/**
+ * One past dial of a campaign (`importPastDials`) and how it went. The dials of one number are one lead,
+ * whose id is the first dial's `leadId`.
+ */
 export interface PastDial {
   leadId: string;
   /** The number dialed (E.164 or national). */
@@ -1223,6 +1225,7 @@ export function surveyAnswerRows(camp: Campaign, lead: { id: string; customerId:
   return rows;
 }
 
+/** A 0-10 score of a simulated respondent: 70% promoters, 20% passives, 10% detractors (NPS about +60). */
 export function simulatedScore(callId: string): number {
   const u = hash01(`${callId}:score`);
   return u < 0.1 ? Math.floor(u * 40) : u < 0.3 ? 7 + Math.round(u * 3) : 9 + (u < 0.75 ? 0 : 1);
