@@ -14,6 +14,13 @@ export function leadIdOf(campaignId: string, phone: string): string {
   return createHash('sha256').update(`${campaignId}|${phone}`).digest('base64url').slice(0, 12).replace(/[-_]/g, 'x');
 }
 
+/** `find` over `values` 5,000 at a time (a bounded `in (...)` list), the answers joined. */
+async function inChunks(values: readonly string[], find: (part: string[]) => Promise<string[]>): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i += 5000) out.push(...(await find(values.slice(i, i + 5000))));
+  return out;
+}
+
 export interface LeadRow {
   campaignId: string;
   id: string;
@@ -327,22 +334,12 @@ export class CampaignRepository {
   }
 
   /** Which of `callIds` are recorded attempts (of any campaign: a call id is unique). */
-  async attemptCallIds(callIds: readonly string[]): Promise<string[]> {
-    const out: string[] = [];
-    for (let i = 0; i < callIds.length; i += 5000) {
-      const rows = await this.db.select({ callId: t.campaignAttempts.callId }).from(t.campaignAttempts).where(inArray(t.campaignAttempts.callId, callIds.slice(i, i + 5000)));
-      out.push(...rows.map((r) => r.callId));
-    }
-    return out;
+  attemptCallIds(callIds: readonly string[]): Promise<string[]> {
+    return inChunks(callIds, async (part) => (await this.db.select({ v: t.campaignAttempts.callId }).from(t.campaignAttempts).where(inArray(t.campaignAttempts.callId, part))).map((r) => r.v));
   }
   /** Which of `phones` (E.164) are leads of the campaign. */
-  async leadPhones(campaignId: string, phones: readonly string[]): Promise<string[]> {
-    const out: string[] = [];
-    for (let i = 0; i < phones.length; i += 5000) {
-      const rows = await this.db.select({ phone: t.leads.phone }).from(t.leads).where(and(eq(t.leads.campaignId, campaignId), inArray(t.leads.phone, phones.slice(i, i + 5000))));
-      out.push(...rows.map((r) => r.phone));
-    }
-    return out;
+  leadPhones(campaignId: string, phones: readonly string[]): Promise<string[]> {
+    return inChunks(phones, async (part) => (await this.db.select({ v: t.leads.phone }).from(t.leads).where(and(eq(t.leads.campaignId, campaignId), inArray(t.leads.phone, part)))).map((r) => r.v));
   }
 
   /** Leads and their attempts as they ended (a demo's past days), in one transaction; rows already there are kept. */
