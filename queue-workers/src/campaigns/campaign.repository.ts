@@ -342,11 +342,15 @@ export class CampaignRepository {
     return inChunks(phones, async (part) => (await this.db.select({ v: t.leads.phone }).from(t.leads).where(and(eq(t.leads.campaignId, campaignId), inArray(t.leads.phone, part)))).map((r) => r.v));
   }
 
-  /** Leads and their attempts as they ended (a demo's past days), in one transaction; rows already there are kept. */
-  async addPastDials(leads: readonly (typeof t.leads.$inferInsert)[], attempts: readonly (typeof t.campaignAttempts.$inferInsert)[]): Promise<void> {
+  /**
+   * Leads, their attempts as they ended (a demo's past days) and their survey answers, in one transaction
+   * (a call recorded has its answers); rows already there are kept.
+   */
+  async addPastDials(leads: readonly (typeof t.leads.$inferInsert)[], attempts: readonly (typeof t.campaignAttempts.$inferInsert)[], answers: readonly (typeof t.surveyAnswers.$inferInsert)[] = []): Promise<void> {
     await this.db.transaction(async (tx) => {
       for (let i = 0; i < leads.length; i += 1000) await tx.insert(t.leads).values(leads.slice(i, i + 1000)).onConflictDoNothing();
       for (let i = 0; i < attempts.length; i += 1000) await tx.insert(t.campaignAttempts).values(attempts.slice(i, i + 1000)).onConflictDoNothing();
+      for (let i = 0; i < answers.length; i += 1000) await tx.insert(t.surveyAnswers).values(answers.slice(i, i + 1000)).onConflictDoNothing();
     });
   }
 

@@ -118,6 +118,22 @@ describe('campaigns API in the hub', () => {
     expect(prog.pacing.why).toMatch(/every lead finished|progressive/);
   });
 
+  it('a completed campaign: start, pause and stop answer 409 with the reason, and it stays completed', async () => {
+    const { call, until } = await setup();
+    expect((await call('POST', '/api/v1/campaigns', campaign)).status).toBe(201);
+    // No lead: started, it completes at once.
+    expect((await call('POST', '/api/v1/campaigns/pkg/start')).body).toEqual({ id: 'pkg', status: 'running' });
+    await until('completed', async () => (await call('GET', '/api/v1/campaigns/pkg')).body.status === 'completed');
+    const start = await call('POST', '/api/v1/campaigns/pkg/start');
+    expect([start.status, start.body]).toEqual([409, { error: { code: 'conflict', message: 'campaign pkg is completed: it cannot be started again, it has no lead left to dial' } }]);
+    for (const a of ['pause', 'stop']) {
+      const r = await call('POST', `/api/v1/campaigns/pkg/${a}`);
+      expect([r.status, r.body]).toEqual([409, { error: { code: 'conflict', message: `campaign pkg is completed: there is nothing to ${a}` } }]);
+    }
+    expect((await call('GET', '/api/v1/campaigns/pkg')).body.status).toBe('completed');
+    expect((await call('POST', '/api/v1/campaigns/nope/start')).status).toBe(404);
+  });
+
   it('Bull Board: admins only, with the console cookie or the header', async () => {
     const { url } = await setup();
     const admin = token('admin');

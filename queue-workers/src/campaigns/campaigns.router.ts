@@ -4,7 +4,7 @@
  *
  * Supervisors, admins, team leads (`campaigns:use`):
  * - `GET /api/v1/campaigns` · `POST /api/v1/campaigns` (create) · `GET|PATCH /api/v1/campaigns/:id`
- * - `POST /api/v1/campaigns/:id/start|pause|stop`
+ * - `POST /api/v1/campaigns/:id/start|pause|stop` (a completed campaign: 409, see `CampaignService.control`)
  * - `POST /api/v1/campaigns/:id/leads` (body: the CSV, `text/csv`) -> 202 `{ importId }`;
  *   `GET /api/v1/campaigns/:id/imports/:importId` (progress `pct`, counts, row errors)
  * - `GET /api/v1/campaigns/:id/progress` (coverage, pacing, governor, alerts) · `/coverage` · `/results`
@@ -27,7 +27,7 @@ import { z } from 'zod';
 import type { SessionDTO, SiteConfig } from '../../../realtime/src/contracts/index.ts';
 import type { Mount, MountContext } from '../../../realtime/src/hub/app.ts';
 import type { Database } from '../../../realtime/src/storage/database.ts';
-import { BadRequest, NotFound, type CampaignService } from './campaigns.service.ts';
+import { BadRequest, Conflict, NotFound, type CampaignService } from './campaigns.service.ts';
 import { CampaignInputSchema, CampaignPatchSchema, SettingsSchema, campaignFromInput, type Campaign } from './model.ts';
 import { inProcessHub, type ComplaintPort } from './ports.ts';
 import { startCampaignWorkers, type CampaignWorkers, type CampaignWorkersOptions } from './workers.ts';
@@ -124,7 +124,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
   const anyone = ctx.auth(['agent', 'admin', 'supervisor', 'team_lead']);
   const json = express.json({ limit: '5mb' });
 
-  /** Wraps a handler: 503 without workers, zod/NotFound/BadRequest errors as JSON answers. */
+  /** Wraps a handler: 503 without workers, zod/NotFound/BadRequest/Conflict errors as JSON answers. */
   const h =
     (fn: (s: CampaignService, req: Request, res: Response) => Promise<unknown>) =>
     (req: Request, res: Response): void => {
@@ -142,6 +142,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
           if (err instanceof z.ZodError) res.status(400).json({ error: { code: 'invalid', message: 'invalid body', details: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) } });
           else if (err instanceof NotFound) res.status(404).json({ error: { code: 'not_found', message: err.message } });
           else if (err instanceof BadRequest) res.status(400).json({ error: { code: 'invalid', message: err.message } });
+          else if (err instanceof Conflict) res.status(409).json({ error: { code: 'conflict', message: err.message } });
           else {
             // Redis down: producers fail fast (enableOfflineQueue: false), so the caller hears it at once.
             ctx.logger.error({ err: err.message }, 'campaign request failed');
@@ -229,8 +230,8 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
       h(async (s, req) => {
         const c = await getCampaign(s, String(req.params.id));
         teamCheck(req, c);
-        const status = action === 'start' ? 'running' : action === 'pause' ? 'paused' : 'stopped';
-        const updated = await s.setStatus(c.id, status);
+        // A completed campaign is refused (409): `control` says why.
+        const updated = await s.control(c.id, action);
         return { id: updated.id, status: updated.status };
       }),
     );

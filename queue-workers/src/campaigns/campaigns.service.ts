@@ -155,6 +155,23 @@ export class CampaignService {
     return c;
   }
 
+  /**
+   * `start`, `pause` or `stop` from the API. A completed campaign has nothing left to dial (every lead
+   * finished, its end date passed or its quota was reached): a start would complete it again at once, so
+   * start and pause are refused (`Conflict`, 409), and so is stop, except for a scheduled campaign, whose
+   * stop ends its next outreach rounds (`outreach` skips a stopped campaign). Those rounds are how a
+   * completed campaign runs again: `outreach` works its leads again and calls `setStatus` itself.
+   */
+  async control(id: string, action: 'start' | 'pause' | 'stop'): Promise<Campaign> {
+    const c = await this.repo.getCampaign(id);
+    if (!c) throw new NotFound(`no campaign ${id}`);
+    if (c.status === 'completed' && !(action === 'stop' && c.settings.schedule)) {
+      const next = c.settings.schedule ? '; its next scheduled round works its leads again' : '';
+      throw new Conflict(action === 'start' ? `campaign ${id} is completed: it cannot be started again, it has no lead left to dial${next}` : `campaign ${id} is completed: there is nothing to ${action}`);
+    }
+    return this.setStatus(id, action === 'start' ? 'running' : action === 'pause' ? 'paused' : 'stopped');
+  }
+
   private async setStatusLoaded(c: Campaign, id: string, status: Campaign['status']): Promise<void> {
     await this.repo.setStatus(id, status);
     await this.store.putCampaign(c);
@@ -927,16 +944,21 @@ export class CampaignService {
    * past days). The dials of one number are one lead's attempts, in time order; a completed survey call
    * gets its answers (`surveyAnswerRows`); the campaign's results (attempts, connected, drops, handled,
    * conversions, revenue, per agent and team) count them as the live dialer counts its own. A past lead
-   * ends finished (done when its last attempt was handled, else exhausted) and is never dialed again; a
-   * low past score opens no complaint (it would be opened now, not when it was given). Skipped: a dial
-   * whose call is already recorded (a second import adds nothing) and a number that is already a lead
-   * of the campaign (its attempts are the dialer's own). Answers how many dials were added and skipped.
+   * ends finished and is never dialed again: done when an attempt was handled with a disposition that
+   * finishes a lead (`nextStep`: a sale, or one without a retry rule) or its last attempt was handled,
+   * else exhausted; a low past score opens no complaint (it would be opened now, not when it was given).
+   * Skipped: a dial whose call is already recorded (a second import adds nothing) and a number that is
+   * already a lead of the campaign (its attempts are the dialer's own). The rows go to the database in one
+   * transaction, then the figures to Redis; an import that failed in between has its figures added by the
+   * next one (`settlePastFigures`). Answers how many dials were added and skipped.
    */
   async importPastDials(campaignId: string, dials: readonly PastDial[]): Promise<{ added: number; skipped: number }> {
     const camp = await this.repo.getCampaign(campaignId);
     if (!camp) throw new NotFound(`no campaign ${campaignId}`);
     const tz = this.d.config.timeZone;
     const country = countryOfZone(tz);
+    // An earlier import that failed after writing its rows: its calls are skipped below, its figures added here.
+    await this.settlePastFigures(campaignId);
     const known = new Set(await this.repo.attemptCallIds(dials.map((d) => d.callId)));
     const byPhone = new Map<string, PastDial[]>();
     let skipped = 0;
@@ -968,12 +990,21 @@ export class CampaignService {
       const segment = first.segment ?? null;
       const customerId = customerIdOfNumber(phone) ?? phone;
       let handled = false;
+      // Finished as the live dialer finishes a lead (`nextStep`): by a handled call whose disposition
+      // ends it (a sale, or a disposition without a retry rule), whatever attempts a past record has after
+      // it. A disposition with a retry rule (callback) does not: the dialer calls again.
+      let finished = false;
+      let lastDisposition: string | null = null;
       for (const [i, d] of list.entries()) {
         const connected = d.result === 'connected';
         const agent = connected && !d.dropped ? d.agentId : undefined;
         const team = agent ? this.agentTeam.get(agent) : undefined;
         handled = agent !== undefined && d.disposition !== undefined;
         const success = handled && camp.settings.successDispositions.includes(d.disposition!);
+        if (handled) {
+          lastDisposition = d.disposition!;
+          if (nextStep(d.disposition!, { attempts: i + 1, maxAttempts: camp.maxAttempts, now: d.endedAt ?? d.dialedAt, tz, settings: camp.settings }).status === 'done') finished = true;
+        }
         attempts.push({
           campaignId, leadId, attempt: i + 1, callId: d.callId, phone, result: d.result, dialedAt: new Date(d.dialedAt),
           connection: connected ? (d.dropped ? 'dropped' : agent ? 'answered' : null) : null, agentId: agent ?? null, teamId: team ?? null,
@@ -999,16 +1030,49 @@ export class CampaignService {
         }
       }
       const last = list[list.length - 1]!;
-      const status: LeadStatus = handled ? 'done' : 'exhausted';
+      // A past lead is never dialed again: a last attempt that was handled finishes it too.
+      const status: LeadStatus = finished || handled ? 'done' : 'exhausted';
       statuses[status] = (statuses[status] ?? 0) + 1;
-      leads.push({ campaignId, id: leadId, phone, name: first.name ?? null, customerId, timeZone: tz, segment, status, attempts: list.length, lastResult: last.result, lastDisposition: handled ? last.disposition! : null });
+      // The last disposition given, as the live dialer keeps it (attempts without one leave it).
+      leads.push({ campaignId, id: leadId, phone, name: first.name ?? null, customerId, timeZone: tz, segment, status, attempts: list.length, lastResult: last.result, lastDisposition });
     }
     if (leads.length) {
-      await this.repo.addPastDials(leads, attempts);
-      await this.repo.addAnswers(answers);
-      await this.store.addPast(campaignId, stats, statuses);
+      // The figures are noted in Redis as pending before the rows are written, and added after: a failure
+      // in between leaves them pending, and the next import adds them (above) though it skips the calls.
+      const probe = attempts[0]!.callId;
+      await this.store.redis.hset(this.pastPendingKey(campaignId), probe, JSON.stringify({ stats, statuses }));
+      await this.repo.addPastDials(leads, attempts, answers);
+      await this.addPastFigures(campaignId, probe, stats, statuses);
     }
     return { added: attempts.length, skipped };
+  }
+
+  /** Past imports' figures not yet added to the results, by one of their call ids (`importPastDials`). */
+  private pastPendingKey(campaignId: string): string {
+    return `${this.store.k.st(campaignId)}:pending`;
+  }
+
+  /**
+   * Settles the pending figures of earlier past imports: those whose rows reached the database are added
+   * to the results, the others (the rows were never written) dropped.
+   */
+  private async settlePastFigures(campaignId: string): Promise<void> {
+    const pending = await this.store.redis.hgetall(this.pastPendingKey(campaignId));
+    const probes = Object.keys(pending);
+    if (!probes.length) return;
+    const recorded = new Set(await this.repo.attemptCallIds(probes));
+    for (const probe of probes) {
+      if (!recorded.has(probe)) await this.store.redis.hdel(this.pastPendingKey(campaignId), probe);
+      else {
+        const { stats, statuses } = JSON.parse(pending[probe]!) as { stats: Record<string, number>; statuses: Record<string, number> };
+        await this.addPastFigures(campaignId, probe, stats, statuses);
+      }
+    }
+  }
+
+  /** Adds a past import's figures to the results and clears them from the pending ones, in one transaction. */
+  private addPastFigures(campaignId: string, probe: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>): Promise<void> {
+    return this.store.addPast(campaignId, stats, statuses, { key: this.pastPendingKey(campaignId), field: probe });
   }
 
   /** Answers entered by an agent (or an IVR) for a lead's survey call. */
@@ -1246,4 +1310,8 @@ export class NotFound extends Error {
 }
 export class BadRequest extends Error {
   override name = 'BadRequest';
+}
+/** The campaign's state forbids the request (a completed campaign cannot be started): HTTP 409. */
+export class Conflict extends Error {
+  override name = 'Conflict';
 }

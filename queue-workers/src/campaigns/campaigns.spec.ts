@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { demoSite } from '../../../realtime/src/site/demo-site.ts';
 import { testBackends, type TestDatabase } from '../../../realtime/src/storage/testing.ts';
 import { sql } from 'drizzle-orm';
@@ -119,6 +119,34 @@ describe('finished campaigns', () => {
     const { byStatus: _b3, ...cov3 } = await s.coverage('fin');
     expect(cov3).toMatchObject({ leadsRetryWaiting: cov1.leadsRetryWaiting, leadsPending: 0, leadsInProgress: 0 });
     await s.setStatus('fin', 'paused');
+  });
+});
+
+describe('completed campaigns', () => {
+  it('a completed campaign is not started, paused or stopped again (Conflict, with the reason); a scheduled one runs again at its next outreach round, and a stop ends its rounds', async () => {
+    const { s, create, waitFor, w } = await setup();
+    // No lead: started, it completes at once.
+    await s.save(testCampaign({ id: 'empty' }));
+    expect((await s.control('empty', 'start')).status).toBe('running');
+    await waitFor('empty completed', async () => (await s.repo.getCampaign('empty'))?.status === 'completed');
+    await expect(s.control('empty', 'start')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign empty is completed: it cannot be started again, it has no lead left to dial' });
+    await expect(s.control('empty', 'pause')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign empty is completed: there is nothing to pause' });
+    await expect(s.control('empty', 'stop')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign empty is completed: there is nothing to stop' });
+    expect((await s.repo.getCampaign('empty'))?.status).toBe('completed');
+    await expect(s.control('nope', 'start')).rejects.toMatchObject({ name: 'NotFound' });
+
+    // A scheduled campaign: its outreach round works its leads again; a stop ends the rounds.
+    const c = testCampaign({ id: 'rounds', maxAttempts: 1, settings: { schedule: { pattern: '0 9 * * *' }, carrier: { connect: 0, busy: 0, noAnswer: 1, voicemail: 0, failed: 0, ringSec: 0 } } as never });
+    await create(c, leadsCsv(3));
+    await s.control('rounds', 'start');
+    await waitFor('round 1 done', async () => (await s.repo.getCampaign('rounds'))?.status === 'completed');
+    await expect(s.control('rounds', 'start')).rejects.toThrow(/rounds is completed: it cannot be started again, it has no lead left to dial; its next scheduled round works its leads again/);
+    await s.outreach('rounds');
+    await waitFor('round 2 done', async () => (await s.repo.getCampaign('rounds'))?.status === 'completed' && (await s.results('rounds')).attempts === 6);
+    await w.drain();
+    expect((await s.control('rounds', 'stop')).status).toBe('stopped');
+    await s.outreach('rounds');
+    expect((await s.repo.getCampaign('rounds'))?.status).toBe('stopped');
   });
 });
 
@@ -553,5 +581,67 @@ describe('past dials', () => {
     ]);
     expect(await s.results('past')).toMatchObject({ attempts: 2, connected: 2, dropped: 1, answered: 1, handled: 1, conversions: 1, revenue: 2_000_000 });
     await expect(s.importPastDials('nope', [])).rejects.toThrow(/no campaign nope/);
+  });
+
+  it('given a lead sold on an earlier attempt and not reached on its last one, then it ends done with its sale as its last disposition; a callback not reached after ends exhausted, as the live dialer leaves them', async () => {
+    const { s, db } = await setup();
+    await s.save(testCampaign({ id: 'past-st', maxAttempts: 3, settings: { retry: { busy: 0, no_answer: 0, voicemail: 0, failed: 0, dropped: 0, callback: 240 } } as never }));
+    const t0 = Date.parse('2026-03-02T09:00:00+07:00');
+    const day = 86_400_000;
+    const r = await s.importPastDials('past-st', [
+      { leadId: 'sold', phone: '0901555201', callId: 'st-1', dialedAt: t0, result: 'connected', agentId: 'a01', disposition: 'sold', revenue: 1_000_000, endedAt: t0 + 60_000 },
+      { leadId: 'sold', phone: '0901555201', callId: 'st-2', dialedAt: t0 + day, result: 'no_answer' },
+      { leadId: 'cb', phone: '0901555202', callId: 'st-3', dialedAt: t0, result: 'connected', agentId: 'a01', disposition: 'callback', endedAt: t0 + 60_000 },
+      { leadId: 'cb', phone: '0901555202', callId: 'st-4', dialedAt: t0 + day, result: 'no_answer' },
+      { leadId: 'no', phone: '0901555203', callId: 'st-5', dialedAt: t0, result: 'connected', agentId: 'a01', disposition: 'not_interested', endedAt: t0 + 60_000 },
+      { leadId: 'no', phone: '0901555203', callId: 'st-6', dialedAt: t0 + day, result: 'busy' },
+    ]);
+    expect(r).toEqual({ added: 6, skipped: 0 });
+    const rows = rowsOf<{ id: string; status: string; attempts: number; last_result: string; last_disposition: string | null }>(
+      await db.database.db.execute(sql`select id, status, attempts, last_result, last_disposition from leads where campaign_id = 'past-st' order by id`),
+    );
+    expect(rows).toEqual([
+      { id: 'cb', status: 'exhausted', attempts: 2, last_result: 'no_answer', last_disposition: 'callback' },
+      { id: 'no', status: 'done', attempts: 2, last_result: 'busy', last_disposition: 'not_interested' },
+      { id: 'sold', status: 'done', attempts: 2, last_result: 'no_answer', last_disposition: 'sold' },
+    ]);
+    expect(await s.coverage('past-st')).toMatchObject({ leadsDone: 2, leadsExhausted: 1, total: 3 });
+  });
+
+  it('given Redis failing after the past dials reached the database, then importing them again adds their figures once: results and coverage are those of an import that never failed', async () => {
+    const { s, leads } = await setup({}, { simulateRespondents: true });
+    const t0 = Date.parse('2026-03-02T09:00:00+07:00');
+    // The same past dials for two campaigns (a call id is unique across campaigns).
+    const dials = (c: string) => [
+      { leadId: `${c}-1`, phone: '0901555301', callId: `${c}-a`, dialedAt: t0, result: 'connected' as const, agentId: 'a31', disposition: 'sold', revenue: 2_000_000, endedAt: t0 + 60_000 },
+      { leadId: `${c}-1`, phone: '0901555301', callId: `${c}-b`, dialedAt: t0 + 3_600_000, result: 'busy' as const },
+      { leadId: `${c}-2`, phone: '0901555302', callId: `${c}-c`, dialedAt: t0, result: 'connected' as const, dropped: true, endedAt: t0 + 5_000 },
+      { leadId: `${c}-3`, phone: '0901555303', callId: `${c}-d`, dialedAt: t0, result: 'no_answer' as const },
+      { leadId: `${c}-4`, phone: '0901555304', callId: `${c}-e`, dialedAt: t0, result: 'connected' as const, agentId: 'a32', disposition: 'not_interested', endedAt: t0 + 90_000 },
+    ];
+    for (const id of ['once', 'retried']) await s.save(testCampaign({ id }));
+    expect(await s.importPastDials('once', dials('once'))).toEqual({ added: 5, skipped: 0 });
+
+    // The rows are written, then the state connection drops before the figures reach Redis.
+    const write = s.repo.addPastDials.bind(s.repo);
+    vi.spyOn(s.repo, 'addPastDials').mockImplementationOnce(async (...args) => {
+      await write(...args);
+      s.store.redis.disconnect();
+    });
+    await expect(s.importPastDials('retried', dials('retried'))).rejects.toThrow(/closed/i);
+    await s.store.redis.connect();
+    expect(await leads('retried')).toHaveLength(4);
+    expect(await s.importPastDials('retried', dials('retried'))).toEqual({ added: 0, skipped: 5 });
+
+    const figures = async (c: string) => {
+      const { campaignId: _, ...res } = await s.results(c);
+      return { res, cov: await s.coverage(c) };
+    };
+    const once = await figures('once');
+    expect(once.res).toMatchObject({ attempts: 5, connected: 3, dropped: 1, answered: 2, handled: 2, conversions: 1, revenue: 2_000_000 });
+    expect(await figures('retried')).toEqual(once);
+    // A third import adds nothing more.
+    expect(await s.importPastDials('retried', dials('retried'))).toEqual({ added: 0, skipped: 5 });
+    expect(await figures('retried')).toEqual(once);
   });
 });

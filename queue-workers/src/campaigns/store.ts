@@ -701,15 +701,18 @@ export class CampaignStore {
   }
   /**
    * Adds past dials' figures (`importPastDials`): `stats` as the live path counts them (`f:` fields as
-   * floats) and, for a campaign whose leads are in Redis, the past leads' statuses to its counts.
+   * floats) and, for a campaign whose leads are in Redis, the past leads' statuses to its counts. `settles`
+   * names the hash field that noted them as pending: it is deleted in the same transaction, so they are
+   * added once.
    */
-  async addPast(c: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>): Promise<void> {
-    const p = this.redis.pipeline();
+  async addPast(c: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>, settles?: { key: string; field: string }): Promise<void> {
+    const p = this.redis.multi();
     for (const [f, n] of Object.entries(stats)) {
       if (f.startsWith('f:')) p.hincrbyfloat(this.k.st(c), f.slice(2), n);
       else p.hincrby(this.k.st(c), f, n);
     }
     if (await this.isLoaded(c)) for (const [st, n] of Object.entries(statuses)) p.hincrby(this.k.cnt(c), st, n);
+    if (settles) p.hdel(settles.key, settles.field);
     await p.exec();
   }
   async stats(c: string): Promise<Record<string, number>> {
