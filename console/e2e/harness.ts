@@ -69,8 +69,8 @@ export async function launch(): Promise<Browser> {
 }
 
 /** A fresh browser context signed in as `user`; resolves once its page shows live figures. */
-export async function signIn(browser: Browser, base: string, user: string, path?: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'vi-VN', reducedMotion: 'reduce' });
+export async function signIn(browser: Browser, base: string, user: string, path?: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, locale: 'vi-VN', reducedMotion: 'reduce' });
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
   await page.fill('#login-user', user);
