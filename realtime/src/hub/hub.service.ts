@@ -149,7 +149,7 @@ export class Hub {
         this.state = state;
         for (const k of data.seen) this.seen.add(k);
         after = cp.id;
-        if (reconciled) this.opts.logger.warn({ reconciled }, 'the site configuration changed since the checkpoint: applied to the checkpointed state');
+        if (reconciled.length) this.opts.logger.warn({ reconciled }, 'the site configuration changed since the checkpoint: applied to the checkpointed state');
       } catch (err) {
         const why = err instanceof CheckpointMismatch ? err.message : `unreadable checkpoint: ${(err as Error).message}`;
         this.opts.logger.warn({ why }, 'checkpoint not used; replaying the whole event log');
