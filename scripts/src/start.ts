@@ -25,6 +25,7 @@ import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 import { campaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
 import { DEMO_CAMPAIGN_LINES, seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
 import { deskAgentsOf } from './sim/model.ts';
+import { leftoversOf } from './demo-restart.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
@@ -39,7 +40,9 @@ try {
 
 let redis;
 try {
-  redis = await ensureRedis(say);
+  // The private Redis keeps its data in .data/redis (beside the embedded database), so a restart, even
+  // after a kill -9, finds the event log, the campaigns' state and the queues' jobs where they were.
+  redis = await ensureRedis(say, { dataDir: process.env.REDIS_DATA_DIR || fileURLToPath(new URL('../../.data/redis', import.meta.url)) });
 } catch (err) {
   if (err instanceof RedisUnavailable) {
     console.error(`\nCallboard cannot start: ${err.message}\n`);
@@ -122,6 +125,20 @@ try {
   url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
 }
 
+// A log kept from an earlier run: the hub is where that run left it. Its simulator is gone, so what it left
+// open (callers waiting, calls connected, agents signed in) ends at the log's last event, as the phone
+// system would have ended it; the new simulator signs its agents in again.
+const simulating = process.env.CALLBOARD_SIMULATE !== '0';
+if (app.hub.state.seq > 0) {
+  const lastAt = app.hub.state.clock;
+  const leftovers = simulating ? leftoversOf(app.hub.state) : [];
+  if (leftovers.length) {
+    const r = await app.hub.ingest(leftovers, { route: false });
+    if (r.rejected.length) say(`restart: ${r.rejected.length} of the last run's leftovers refused (${r.rejected[0]!.errors.join('; ')})`);
+  }
+  say(`continuing from the event log kept in ${redis.private ? 'the private Redis' : 'Redis'} (last event ${new Date(lastAt).toISOString()}${leftovers.length ? `; ${leftovers.length} calls and sign-ins the last run left open ended then` : ''}; delete .data for a fresh demo)`);
+}
+
 // A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
 // the boards open on a morning of traffic and the reports have past days to show and compare.
 const historyDays = app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0' ? Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0)) : undefined;
@@ -190,7 +207,7 @@ history = undefined;
 
 let sim: ChildProcess | undefined;
 const simScript = fileURLToPath(new URL('./simulate.ts', import.meta.url));
-if (process.env.CALLBOARD_SIMULATE !== '0' && existsSync(simScript)) {
+if (simulating && existsSync(simScript)) {
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   // Out of the hotline's hours (07:00-21:00 site time) the demo runs the flat 24-hour profile, so
   // there is always live traffic to watch.
@@ -225,7 +242,12 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  sim?.kill('SIGTERM');
+  // The simulator ends its calls and signs its agents out (SIGTERM): let that reach the hub and the log first.
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim!.once('exit', r));
+    sim.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  }
   await reportWorkers?.close();
   await campaigns.stop();
   await writer?.stop();

@@ -1,10 +1,11 @@
 /**
  * Finds the Redis that Callboard uses: `REDIS_URL` when given; otherwise a private `redis-server`
- * on a free port with a temporary directory, stopped on exit. Without one installed it says what
- * to install.
+ * on a free port, stopped on exit, with a temporary directory or a data folder that outlives it
+ * (`npm start`: `.data/redis`, so a restart finds its event log and campaigns again). Without one
+ * installed it says what to install.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,74 @@ export async function ping(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-export async function ensureRedis(say: (msg: string) => void = () => undefined): Promise<RedisHandle> {
+export interface EnsureRedisOptions {
+  /**
+   * The private Redis's data folder, kept when it stops (append-only file). A server still running on
+   * it (its process outlived a `kill -9` of ours) is used again instead of a second one on the same files.
+   * @defaultValue `REDIS_DATA_DIR`, else a temporary directory deleted on stop
+   */
+  dataDir?: string;
+}
+
+/** Where a private Redis with a kept data folder says which port and process it is. */
+const OWNER_FILE = 'callboard-redis.json';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether `pid` is a redis-server (where /proc tells; after a reboot the number may be another program's). */
+function isRedis(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+  } catch {
+    return !existsSync('/proc/self');
+  }
+}
+
+/** The handle of a private Redis we did not spawn in this process (left running by an earlier one). */
+function adopted(url: string, pid: number): RedisHandle {
+  const cleanup = () => {
+    if (alive(pid)) process.kill(pid, 'SIGTERM');
+  };
+  process.once('exit', cleanup);
+  return {
+    url,
+    private: true,
+    stop: async () => {
+      process.removeListener('exit', cleanup);
+      if (!alive(pid)) return;
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
+
+/** A server left running on `dir` by an earlier process (its owner file names a live redis-server that answers). */
+async function leftRunning(dir: string): Promise<{ url: string; pid: number } | undefined> {
+  const file = join(dir, OWNER_FILE);
+  if (!existsSync(file)) return undefined;
+  let owner: { port?: unknown; pid?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(file, 'utf8')) as typeof owner;
+  } catch {
+    return undefined;
+  }
+  const { port, pid } = owner;
+  if (typeof port !== 'number' || typeof pid !== 'number' || !alive(pid) || !isRedis(pid)) return undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  if (await ping(url, 1000)) return { url, pid };
+  // A live process that does not answer: a second server on the same files would corrupt them.
+  throw new RedisUnavailable(`a redis-server (pid ${pid}) still holds ${dir} but does not answer on port ${port}; stop it (kill ${pid}) and start again.`);
+}
+
+export async function ensureRedis(say: (msg: string) => void = () => undefined, options: EnsureRedisOptions = {}): Promise<RedisHandle> {
   const given = process.env.REDIS_URL;
   if (given) {
     if (!(await ping(given, 3000))) throw new RedisUnavailable(`REDIS_URL=${given} does not answer PING. Start that Redis, or unset REDIS_URL to let Callboard start a private one.`);
@@ -59,9 +127,18 @@ export async function ensureRedis(say: (msg: string) => void = () => undefined):
         '  or point REDIS_URL at a running Redis (redis://host:6379).',
     );
   }
+  const kept = options.dataDir ?? process.env.REDIS_DATA_DIR;
+  if (kept !== undefined) {
+    mkdirSync(kept, { recursive: true });
+    const left = await leftRunning(kept);
+    if (left) {
+      say(`using the private redis-server still running on ${left.url} (data in ${kept})`);
+      return adopted(left.url, left.pid);
+    }
+  }
   const port = await freePort();
-  const dir = process.env.REDIS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'callboard-redis-'));
-  const keep = process.env.REDIS_DATA_DIR !== undefined;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'callboard-redis-'));
+  const keep = kept !== undefined;
   const child: ChildProcess = spawn(
     bin,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
@@ -80,6 +157,7 @@ export async function ensureRedis(say: (msg: string) => void = () => undefined):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (keep && child.pid !== undefined) writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ port, pid: child.pid }) + '\n');
   say(`started a private redis-server on ${url} (data in ${dir})`);
   const cleanup = () => {
     if (child.exitCode === null) child.kill('SIGTERM');
