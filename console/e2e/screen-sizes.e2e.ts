@@ -40,15 +40,16 @@ afterAll(async () => {
 
 /** What sticks out: the page sideways or down, and figures past their tile's right edge. */
 async function overflow(page: Page): Promise<{ wide: boolean; tall: boolean; header: boolean; signOutOff: boolean; cutFigures: string[] }> {
-  return page.evaluate(() => {
+  // A string: this file is type-checked without the DOM's types; the browser runs it.
+  return page.evaluate(`(() => {
     const de = document.documentElement;
     const header = document.querySelector('header.top');
     const out = document.querySelector('header .signout')?.getBoundingClientRect();
-    const cutFigures: string[] = [];
+    const cutFigures = [];
     for (const tile of document.querySelectorAll('[data-testid=tile]')) {
       const edge = tile.getBoundingClientRect().right;
       for (const v of tile.querySelectorAll('.value, .staff .st')) {
-        if (v.getBoundingClientRect().right > edge + 0.5) cutFigures.push(`${tile.getAttribute('data-queue')}: ${v.textContent?.trim()}`);
+        if (v.getBoundingClientRect().right > edge + 0.5) cutFigures.push(tile.getAttribute('data-queue') + ': ' + v.textContent.trim());
       }
     }
     return {
@@ -58,7 +59,7 @@ async function overflow(page: Page): Promise<{ wide: boolean; tall: boolean; hea
       signOutOff: out ? out.right > innerWidth : false,
       cutFigures,
     };
-  });
+  })()`);
 }
 
 it('on a 1280 and a 1366 px laptop, the supervisor, team and agent pages fit the width and the top bar keeps one line with sign-out on screen', async () => {
@@ -81,7 +82,7 @@ it('on TVs from 720p to 4K, the wallboard fits the screen, keeps every figure in
     await page.locator('[data-testid=tile][data-queue=booking] [data-testid=m-offered] .value', { hasText: /1[.,]235/ }).waitFor();
     const o = await overflow(page);
     expect({ width, wide: o.wide, tall: o.tall, cut: o.cutFigures }).toEqual({ width, wide: false, tall: false, cut: [] });
-    rootPx.push(await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize)));
+    rootPx.push(await page.evaluate<number>('parseFloat(getComputedStyle(document.documentElement).fontSize)'));
     await page.context().close();
   }
   // 16 px at 1920x1080 (the layout's own size), in proportion below and above it.
