@@ -4,6 +4,7 @@
  */
 import type { AgentDTO, QueueDTO, SiteDTO } from '$contracts/socket.ts';
 import type { LiveFigures, MetricValues } from '$contracts/metrics.ts';
+import { DASH, LOCALES, type Lang } from './format.ts';
 
 export interface TileFigures {
   id: string;
@@ -104,4 +105,24 @@ export interface TrendPoint {
   answered: number;
   abandoned: number;
   slPct: number | null;
+}
+
+/** The currency of money figures (revenue, lifetime value): the site configuration names none, the sites are Vietnamese. */
+export const CURRENCY = 'VND';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount of money in the page's language with its currency: 413.220.000 ₫ (vi), ₫413,220,000 (en).
+ * Đồng have no subunit in use, so VND is whole; other currencies keep their own decimals.
+ */
+export function fmtMoney(n: number | null | undefined, lang: Lang, currency = CURRENCY): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  const k = `${lang}:${currency}`;
+  let f = moneyFormats.get(k);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency, ...(currency === 'VND' ? { maximumFractionDigits: 0 } : {}) });
+    moneyFormats.set(k, f);
+  }
+  return f.format(n);
 }

@@ -6,6 +6,7 @@ import { ComplaintsService } from '../complaints/complaints.service.ts';
 import { RecordsRepository } from '../storage/records.repository.ts';
 import { campaignAttempts, campaigns, leads, surveyAnswers } from '../storage/schema.campaigns.ts';
 import { calls } from '../storage/schema.ts';
+import { SiteCalendar } from '../core/time.ts';
 import { testBackends, type TestDatabase } from '../storage/testing.ts';
 import {
   complaintRatePct,
@@ -188,5 +189,113 @@ describe.each(testBackends())('CX retention and lifetime value with inbound purc
     expect(agent.counts).toMatchObject({ purchases: 3, purchaseRevenue: 1_350_000, customersAtStart: 2, customersAtEnd: 3, newCustomers: 2 });
     const campaign = await new ReportsService(new ReportsRepository(db.database)).cx(db.database, config.id, '2026-03-01', '2026-03-31', 'campaign', 'x');
     expect(campaign.counts).toMatchObject({ purchases: 0, customersAtStart: 0 });
+  });
+});
+
+describe.each(testBackends())('CX series: grouped by site-local day, equal to each day on its own ($name)', (backend) => {
+  const SUCCESS = ['booked', 'sold', 'converted', 'renewed'];
+  const DAYS = ['2026-03-27', '2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31'];
+
+  // Europe/Paris moves its clocks on 29 March 2026 (a 23-hour day): windows of 365 · 24 h then start
+  // an hour off local midnight.
+  it.each(['Asia/Ho_Chi_Minh', 'Europe/Paris'])('given answers, dials, purchases, complaints and buckets on either side of midnight in %s, and purchases a year back, when the series of five days is read then every day equals that day\'s own CX answer', async (timeZone) => {
+    const db = await backend.create();
+    dbs.push(db);
+    const d = db.database.db;
+    const cal = new SiteCalendar(timeZone, 15);
+    /** Site-local wall time `YYYY-MM-DDTHH:MM` as an instant. */
+    const at = (s: string) => {
+      const wall = Date.parse(`${s}:00Z`);
+      return new Date(wall - cal.offsetMs(wall - cal.offsetMs(wall)));
+    };
+    await new RecordsRepository(db.database).ensureSite({ id: 's', name: 'S', timeZone });
+    await d.insert(campaigns).values([
+      { siteId: 's', id: 'sv', name: 'Survey', type: 'survey', queueId: 'survey' },
+      { siteId: 's', id: 'ts', name: 'Telesales', type: 'telesales', queueId: 'sales' },
+    ]);
+    const customers = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6', 'K7'];
+    await d.insert(leads).values(['sv', 'ts'].flatMap((campaignId) => customers.map((k) => ({ campaignId, id: `${campaignId}-${k}`, phone: `+8490${k}`, customerId: k, timeZone }))));
+    let n = 0;
+    const attempt = (campaignId: string, k: string, result: string, when: string, extra: Record<string, unknown> = {}) => ({
+      campaignId, leadId: `${campaignId}-${k}`, attempt: ++n, callId: `${campaignId}-${k}-${n}`, phone: 'x', result, dialedAt: at(when), agentId: 'a1', teamId: 't1', ...extra,
+    });
+    const sold = (k: string, when: string, revenue: number) => attempt('ts', k, 'connected', when, { disposition: 'sold', revenue });
+    await d.insert(campaignAttempts).values([
+      // A year back, around the windows' edges (365 days before the days of the series).
+      sold('K1', '2025-03-27T23:30', 1_000_000),
+      sold('K2', '2025-03-29T00:30', 2_000_000),
+      sold('K4', '2025-03-30T12:00', 700_000),
+      sold('K5', '2024-12-01T10:00', 900_000),
+      // In the series: K1 back on the 28th just after midnight, K3 twice across a midnight, K4 at the
+      // last minute of the 31st, K5 back after more than a year.
+      sold('K1', '2026-03-28T00:30', 3_000_000),
+      sold('K3', '2026-03-27T23:30', 500_000),
+      sold('K3', '2026-03-28T00:10', 600_000),
+      sold('K4', '2026-03-31T23:59', 800_000),
+      sold('K5', '2026-03-29T01:00', 400_000),
+      attempt('ts', 'K6', 'no_answer', '2026-03-28T23:50'),
+      attempt('ts', 'K6', 'connected', '2026-03-29T00:20', { disposition: 'no-need' }),
+      attempt('sv', 'K1', 'connected', '2026-03-27T23:40'),
+      attempt('sv', 'K2', 'busy', '2026-03-28T00:20'),
+      attempt('sv', 'K7', 'connected', '2026-03-30T23:55'),
+    ]);
+    const answer = (k: string, kind: string, score: number, when: string, callId: string | null) => ({ campaignId: 'sv', customerId: k, questionId: kind, kind, score, callId, answeredAt: at(when) });
+    await d.insert(surveyAnswers).values([
+      answer('K1', 'nps', 10, '2026-03-27T23:50', 'sv-K1'),
+      answer('K2', 'csat', 4, '2026-03-28T00:30', 'sv-K2'),
+      answer('K2', 'nps', 3, '2026-03-28T00:35', 'sv-K2'),
+      // Dialed on the 30th, answered on the 31st: sent on one day, answered on another.
+      answer('K7', 'nps', 8, '2026-03-31T00:05', 'sv-K7'),
+      answer('K7', 'csat', 2, '2026-03-31T00:06', 'sv-K7'),
+    ]);
+    const call = (id: string, when: string, extra: Record<string, unknown>) => ({
+      siteId: 's', id, queueId: 'q', lastQueueId: 'q', path: ['q'], direction: 'inbound', status: 'done', offeredAt: at(when), enteredAt: at(when), agentId: 'a1', teamId: 't1', source: 'live', ...extra,
+    });
+    await d.insert(calls).values([
+      call('x1', '2026-03-28T23:45', { surveyScore: 9 }),
+      call('x2', '2026-03-29T00:15', { surveyScore: 6 }),
+      call('x3', '2026-03-30T23:59', { surveyScore: 10 }),
+      call('p1', '2025-03-28T23:30', { customerId: 'tel:1', disposition: 'booked', revenue: 250_000 }),
+      call('p2', '2026-03-28T23:30', { customerId: 'tel:1', disposition: 'booked', revenue: 350_000 }),
+      call('p3', '2026-03-29T00:30', { customerId: 'tel:2', disposition: 'booked', revenue: 150_000 }),
+    ]);
+    const bucket = (when: string, counters: Record<string, number>) => ({ siteId: 's', scope: 'site', scopeId: '', intervalStart: at(when), intervalMin: 15, counters: { ...emptyCounters(), ...counters }, staffed: ['a1'] });
+    await new RecordsRepository(db.database).upsertAggregates([
+      bucket('2026-03-27T23:45', { handled: 10, outboundHandled: 4, conversions: 1 }),
+      bucket('2026-03-28T00:00', { handled: 20, outboundHandled: 5, conversions: 3 }),
+      bucket('2026-03-29T23:45', { handled: 8 }),
+      { ...bucket('2026-03-30T00:00', { handled: 6, outboundHandled: 2, conversions: 2 }), scope: 'queue', scopeId: 'q' },
+    ]);
+    const complaints = new ComplaintsService(db.database, { now: () => at('2026-04-01T12:00').getTime() });
+    for (const [when, queueId] of [['2026-03-28T23:30', 'q'], ['2026-03-29T00:30', 'q'], ['2026-03-29T00:40', undefined], ['2026-03-31T23:59', undefined]] as const) {
+      await complaints.openComplaint({ siteId: 's', channel: 'form', category: 'billing', at: at(when).getTime(), queueId, agentId: 'a1' });
+    }
+
+    const reports = new ReportsRepository(db.database);
+    const service = new ReportsService(reports, { successDispositions: SUCCESS });
+    for (const [scope, id] of [['site', ''], ['queue', 'q'], ['queue', 'survey'], ['queue', 'sales'], ['campaign', 'ts'], ['campaign', 'sv'], ['agent', 'a1'], ['team', 't1']] as const) {
+      const series = await service.cxSeries(db.database, 's', DAYS, scope, id);
+      const perDay = [];
+      for (const day of DAYS) {
+        const r = await service.cx(db.database, 's', day, day, scope, id);
+        perDay.push({ date: day, values: r.values, counts: r.counts });
+      }
+      expect(series, `${scope} ${id}`).toEqual(perDay);
+    }
+    // Not vacuous: the days have figures, and a midnight splits them (K1's answer of the 27th at 23:50,
+    // K2's of the 28th at 00:35; K3 bought on both days). K1 is new on the 28th: their purchase of
+    // 27 March 2025 at 23:30 left the year before the 28th at its first minute.
+    const site = await service.cxSeries(db.database, 's', DAYS, 'site');
+    expect(site.map((x) => x.counts.nps)).toEqual([
+      { promoters: 1, passives: 0, detractors: 0 },
+      { promoters: 1, passives: 0, detractors: 1 },
+      { promoters: 0, passives: 0, detractors: 1 },
+      { promoters: 1, passives: 0, detractors: 0 },
+      { promoters: 0, passives: 1, detractors: 0 },
+    ]);
+    expect(site[1]!.counts).toMatchObject({ purchases: 3, purchaseRevenue: 3_950_000, newCustomers: 1, complaints: 1, handled: 20 });
+    expect(site.map((x) => x.counts.complaints)).toEqual([0, 1, 2, 0, 1]);
+    expect(site.map((x) => x.counts.newCustomers).some((x) => x > 0)).toBe(true);
+    expect(site.map((x) => x.counts.customersAtStart).every((x) => x > 0)).toBe(true);
   });
 });

@@ -165,7 +165,8 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       }
     });
 
-    // One CX answer per day of the period (the console's trends); the same figures as a day's own query.
+    // One CX answer per day of the period (the console's trends): the same figures as each day's own
+    // `/cx`, read with one query per KPI family grouped by site-local day (`ReportsService.cxSeries`).
     app.get('/api/v1/reports/cx/series', auth(CX_ROLES), async (req, res) => {
       const r = cxRequest(req, res);
       if (!r) return;
@@ -180,11 +181,7 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       }
       try {
         const site = q.site ?? opts.config.id;
-        const out = [];
-        for (const d of days) {
-          const r = await s.reports.cx(db, site, d, d, q.scope, q.id);
-          out.push({ date: d, values: r.values, counts: r.counts });
-        }
+        const out = await s.reports.cxSeries(db, site, days, q.scope, q.id ?? '');
         res.json({ siteId: site, scope: q.scope, id: q.scope === 'site' ? '' : q.id, period: { from, to }, days: out });
       } catch (err) {
         fail(res, err);

@@ -21,7 +21,7 @@ import { ComplaintsService } from '../complaints/complaints.service.ts';
 import type { Database } from '../storage/database.ts';
 import { CxRepository } from './cx.repository.ts';
 import type { CxReportDTO } from '../contracts/records.ts';
-import { CX_FORMULAS, cxValues, type CxCounts } from './cx.ts';
+import { CX_FORMULAS, cxValues, type CxCounts, type CxValues } from './cx.ts';
 
 /** `GET /api/v1/reports/cx` (the wire shape is the contract's). */
 export type CxReport = CxReportDTO & { scope: ReportScope };
@@ -124,6 +124,39 @@ export class ReportsService {
       params: { lifespanYears, timeZone: site.timeZone },
       formulas: CX_FORMULAS,
     };
+  }
+
+  /**
+   * The CX figures of each site-local day of `dates` (consecutive `YYYY-MM-DD`): for each day d what
+   * `cx(database, siteId, d, d, scope, id)` answers, read with one query per KPI family grouped by day
+   * (`CxRepository.countsByDay`) and one read of the engine's buckets, instead of a period's queries per
+   * day (about 100 ms a day on the demo's PGlite).
+   */
+  async cxSeries(database: Pick<Database, 'db'>, siteId: string, dates: readonly string[], scope: ReportScope, id = ''): Promise<{ date: string; values: CxValues; counts: CxCounts }[]> {
+    const site = await this.repo.site(siteId);
+    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
+    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
+    if (dates.length === 0) return [];
+    // Each day [its local midnight, the next one), as a day's own report reads it; consecutive days share
+    // their bounds, so n days have n + 1.
+    const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+    const starts = dates.map((d) => dayStartOf(cal, d));
+    const bounds = [...starts, cal.nextDayStart(starts[starts.length - 1]!)];
+    for (let i = 1; i < starts.length; i++) {
+      if (cal.nextDayStart(starts[i - 1]!) !== starts[i]) throw new ReportError('invalid', `${dates[i]} does not follow ${dates[i - 1]}`);
+    }
+    const queues = scope === 'queue' ? await this.repo.queues(siteId) : [];
+    const params = parseParams({ ...site.params, ...(queues.find((q) => q.id === id)?.params ?? {}) });
+    const rows = await this.repo.aggregates(siteId, site.intervalMin, bounds[0]!, bounds[bounds.length - 1]!, { scope, scopeId: scope === 'site' ? '' : id });
+    const byDay: AggregateRow[][] = dates.map(() => []);
+    for (const r of rows) byDay[dayIndex(bounds, r.start)]?.push(r);
+    const rest = await new CxRepository(database).countsByDay(siteId, bounds, scope, id, this.success);
+    const lifespanYears = this.opts.lifespanYears ?? 3;
+    return dates.map((date, i) => {
+      const engine = valuesOf(byDay[i]!, params);
+      const counts: CxCounts = { ...rest[i]!, handled: engine.handled, conversionRatePct: engine.conversionRatePct };
+      return { date, values: cxValues(counts, lifespanYears), counts };
+    });
   }
 
   /** Builds and stores a report (`report_runs`; a re-run replaces it). */
@@ -246,4 +279,16 @@ export class ReportsService {
 function parseParams(raw: Record<string, unknown>): MetricParams {
   const r = MetricParamsSchema.safeParse(raw);
   return r.success ? r.data : MetricParamsSchema.parse({});
+}
+
+/** i such that bounds[i] <= ms < bounds[i + 1] (-1 or bounds.length - 1 outside them). */
+function dayIndex(bounds: readonly number[], ms: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bounds[mid]! <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
