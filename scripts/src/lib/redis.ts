@@ -75,10 +75,15 @@ function isRedis(pid: number): boolean {
   }
 }
 
-/** The handle of a private Redis we did not spawn in this process (left running by an earlier one). */
-function adopted(url: string, pid: number): RedisHandle {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The handle of a private server: `stop` (or this process's exit) ends it; `running`, `kill` and `exited`
+ * say how, `after` runs once it is gone.
+ */
+function stoppable(url: string, running: () => boolean, kill: () => void, exited: () => Promise<unknown>, after: () => void = () => undefined): RedisHandle {
   const cleanup = () => {
-    if (alive(pid)) process.kill(pid, 'SIGTERM');
+    if (running()) kill();
   };
   process.once('exit', cleanup);
   return {
@@ -86,12 +91,26 @@ function adopted(url: string, pid: number): RedisHandle {
     private: true,
     stop: async () => {
       process.removeListener('exit', cleanup);
-      if (!alive(pid)) return;
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (running()) {
+        const gone = exited();
+        kill();
+        await Promise.race([gone, sleep(5000)]);
+      }
+      after();
     },
   };
+}
+
+/** The handle of a private Redis we did not spawn in this process (left running by an earlier one). */
+function adopted(url: string, pid: number): RedisHandle {
+  return stoppable(
+    url,
+    () => alive(pid),
+    () => process.kill(pid, 'SIGTERM'),
+    async () => {
+      while (alive(pid)) await sleep(50);
+    },
+  );
 }
 
 /** A server left running on `dir` by an earlier process (its owner file names a live redis-server that answers). */
@@ -155,25 +174,17 @@ export async function ensureRedis(say: (msg: string) => void = () => undefined, 
       child.kill('SIGKILL');
       throw new RedisUnavailable(`the private redis-server (${bin}) did not start on port ${port}: ${stderr.trim() || 'no output'}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   if (keep && child.pid !== undefined) writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ port, pid: child.pid }) + '\n');
   say(`started a private redis-server on ${url} (data in ${dir})`);
-  const cleanup = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.once('exit', cleanup);
-  return {
+  return stoppable(
     url,
-    private: true,
-    stop: async () => {
-      process.removeListener('exit', cleanup);
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      }
+    () => child.exitCode === null,
+    () => child.kill('SIGTERM'),
+    () => new Promise((r) => child.once('exit', r)),
+    () => {
       if (!keep) rmSync(dir, { recursive: true, force: true });
     },
-  };
+  );
 }
