@@ -178,6 +178,8 @@ export const surveyAnswers = pgTable(
     uniqueIndex('survey_answers_once').on(t.campaignId, t.customerId, t.callId, t.questionId),
     index('survey_answers_campaign_at').on(t.campaignId, t.answeredAt),
     index('survey_answers_kind_at').on(t.kind, t.answeredAt),
+    // NPS counts a call's score from the call only when the call has no answer of its own (`not exists` by call).
+    index('survey_answers_call').on(t.callId),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "survey_answers_call" ON "survey_answers" USING btree ("call_id");
