@@ -36,6 +36,17 @@ describe('run-out alert', () => {
     expect(await store.recentDials('c', t0 + 82 * MIN, 860)).toBe(60);
   });
 
+  it('given a campaign sampled before its past dials were imported, then the past dials do not count as dials of the last 15 minutes', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    cleanups.push(() => redis.quit());
+    const store = new CampaignStore(redis, `t:runout:${randomBytes(4).toString('hex')}`);
+    const t0 = 1_000 * MIN + 5_000;
+    expect(await store.recentDials('c', t0, 0)).toBe(0);
+    // Two weeks of a dialer's history imported a minute after the first sample (the demo's start).
+    await store.addPast('c', { attempts: 4_658, connected: 2_100 }, {});
+    expect(await store.recentDials('c', t0 + 5 * MIN, 4_658 + 50)).toBe(50);
+  });
+
   it('a running campaign whose leads wait for a retry says how long they last at the current pace', async () => {
     const redisUrl = inject('redisUrl');
     const redis = new Redis(redisUrl);

@@ -176,6 +176,11 @@ end
 const ATT_DONE = `
 redis.call('HSET', KEYS[1], 'ph', 'done', 'r', ARGV[3])`;
 
+/** Adds ARGV[1] to every minute sample of a campaign's `attempts` (KEYS[1], `dialsByMinute`). */
+const SHIFT_SAMPLES = `
+for _, m in ipairs(redis.call('HKEYS', KEYS[1])) do redis.call('HINCRBY', KEYS[1], m, ARGV[1]) end
+return 1`;
+
 // The dial rate (the run-out alert) is not kept per dial: pacing samples the `attempts` counter once a
 // minute (`CampaignService.runOutAlert`).
 const FINISH_REST = `
@@ -712,6 +717,9 @@ export class CampaignStore {
       else p.hincrby(this.k.st(c), f, n);
     }
     if (await this.isLoaded(c)) for (const [st, n] of Object.entries(statuses)) p.hincrby(this.k.cnt(c), st, n);
+    // Past dials are not recent ones: the run-out alert's minute samples of `attempts` move up with it, so
+    // their differences (dials made in the last 15 minutes) stay the dialer's own.
+    if (stats.attempts) p.eval(SHIFT_SAMPLES, 1, this.k.dialsByMinute(c), stats.attempts);
     if (settles) p.hdel(settles.key, settles.field);
     await p.exec();
   }
