@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/src/screenshot.ts [HUB_URL] [options]`: signs in to the console the hub serves
- * (supervisor, team lead, agent) in the system Chromium at 1920x1080 and saves a PNG of every page
+ * (supervisor, team lead, agent) in the system Chromium at 1920x1080 (`--size` for another screen) and saves a PNG of every page
  * under `docs/screenshots/`: login, wallboard (Vietnamese and English), supervisor (and its
  * "explain this number" dialog), team lead, agent desk, and the managers' pages: campaigns (list and one
  * campaign), reports (and the report's complaints), CX, complaints (list and one complaint), settings, users, audit and script tokens (`--only` picks some).
@@ -31,6 +31,7 @@ const HELP = `Usage: npx tsx scripts/src/screenshot.ts [HUB_URL] [options]
   --admin USER          login for the admin pages                    [admin]
   --only a,b            only these groups: login, wallboard, supervisor, team, agent, manager  [all]
   --browser PATH        Chromium executable                          [/usr/bin/chromium]
+  --size WxH            the screen, e.g. 1366x768 for a laptop       [1920x1080]
   -h, --help
 `;
 
@@ -48,6 +49,7 @@ const { values: o, positionals } = parseArgs({
     admin: { type: 'string', default: 'admin' },
     only: { type: 'string' },
     browser: { type: 'string', default: '/usr/bin/chromium' },
+    size: { type: 'string', default: '1920x1080' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -59,7 +61,9 @@ const hub = (positionals[0] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const outDir = resolve(o.out);
 const settleMs = Number(o.settle) * 1000;
 const waitOfferMs = Number(o['wait-offer']) * 1000;
+const [screenW, screenH] = (o.size ?? '').split('x').map(Number) as [number, number];
 if (!Number.isFinite(settleMs) || !Number.isFinite(waitOfferMs)) fail('--settle and --wait-offer take seconds');
+if (!(screenW >= 320 && screenH >= 240)) fail('--size takes WIDTHxHEIGHT in pixels, e.g. 1366x768');
 
 function fail(msg: string): never {
   process.stderr.write(`screenshot: ${msg}\n`);
@@ -78,7 +82,7 @@ async function checkHub(): Promise<void> {
 
 async function newPage(browser: Browser, lang: 'vi' | 'en', label: string): Promise<Page> {
   const context = await browser.newContext({
-    viewport: { width: 1920, height: 1080 },
+    viewport: { width: screenW, height: screenH },
     deviceScaleFactor: 1,
     locale: lang === 'en' ? 'en-GB' : 'vi-VN',
     // Steady frames: no ringing animation mid-capture.
@@ -127,7 +131,7 @@ async function wallboard(browser: Browser, lang: 'vi' | 'en'): Promise<void> {
   await page.locator('[data-testid=tile]').first().waitFor({ timeout: 10000 });
   await page.waitForTimeout(settleMs);
   const overflow = await page.evaluate<boolean>('document.documentElement.scrollHeight > window.innerHeight || document.documentElement.scrollWidth > window.innerWidth');
-  if (overflow) log('warning: the wallboard scrolls at 1920x1080');
+  if (overflow) log(`warning: the wallboard scrolls at ${o.size}`);
   await shot(page, lang === 'vi' ? 'wallboard' : 'wallboard-en');
   await page.context().close();
 }
