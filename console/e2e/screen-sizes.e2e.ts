@@ -62,14 +62,16 @@ async function overflow(page: Page): Promise<{ wide: boolean; tall: boolean; hea
   })()`);
 }
 
-it('on a 1280 and a 1366 px laptop, the supervisor, team and agent pages fit the width and the top bar keeps one line with sign-out on screen', async () => {
-  for (const width of [1280, 1366]) {
-    for (const [user, path] of [['sup', '/supervisor'], ['lead1', '/team'], ['a1', '/agent']] as const) {
-      const page = await signIn(browser, hub.url, user, path, { width, height: 768 });
-      if (path === '/supervisor') await page.locator('[data-testid=queue-row]').nth(LINES.length - 1).waitFor();
-      const o = await overflow(page);
-      expect({ width, path, wide: o.wide, header: o.header, signOutOff: o.signOutOff }).toEqual({ width, path, wide: false, header: false, signOutOff: false });
-      await page.context().close();
+it('on a 1280, 1366 and 1600 px laptop, in Vietnamese and English, the supervisor, team and agent pages fit the width and the top bar keeps one line with sign-out on screen', async () => {
+  for (const width of [1280, 1366, 1600]) {
+    for (const lang of ['vi', 'en'] as const) {
+      for (const [user, path] of [['sup', '/supervisor'], ['lead1', '/team'], ['a1', '/agent']] as const) {
+        const page = await signIn(browser, hub.url, user, `${path}?lang=${lang}`, { width, height: 768 });
+        if (path === '/supervisor') await page.locator('[data-testid=queue-row]').nth(LINES.length - 1).waitFor();
+        const o = await overflow(page);
+        expect({ width, lang, path, wide: o.wide, header: o.header, signOutOff: o.signOutOff }).toEqual({ width, lang, path, wide: false, header: false, signOutOff: false });
+        await page.context().close();
+      }
     }
   }
 });
