@@ -2,7 +2,7 @@
  * The managers' pages end to end: the real hub with the reports and complaints routers on a throwaway
  * PGlite database, real Redis, the built console, Chromium. A complaint's detail after a status change
  * made on the page; CX figures computed from seeded calls; a target edited in the settings, read back
- * from the API.
+ * from the API; a missed target's causes in Vietnamese on the report page and its printable page.
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -228,6 +228,39 @@ describe('managers\' pages end to end', () => {
     const departments = await page.locator('[data-testid=complaints] tbody tr td:nth-child(4)').allTextContents();
     expect(departments.length).toBeGreaterThan(0);
     expect(new Set(departments)).toEqual(new Set(['Khối y tế']));
+    await page.context().close();
+  });
+
+  it('a missed target\'s causes are written in Vietnamese on the page and on the printable page', async () => {
+    // Today: 3 calls handled by 1 agent, against a forecast of 1 call and 3 agents, and at most 1 call per agent.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone }).format(Date.now());
+    await api('PUT', '/api/v1/reports/forecasts', { scope: 'site', day: today, offered: 1, agents: 3 });
+    await api('PUT', '/api/v1/reports/targets', { scope: 'site', metric: 'volumePerAgent', kind: 'max', target: 1 });
+    const stored = await api('GET', `/api/v1/reports/daily?date=${today}`);
+    const target = stored.targets.find((t: any) => t.metric === 'volumePerAgent');
+    expect(target).toMatchObject({ met: false, causes: ['volume was 200% over forecast (3 calls vs 1)', '2 agents absent (1 staffed of 3 scheduled)'] });
+
+    const page = await signIn(browser, url, 'sup', '/reports');
+    await expect.poll(() => page.locator('input[type=date]').inputValue(), { timeout: 10_000 }).toBe(today);
+    await page.locator('form.controls button[type=submit]').click();
+    const row = page.locator('tr', { has: page.locator('td', { hasText: 'Số cuộc / điện thoại viên' }) });
+    await row.getByTestId('report-causes').waitFor();
+    await expect(row.getByTestId('report-causes').textContent()).resolves.toBe(
+      'Lượng cuộc gọi cao hơn dự báo 200\u00a0% (3 cuộc so với 1); 2 điện thoại viên vắng mặt (1 làm việc trên 3 theo lịch)',
+    );
+
+    // "In" asks the hub for the printable page in the page's language.
+    const printed = page.waitForResponse((r) => r.url().includes('/api/v1/reports/daily.html?'));
+    await page.locator('form.controls button', { hasText: /^In$/ }).click();
+    const res = await printed;
+    expect(res.status()).toBe(200);
+    const asked = new URL(res.url());
+    expect(asked.searchParams.get('lang')).toBe('vi');
+    // The page hands the answer to a new tab as a blob; the same request, made here, shows what it printed.
+    const html = await (await fetch(url + asked.pathname + asked.search, { headers: { authorization: `Bearer ${supToken()}` } })).text();
+    expect(html).toContain('<html lang="vi">');
+    expect(html).toContain('<h2>Mục tiêu và thực tế</h2>');
+    expect(html).toContain('Lượng cuộc gọi cao hơn dự báo 200\u00a0% (3 cuộc so với 1); 2 điện thoại viên vắng mặt (1 làm việc trên 3 theo lịch)');
     await page.context().close();
   });
 });

@@ -6,8 +6,9 @@
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
 import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary } from '$contracts/records.ts';
+import type { ReportFactor, TargetCause } from '$contracts/reports.ts';
 
-export type { ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary };
+export type { ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary, ReportFactor, TargetCause };
 
 /** A refusal of the hub: its message and, for an invalid body, each field's problem (`path: message`). */
 export class ApiError extends Error {
@@ -69,6 +70,17 @@ export interface ReportValues {
   conversionRatePct: number | null;
   revenue: number;
 }
+/** A target vs actual; a miss carries its causes in English words and as data. */
+export interface ReportTargetDTO {
+  metric: string;
+  kind: 'min' | 'max';
+  target: number;
+  actual: number | null;
+  met: boolean | null;
+  causes: string[];
+  /** The causes as data, worded by the page (`report-causes.ts`). Missing in reports stored before it existed. */
+  causeDetails?: TargetCause[];
+}
 export interface ReportDTO {
   kind: 'daily' | 'weekly';
   scope: string;
@@ -79,8 +91,8 @@ export interface ReportDTO {
   total: ReportValues;
   series: { start: number; label: string; values: ReportValues }[];
   breakdown: { scope: string; id: string; name: string; values: ReportValues }[];
-  targets: { metric: string; kind: 'min' | 'max'; target: number; actual: number | null; met: boolean | null; causes: string[] }[];
-  factors: { kind: string; text: string }[];
+  targets: ReportTargetDTO[];
+  factors: ReportFactor[];
   quality: { agentId: string; name: string; handled: number; complete: number; valid: number; validPct: number | null }[];
   /** Missing in reports stored before the section existed. */
   complaints?: ComplaintsSummary;

@@ -5,3 +5,4 @@ export * from './socket.ts';
 export * from './jobs.ts';
 export * from './records.ts';
 export * from './patch.ts';
+export * from './reports.ts';

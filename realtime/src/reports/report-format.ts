@@ -1,8 +1,9 @@
 /**
  * A report as CSV (one row per line of the report: the total, each interval or day, each part) and as
- * a printable HTML page (no script, print styles; the console draws the charts).
+ * a printable HTML page (no script, print styles; the console draws the charts). The CSV is for
+ * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
-import type { ComplaintsSummaryLine, MetricValues } from '../contracts/index.ts';
+import { metricName, type ComplaintsSummaryLine, type MetricValues, type ReportLang, type TargetCause } from '../contracts/index.ts';
 import type { Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -30,18 +31,6 @@ export const REPORT_COLUMNS: readonly (keyof MetricValues)[] = [
 
 /** The columns of a complaints summary line (CSV and the printable table). */
 const COMPLAINT_COLUMNS = ['opened', 'high', 'resolved', 'withSla', 'inSla', 'slaMetPct', 'medianResolveH', 'backlog', 'overdue'] as const satisfies readonly (keyof ComplaintsSummaryLine)[];
-const COMPLAINT_LABELS: Record<(typeof COMPLAINT_COLUMNS)[number], string> = {
-  opened: 'Opened',
-  high: 'High priority',
-  resolved: 'Resolved',
-  withSla: 'Resolved under an SLA',
-  inSla: 'In SLA',
-  slaMetPct: 'SLA met %',
-  medianResolveH: 'Median business h to resolve',
-  backlog: 'Open at the end',
-  overdue: 'Overdue at the end',
-};
-
 function num(v: number | null | undefined): string {
   if (v === null || v === undefined) return '';
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
@@ -86,77 +75,313 @@ export function reportCsv(r: Report): string {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const LABELS: Partial<Record<keyof MetricValues, string>> = {
-  offered: 'Offered',
-  answered: 'Answered',
-  abandoned: 'Abandoned',
-  shortAbandoned: 'Short abandons',
-  serviceLevelPct: 'SL %',
-  abandonRatePct: 'Abandon %',
-  asaSec: 'ASA s',
-  ahtSec: 'AHT s',
-  maxWaitSec: 'Max wait s',
+/** The printable page's words. The English table is typed by the Vietnamese one: a missing word does not compile. */
+const VI = {
+  daily: 'Báo cáo ngày',
+  weekly: 'Báo cáo tuần',
+  to: 'đến',
+  totals: 'Tổng hợp',
+  period: 'Kỳ báo cáo',
+  targets: 'Mục tiêu và thực tế',
+  metric: 'Chỉ số',
+  target: 'Mục tiêu',
+  actual: 'Thực tế',
+  met: 'Đạt',
+  causes: 'Nguyên nhân',
+  yes: 'đạt',
+  no: 'không đạt',
+  factors: 'So với dự kiến',
+  byInterval: 'Theo khoảng thời gian',
+  byDay: 'Theo ngày',
+  interval: 'Khoảng',
+  day: 'Ngày',
+  breakdown: 'Chi tiết',
+  part: 'Thành phần',
+  quality: 'Chất lượng nhập liệu CRM',
+  agent: 'Điện thoại viên',
+  handled: 'Đã xử lý',
+  complete: 'Đã nhập',
+  valid: 'Hợp lệ',
+  validPct: 'Hợp lệ (%)',
+  complaints: 'Khiếu nại',
+  byChannel: 'Tiếp nhận theo kênh',
+  none: 'không có',
+  complaintsNote: 'Đã giải quyết: trong kỳ, so với SLA của loại khiếu nại; còn tồn và quá hạn: tại cuối kỳ.',
+  department: 'Bộ phận',
+  category: 'Loại khiếu nại',
+  total: 'Tổng',
+  rootCause: 'Nguyên nhân gốc của các khiếu nại đã giải quyết',
+  complaintCount: 'Khiếu nại',
+  timeZone: 'múi giờ {tz}',
+  slRule: 'mức phục vụ: trả lời trong {t} giây (cơ sở {basis}), bỏ máy sớm: dưới {s} giây',
+  generated: 'lập lúc {at}',
+  basis_spec: 'trả lời + bỏ máy − bỏ máy sớm',
+  basis_answered: 'cuộc được trả lời',
+  basis_offered: 'cuộc gọi đến',
+  scope_site: 'toàn tổng đài',
+  scope_queue: 'line',
+  scope_team: 'nhóm',
+  scope_agent: 'điện thoại viên',
+  scope_campaign: 'chiến dịch',
+  channel_form: 'biểu mẫu',
+  channel_wrapup: 'sau cuộc gọi',
+  channel_survey: 'khảo sát',
+  c_opened: 'Tiếp nhận',
+  c_high: 'Ưu tiên cao',
+  c_resolved: 'Đã giải quyết',
+  c_withSla: 'Giải quyết có SLA',
+  c_inSla: 'Đúng hạn SLA',
+  c_slaMetPct: 'Đúng hạn (%)',
+  c_medianResolveH: 'Giờ làm việc để giải quyết (trung vị)',
+  c_backlog: 'Còn tồn cuối kỳ',
+  c_overdue: 'Quá hạn cuối kỳ',
+  // The causes of a miss (`TargetCause`), as the console words them (console/src/routes/reports/report-causes.ts).
+  cause_volumeOver_forecast: 'Lượng cuộc gọi cao hơn dự báo {pct} ({actual} cuộc so với {expected})',
+  cause_volumeUnder_forecast: 'Lượng cuộc gọi thấp hơn dự báo {pct} ({actual} cuộc so với {expected})',
+  cause_volumeOver_baseline: 'Lượng cuộc gọi cao hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
+  cause_volumeUnder_baseline: 'Lượng cuộc gọi thấp hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
+  cause_ahtUp_forecast: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với dự báo {expected} giây)',
+  cause_ahtDown_forecast: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với dự báo {expected} giây)',
+  cause_ahtUp_baseline: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với thường lệ {expected} giây)',
+  cause_ahtDown_baseline: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với thường lệ {expected} giây)',
+  cause_absent: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
+  cause_absentOne: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
+  cause_staffing: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
+  cause_staffingOne: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
+  cause_noneFound: 'Không thấy thay đổi về lượng cuộc gọi, thời gian xử lý hay nhân sự; tỷ lệ bận là {occupancy}',
+} as const;
+type Word = keyof typeof VI;
+const EN: Record<Word, string> = {
+  daily: 'Daily report',
+  weekly: 'Weekly report',
+  to: 'to',
+  totals: 'Totals',
+  period: 'Period',
+  targets: 'Targets',
+  metric: 'Metric',
+  target: 'Target',
+  actual: 'Actual',
+  met: 'Met',
+  causes: 'Causes',
+  yes: 'yes',
+  no: 'no',
+  factors: 'Compared with expectations',
+  byInterval: 'By interval',
+  byDay: 'By day',
+  interval: 'Interval',
+  day: 'Day',
+  breakdown: 'Breakdown',
+  part: 'Part',
+  quality: 'Wrap-up data quality',
+  agent: 'Agent',
   handled: 'Handled',
-  occupancyPct: 'Occupancy %',
-  utilizationPct: 'Utilization %',
-  staffedAgents: 'Agents',
-  volumePerAgent: 'Calls / agent',
-  transferRatePct: 'Transfer %',
-  attempts: 'Dial attempts',
-  connectivityRatePct: 'Connect %',
-  conversionRatePct: 'Conversion %',
-  revenue: 'Revenue',
+  complete: 'Complete',
+  valid: 'Valid',
+  validPct: 'Valid %',
+  complaints: 'Complaints',
+  byChannel: 'Opened by channel',
+  none: 'none',
+  complaintsNote: "Resolved in the period, against the SLA of each complaint's category; open and overdue at the period's end.",
+  department: 'Department',
+  category: 'Category',
+  total: 'Total',
+  rootCause: 'Root cause of the resolved complaints',
+  complaintCount: 'Complaints',
+  timeZone: 'time zone {tz}',
+  slRule: 'SL: answered within {t} s (basis {basis}), short abandon < {s} s',
+  generated: 'generated {at}',
+  basis_spec: 'spec',
+  basis_answered: 'answered',
+  basis_offered: 'offered',
+  scope_site: 'site',
+  scope_queue: 'queue',
+  scope_team: 'team',
+  scope_agent: 'agent',
+  scope_campaign: 'campaign',
+  channel_form: 'form',
+  channel_wrapup: 'wrapup',
+  channel_survey: 'survey',
+  c_opened: 'Opened',
+  c_high: 'High priority',
+  c_resolved: 'Resolved',
+  c_withSla: 'Resolved under an SLA',
+  c_inSla: 'In SLA',
+  c_slaMetPct: 'SLA met %',
+  c_medianResolveH: 'Median business h to resolve',
+  c_backlog: 'Open at the end',
+  c_overdue: 'Overdue at the end',
+  // Word for word the server's English sentences (`factorsOf`, `checkTargets`), numbers grouped (1,234).
+  cause_volumeOver_forecast: 'volume was {pct} over forecast ({actual} calls vs {expected})',
+  cause_volumeUnder_forecast: 'volume was {pct} under forecast ({actual} calls vs {expected})',
+  cause_volumeOver_baseline: 'volume was {pct} over the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
+  cause_volumeUnder_baseline: 'volume was {pct} under the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
+  cause_ahtUp_forecast: 'AHT rose {pct} ({actual} s vs {expected} s forecast)',
+  cause_ahtDown_forecast: 'AHT fell {pct} ({actual} s vs {expected} s forecast)',
+  cause_ahtUp_baseline: 'AHT rose {pct} ({actual} s vs {expected} s usual)',
+  cause_ahtDown_baseline: 'AHT fell {pct} ({actual} s vs {expected} s usual)',
+  cause_absent: '{n} agents absent ({actual} staffed of {expected} scheduled)',
+  cause_absentOne: '{n} agent absent ({actual} staffed of {expected} scheduled)',
+  cause_staffing: '{n} agents fewer than usual ({actual} staffed vs {expected})',
+  cause_staffingOne: '{n} agent fewer than usual ({actual} staffed vs {expected})',
+  cause_noneFound: 'no volume, handle-time or staffing change found; occupancy was {occupancy}',
 };
+const WORDS: Record<ReportLang, Record<Word, string>> = { vi: VI, en: EN };
 
-function table(rows: { label: string; values: MetricValues }[], first: string): string {
+/** How the page writes numbers and words in one language: 1.234,5 and 413.220.000 ₫ in Vietnamese, 1,234.5 and ₫413,220,000 in English. */
+class Writer {
+  private readonly int: Intl.NumberFormat;
+  private readonly dec: Intl.NumberFormat;
+  private readonly one: Intl.NumberFormat;
+  private readonly vnd: Intl.NumberFormat;
+  constructor(readonly lang: ReportLang) {
+    const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
+    this.int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    this.dec = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    this.one = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    // Đồng, whole (no subunit in use); the site configuration names no currency, the sites are Vietnamese.
+    this.vnd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'VND', maximumFractionDigits: 0 });
+  }
+  w(key: Word, vars?: Record<string, string | number>): string {
+    let s = WORDS[this.lang][key];
+    if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+    return s;
+  }
+  /** A table cell: whole numbers as they are, others with 2 decimals; empty when there is no value. */
+  num(v: number | null | undefined): string {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '';
+    return Number.isInteger(v) ? this.int.format(v) : this.dec.format(v);
+  }
+  /** A figure in a sentence, at most 1 decimal. */
+  fig(v: number): string {
+    return this.one.format(v);
+  }
+  /** 6,8 % (a no-break space before the sign in Vietnamese) / 6.8%. */
+  pct(v: number): string {
+    return this.lang === 'vi' ? `${this.one.format(v)}\u00a0%` : `${this.one.format(v)}%`;
+  }
+  money(v: number | null | undefined): string {
+    return v === null || v === undefined || !Number.isFinite(v) ? '' : this.vnd.format(v);
+  }
+  /** A metric's value: revenue in đồng, the rest as numbers. */
+  metric(k: string, v: number | null | undefined): string {
+    return k === 'revenue' ? this.money(v) : this.num(v);
+  }
+  /** A site-local date (YYYY-MM-DD) as the language writes it: 02/03/2026, or as it is in English. */
+  date(d: string): string {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+    return this.lang === 'vi' && m ? `${m[3]}/${m[2]}/${m[1]}` : d;
+  }
+  /** An instant in the site's time zone: 03/03/2026 07:30 (vi), 2026-03-03 07:30 (en). */
+  time(ms: number, timeZone: string): string {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
+        .formatToParts(ms)
+        .map((p) => [p.type, p.value]),
+    );
+    return `${this.date(`${parts.year}-${parts.month}-${parts.day}`)} ${parts.hour}:${parts.minute}`;
+  }
+  /** A word for a code (`scope_queue`), or the code when there is none. */
+  code(prefix: string, code: string): string {
+    const k = `${prefix}${code}`;
+    return Object.hasOwn(WORDS[this.lang], k) ? WORDS[this.lang][k as Word] : code;
+  }
+}
+
+/**
+ * A cause of a missed target in `lang`, from its data (the English sentence `text` when the kind is
+ * one this page does not word, such as the never-produced `occupancy`).
+ */
+export function causeText(c: TargetCause, lang: ReportLang): string {
+  return causeWith(c, new Writer(lang));
+}
+
+function causeWith(c: TargetCause, x: Writer): string {
+  switch (c.kind) {
+    case 'volume':
+      return x.w(`cause_volume${(c.pct ?? 0) >= 0 ? 'Over' : 'Under'}_${c.basis}`, { pct: x.pct(Math.abs(c.pct ?? 0)), actual: x.fig(c.actual), expected: x.fig(c.expected) });
+    case 'aht':
+      return x.w(`cause_aht${(c.pct ?? 0) >= 0 ? 'Up' : 'Down'}_${c.basis}`, { pct: x.pct(Math.abs(c.pct ?? 0)), actual: x.fig(c.actual), expected: x.fig(c.expected) });
+    case 'absent':
+    case 'staffing': {
+      const n = c.agents ?? Math.round(c.expected - c.actual);
+      return x.w(`cause_${c.kind}${n === 1 ? 'One' : ''}`, { n: x.fig(n), actual: x.fig(c.actual), expected: x.fig(c.expected) });
+    }
+    case 'noneFound':
+      return x.w('cause_noneFound', { occupancy: x.pct(c.occupancyPct) });
+    default:
+      return c.text;
+  }
+}
+
+function table(x: Writer, rows: { label: string; values: MetricValues }[], first: string): string {
   const cols = REPORT_COLUMNS.filter((k) => rows.some((r) => r.values[k] !== null && r.values[k] !== 0));
-  return `<table><thead><tr><th>${esc(first)}</th>${cols.map((k) => `<th title="${esc(k)}">${esc(LABELS[k] ?? k)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr><td>${esc(r.label)}</td>${cols.map((k) => `<td>${esc(num(r.values[k] as number | null))}</td>`).join('')}</tr>`)
+  return `<table><thead><tr><th>${esc(first)}</th>${cols.map((k) => `<th title="${esc(k)}">${esc(metricName(k, x.lang))}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr><td>${esc(r.label)}</td>${cols.map((k) => `<td>${esc(x.metric(k, r.values[k] as number | null))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
-/** A printable page: the figures, targets with causes, the breakdown and the data-entry quality. */
-export function reportHtml(r: Report): string {
-  const title = `${r.kind === 'daily' ? 'Daily' : 'Weekly'} report: ${r.name} (${r.period.from}${r.period.to !== r.period.from ? ` to ${r.period.to}` : ''})`;
+export interface ReportHtmlOptions {
+  /** The page's language. @defaultValue 'en' */
+  lang?: ReportLang;
+  /**
+   * A line's or team's name in `lang` (the report carries the configured name); undefined keeps it.
+   * The hub passes its site's Vietnamese names (`nameVi`).
+   */
+  nameOf?: (scope: string, id: string) => string | undefined;
+}
+
+/** A printable page: the figures, targets with causes, the breakdown and the data-entry quality, in `lang`. */
+export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
+  const x = new Writer(opts.lang ?? 'en');
+  const nameOf = (scope: string, id: string, name: string) => opts.nameOf?.(scope, id) ?? name;
+  const period = r.period.to !== r.period.from ? `${x.date(r.period.from)} ${x.w('to')} ${x.date(r.period.to)}` : x.date(r.period.from);
+  const title = `${x.w(r.kind)}: ${nameOf(r.scope, r.id, r.name)} (${period})`;
+  // A report stored before the causes had their data carries the English sentences only.
+  const causes = (t: Report['targets'][number]) => (t.causeDetails ? t.causeDetails.map((c) => causeWith(c, x)) : t.causes);
   const targets = r.targets.length
-    ? `<h2>Targets</h2><table><thead><tr><th>Metric</th><th>Target</th><th>Actual</th><th>Met</th><th>Causes</th></tr></thead><tbody>${r.targets
+    ? `<h2>${x.w('targets')}</h2><table><thead><tr><th>${x.w('metric')}</th><th>${x.w('target')}</th><th>${x.w('actual')}</th><th>${x.w('met')}</th><th>${x.w('causes')}</th></tr></thead><tbody>${r.targets
         .map(
           (t) =>
-            `<tr class="${t.met === false ? 'miss' : ''}"><td>${esc(t.metric)}</td><td>${t.kind === 'min' ? '≥' : '≤'} ${esc(num(t.target))}</td><td>${esc(num(t.actual))}</td><td>${t.met === null ? '–' : t.met ? 'yes' : 'no'}</td><td>${esc(t.causes.join('; '))}</td></tr>`,
+            `<tr class="${t.met === false ? 'miss' : ''}"><td title="${esc(t.metric)}">${esc(metricName(t.metric, x.lang))}</td><td>${t.kind === 'min' ? '≥' : '≤'} ${esc(x.metric(t.metric, t.target))}</td><td>${esc(x.metric(t.metric, t.actual))}</td><td>${t.met === null ? '–' : t.met ? x.w('yes') : x.w('no')}</td><td>${esc(causes(t).join('; '))}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';
-  const factors = r.factors.length ? `<ul>${r.factors.map((f) => `<li>${esc(f.text)}</li>`).join('')}</ul>` : '';
+  const factors = r.factors.length ? `<ul>${r.factors.map((f) => `<li>${esc(causeWith(f, x))}</li>`).join('')}</ul>` : '';
   const quality = r.quality.length
-    ? `<h2>Wrap-up data quality</h2><table><thead><tr><th>Agent</th><th>Handled</th><th>Complete</th><th>Valid</th><th>Valid %</th></tr></thead><tbody>${r.quality
-        .map((q) => `<tr><td>${esc(q.name)}</td><td>${q.handled}</td><td>${q.complete}</td><td>${q.valid}</td><td>${esc(num(q.validPct))}</td></tr>`)
+    ? `<h2>${x.w('quality')}</h2><table><thead><tr><th>${x.w('agent')}</th><th>${x.w('handled')}</th><th>${x.w('complete')}</th><th>${x.w('valid')}</th><th>${x.w('validPct')}</th></tr></thead><tbody>${r.quality
+        .map((q) => `<tr><td>${esc(q.name)}</td><td>${x.num(q.handled)}</td><td>${x.num(q.complete)}</td><td>${x.num(q.valid)}</td><td>${esc(x.num(q.validPct))}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   const c = r.complaints;
   const complaintTable = (first: string, lines: readonly ComplaintsSummaryLine[]) =>
-    `<table><thead><tr><th>${esc(first)}</th>${COMPLAINT_COLUMNS.map((k) => `<th>${esc(COMPLAINT_LABELS[k])}</th>`).join('')}</tr></thead><tbody>${lines
-      .map((l) => `<tr><td>${esc(l.code || '–')}</td>${COMPLAINT_COLUMNS.map((k) => `<td>${esc(num(l[k]))}</td>`).join('')}</tr>`)
+    `<table><thead><tr><th>${esc(first)}</th>${COMPLAINT_COLUMNS.map((k) => `<th>${esc(x.w(`c_${k}`))}</th>`).join('')}</tr></thead><tbody>${lines
+      .map((l) => `<tr><td>${esc(l.code || '–')}</td>${COMPLAINT_COLUMNS.map((k) => `<td>${esc(x.num(l[k]))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`;
   const complaints =
     c && (c.total.opened || c.total.resolved || c.total.backlog)
-      ? `<h2>Complaints</h2><p class="meta">Opened by channel: ${
+      ? `<h2>${x.w('complaints')}</h2><p class="meta">${x.w('byChannel')}: ${
           Object.entries(c.byChannel)
-            .map(([k, n]) => `${esc(k)} ${n}`)
-            .join(', ') || 'none'
-        }. Resolved in the period, against the SLA of each complaint's category; open and overdue at the period's end.</p>${complaintTable('Department', [
-          ...c.byDepartment,
-          { ...c.total, code: 'Total' },
-        ])}${complaintTable('Category', c.byCategory)}${
+            .map(([k, n]) => `${esc(x.code('channel_', k))} ${x.num(n)}`)
+            .join(', ') || x.w('none')
+        }. ${esc(x.w('complaintsNote'))}</p>${complaintTable(x.w('department'), [...c.byDepartment, { ...c.total, code: x.w('total') }])}${complaintTable(x.w('category'), c.byCategory)}${
           c.rootCauses.length
-            ? `<table><thead><tr><th>Root cause of the resolved complaints</th><th>Complaints</th></tr></thead><tbody>${c.rootCauses
-                .map((rc) => `<tr><td>${esc(rc.label)}</td><td>${rc.count}</td></tr>`)
+            ? `<table><thead><tr><th>${x.w('rootCause')}</th><th>${x.w('complaintCount')}</th></tr></thead><tbody>${c.rootCauses
+                .map((rc) => `<tr><td>${esc(rc.label)}</td><td>${x.num(rc.count)}</td></tr>`)
                 .join('')}</tbody></table>`
             : ''
         }`
       : '';
   const p = r.params;
+  const generated = x.time(r.generatedAt, p.timeZone);
+  const meta = [
+    esc(r.siteName),
+    `${esc(x.code('scope_', r.scope))}${r.id ? ` ${esc(r.id)}` : ''}`,
+    esc(x.w('timeZone', { tz: p.timeZone })),
+    esc(x.w('slRule', { t: x.fig(p.slThresholdSec), basis: x.code('basis_', p.slBasis), s: x.fig(p.shortAbandonSec) })),
+    esc(x.w('generated', { at: generated })),
+  ].join(' · ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<html lang="${x.lang}"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
 body{font:13px/1.4 system-ui,sans-serif;margin:24px;color:#111}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:20px 0 6px}
@@ -165,14 +390,15 @@ th:first-child,td:first-child{text-align:left}tr.miss td{background:#fde8e8}.met
 @media print{body{margin:0}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p class="meta">${esc(r.siteName)} · ${esc(r.scope)}${r.id ? ` ${esc(r.id)}` : ''} · time zone ${esc(p.timeZone)} · SL: answered within ${p.slThresholdSec} s (basis ${esc(p.slBasis)}), short abandon &lt; ${p.shortAbandonSec} s · generated ${esc(new Date(r.generatedAt).toISOString())}</p>
-<h2>Totals</h2>${table([{ label: r.period.from === r.period.to ? r.period.from : `${r.period.from} – ${r.period.to}`, values: r.total }], 'Period')}
-${targets}${factors ? `<h2>Compared with expectations</h2>${factors}` : ''}
-<h2>${r.kind === 'daily' ? 'By interval' : 'By day'}</h2>${table(
-    r.series.map((s) => ({ label: s.label, values: s.values })),
-    r.kind === 'daily' ? 'Interval' : 'Day',
+<p class="meta">${meta}</p>
+<h2>${x.w('totals')}</h2>${table(x, [{ label: r.period.from === r.period.to ? x.date(r.period.from) : `${x.date(r.period.from)} – ${x.date(r.period.to)}`, values: r.total }], x.w('period'))}
+${targets}${factors ? `<h2>${x.w('factors')}</h2>${factors}` : ''}
+<h2>${x.w(r.kind === 'daily' ? 'byInterval' : 'byDay')}</h2>${table(
+    x,
+    r.series.map((s) => ({ label: r.kind === 'daily' ? s.label : x.date(s.label), values: s.values })),
+    x.w(r.kind === 'daily' ? 'interval' : 'day'),
   )}
-${r.breakdown.length ? `<h2>Breakdown</h2>${table(r.breakdown.map((b) => ({ label: `${b.scope}: ${b.name}`, values: b.values })), 'Part')}` : ''}
+${r.breakdown.length ? `<h2>${x.w('breakdown')}</h2>${table(x, r.breakdown.map((b) => ({ label: `${x.code('scope_', b.scope)}: ${nameOf(b.scope, b.id, b.name)}`, values: b.values })), x.w('part'))}` : ''}
 ${quality}
 ${complaints}
 </body></html>

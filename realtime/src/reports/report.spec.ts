@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounters, MetricParamsSchema } from '../contracts/index.ts';
-import { csvField } from './report-format.ts';
+import { causeText, csvField } from './report-format.ts';
 import { checkTargets, factorsOf, sumRows, valuesOf, wrapupQuality, type AggregateRow } from './report.ts';
 
 const params = MetricParamsSchema.parse({});
@@ -37,6 +37,46 @@ describe('causes of a miss', () => {
     const [sl] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], f);
     expect(sl!.causes[0]).toMatch(/^no volume, handle-time or staffing change found/);
     expect(checkTargets(total, [{ metric: 'revenue', kind: 'min', target: 1 }, { metric: 'nope', kind: 'min', target: 1 }], f).map((t) => t.met)).toEqual([false, null]);
+  });
+  it('the causes are data too (the factors, or none found with the occupancy), worded in Vietnamese and English from it', () => {
+    const NBSP = '\u00a0';
+    const f = factorsOf({ total, baseline: { offered: 400, ahtSec: 180, staffedAgents: 5, days: 4 }, days: 1 });
+    const [sl] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], f);
+    expect(sl!.causeDetails).toEqual([
+      { kind: 'volume', pct: 15, actual: 460, expected: 400, basis: 'baseline', text: sl!.causes[0] },
+      { kind: 'aht', pct: 16.7, actual: 210, expected: 180, basis: 'baseline', text: sl!.causes[1] },
+      { kind: 'staffing', actual: 3, expected: 5, basis: 'baseline', agents: 2, text: sl!.causes[2] },
+    ]);
+    // English from the data says what the server's sentence says; Vietnamese writes 16,7 %.
+    expect(sl!.causeDetails.map((c) => causeText(c, 'en'))).toEqual(sl!.causes);
+    expect(sl!.causeDetails.map((c) => causeText(c, 'vi'))).toEqual([
+      `Lượng cuộc gọi cao hơn thường lệ (cùng thứ các tuần trước) 15${NBSP}% (460 cuộc so với 400)`,
+      `Thời gian xử lý TB tăng 16,7${NBSP}% (210 giây so với thường lệ 180 giây)`,
+      'Ít hơn thường lệ 2 điện thoại viên (3 làm việc so với 5)',
+    ]);
+
+    // Against a forecast: volume under it, one agent absent; AHT fell (not a cause of a service-level miss).
+    const g = factorsOf({ total, forecast: { offered: 1_600, ahtSec: 250, agents: 4 }, days: 1 });
+    const [sl2] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], g);
+    expect(sl2!.causeDetails.map((c) => c.kind)).toEqual(['volume', 'absent']);
+    // The worded English groups thousands (1,600), the server's sentence does not.
+    expect(sl2!.causes[0]).toBe('volume was 71.2% under forecast (460 calls vs 1600)');
+    expect(sl2!.causeDetails.map((c) => causeText(c, 'en'))).toEqual(['volume was 71.2% under forecast (460 calls vs 1,600)', sl2!.causes[1]]);
+    expect(sl2!.causeDetails.map((c) => causeText(c, 'vi'))).toEqual([
+      `Lượng cuộc gọi thấp hơn dự báo 71,2${NBSP}% (460 cuộc so với 1.600)`,
+      '1 điện thoại viên vắng mặt (3 làm việc trên 4 theo lịch)',
+    ]);
+    expect(causeText(g.find((x) => x.kind === 'aht')!, 'vi')).toBe(`Thời gian xử lý TB giảm 16${NBSP}% (210 giây so với dự báo 250 giây)`);
+    expect(causeText(g.find((x) => x.kind === 'aht')!, 'en')).toBe('AHT fell 16% (210 s vs 250 s forecast)');
+
+    // Nothing changed: the occupancy, unrounded in the data (66.67%), 1 decimal in words.
+    const [none] = checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 80 }], []);
+    expect(none!.causeDetails).toEqual([{ kind: 'noneFound', occupancyPct: total.occupancyPct, text: none!.causes[0] }]);
+    expect(none!.causes).toEqual(['no volume, handle-time or staffing change found; occupancy was 66.7%']);
+    expect(causeText(none!.causeDetails[0]!, 'en')).toBe(none!.causes[0]);
+    expect(causeText(none!.causeDetails[0]!, 'vi')).toBe(`Không thấy thay đổi về lượng cuộc gọi, thời gian xử lý hay nhân sự; tỷ lệ bận là 66,7${NBSP}%`);
+    // A met target has neither.
+    expect(checkTargets(total, [{ metric: 'serviceLevelPct', kind: 'min', target: 10 }], f)[0]).toMatchObject({ met: true, causes: [], causeDetails: [] });
   });
 });
 

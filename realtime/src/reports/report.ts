@@ -5,7 +5,7 @@
  * each miss (volume over forecast, handle time up, agents absent), and CRM data-entry quality per agent.
  * No I/O here; `ReportsService` reads the rows and calls `buildReport`.
  */
-import { emptyCounters, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues } from '../contracts/index.ts';
+import { emptyCounters, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues, type ReportFactor, type TargetCause } from '../contracts/index.ts';
 import { addCounters, deriveMetrics, type Bucket } from '../core/metrics.ts';
 
 export type ReportKind = 'daily' | 'weekly';
@@ -46,19 +46,17 @@ export interface WrapupCounts {
 export interface TargetResult extends TargetRow {
   actual: number | null;
   met: boolean | null;
-  /** Why it was missed, in words, one line per factor. */
+  /** Why it was missed, in English words, one line per cause (the `text` of each of `causeDetails`). */
   causes: string[];
+  /**
+   * The same causes as data, for wording them in any language: the factors that explain the miss, or
+   * `noneFound` with the occupancy. Missing in reports stored before it existed.
+   */
+  causeDetails: TargetCause[];
 }
 
-export interface Factor {
-  kind: 'volume' | 'aht' | 'absent' | 'staffing' | 'occupancy';
-  /** Percent over (positive) or under the expectation, for volume and AHT. */
-  pct?: number;
-  actual: number;
-  expected: number;
-  basis: 'forecast' | 'baseline';
-  text: string;
-}
+/** What differed from expectations (volume, AHT, agents): the kind, its figures and the English sentence. */
+export type Factor = ReportFactor;
 
 export interface AgentQuality {
   agentId: string;
@@ -179,12 +177,12 @@ export function factorsOf(x: CauseInput): Factor[] {
   if (f?.agents != null) {
     const absent = f.agents - t.staffedAgents;
     if (absent > 0) {
-      out.push({ kind: 'absent', actual: t.staffedAgents, expected: f.agents, basis: 'forecast', text: `${absent} agent${absent === 1 ? '' : 's'} absent (${t.staffedAgents} staffed of ${f.agents} scheduled)` });
+      out.push({ kind: 'absent', actual: t.staffedAgents, expected: f.agents, basis: 'forecast', agents: absent, text: `${absent} agent${absent === 1 ? '' : 's'} absent (${t.staffedAgents} staffed of ${f.agents} scheduled)` });
     }
   } else if (b && b.days > 0 && b.staffedAgents > 0) {
     const fewer = Math.round(b.staffedAgents - t.staffedAgents);
     if (fewer > 0 && (100 * fewer) / b.staffedAgents >= th) {
-      out.push({ kind: 'staffing', actual: t.staffedAgents, expected: round1(b.staffedAgents), basis: 'baseline', text: `${fewer} agent${fewer === 1 ? '' : 's'} fewer than usual (${t.staffedAgents} staffed vs ${round1(b.staffedAgents)})` });
+      out.push({ kind: 'staffing', actual: t.staffedAgents, expected: round1(b.staffedAgents), basis: 'baseline', agents: fewer, text: `${fewer} agent${fewer === 1 ? '' : 's'} fewer than usual (${t.staffedAgents} staffed vs ${round1(b.staffedAgents)})` });
     }
   }
   return out;
@@ -196,16 +194,18 @@ export function checkTargets(total: MetricValues, targets: readonly TargetRow[],
     const v = (total as unknown as Record<string, number | null>)[t.metric];
     const actual = typeof v === 'number' ? v : null;
     const met = actual === null ? null : t.kind === 'min' ? actual >= t.target : actual <= t.target;
-    const causes: string[] = [];
+    const details: TargetCause[] = [];
     if (met === false) {
       if (QUEUE_METRICS.has(t.metric)) {
-        for (const f of factors) if (f.kind !== 'aht' || (f.pct ?? 0) > 0) causes.push(f.text);
-        if (causes.length === 0 && total.occupancyPct !== null) causes.push(`no volume, handle-time or staffing change found; occupancy was ${round1(total.occupancyPct)}%`);
+        for (const f of factors) if (f.kind !== 'aht' || (f.pct ?? 0) > 0) details.push(f);
+        if (details.length === 0 && total.occupancyPct !== null) {
+          details.push({ kind: 'noneFound', occupancyPct: total.occupancyPct, text: `no volume, handle-time or staffing change found; occupancy was ${round1(total.occupancyPct)}%` });
+        }
       } else if (t.metric === 'ahtSec') {
-        for (const f of factors) if (f.kind === 'aht') causes.push(f.text);
+        for (const f of factors) if (f.kind === 'aht') details.push(f);
       }
     }
-    return { ...t, actual, met, causes };
+    return { ...t, actual, met, causes: details.map((c) => c.text), causeDetails: details };
   });
 }
 

@@ -22,7 +22,7 @@ afterEach(async () => {
 const input = siteInput({ id: 'http' });
 const config = parseSiteConfig(input);
 
-/** Monday 2 March 2026 from 08:00: 4 booking calls; 2 answered within 20 s, 1 after 60 s, 1 abandoned after 30 s. */
+/** Monday 2 March 2026 from 08:00: 4 booking calls; 2 answered within 20 s, 1 after 60 s, 1 abandoned after 30 s; one booking of 1,234,500 đồng. */
 function day() {
   return [
     ...ready(t(0), 'a1', 'a2'),
@@ -33,7 +33,7 @@ function day() {
     ev.offered('c3', 'booking', t(100)),
     ev.abandoned('c3', t(130)),
     ev.ended('c1', t(200)),
-    ev.outcome('c1', t(205), { disposition: 'booked' }),
+    ev.outcome('c1', t(205), { disposition: 'booked', revenue: 1_234_500 }),
     ev.offered('c4', 'booking', t(300)),
     ev.answered('c4', 'a1', t(305)),
     ev.ended('c2', t(310)),
@@ -108,6 +108,47 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     expect(html.text).toContain('Weekly report: Callboard (2026-03-02 to 2026-03-08)');
     expect(html.text).toContain('<td>2026-03-02</td><td>4</td>');
 
+    // The causes as data beside the English sentences.
+    expect(sl.causeDetails).toEqual([
+      { kind: 'volume', pct: 100, actual: 4, expected: 2, basis: 'forecast', text: sl.causes[0] },
+      { kind: 'absent', actual: 2, expected: 3, basis: 'forecast', agents: 1, text: sl.causes[1] },
+    ]);
+
+    const NBSP = '\u00a0';
+    // The printable page in Vietnamese: headings, metric names, causes, lines' names, 1,5 and đồng as Vietnamese writes them.
+    const vi = await call(url, 'GET', '/api/v1/reports/daily.html?date=2026-03-02&lang=vi', sup);
+    expect(vi.status).toBe(200);
+    expect(vi.text).toContain('<html lang="vi">');
+    expect(vi.text).toContain('<h1>Báo cáo ngày: Callboard (02/03/2026)</h1>');
+    for (const h of ['Tổng hợp', 'Mục tiêu và thực tế', 'So với dự kiến', 'Theo khoảng thời gian', 'Chi tiết', 'Chất lượng nhập liệu CRM']) expect(vi.text).toContain(`<h2>${h}</h2>`);
+    expect(vi.text).toContain('<th title="serviceLevelPct">Mức phục vụ (%)</th>');
+    expect(vi.text).toContain('<td title="serviceLevelPct">Mức phục vụ (%)</td><td>≥ 80</td><td>50</td><td>không đạt</td>');
+    expect(vi.text).toContain(`<td>Lượng cuộc gọi cao hơn dự báo 100${NBSP}% (4 cuộc so với 2); 1 điện thoại viên vắng mặt (2 làm việc trên 3 theo lịch)</td>`);
+    expect(vi.text).toContain(`<li>Lượng cuộc gọi cao hơn dự báo 100${NBSP}% (4 cuộc so với 2)</li>`);
+    expect(vi.text).toContain('<td>line: Đặt lịch</td>');
+    expect(vi.text).toContain('<td>1,50</td>'); // calls per agent: 3 / 2
+    expect(vi.text).toContain(`<td>1.234.500${NBSP}₫</td>`);
+    expect(vi.text).not.toMatch(/Totals|Targets|Service level|volume was|agent absent/);
+    // English stays the default, numbers and money as English writes them.
+    const en = await call(url, 'GET', '/api/v1/reports/daily.html?date=2026-03-02', sup);
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('<h1>Daily report: Callboard (2026-03-02)</h1>');
+    expect(en.text).toContain('<h2>Totals</h2>');
+    expect(en.text).toContain('<th title="serviceLevelPct">Service level (%)</th>');
+    expect(en.text).toContain('<td>volume was 100% over forecast (4 calls vs 2); 1 agent absent (2 staffed of 3 scheduled)</td>');
+    expect(en.text).toContain('<td>queue: Booking</td>');
+    expect(en.text).toContain('<td>1.50</td>');
+    expect(en.text).toContain('<td>₫1,234,500</td>');
+    expect((await call(url, 'GET', '/api/v1/reports/daily.html?date=2026-03-02&lang=en', sup)).text).toContain('<html lang="en">');
+    expect((await call(url, 'GET', '/api/v1/reports/daily.html?date=2026-03-02&lang=fr', sup)).status).toBe(400);
+    // The CSV takes the parameter and stays machine-readable: the same English headers and plain numbers.
+    const csvVi = await call(url, 'GET', '/api/v1/reports/daily.csv?date=2026-03-02&lang=vi', sup);
+    expect(csvVi.text).toBe((await call(url, 'GET', '/api/v1/reports/daily.csv?date=2026-03-02', sup)).text);
+    expect(csvVi.text).toContain(',1.50,');
+    expect(csvVi.text).toContain(',1234500\r\n');
+    // JSON has no language.
+    expect((await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02&lang=vi', sup)).status).toBe(400);
+
     const weekly = await call(url, 'GET', '/api/v1/reports/weekly?date=2026-03-08&scope=team&id=t1', sup);
     expect(weekly.json.period).toMatchObject({ from: '2026-03-02', to: '2026-03-08' });
     expect(weekly.json.series.map((s: any) => s.values.handled)).toEqual([3, 0, 0, 0, 0, 0, 0]);
@@ -163,5 +204,11 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     const weekHtml = (await call(url, 'GET', '/api/v1/reports/weekly.html?date=2026-03-04', sup)).text;
     expect(weekHtml).toContain('<h2>Complaints</h2>');
     expect(weekHtml).toContain('<tr><td>medical</td><td>1</td>');
+    // In Vietnamese: the section, its columns and the channels.
+    const weekVi = (await call(url, 'GET', '/api/v1/reports/weekly.html?date=2026-03-04&lang=vi', sup)).text;
+    expect(weekVi).toContain('<h2>Khiếu nại</h2><p class="meta">Tiếp nhận theo kênh: sau cuộc gọi 1.');
+    expect(weekVi).toContain('<th>Bộ phận</th><th>Tiếp nhận</th><th>Ưu tiên cao</th><th>Đã giải quyết</th>');
+    expect(weekVi).toContain('<tr><td>Tổng</td><td>1</td>');
+    expect(weekVi).toContain('<h1>Báo cáo tuần: Callboard (02/03/2026 đến 08/03/2026)</h1>');
   });
 });

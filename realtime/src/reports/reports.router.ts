@@ -2,8 +2,8 @@
  * Reports REST, mounted on the hub's app (`createApp({ mounts: [reportsMount(...)] })`):
  *
  * - `GET /api/v1/reports/daily?date=YYYY-MM-DD&scope=site|queue|team|agent|campaign&id=&site=` (JSON),
- *   `/api/v1/reports/daily.csv`, `/api/v1/reports/daily.html` (printable); the same for `weekly`
- *   (the ISO week containing `date`).
+ *   `/api/v1/reports/daily.csv`, `/api/v1/reports/daily.html?...&lang=vi|en` (printable, in that language;
+ *   default English); the same for `weekly` (the ISO week containing `date`).
  * - `GET /api/v1/reports/runs?kind=` (reports the scheduler produced), `GET /api/v1/reports/runs/:kind/:period?scope=&id=`.
  * - `GET /api/v1/reports/cx?from=&to=&scope=&id=&site=`: CX KPIs (NPS, CSAT, survey response, complaint
  *   rate, retention, lifetime value, engagement, conversion) over site-local days [from, to];
@@ -17,7 +17,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { SessionDTO, SiteConfig } from '../contracts/index.ts';
+import type { ReportLang, SessionDTO, SiteConfig } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import { SiteCalendar } from '../core/time.ts';
 import type { Database } from '../storage/database.ts';
@@ -36,14 +36,20 @@ export interface ReportsMountOptions {
 
 const Scope = z.enum(['site', 'queue', 'team', 'agent', 'campaign']);
 const Day = z.iso.date();
-const ReportQuery = z
-  .strictObject({
-    date: Day.optional(),
-    scope: Scope.default('site'),
-    id: z.string().min(1).max(128).optional(),
-    site: z.string().min(1).max(128).optional(),
-  })
-  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+const ReportQueryFields = {
+  date: Day.optional(),
+  scope: Scope.default('site'),
+  id: z.string().min(1).max(128).optional(),
+  site: z.string().min(1).max(128).optional(),
+};
+const idNeeded = (q: { scope: string; id?: string | undefined }) => q.scope === 'site' || q.id !== undefined;
+const idMessage = { message: 'id is required for this scope', path: ['id'] };
+const ReportQuery = z.strictObject(ReportQueryFields).refine(idNeeded, idMessage);
+/**
+ * The files take the printable page's language too (`lang=vi|en`, default English). The CSV accepts it
+ * (the console asks both the same way) and stays machine-readable: English headers, plain numbers.
+ */
+const FileQuery = z.strictObject({ ...ReportQueryFields, lang: z.enum(['vi', 'en']).default('en') }).refine(idNeeded, idMessage);
 const TargetBody = z.strictObject({
   site: z.string().min(1).max(128).optional(),
   scope: Scope,
@@ -111,9 +117,10 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
 
     for (const kind of ['daily', 'weekly'] as const) {
       const handler = (format: 'json' | 'csv' | 'html') => async (req: Request, res: Response) => {
-        const p = ReportQuery.safeParse(req.query);
+        const p = format === 'json' ? ReportQuery.safeParse(req.query) : FileQuery.safeParse(req.query);
         if (!p.success) return invalid(res, p.error.issues);
         const q = p.data;
+        const lang: ReportLang = 'lang' in q && q.lang === 'vi' ? 'vi' : 'en';
         if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
           res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the reports of their own teams' } });
           return;
@@ -128,7 +135,10 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
           if (format === 'csv') {
             res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(reportCsv(r));
           } else if (format === 'html') {
-            res.type('text/html; charset=utf-8').set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'").send(reportHtml(r));
+            // The hub's own lines and teams have Vietnamese names; an imported data set's keep theirs.
+            const named = (scope: string, id: string) => (scope === 'queue' ? opts.config.queues : scope === 'team' ? opts.config.teams : []).find((x) => x.id === id);
+            const nameOf = lang === 'vi' && site === opts.config.id ? (scope: string, id: string) => named(scope, id)?.nameVi : undefined;
+            res.type('text/html; charset=utf-8').set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'").send(reportHtml(r, { lang, nameOf }));
           } else res.json(r);
         } catch (err) {
           fail(res, err);
