@@ -96,7 +96,7 @@ describe('campaigns API in the hub', () => {
       return imp.status === 'done';
     });
     expect(imp).toMatchObject({ pct: 100, inserted: 15, rejected: 1, fileName: 'list.csv' });
-    expect(imp.errors).toEqual([{ row: 17, reason: 'invalid phone number', value: 'not-a-number' }]);
+    expect(imp.errors).toEqual([{ row: 17, reason: 'invalid phone number', code: 'invalidPhone', value: 'not-a-number' }]);
     // Five sales agents log in and are available, but nobody takes an offer: every connected call waits,
     // is dropped after 0.5 s and its lead is finished (1 attempt).
     const at = Date.now();

@@ -41,9 +41,22 @@ export interface ImportOptions {
   batch?: number;
 }
 
+/** Why a row was refused, as a code the console words in its language (`reason` is the English sentence). */
+export const IMPORT_REASONS = {
+  unreadableRow: 'unreadable CSV row (unbalanced quotes)',
+  missingPhone: 'missing phone number',
+  invalidPhone: 'invalid phone number',
+  unknownTimeZone: 'unknown time zone',
+  unknownAgent: 'unknown agent',
+  unknownTeam: 'unknown team',
+} as const;
+export type ImportReasonCode = keyof typeof IMPORT_REASONS;
+
 export interface ImportError {
   row: number;
   reason: string;
+  /** The reason as a code (absent for an import that failed as a whole: `reason` is then its error). */
+  code?: ImportReasonCode;
   value?: string;
 }
 
@@ -111,9 +124,10 @@ export async function importLeads(input: Readable | string | Buffer, repo: Campa
   const leadIds = new Set<string>();
   let batch = new Map<string, LeadRow>();
   let lastProgress = 0;
-  const reject = (row: number, reason: string, value?: string) => {
+  const reject = (row: number, code: ImportReasonCode, value?: string) => {
     p.rejected++;
-    if (errors.length < MAX_ERRORS) errors.push(value === undefined ? { row, reason } : { row, reason, value: value.slice(0, 100) });
+    const reason = IMPORT_REASONS[code];
+    if (errors.length < MAX_ERRORS) errors.push(value === undefined ? { row, reason, code } : { row, reason, code, value: value.slice(0, 100) });
   };
   const flush = async () => {
     if (batch.size === 0) return;
@@ -171,7 +185,7 @@ export async function importLeads(input: Readable | string | Buffer, repo: Campa
     const record = splitCsvLine(line, delimiter);
     if (!record) {
       p.rowsRead++;
-      reject(rowNo, 'unreadable CSV row (unbalanced quotes)', line);
+      reject(rowNo, 'unreadableRow', line);
       continue;
     }
     p.rowsRead++;
@@ -185,26 +199,26 @@ export async function importLeads(input: Readable | string | Buffer, repo: Campa
     });
     const raw = f.phone;
     if (!raw) {
-      reject(rowNo, 'missing phone number');
+      reject(rowNo, 'missingPhone');
       continue;
     }
     const pn = parsePhoneNumberFromString(raw, region);
     if (!pn || !pn.isValid()) {
-      reject(rowNo, 'invalid phone number', raw);
+      reject(rowNo, 'invalidPhone', raw);
       continue;
     }
     const phone = pn.number;
     const tz = f.timeZone ?? defaultTz;
     if (f.timeZone && !isTimeZone(tz)) {
-      reject(rowNo, 'unknown time zone', f.timeZone);
+      reject(rowNo, 'unknownTimeZone', f.timeZone);
       continue;
     }
     if (f.agent && opts.agents && !opts.agents.has(f.agent)) {
-      reject(rowNo, 'unknown agent', f.agent);
+      reject(rowNo, 'unknownAgent', f.agent);
       continue;
     }
     if (f.team && opts.teams && !opts.teams.has(f.team)) {
-      reject(rowNo, 'unknown team', f.team);
+      reject(rowNo, 'unknownTeam', f.team);
       continue;
     }
     const id = leadIdOf(opts.campaignId, phone);

@@ -140,7 +140,8 @@ export interface ImportState {
   inserted: number;
   merged: number;
   rejected: number;
-  errors: { row: number; reason: string; value?: string }[];
+  /** `code`: the reason as a code (`importReasonText` words it); `reason`: the English sentence. */
+  errors: { row: number; reason: string; code?: string; value?: string }[];
 }
 
 export const campaignsApi = {

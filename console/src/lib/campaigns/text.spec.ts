@@ -5,7 +5,8 @@ import type { GovernorInfo, Pacing, PaceWhy, PaceWhyInfo } from './api.ts';
 const lang = vi.hoisted(() => ({ lang: 'vi' as 'vi' | 'en' }));
 vi.mock('$lib/i18n.svelte.ts', () => ({ i18n: lang }));
 
-const { alertTexts, ct, governorText, whyText } = await import('./text.ts');
+const { alertTexts, ct, governorText, importReasonText, whyText } = await import('./text.ts');
+const { IMPORT_REASONS } = await import('../../../../queue-workers/src/campaigns/lead-import.ts');
 
 const NBSP = '\u00a0';
 /** The demo site's queue names, as the page looks them up in the live snapshot. */
@@ -134,5 +135,17 @@ describe('the pacer reasons in the page language', () => {
     expect(whyText(p)).toBe('Every lead finished');
     expect(ct('governor')).toBe('Inbound governor');
     lang.lang = 'vi';
+  });
+
+  it('a refused lead row: every reason the import gives is worded in both languages; an unknown or missing code shows the hub\'s sentence', () => {
+    for (const [code, reason] of Object.entries(IMPORT_REASONS)) {
+      const vi = importReasonText({ reason, code }, 'vi');
+      const en = importReasonText({ reason, code }, 'en');
+      expect(vi).not.toBe(reason);
+      expect(en.toLowerCase()).toBe(reason.toLowerCase());
+    }
+    expect(importReasonText({ reason: 'invalid phone number', code: 'invalidPhone' }, 'vi')).toBe('Số điện thoại không hợp lệ');
+    expect(importReasonText({ reason: 'disk full' }, 'vi')).toBe('disk full');
+    expect(importReasonText({ reason: 'something new', code: 'newCode' }, 'vi')).toBe('something new');
   });
 });

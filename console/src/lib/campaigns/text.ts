@@ -112,6 +112,12 @@ const VI = {
   gov_queueWaiting: '{q} mức phục vụ {sl} < mục tiêu {target}, {n} cuộc đang chờ',
   alert_segmentQuota: 'Đã đủ chỉ tiêu phân khúc {segments}: không quay các khách hàng này nữa',
   alert_runningOut: 'Sắp hết danh sách: còn {n} khách hàng, khoảng {m} phút nữa ở nhịp quay hiện tại',
+  imp_unreadableRow: 'Dòng CSV không đọc được (dấu ngoặc kép không khớp)',
+  imp_missingPhone: 'Thiếu số điện thoại',
+  imp_invalidPhone: 'Số điện thoại không hợp lệ',
+  imp_unknownTimeZone: 'Múi giờ không xác định',
+  imp_unknownAgent: 'Không có điện thoại viên này',
+  imp_unknownTeam: 'Không có nhóm này',
 } as const;
 
 type Key = keyof typeof VI;
@@ -216,6 +222,12 @@ const EN: Record<Key, string> = {
   gov_queueWaiting: '{q} service level {sl} < target {target}, {n} waiting',
   alert_segmentQuota: 'Quota reached for {segments}: those leads are no longer dialed',
   alert_runningOut: 'Running out of leads: {n} left, about {m} min at the current pace',
+  imp_unreadableRow: 'Unreadable CSV row (unbalanced quotes)',
+  imp_missingPhone: 'Missing phone number',
+  imp_invalidPhone: 'Invalid phone number',
+  imp_unknownTimeZone: 'Unknown time zone',
+  imp_unknownAgent: 'Unknown agent',
+  imp_unknownTeam: 'Unknown team',
 };
 
 /** A campaign text in `lang`, with `{name}` placeholders filled. */
@@ -312,4 +324,10 @@ export function alertTexts(p: Pick<Pacing, 'alerts' | 'alertDetails'> | null | u
     const d = p.alertDetails?.[i];
     return (d && alertText(d, lang)) ?? en;
   });
+}
+
+/** Why an imported row was refused, in `lang` (the hub's English sentence when the code is missing or unknown). */
+export function importReasonText(e: { reason: string; code?: string }, lang: Lang = i18n.lang): string {
+  const key = `imp_${e.code ?? ''}`;
+  return e.code && Object.hasOwn(VI, key) ? tx(lang, key as Key) : e.reason;
 }
