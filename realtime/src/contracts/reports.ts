@@ -90,3 +90,81 @@ export interface NoCauseFound {
 
 /** One cause of a missed target: a factor, or `noneFound`. Same order as `causes` (its `text`s). */
 export type TargetCause = ReportFactor | NoCauseFound;
+
+/**
+ * The causes in words: the console's report page and the hub's printable page both say them with
+ * `causeText`. The English follows the API's sentences (`text`) word for word, numbers grouped (1,234).
+ */
+const CAUSE_WORDS = {
+  vi: {
+    volumeOver_forecast: 'Lượng cuộc gọi cao hơn dự báo {pct} ({actual} cuộc so với {expected})',
+    volumeUnder_forecast: 'Lượng cuộc gọi thấp hơn dự báo {pct} ({actual} cuộc so với {expected})',
+    volumeOver_baseline: 'Lượng cuộc gọi cao hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
+    volumeUnder_baseline: 'Lượng cuộc gọi thấp hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
+    ahtUp_forecast: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với dự báo {expected} giây)',
+    ahtDown_forecast: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với dự báo {expected} giây)',
+    ahtUp_baseline: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với thường lệ {expected} giây)',
+    ahtDown_baseline: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với thường lệ {expected} giây)',
+    absent: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
+    absentOne: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
+    staffing: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
+    staffingOne: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
+    noneFound: 'Không thấy thay đổi về lượng cuộc gọi, thời gian xử lý hay nhân sự; tỷ lệ bận là {occupancy}',
+  },
+  en: {
+    volumeOver_forecast: 'volume was {pct} over forecast ({actual} calls vs {expected})',
+    volumeUnder_forecast: 'volume was {pct} under forecast ({actual} calls vs {expected})',
+    volumeOver_baseline: 'volume was {pct} over the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
+    volumeUnder_baseline: 'volume was {pct} under the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
+    ahtUp_forecast: 'AHT rose {pct} ({actual} s vs {expected} s forecast)',
+    ahtDown_forecast: 'AHT fell {pct} ({actual} s vs {expected} s forecast)',
+    ahtUp_baseline: 'AHT rose {pct} ({actual} s vs {expected} s usual)',
+    ahtDown_baseline: 'AHT fell {pct} ({actual} s vs {expected} s usual)',
+    absent: '{n} agents absent ({actual} staffed of {expected} scheduled)',
+    absentOne: '{n} agent absent ({actual} staffed of {expected} scheduled)',
+    staffing: '{n} agents fewer than usual ({actual} staffed vs {expected})',
+    staffingOne: '{n} agent fewer than usual ({actual} staffed vs {expected})',
+    noneFound: 'no volume, handle-time or staffing change found; occupancy was {occupancy}',
+  },
+} as const satisfies Record<ReportLang, Record<string, string>>;
+type CauseWord = keyof (typeof CAUSE_WORDS)['vi'];
+
+const figureFormats = new Map<ReportLang, Intl.NumberFormat>();
+/** A figure in a sentence: at most 1 decimal, grouped (1.234,5 in Vietnamese, 1,234.5 in English). */
+function fig(n: number, lang: ReportLang): string {
+  let f = figureFormats.get(lang);
+  if (!f) figureFormats.set(lang, (f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: 1 })));
+  return f.format(n);
+}
+/** 6,8 % (a no-break space before the sign in Vietnamese) / 6.8%. */
+const pct = (n: number, lang: ReportLang) => (lang === 'vi' ? `${fig(n, lang)}\u00a0%` : `${fig(n, lang)}%`);
+
+function say(lang: ReportLang, key: CauseWord, vars: Record<string, string>): string {
+  let s: string = CAUSE_WORDS[lang][key];
+  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(v);
+  return s;
+}
+
+/**
+ * One cause of a missed target in `lang`, from its data: "Lượng cuộc gọi cao hơn dự báo 6,8 % (1.068
+ * cuộc so với 1.000)". A kind this version does not word (`occupancy`, or a newer hub's) says its English `text`.
+ */
+export function causeText(c: TargetCause, lang: ReportLang): string {
+  switch (c.kind) {
+    case 'volume':
+    case 'aht': {
+      const p = c.pct ?? 0;
+      const dir = c.kind === 'volume' ? (p >= 0 ? 'Over' : 'Under') : p >= 0 ? 'Up' : 'Down';
+      return say(lang, `${c.kind}${dir}_${c.basis}` as CauseWord, { pct: pct(Math.abs(p), lang), actual: fig(c.actual, lang), expected: fig(c.expected, lang) });
+    }
+    case 'absent':
+    case 'staffing': {
+      const n = c.agents ?? Math.round(c.expected - c.actual);
+      return say(lang, n === 1 ? `${c.kind}One` : c.kind, { n: fig(n, lang), actual: fig(c.actual, lang), expected: fig(c.expected, lang) });
+    }
+    case 'noneFound':
+      return say(lang, 'noneFound', { occupancy: pct(c.occupancyPct, lang) });
+    default:
+      return (c as { text: string }).text;
+  }
+}

@@ -3,7 +3,7 @@
  * a printable HTML page (no script, print styles; the console draws the charts). The CSV is for
  * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
-import { metricName, type ComplaintsSummaryLine, type MetricValues, type ReportLang, type TargetCause } from '../contracts/index.ts';
+import { causeText, metricName, type ComplaintsSummaryLine, type MetricValues, type ReportLang } from '../contracts/index.ts';
 import type { Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -135,20 +135,6 @@ const VI = {
   c_medianResolveH: 'Giờ làm việc để giải quyết (trung vị)',
   c_backlog: 'Còn tồn cuối kỳ',
   c_overdue: 'Quá hạn cuối kỳ',
-  // The causes of a miss (`TargetCause`), as the console words them (console/src/routes/reports/report-causes.ts).
-  cause_volumeOver_forecast: 'Lượng cuộc gọi cao hơn dự báo {pct} ({actual} cuộc so với {expected})',
-  cause_volumeUnder_forecast: 'Lượng cuộc gọi thấp hơn dự báo {pct} ({actual} cuộc so với {expected})',
-  cause_volumeOver_baseline: 'Lượng cuộc gọi cao hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
-  cause_volumeUnder_baseline: 'Lượng cuộc gọi thấp hơn thường lệ (cùng thứ các tuần trước) {pct} ({actual} cuộc so với {expected})',
-  cause_ahtUp_forecast: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với dự báo {expected} giây)',
-  cause_ahtDown_forecast: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với dự báo {expected} giây)',
-  cause_ahtUp_baseline: 'Thời gian xử lý TB tăng {pct} ({actual} giây so với thường lệ {expected} giây)',
-  cause_ahtDown_baseline: 'Thời gian xử lý TB giảm {pct} ({actual} giây so với thường lệ {expected} giây)',
-  cause_absent: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
-  cause_absentOne: '{n} điện thoại viên vắng mặt ({actual} làm việc trên {expected} theo lịch)',
-  cause_staffing: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
-  cause_staffingOne: 'Ít hơn thường lệ {n} điện thoại viên ({actual} làm việc so với {expected})',
-  cause_noneFound: 'Không thấy thay đổi về lượng cuộc gọi, thời gian xử lý hay nhân sự; tỷ lệ bận là {occupancy}',
 } as const;
 type Word = keyof typeof VI;
 const EN: Record<Word, string> = {
@@ -210,20 +196,6 @@ const EN: Record<Word, string> = {
   c_medianResolveH: 'Median business h to resolve',
   c_backlog: 'Open at the end',
   c_overdue: 'Overdue at the end',
-  // Word for word the server's English sentences (`factorsOf`, `checkTargets`), numbers grouped (1,234).
-  cause_volumeOver_forecast: 'volume was {pct} over forecast ({actual} calls vs {expected})',
-  cause_volumeUnder_forecast: 'volume was {pct} under forecast ({actual} calls vs {expected})',
-  cause_volumeOver_baseline: 'volume was {pct} over the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
-  cause_volumeUnder_baseline: 'volume was {pct} under the usual (same weekday, previous weeks) ({actual} calls vs {expected})',
-  cause_ahtUp_forecast: 'AHT rose {pct} ({actual} s vs {expected} s forecast)',
-  cause_ahtDown_forecast: 'AHT fell {pct} ({actual} s vs {expected} s forecast)',
-  cause_ahtUp_baseline: 'AHT rose {pct} ({actual} s vs {expected} s usual)',
-  cause_ahtDown_baseline: 'AHT fell {pct} ({actual} s vs {expected} s usual)',
-  cause_absent: '{n} agents absent ({actual} staffed of {expected} scheduled)',
-  cause_absentOne: '{n} agent absent ({actual} staffed of {expected} scheduled)',
-  cause_staffing: '{n} agents fewer than usual ({actual} staffed vs {expected})',
-  cause_staffingOne: '{n} agent fewer than usual ({actual} staffed vs {expected})',
-  cause_noneFound: 'no volume, handle-time or staffing change found; occupancy was {occupancy}',
 };
 const WORDS: Record<ReportLang, Record<Word, string>> = { vi: VI, en: EN };
 
@@ -255,10 +227,6 @@ class Writer {
   fig(v: number): string {
     return this.one.format(v);
   }
-  /** 6,8 % (a no-break space before the sign in Vietnamese) / 6.8%. */
-  pct(v: number): string {
-    return this.lang === 'vi' ? `${this.one.format(v)}\u00a0%` : `${this.one.format(v)}%`;
-  }
   money(v: number | null | undefined): string {
     return v === null || v === undefined || !Number.isFinite(v) ? '' : this.vnd.format(v);
   }
@@ -287,31 +255,8 @@ class Writer {
   }
 }
 
-/**
- * A cause of a missed target in `lang`, from its data (the English sentence `text` when the kind is
- * one this page does not word, such as the never-produced `occupancy`).
- */
-export function causeText(c: TargetCause, lang: ReportLang): string {
-  return causeWith(c, new Writer(lang));
-}
-
-function causeWith(c: TargetCause, x: Writer): string {
-  switch (c.kind) {
-    case 'volume':
-      return x.w(`cause_volume${(c.pct ?? 0) >= 0 ? 'Over' : 'Under'}_${c.basis}`, { pct: x.pct(Math.abs(c.pct ?? 0)), actual: x.fig(c.actual), expected: x.fig(c.expected) });
-    case 'aht':
-      return x.w(`cause_aht${(c.pct ?? 0) >= 0 ? 'Up' : 'Down'}_${c.basis}`, { pct: x.pct(Math.abs(c.pct ?? 0)), actual: x.fig(c.actual), expected: x.fig(c.expected) });
-    case 'absent':
-    case 'staffing': {
-      const n = c.agents ?? Math.round(c.expected - c.actual);
-      return x.w(`cause_${c.kind}${n === 1 ? 'One' : ''}`, { n: x.fig(n), actual: x.fig(c.actual), expected: x.fig(c.expected) });
-    }
-    case 'noneFound':
-      return x.w('cause_noneFound', { occupancy: x.pct(c.occupancyPct) });
-    default:
-      return c.text;
-  }
-}
+/** A cause of a missed target in `lang` (the contracts' `causeText`, which the console uses too). */
+export { causeText };
 
 function table(x: Writer, rows: { label: string; values: MetricValues }[], first: string): string {
   const cols = REPORT_COLUMNS.filter((k) => rows.some((r) => r.values[k] !== null && r.values[k] !== 0));
@@ -337,7 +282,7 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
   const period = r.period.to !== r.period.from ? `${x.date(r.period.from)} ${x.w('to')} ${x.date(r.period.to)}` : x.date(r.period.from);
   const title = `${x.w(r.kind)}: ${nameOf(r.scope, r.id, r.name)} (${period})`;
   // A report stored before the causes had their data carries the English sentences only.
-  const causes = (t: Report['targets'][number]) => (t.causeDetails ? t.causeDetails.map((c) => causeWith(c, x)) : t.causes);
+  const causes = (t: Report['targets'][number]) => (t.causeDetails ? t.causeDetails.map((c) => causeText(c, x.lang)) : t.causes);
   const targets = r.targets.length
     ? `<h2>${x.w('targets')}</h2><table><thead><tr><th>${x.w('metric')}</th><th>${x.w('target')}</th><th>${x.w('actual')}</th><th>${x.w('met')}</th><th>${x.w('causes')}</th></tr></thead><tbody>${r.targets
         .map(
@@ -346,7 +291,7 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
         )
         .join('')}</tbody></table>`
     : '';
-  const factors = r.factors.length ? `<ul>${r.factors.map((f) => `<li>${esc(causeWith(f, x))}</li>`).join('')}</ul>` : '';
+  const factors = r.factors.length ? `<ul>${r.factors.map((f) => `<li>${esc(causeText(f, x.lang))}</li>`).join('')}</ul>` : '';
   const quality = r.quality.length
     ? `<h2>${x.w('quality')}</h2><table><thead><tr><th>${x.w('agent')}</th><th>${x.w('handled')}</th><th>${x.w('complete')}</th><th>${x.w('valid')}</th><th>${x.w('validPct')}</th></tr></thead><tbody>${r.quality
         .map((q) => `<tr><td>${esc(q.name)}</td><td>${x.num(q.handled)}</td><td>${x.num(q.complete)}</td><td>${x.num(q.valid)}</td><td>${esc(x.num(q.validPct))}</td></tr>`)
