@@ -136,7 +136,7 @@ if (app.hub.state.seq > 0) {
     const r = await app.hub.ingest(leftovers, { route: false });
     if (r.rejected.length) say(`restart: ${r.rejected.length} of the last run's leftovers refused (${r.rejected[0]!.errors.join('; ')})`);
   }
-  say(`continuing from the event log kept in ${redis.private ? 'the private Redis' : 'Redis'} (last event ${new Date(lastAt).toISOString()}${leftovers.length ? `; ${leftovers.length} calls and sign-ins the last run left open ended then` : ''}; delete .data for a fresh demo)`);
+  say(`continuing from the event log kept in ${redis.private ? 'the private Redis' : 'Redis'} (last event ${new Date(lastAt).toISOString()}${leftovers.length ? `; ${leftovers.length} calls and sign-ins the last run left open ended then` : ''}${redis.private ? '; delete .data for a fresh demo' : ''})`);
 }
 
 // A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so

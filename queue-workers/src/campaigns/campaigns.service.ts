@@ -1040,16 +1040,11 @@ export class CampaignService {
       // The figures are noted in Redis as pending before the rows are written, and added after: a failure
       // in between leaves them pending, and the next import adds them (above) though it skips the calls.
       const probe = attempts[0]!.callId;
-      await this.store.redis.hset(this.pastPendingKey(campaignId), probe, JSON.stringify({ stats, statuses }));
+      await this.store.redis.hset(this.store.k.pastPending(campaignId), probe, JSON.stringify({ stats, statuses }));
       await this.repo.addPastDials(leads, attempts, answers);
-      await this.addPastFigures(campaignId, probe, stats, statuses);
+      await this.store.addPast(campaignId, stats, statuses, probe);
     }
     return { added: attempts.length, skipped };
-  }
-
-  /** Past imports' figures not yet added to the results, by one of their call ids (`importPastDials`). */
-  private pastPendingKey(campaignId: string): string {
-    return `${this.store.k.st(campaignId)}:pending`;
   }
 
   /**
@@ -1057,22 +1052,17 @@ export class CampaignService {
    * to the results, the others (the rows were never written) dropped.
    */
   private async settlePastFigures(campaignId: string): Promise<void> {
-    const pending = await this.store.redis.hgetall(this.pastPendingKey(campaignId));
+    const pending = await this.store.redis.hgetall(this.store.k.pastPending(campaignId));
     const probes = Object.keys(pending);
     if (!probes.length) return;
     const recorded = new Set(await this.repo.attemptCallIds(probes));
     for (const probe of probes) {
-      if (!recorded.has(probe)) await this.store.redis.hdel(this.pastPendingKey(campaignId), probe);
+      if (!recorded.has(probe)) await this.store.redis.hdel(this.store.k.pastPending(campaignId), probe);
       else {
         const { stats, statuses } = JSON.parse(pending[probe]!) as { stats: Record<string, number>; statuses: Record<string, number> };
-        await this.addPastFigures(campaignId, probe, stats, statuses);
+        await this.store.addPast(campaignId, stats, statuses, probe);
       }
     }
-  }
-
-  /** Adds a past import's figures to the results and clears them from the pending ones, in one transaction. */
-  private addPastFigures(campaignId: string, probe: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>): Promise<void> {
-    return this.store.addPast(campaignId, stats, statuses, { key: this.pastPendingKey(campaignId), field: probe });
   }
 
   /** Answers entered by an agent (or an IVR) for a lead's survey call. */

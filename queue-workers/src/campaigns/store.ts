@@ -360,6 +360,8 @@ export class CampaignStore {
     conn: (c: string) => `${this.prefix}:c:${c}:conn`,
     cnt: (c: string) => `${this.prefix}:c:${c}:cnt`,
     st: (c: string) => `${this.prefix}:c:${c}:st`,
+    /** Past imports' figures not yet in `st`, by one of their call ids (`CampaignService.importPastDials`). */
+    pastPending: (c: string) => `${this.prefix}:c:${c}:st:pending`,
     pace: (c: string) => `${this.prefix}:c:${c}:pace`,
     tzs: (c: string) => `${this.prefix}:c:${c}:tzs`,
     /** Before: every dial's time (a zset); cleared with a finished campaign's keys. */
@@ -706,11 +708,11 @@ export class CampaignStore {
   }
   /**
    * Adds past dials' figures (`importPastDials`): `stats` as the live path counts them (`f:` fields as
-   * floats) and, for a campaign whose leads are in Redis, the past leads' statuses to its counts. `settles`
-   * names the hash field that noted them as pending: it is deleted in the same transaction, so they are
+   * floats) and, for a campaign whose leads are in Redis, the past leads' statuses to its counts. `pending`
+   * is the field that noted them in `pastPending`: it is deleted in the same transaction, so they are
    * added once.
    */
-  async addPast(c: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>, settles?: { key: string; field: string }): Promise<void> {
+  async addPast(c: string, stats: Readonly<Record<string, number>>, statuses: Readonly<Record<string, number>>, pending?: string): Promise<void> {
     const p = this.redis.multi();
     for (const [f, n] of Object.entries(stats)) {
       if (f.startsWith('f:')) p.hincrbyfloat(this.k.st(c), f.slice(2), n);
@@ -720,7 +722,7 @@ export class CampaignStore {
     // Past dials are not recent ones: the run-out alert's minute samples of `attempts` move up with it, so
     // their differences (dials made in the last 15 minutes) stay the dialer's own.
     if (stats.attempts) p.eval(SHIFT_SAMPLES, 1, this.k.dialsByMinute(c), stats.attempts);
-    if (settles) p.hdel(settles.key, settles.field);
+    if (pending !== undefined) p.hdel(this.k.pastPending(c), pending);
     await p.exec();
   }
   async stats(c: string): Promise<Record<string, number>> {

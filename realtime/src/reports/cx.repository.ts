@@ -174,7 +174,7 @@ export class CxRepository {
     const t = new Date(bounds[n]!).toISOString();
     const b = `{${bounds.map((ms) => new Date(ms).toISOString()).join(',')}}`;
     const day = (at: SQL) => sql`width_bucket(${at}, ${b}::timestamptz[])`;
-    const { ans, callF, att } = filtersOf(siteId, scope, id, success);
+    const { ans, callF, att, purchasesIn } = filtersOf(siteId, scope, id, success);
     const byDay = async <T extends { i: number }>(q: SQL): Promise<Map<number, T>> => new Map(rowsOf<T>(await this.db.execute(q)).map((r) => [Number(r.i), r]));
 
     const nps = await byDay<{ i: number; promoters: number; passives: number; detractors: number }>(sql`
@@ -214,7 +214,7 @@ export class CxRepository {
       from sent s left join answered x on x.i = s.i and x.campaign_id = s.campaign_id and x.customer_id = s.customer_id
       group by s.i`);
 
-    const customers = await this.customersByDay(bounds, filtersOf(siteId, scope, id, success).purchasesIn);
+    const customers = await this.customersByDay(bounds, purchasesIn);
 
     const engagement = await byDay<{ i: number; contacted: number; engaged: number }>(sql`
       with c as (
