@@ -22,22 +22,58 @@ export interface Bucket {
 /** Who was staffed in [from, to) for a scope: answered from the agents' staffed spans, not counted per bucket. */
 export type StaffedResolver = (scope: string, from: number, to: number) => Set<string>;
 
-/** One scope's buckets, with the last bucket of each size cached (most events hit the current one). */
+/**
+ * A stored bucket's counters: one number per {@link COUNTER_KEYS} entry, in that order. Typed and indexed,
+ * because the hot paths add to them on every event: `row[i] += v` is one machine add, where `c[key] += v`
+ * with a varying key name was a generic property lookup (a third of `hub.apply()`'s time went there).
+ * Queries hand out {@link Counters} objects made from rows.
+ */
+export type Row = Float64Array;
+
+const N = COUNTER_KEYS.length;
+/** Index of each counter in a {@link Row}. */
+const IDX = Object.fromEntries(COUNTER_KEYS.map((k, i) => [k, i])) as Record<keyof Counters, number>;
+const I_MAXWAIT = IDX.maxWaitMs;
+const I_STAFFED = IDX.staffedMs;
+const I_AVAILABLE = IDX.availableMs;
+const I_BUSY = IDX.busyMs;
+
+const newRow = (): Row => new Float64Array(N);
+
+/** The counters of `r` (at offset `off`) as a {@link Counters} object (a copy). */
+function toCounters(r: Row, off = 0): Counters {
+  const c = emptyCounters();
+  for (let i = 0; i < N; i++) c[COUNTER_KEYS[i]!] = r[off + i]!;
+  return c;
+}
+
+/** Adds the row at `from[off..]` to `into`; `maxWaitMs` keeps the larger value. */
+function addRow(into: Row, from: Row, off = 0): void {
+  for (let i = 0; i < N; i++) {
+    const v = from[off + i]!;
+    if (i === I_MAXWAIT) {
+      if (v > into[i]!) into[i] = v;
+    } else into[i] = into[i]! + v;
+  }
+}
+
+/** One scope's buckets, with the last day and interval row cached (most events hit the current one). */
 export interface ScopeSeries {
   key: string;
-  days: Map<number, Bucket>;
-  intervals: Map<number, Bucket>;
+  days: Map<number, Row>;
+  intervals: Map<number, Row>;
   /**
-   * Minute buckets in a ring of {@link MINUTES_KEPT} slots: slot `(start / MINUTE) % MINUTES_KEPT` holds the
-   * minute starting at `mKeys[slot]` (-1: empty). Only the kept minutes are ever written, so they never
-   * collide; a slot whose minute fell out of the window is reused (no map lookups, no pruning walks).
+   * Minute buckets in a ring of {@link MINUTES_KEPT} slots of N counters each, in one array: slot
+   * `(start / MINUTE) % MINUTES_KEPT` (at `slot * N`) holds the minute starting at `mKeys[slot]` (-1: empty).
+   * Only the kept minutes are ever written, so they never collide; a slot whose minute fell out of the
+   * window is zeroed and reused (no allocation, no map lookups, no pruning walks).
    */
-  mRing: (Bucket | undefined)[];
+  ring: Row;
   mKeys: Float64Array;
   dK: number;
-  dB: Bucket | null;
+  dB: Row | null;
   iK: number;
-  iB: Bucket | null;
+  iB: Row | null;
 }
 
 /** {@link MetricsStore.dump}: plain JSON data. */
@@ -59,24 +95,13 @@ function newBucket(): Bucket {
   return { c: emptyCounters(), staffed: new Set() };
 }
 
-function getBucket(map: Map<number, Bucket>, key: number): Bucket {
-  let b = map.get(key);
-  if (!b) {
-    b = newBucket();
-    map.set(key, b);
+function getRow(map: Map<number, Row>, key: number): Row {
+  let r = map.get(key);
+  if (!r) {
+    r = newRow();
+    map.set(key, r);
   }
-  return b;
-}
-
-/** Adds the counters `keys` (with `vals`) to `c`; `maxWaitMs` keeps the larger value. */
-function applyDelta(c: Counters, keys: readonly (keyof Counters)[], vals: readonly number[]): void {
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const v = vals[i]!;
-    if (key === 'maxWaitMs') {
-      if (v > c.maxWaitMs) c.maxWaitMs = v;
-    } else c[key] += v;
-  }
+  return r;
 }
 
 export function addCounters(into: Counters, from: Counters): void {
@@ -86,51 +111,69 @@ export function addCounters(into: Counters, from: Counters): void {
   }
 }
 
-function addTime(c: Counters, ms: number, avail: boolean, busy: boolean): void {
-  c.staffedMs += ms;
-  if (avail) c.availableMs += ms;
-  else if (busy) c.busyMs += ms;
+// A delta as (index, value) pairs, filled once per `record` call and read for each of its buckets.
+// `record` never calls itself, so one scratch pair of arrays serves every call.
+const dIdx = new Int32Array(N);
+const dVal = new Float64Array(N);
+
+function addDelta(r: Row, off: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const i = off + dIdx[j]!;
+    const v = dVal[j]!;
+    if (dIdx[j] === I_MAXWAIT) {
+      if (v > r[i]!) r[i] = v;
+    } else r[i] = r[i]! + v;
+  }
 }
 
-function dayBucket(s: ScopeSeries, key: number): Bucket {
+function addTime(r: Row, off: number, ms: number, avail: boolean, busy: boolean): void {
+  r[off + I_STAFFED] = r[off + I_STAFFED]! + ms;
+  if (avail) r[off + I_AVAILABLE] = r[off + I_AVAILABLE]! + ms;
+  else if (busy) r[off + I_BUSY] = r[off + I_BUSY]! + ms;
+}
+
+function dayRow(s: ScopeSeries, key: number): Row {
   if (s.dK === key && s.dB) return s.dB;
-  const b = getBucket(s.days, key);
+  const b = getRow(s.days, key);
   s.dK = key;
   s.dB = b;
   return b;
 }
-function intervalBucket(s: ScopeSeries, key: number): Bucket {
+function intervalRow(s: ScopeSeries, key: number): Row {
   if (s.iK === key && s.iB) return s.iB;
-  const b = getBucket(s.intervals, key);
+  const b = getRow(s.intervals, key);
   s.iK = key;
   s.iB = b;
   return b;
 }
-/** The bucket of the minute starting at `key`; callers only pass kept minutes (see `record`, `recordAgentTime`). */
-function minuteBucket(s: ScopeSeries, key: number): Bucket {
-  const i = (key / MINUTE) % MINUTES_KEPT;
-  let b = s.mRing[i];
-  if (s.mKeys[i] === key) return b!;
-  if (b) b.c = emptyCounters();
-  else s.mRing[i] = b = newBucket();
-  s.mKeys[i] = key;
-  return b;
+/**
+ * Offset in `s.ring` of the minute starting at `key` (zeroed when its slot held an older minute). Callers
+ * only pass kept minutes (see `record`, `recordAgentTime`). `key / MINUTE` fits an int32 until the year 6053.
+ */
+function minuteOff(s: ScopeSeries, key: number): number {
+  const slot = ((key / MINUTE) | 0) % MINUTES_KEPT;
+  const off = slot * N;
+  if (s.mKeys[slot] !== key) {
+    s.ring.fill(0, off, off + N);
+    s.mKeys[slot] = key;
+  }
+  return off;
 }
 
 /** Adds the minute buckets of a series whose start lies in [from, to) to `into` (no allocation: boards ask on every delta). */
-function addMinutes(into: Counters, s: ScopeSeries, from: number, to: number): void {
+function addMinutes(into: Row, s: ScopeSeries, from: number, to: number): void {
   for (let i = 0; i < MINUTES_KEPT; i++) {
     const k = s.mKeys[i]!;
-    if (k >= from && k < to) addCounters(into, s.mRing[i]!.c);
+    if (k >= from && k < to) addRow(into, s.ring, i * N);
   }
 }
 
-/** The kept minute buckets of a series, oldest first, whose start lies in [from, to) (for dumps). */
-function minutesIn(s: ScopeSeries, from: number, to: number): [number, Bucket][] {
-  const out: [number, Bucket][] = [];
+/** The kept minutes of a series, oldest first, whose start lies in [from, to), as [start, offset in the ring]. */
+function minutesIn(s: ScopeSeries, from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
   for (let i = 0; i < MINUTES_KEPT; i++) {
     const k = s.mKeys[i]!;
-    if (k >= from && k < to) out.push([k, s.mRing[i]!]);
+    if (k >= from && k < to) out.push([k, i * N]);
   }
   return out.sort((a, b) => a[0] - b[0]);
 }
@@ -154,7 +197,7 @@ export class MetricsStore {
   seriesOf(scope: string): ScopeSeries {
     let s = this.scopes.get(scope);
     if (!s) {
-      s = { key: scope, days: new Map(), intervals: new Map(), mRing: new Array<Bucket | undefined>(MINUTES_KEPT), mKeys: new Float64Array(MINUTES_KEPT).fill(-1), dK: -1, dB: null, iK: -1, iB: null };
+      s = { key: scope, days: new Map(), intervals: new Map(), ring: new Float64Array(MINUTES_KEPT * N), mKeys: new Float64Array(MINUTES_KEPT).fill(-1), dK: -1, dB: null, iK: -1, iB: null };
       this.scopes.set(scope, s);
     }
     return s;
@@ -172,19 +215,22 @@ export class MetricsStore {
     const min = Math.floor(at / MINUTE) * MINUTE;
     if (min > this.latestMinute) this.advanceMinute(min);
     const keepMinute = min > this.latestMinute - MINUTES_KEPT * MINUTE;
-    // The delta's keys once, not once per bucket (its shape varies by call site: a `for...in` per bucket was slow).
-    const keys: (keyof Counters)[] = [];
-    const vals: number[] = [];
+    // The delta's keys once, not once per bucket (its shape varies by call site).
+    let n = 0;
     for (const k in delta) {
-      keys.push(k as keyof Counters);
-      vals.push(delta[k as keyof Counters]!);
+      const i = IDX[k as keyof Counters];
+      const v = delta[k as keyof Counters];
+      if (i === undefined || v === undefined) continue;
+      dIdx[n] = i;
+      dVal[n] = v;
+      n++;
     }
     for (let i = 0; i < scopes.length; i++) {
       const x = scopes[i]!;
       const s = typeof x === 'string' ? this.seriesOf(x) : x;
-      applyDelta(dayBucket(s, day).c, keys, vals);
-      applyDelta(intervalBucket(s, iv).c, keys, vals);
-      if (keepMinute) applyDelta(minuteBucket(s, min).c, keys, vals);
+      addDelta(dayRow(s, day), 0, n);
+      addDelta(intervalRow(s, iv), 0, n);
+      if (keepMinute) addDelta(s.ring, minuteOff(s, min), n);
     }
   }
 
@@ -206,7 +252,7 @@ export class MetricsStore {
       const dayEnd = cal.nextDayStart(d);
       const next = dayEnd < to ? dayEnd : to;
       const ms = next - t;
-      for (let i = 0; i < n; i++) addTime(dayBucket(scopes[i]!, d).c, ms, avail, busy);
+      for (let i = 0; i < n; i++) addTime(dayRow(scopes[i]!, d), 0, ms, avail, busy);
       t = next > t ? next : to;
     }
     // intervals: only within retention
@@ -216,16 +262,19 @@ export class MetricsStore {
       const k = cal.intervalStart(t);
       const next = k + ivMs < to ? k + ivMs : to;
       const ms = next - t;
-      for (let i = 0; i < n; i++) addTime(intervalBucket(scopes[i]!, k).c, ms, avail, busy);
+      for (let i = 0; i < n; i++) addTime(intervalRow(scopes[i]!, k), 0, ms, avail, busy);
       t = next;
     }
     // minutes: only the kept window
     const mFrom = this.latestMinute - (MINUTES_KEPT - 1) * MINUTE;
-    for (let t = from > mFrom ? from : mFrom; t < to; ) {
-      const k = t - (t % MINUTE);
+    let t = from > mFrom ? from : mFrom;
+    for (let k = t - (t % MINUTE); t < to; k += MINUTE) {
       const next = k + MINUTE < to ? k + MINUTE : to;
       const ms = next - t;
-      for (let i = 0; i < n; i++) addTime(minuteBucket(scopes[i]!, k).c, ms, avail, busy);
+      for (let i = 0; i < n; i++) {
+        const s = scopes[i]!;
+        addTime(s.ring, minuteOff(s, k), ms, avail, busy);
+      }
       t = next;
     }
   }
@@ -246,18 +295,23 @@ export class MetricsStore {
   }
 
   /** Sum of one scope's buckets from `map` whose start lies in [from, to). */
-  private sum(scope: string, map: Map<number, Bucket> | undefined, from: number, to: number): Bucket {
-    const out = newBucket();
-    if (map) for (const [k, b] of map) if (k >= from && k < to) addCounters(out.c, b.c);
-    out.staffed = this.staffedResolver(scope, from, to);
-    return out;
+  private sum(scope: string, map: Map<number, Row> | undefined, from: number, to: number): Bucket {
+    const acc = newRow();
+    if (map) for (const [k, r] of map) if (k >= from && k < to) addRow(acc, r);
+    return { c: toCounters(acc), staffed: this.staffedResolver(scope, from, to) };
   }
 
   /** The site-local day containing `at`. */
   day(scope: string, at: number): Bucket {
     const d = this.calendar.dayStart(at);
-    const b = this.scopes.get(scope)?.days.get(d);
-    return { c: b ? { ...b.c } : emptyCounters(), staffed: this.staffedResolver(scope, d, this.calendar.nextDayStart(d)) };
+    const r = this.scopes.get(scope)?.days.get(d);
+    return { c: r ? toCounters(r) : emptyCounters(), staffed: this.staffedResolver(scope, d, this.calendar.nextDayStart(d)) };
+  }
+
+  /** The counters of one report interval of a scope (a copy), or undefined when nothing was counted there. */
+  intervalCounters(scope: string, start: number): Counters | undefined {
+    const r = this.scopes.get(scope)?.intervals.get(start);
+    return r ? toCounters(r) : undefined;
   }
 
   /** Days whose start lies in [from, to). */
@@ -279,11 +333,14 @@ export class MetricsStore {
   window(scope: string, now: number, minutes: number): Bucket {
     const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
     const from = Math.max(end - minutes * MINUTE, this.keptFrom());
-    const out = newBucket();
     const s = this.scopes.get(scope);
-    if (s) addMinutes(out.c, s, from, end);
-    out.staffed = this.staffedResolver(scope, end - minutes * MINUTE, end);
-    return out;
+    let c: Counters;
+    if (s) {
+      const acc = newRow();
+      addMinutes(acc, s, from, end);
+      c = toCounters(acc);
+    } else c = emptyCounters();
+    return { c, staffed: this.staffedResolver(scope, end - minutes * MINUTE, end) };
   }
 
   /** Interval series in [from, to), one entry per interval that has data. */
@@ -291,8 +348,8 @@ export class MetricsStore {
     const map = this.scopes.get(scope)?.intervals;
     if (!map) return [];
     const out: { start: number; bucket: Bucket }[] = [];
-    for (const [k, b] of map) {
-      if (k >= from && k < to) out.push({ start: k, bucket: { c: b.c, staffed: this.staffedResolver(scope, k, k + this.calendar.intervalMs) } });
+    for (const [k, r] of map) {
+      if (k >= from && k < to) out.push({ start: k, bucket: { c: toCounters(r), staffed: this.staffedResolver(scope, k, k + this.calendar.intervalMs) } });
     }
     return out.sort((a, b) => a.start - b.start);
   }
@@ -303,9 +360,12 @@ export class MetricsStore {
    */
   dump(): MetricsDump {
     const scopes: MetricsDump['scopes'] = [];
-    const rows = (m: Map<number, Bucket>) => [...m].map(([k, b]) => [k, ...COUNTER_KEYS.map((c) => b.c[c])]);
+    const rows = (m: Map<number, Row>) => [...m].map(([k, r]) => [k, ...r]);
     const kept = this.keptFrom();
-    for (const s of this.scopes.values()) scopes.push([s.key, rows(s.days), rows(s.intervals), rows(new Map(minutesIn(s, kept, Infinity)))]);
+    for (const s of this.scopes.values()) {
+      const minutes = minutesIn(s, kept, Infinity).map(([k, off]) => [k, ...s.ring.subarray(off, off + N)]);
+      scopes.push([s.key, rows(s.days), rows(s.intervals), minutes]);
+    }
     return { latestMinute: this.latestMinute, lastPrune: this.lastPrune, keys: [...COUNTER_KEYS], scopes };
   }
 
@@ -314,15 +374,17 @@ export class MetricsStore {
     this.scopes.clear();
     this.latestMinute = d.latestMinute;
     this.lastPrune = d.lastPrune;
+    // Where each of the dump's columns goes in a row (-1: a counter this build does not know).
+    const at = d.keys.map((k) => IDX[k as keyof Counters] ?? -1);
+    const fill = (into: Row, off: number, row: number[]) => {
+      for (let i = 0; i < at.length; i++) if (at[i]! >= 0) into[off + at[i]!] = row[i + 1]!;
+    };
     const map = (rows: number[][]) => {
-      const m = new Map<number, Bucket>();
+      const m = new Map<number, Row>();
       for (const row of rows) {
-        const b = newBucket();
-        for (let i = 0; i < d.keys.length; i++) {
-          const k = d.keys[i] as keyof Counters;
-          if (k in b.c) b.c[k] = row[i + 1]!;
-        }
-        m.set(row[0]!, b);
+        const r = newRow();
+        fill(r, 0, row);
+        m.set(row[0]!, r);
       }
       return m;
     };
@@ -331,7 +393,10 @@ export class MetricsStore {
       const s = this.seriesOf(key);
       s.days = map(days);
       s.intervals = map(intervals);
-      for (const [k, b] of map(minutes)) if (k >= kept && k <= this.latestMinute) minuteBucket(s, k).c = b.c;
+      for (const row of minutes) {
+        const k = row[0]!;
+        if (k >= kept && k <= this.latestMinute) fill(s.ring, minuteOff(s, k), row);
+      }
     }
   }
 

@@ -116,6 +116,12 @@ export function fingerprint(s: HubState): string {
     if (key === 'calendar' || key === 'config') return undefined;
     if (value instanceof Map) return [...value.entries()];
     if (value instanceof Set) return [...value.values()];
+    // Metric rows and rings: their non-zero cells (a ring is 3,000 numbers, mostly zero).
+    if (value instanceof Float64Array) {
+      const cells: string[] = [];
+      for (let i = 0; i < value.length; i++) if (value[i] !== 0) cells.push(`${i}:${value[i]}`);
+      return cells.join(',');
+    }
     return value;
   });
 }

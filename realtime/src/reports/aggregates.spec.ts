@@ -44,7 +44,7 @@ describe('interval aggregates and batching', () => {
     // The buckets of the first morning, summed, equal the engine's day bucket.
     const st = createRecordState(site);
     recordsFromEvents(evs, st);
-    const day = st.hub.metrics.scopes.get('site')!.days.get(d0)!.c;
+    const day = st.hub.metrics.day('site', d0).c;
     let offered = 0;
     let handleMs = 0;
     for (const g of whole.values()) {

@@ -188,10 +188,9 @@ function collectAggregates(state: RecordState, horizon: number): IntervalAggrega
   const ivMs = state.hub.calendar.intervalMs;
   const intervalMin = state.hub.config.intervalMin;
   for (const [key, starts] of state.dirty) {
-    const series = m.scopes.get(key);
     const [scope, scopeId] = splitScopeKey(key);
     for (const k of starts) {
-      const b = series?.intervals.get(k);
+      const b = m.intervalCounters(key, k);
       const staffed = scope === 'queue' ? [...(state.queueStaffed.get(key)?.get(k) ?? [])].sort() : [...m.staffedResolver(key, k, k + ivMs)].sort();
       // No bucket: nothing counted there; still a row if someone was staffed. Never for an interval
       // the store no longer keeps: its row was written before the store dropped it.
@@ -202,7 +201,7 @@ function collectAggregates(state: RecordState, horizon: number): IntervalAggrega
         scopeId,
         intervalStart: new Date(k),
         intervalMin,
-        counters: { ...(b?.c ?? emptyCounters()) },
+        counters: { ...(b ?? emptyCounters()) },
         staffed,
       });
     }
