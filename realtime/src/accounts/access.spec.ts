@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { ACCESS_KINDS, DEFAULT_ACCESS, authorize, type AccessKind, type Action, type Target } from './access.ts';
-import type { Role } from '../contracts/index.ts';
+import { commandFailMessage, type Role } from '../contracts/index.ts';
 import { cmd, post, token, type ClientSocket } from '../hub/testing.ts';
 import { testBackends } from '../storage/testing.ts';
 import { call, startAccountsHub, type AccountsHub } from './testing.ts';
@@ -198,3 +198,27 @@ describe('authorize: scopes and grants of every action', () => {
     expect(got).toEqual(want);
   });
 });
+
+describe('authorize: why it refuses', () => {
+  it('given each kind of refusal, then it says why as data, and the sentence is the one the contracts build from it', () => {
+    const lead = { ...sessionOf('team_lead'), role: 'team_lead' as const, access: [...ACCESS_KINDS] };
+    const agent = { ...sessionOf('agent'), role: 'agent' as const, access: [...ACCESS_KINDS] };
+    const refusals = [
+      authorize(agent, 'queue:control'),
+      authorize({ ...lead, access: ['phone' as const] }, 'reports:read'),
+      authorize(lead, 'agent:control', { agentId: 'a3', teamId: 't2' }),
+      authorize(agent, 'desk:use', { agentId: 'a9', teamId: 't1' }),
+    ];
+    expect(refusals.map((d) => (d.ok ? 'ok' : `${d.why} ${JSON.stringify(d.params)}`))).toEqual([
+      'role_may_not {"role":"agent","action":"queue:control"}',
+      `no_access_grant {"userId":"${lead.userId}","grant":"console"}`,
+      'not_your_team {"agentId":"a3"}',
+      'not_you {"agentId":"a9"}',
+    ]);
+    for (const d of refusals.slice(1)) {
+      if (d.ok || d.why === 'role_may_not') throw new Error('expected a refusal');
+      expect(commandFailMessage(d.why, d.params as never)).toBe(d.reason);
+    }
+  });
+});
+

@@ -95,7 +95,14 @@ export interface Target {
   teamId?: string;
 }
 
-export type Decision = { ok: true; scope: Scope } | { ok: false; reason: string };
+/** Why access is refused, machine-readable (the console words it; see `contracts/command-errors.ts`). */
+export type AccessFail =
+  | { why: 'role_may_not'; params: { role: string; action: string } }
+  | { why: 'no_access_grant'; params: { userId: string; grant: string } }
+  | { why: 'not_your_team'; params: { agentId: string } }
+  | { why: 'not_you'; params: { agentId: string } };
+
+export type Decision = { ok: true; scope: Scope } | ({ ok: false; reason: string } & AccessFail);
 
 /**
  * May `session` do `action` on `target`? Checks the role, the grant (sessions without `access`, i.e.
@@ -104,16 +111,17 @@ export type Decision = { ok: true; scope: Scope } | { ok: false; reason: string 
 export function authorize(session: AccessSession, action: Action, target: Target = {}): Decision {
   const rule = ACCESS_MATRIX[action];
   const scope = rule.roles[session.role];
-  if (!scope) return { ok: false, reason: `role ${session.role} may not ${action}` };
+  if (!scope) return { ok: false, reason: `role ${session.role} may not ${action}`, why: 'role_may_not', params: { role: session.role, action } };
   if (rule.grant) {
     const access = session.access ?? DEFAULT_ACCESS[session.role];
-    if (!access.includes(rule.grant)) return { ok: false, reason: `${session.userId} has no ${rule.grant} access` };
+    if (!access.includes(rule.grant))
+      return { ok: false, reason: `${session.userId} has no ${rule.grant} access`, why: 'no_access_grant', params: { userId: session.userId, grant: rule.grant } };
   }
   if (scope === 'team' && target.agentId !== undefined && (target.teamId === undefined || !session.teamIds.includes(target.teamId))) {
-    return { ok: false, reason: `agent ${target.agentId} is not in your team` };
+    return { ok: false, reason: `agent ${target.agentId} is not in your team`, why: 'not_your_team', params: { agentId: target.agentId } };
   }
   if (scope === 'self' && target.agentId !== undefined && target.agentId !== session.agentId) {
-    return { ok: false, reason: `agent ${target.agentId} is not you` };
+    return { ok: false, reason: `agent ${target.agentId} is not you`, why: 'not_you', params: { agentId: target.agentId } };
   }
   return { ok: true, scope };
 }

@@ -3,6 +3,7 @@
  * the simulator and the workers. Every client command is answered by an ack `Response<T>`.
  */
 import { z } from 'zod';
+import type { CommandFailReason } from './command-errors.ts';
 import type { IngestResult } from './events.ts';
 import type { LiveFigures, MetricValues } from './metrics.ts';
 import type { EntityPatch, Patch } from './patch.ts';
@@ -17,8 +18,13 @@ export type ErrorCode =
   | 'internal';
 export interface ErrorBody {
   code: ErrorCode;
+  /** English, for people reading logs and API answers; a client words `reason` in its own language. */
   message: string;
   details?: string[];
+  /** Why, as a stable code (a failed command): see `COMMAND_FAIL_EN` in `command-errors.ts`. */
+  reason?: CommandFailReason;
+  /** The reason's arguments (`CommandFailParams`): ids, states, field paths. */
+  params?: Record<string, string>;
 }
 export type Response<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (res: Response<T>) => void;

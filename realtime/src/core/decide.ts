@@ -3,12 +3,24 @@
  * who may do it. The hub then applies them with `evolve` (which checks the state once more) and logs
  * them. Time and ids arrive as data.
  */
-import type { CommandName, CommandPayload, DomainEvent, ErrorBody, SessionDTO } from '../contracts/index.ts';
+import {
+  commandFailMessage,
+  type CommandCheckParams,
+  type CommandFailParams,
+  type CommandName,
+  type CommandPayload,
+  type DomainEvent,
+  type ErrorBody,
+  type SessionDTO,
+} from '../contracts/index.ts';
 import type { HubState } from './state.ts';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: ErrorBody };
 
-const fail = (code: ErrorBody['code'], message: string): Decision => ({ ok: false, error: { code, message } });
+/** A refusal: the reason and its params, with the English sentence built from them. */
+function fail<K extends keyof CommandCheckParams>(code: ErrorBody['code'], reason: K, params: CommandFailParams[K]): Decision {
+  return { ok: false, error: { code, message: commandFailMessage(reason, params), reason, params } };
+}
 
 export interface DecideContext {
   now: number;
@@ -32,7 +44,7 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     case 'agent:setState': {
       const p = payload as CommandPayload<'agent:setState'>;
       const a = own();
-      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      if (!a) return fail('forbidden', 'not_linked', {});
       if (a.state === 'offline' && p.state !== 'offline') {
         // The console is the agent's phone login in the demo: going ready from offline logs in.
         return {
@@ -50,10 +62,10 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     case 'offer:decline': {
       const p = payload as CommandPayload<'offer:accept'>;
       const a = own();
-      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      if (!a) return fail('forbidden', 'not_linked', {});
       const call = s.calls.get(p.callId);
       if (!call || call.status !== 'offering' || call.offerAgentId !== a.id) {
-        return fail('conflict', `no offer of call ${p.callId} is ringing for you (it may have expired)`);
+        return fail('conflict', 'offer_not_ringing', { callId: p.callId });
       }
       if (name === 'offer:accept') {
         return { ok: true, events: [{ id: nextId(), type: 'call.answered', at: now, source: 'hub', callId: call.id, agentId: a.id }] };
@@ -63,24 +75,24 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     case 'call:hold': {
       const p = payload as CommandPayload<'call:hold'>;
       const a = own();
-      if (!a || a.callId !== p.callId) return fail('conflict', `call ${p.callId} is not your current call`);
+      if (!a || a.callId !== p.callId) return fail('conflict', 'not_your_current_call', { callId: p.callId });
       return { ok: true, events: [{ id: nextId(), type: p.on ? 'call.held' : 'call.resumed', ...base, callId: p.callId }] };
     }
     case 'call:end': {
       const p = payload as CommandPayload<'call:end'>;
       const a = own();
-      if (!a || a.callId !== p.callId) return fail('conflict', `call ${p.callId} is not your current call`);
+      if (!a || a.callId !== p.callId) return fail('conflict', 'not_your_current_call', { callId: p.callId });
       return { ok: true, events: [{ id: nextId(), type: 'call.ended', ...base, callId: p.callId, by: 'agent' }] };
     }
     case 'wrapup:finish': {
       const p = payload as CommandPayload<'wrapup:finish'>;
       const a = own();
-      if (!a) return fail('forbidden', 'this login is not linked to an agent');
+      if (!a) return fail('forbidden', 'not_linked', {});
       const callId = p.callId ?? a.wrapCallId;
       const events: DomainEvent[] = [];
       if (callId && (p.disposition !== undefined || p.notes !== undefined || p.revenue !== undefined)) {
         const call = s.calls.get(callId) ?? s.recordIndex.get(callId);
-        if (!call || call.agentId !== a.id) return fail('conflict', `call ${callId} is not yours`);
+        if (!call || call.agentId !== a.id) return fail('conflict', 'not_your_call', { callId });
         events.push({
           id: nextId(),
           type: 'call.outcome',
@@ -92,13 +104,13 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
         });
       }
       if (a.state === 'wrapup') events.push({ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: 'available' });
-      if (events.length === 0) return fail('conflict', 'you are not in wrap-up and gave no outcome');
+      if (events.length === 0) return fail('conflict', 'not_in_wrapup', {});
       return { ok: true, events };
     }
     case 'queue:setOpen': {
       const p = payload as CommandPayload<'queue:setOpen'>;
-      if (!s.queues.has(p.queue)) return fail('not_found', `unknown queue ${p.queue}`);
-      if (p.overflowTo !== undefined && !s.queues.has(p.overflowTo)) return fail('not_found', `unknown queue ${p.overflowTo}`);
+      if (!s.queues.has(p.queue)) return fail('not_found', 'unknown_queue', { queue: p.queue });
+      if (p.overflowTo !== undefined && !s.queues.has(p.overflowTo)) return fail('not_found', 'unknown_queue', { queue: p.overflowTo });
       return {
         ok: true,
         events: [
@@ -116,19 +128,19 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     }
     case 'queue:setPriority': {
       const p = payload as CommandPayload<'queue:setPriority'>;
-      if (!s.queues.has(p.queue)) return fail('not_found', `unknown queue ${p.queue}`);
+      if (!s.queues.has(p.queue)) return fail('not_found', 'unknown_queue', { queue: p.queue });
       return { ok: true, events: [{ id: nextId(), type: 'queue.priority', ...base, queue: p.queue, priority: p.priority }] };
     }
     case 'agent:forceState':
     case 'agent:move': {
       const p = payload as CommandPayload<'agent:forceState'> & CommandPayload<'agent:move'>;
       const a = s.agents.get(p.agentId);
-      if (!a) return fail('not_found', `unknown agent ${p.agentId}`);
+      if (!a) return fail('not_found', 'unknown_agent', { agentId: p.agentId });
       if (session.role === 'team_lead' && (!a.teamId || !session.teamIds.includes(a.teamId))) {
-        return fail('forbidden', `agent ${a.id} is not in your team`);
+        return fail('forbidden', 'not_your_team', { agentId: a.id });
       }
       if (name === 'agent:move') {
-        for (const q of p.queues) if (!s.queues.has(q)) return fail('not_found', `unknown queue ${q}`);
+        for (const q of p.queues) if (!s.queues.has(q)) return fail('not_found', 'unknown_queue', { queue: q });
         return { ok: true, events: [{ id: nextId(), type: 'agent.queues', ...base, agentId: a.id, queues: p.queues }] };
       }
       if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
@@ -139,7 +151,7 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     }
     default: {
       const _exhaustive: never = name;
-      return fail('invalid', `unknown command ${String(_exhaustive)}`);
+      return fail('invalid', 'unknown_command', { command: String(_exhaustive) });
     }
   }
 }

@@ -7,7 +7,15 @@
  * Side effects the I/O shell must carry out (push an offer, tell the PBX) are appended to
  * `state.effects`; what changed for live boards is noted in `state.dirty`.
  */
-import { QueueConfigSchema, type DomainEvent, type EventOf, type OfferDTO } from '../contracts/index.ts';
+import {
+  commandFailMessage,
+  QueueConfigSchema,
+  type CommandFailParams,
+  type DomainEvent,
+  type EventOf,
+  type OfferDTO,
+  type RejectionReason,
+} from '../contracts/index.ts';
 import type { ScopeSeries } from './metrics.ts';
 import {
   keepFor,
@@ -25,7 +33,18 @@ import {
 /** Not-ready reasons every site has, besides its own `notReadyReasons`. */
 export const BUILTIN_NOT_READY = ['missed', 'login', 'disconnected'] as const;
 
-export type Rejection = string;
+declare const rejection: unique symbol;
+/**
+ * Why an event is impossible: an English sentence of `COMMAND_FAIL_EN` (contracts), made only by
+ * `reject`, so `commandFailOf` reads its reason and params back. A plain string at run time: the
+ * brand only stops a sentence written by hand from compiling.
+ */
+export type Rejection = string & { readonly [rejection]: true };
+
+/** The rejection for `reason` (on the failure path only: the success path returns a bare null). */
+function reject<K extends RejectionReason>(reason: K, params: CommandFailParams[K]): Rejection {
+  return commandFailMessage(reason, params) as Rejection;
+}
 
 // ------------------------------------------------------------------------------------- helpers
 
@@ -329,7 +348,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     case 'call.held': {
       const call = s.calls.get(e.callId);
       if (!call) return unknownCall(s, e.callId);
-      if (call.status !== 'connected') return `call ${e.callId} is ${call.status}, cannot be held`;
+      if (call.status !== 'connected') return reject('call_not_holdable', { callId: e.callId, status: call.status });
       call.status = 'held';
       call.heldSince = e.at;
       markCall(s, call);
@@ -338,7 +357,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     case 'call.resumed': {
       const call = s.calls.get(e.callId);
       if (!call) return unknownCall(s, e.callId);
-      if (call.status !== 'held') return `call ${e.callId} is ${call.status}, not held`;
+      if (call.status !== 'held') return reject('call_not_held', { callId: e.callId, status: call.status });
       call.status = 'connected';
       call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
       delete call.heldSince;
@@ -351,7 +370,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const call = s.calls.get(e.callId);
       if (!call) return unknownCall(s, e.callId);
       if (call.status !== 'connected' && call.status !== 'held') {
-        return `call ${e.callId} is ${call.status}, not connected (a caller hanging up in queue is call.abandoned)`;
+        return reject('call_not_endable', { callId: e.callId, status: call.status });
       }
       if (call.status === 'held') {
         call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
@@ -385,19 +404,19 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     }
     case 'agent.logout': {
       const a = s.agents.get(e.agentId);
-      if (!a) return `unknown agent ${e.agentId}`;
+      if (!a) return reject('unknown_agent', { agentId: e.agentId });
       return agentTo(s, a, 'offline', undefined, e.at);
     }
     case 'agent.state': {
       const a = s.agents.get(e.agentId);
-      if (!a) return `unknown agent ${e.agentId} (send agent.login first)`;
+      if (!a) return reject('agent_never_logged_in', { agentId: e.agentId });
       return agentTo(s, a, e.state, e.reason, e.at);
     }
     case 'offer.created': {
       const call = s.calls.get(e.callId);
       const a = s.agents.get(e.agentId);
-      if (!call || call.status !== 'waiting') return `call ${e.callId} is not waiting`;
-      if (!a || a.state !== 'available') return `agent ${e.agentId} is not available`;
+      if (!call || call.status !== 'waiting') return reject('call_not_waiting', { callId: e.callId });
+      if (!a || a.state !== 'available') return reject('agent_not_available', { agentId: e.agentId });
       call.status = 'offering';
       call.offerAgentId = a.id;
       call.offerExpiresAt = e.expiresAt;
@@ -411,7 +430,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     case 'offer.rejected': {
       const call = s.calls.get(e.callId);
       if (!call || call.status !== 'offering' || call.offerAgentId !== e.agentId) {
-        return `no offer of call ${e.callId} is ringing for agent ${e.agentId}`;
+        return reject('offer_not_ringing_for_agent', { callId: e.callId, agentId: e.agentId });
       }
       const a = s.agents.get(e.agentId)!;
       a.missedInRow++;
@@ -434,9 +453,9 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     case 'call.overflowed': {
       const call = s.calls.get(e.callId);
       if (!call) return unknownCall(s, e.callId);
-      if (call.status !== 'waiting' && call.status !== 'offering') return `call ${e.callId} is ${call.status}, not waiting`;
+      if (call.status !== 'waiting' && call.status !== 'offering') return reject('call_not_overflowable', { callId: e.callId, status: call.status });
       const target = getOrCreateQueue(s, e.toQueue);
-      if (!target) return `unknown queue ${e.toQueue}`;
+      if (!target) return reject('unknown_queue', { queue: e.toQueue });
       if (call.status === 'offering') withdrawOffer(s, call, 'state-change', e.at);
       removeWaiting(s, call);
       releasePreference(s, call);
@@ -450,7 +469,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     }
     case 'queue.status': {
       const q = getOrCreateQueue(s, e.queue);
-      if (!q) return `unknown queue ${e.queue}`;
+      if (!q) return reject('unknown_queue', { queue: e.queue });
       q.open = e.open;
       if (e.closedAction) q.closedAction = e.closedAction;
       if (e.overflowTo) q.closedOverflowTo = e.overflowTo;
@@ -461,20 +480,20 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     }
     case 'queue.priority': {
       const q = s.queues.get(e.queue);
-      if (!q) return `unknown queue ${e.queue}`;
+      if (!q) return reject('unknown_queue', { queue: e.queue });
       q.priority = e.priority;
       s.dirty.queues.add(q.id);
       return null;
     }
     case 'agent.held': {
       const a = s.agents.get(e.agentId);
-      if (!a) return `unknown agent ${e.agentId}`;
+      if (!a) return reject('unknown_agent', { agentId: e.agentId });
       if (e.until <= e.at) {
         releaseHold(s, a);
         s.routeAgents.add(a.id);
         return null;
       }
-      if (a.state === 'offline') return `agent ${e.agentId} is offline`;
+      if (a.state === 'offline') return reject('agent_offline', { agentId: e.agentId });
       a.heldUntil = e.until;
       if (e.ref !== undefined) a.heldRef = e.ref;
       else delete a.heldRef;
@@ -484,26 +503,26 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
     }
     case 'agent.queues': {
       const a = s.agents.get(e.agentId);
-      if (!a) return `unknown agent ${e.agentId}`;
-      for (const qid of e.queues) if (!s.queues.has(qid) && !s.config.autoCreateQueues) return `unknown queue ${qid}`;
+      if (!a) return reject('unknown_agent', { agentId: e.agentId });
+      for (const qid of e.queues) if (!s.queues.has(qid) && !s.config.autoCreateQueues) return reject('unknown_queue', { queue: qid });
       setAgentQueues(s, a, e.queues, e.at);
       return null;
     }
     default: {
       const _exhaustive: never = e;
-      return `unknown event type ${(_exhaustive as { type: string }).type}`;
+      return reject('unknown_event_type', { type: (_exhaustive as { type: string }).type });
     }
   }
 }
 
 function unknownCall(s: HubState, callId: string): Rejection {
-  return s.recordIndex.has(callId) ? `call ${callId} has already ended` : `unknown call ${callId}`;
+  return s.recordIndex.has(callId) ? reject('call_ended', { callId }) : reject('unknown_call', { callId });
 }
 
 function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null {
-  if (s.calls.has(e.callId) || s.recordIndex.has(e.callId)) return `call ${e.callId} already exists`;
+  if (s.calls.has(e.callId) || s.recordIndex.has(e.callId)) return reject('call_exists', { callId: e.callId });
   const q = getOrCreateQueue(s, e.queue);
-  if (!q) return `unknown queue ${e.queue}`;
+  if (!q) return reject('unknown_queue', { queue: e.queue });
   const call: CallState = {
     id: e.callId,
     queue: q.id,
@@ -562,15 +581,15 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
 function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | null {
   const call = s.calls.get(e.callId);
   if (!call) return unknownCall(s, e.callId);
-  if (call.status !== 'waiting' && call.status !== 'offering') return `call ${e.callId} is ${call.status}, cannot be answered`;
+  if (call.status !== 'waiting' && call.status !== 'offering') return reject('call_not_answerable', { callId: e.callId, status: call.status });
   const q = s.queues.get(call.queue)!;
   let a = s.agents.get(e.agentId);
   if (!a) {
-    if (q.routing !== 'observe' && !s.config.autoCreateQueues) return `unknown agent ${e.agentId}`;
+    if (q.routing !== 'observe' && !s.config.autoCreateQueues) return reject('unknown_agent', { agentId: e.agentId });
     a = ensureAgent(s, e.agentId, e.at);
     setAgentQueues(s, a, [q.id], e.at);
   }
-  if (a.callId) return `agent ${a.id} is already on call ${a.callId}`;
+  if (a.callId) return reject('agent_already_on_call', { agentId: a.id, callId: a.callId });
   releaseHold(s, a);
   // The phone system is the source of truth: clear whatever the agent was doing.
   if (a.state === 'wrapup') finishHandle(s, a, e.at);
@@ -619,7 +638,7 @@ function callAbandoned(s: HubState, e: EventOf<'call.abandoned'>): Rejection | n
   const call = s.calls.get(e.callId);
   if (!call) return unknownCall(s, e.callId);
   if (call.status !== 'waiting' && call.status !== 'offering') {
-    return `call ${e.callId} is ${call.status}; a connected call ends with call.ended`;
+    return reject('call_not_abandonable', { callId: e.callId, status: call.status });
   }
   if (call.status === 'offering') withdrawOffer(s, call, 'abandoned', e.at);
   removeWaiting(s, call);
@@ -658,17 +677,17 @@ function callAbandoned(s: HubState, e: EventOf<'call.abandoned'>): Rejection | n
 function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection | null {
   const call = s.calls.get(e.callId);
   if (!call) return unknownCall(s, e.callId);
-  if (call.status !== 'connected' && call.status !== 'held') return `call ${e.callId} is ${call.status}, not connected`;
+  if (call.status !== 'connected' && call.status !== 'held') return reject('call_not_transferable', { callId: e.callId, status: call.status });
   let target: QueueState | undefined;
   let targetAgent: AgentState | undefined;
   if (e.queue !== undefined) {
     target = getOrCreateQueue(s, e.queue);
-    if (!target) return `unknown queue ${e.queue}`;
+    if (!target) return reject('unknown_queue', { queue: e.queue });
   } else if (e.agentId !== undefined) {
     targetAgent = s.agents.get(e.agentId);
-    if (!targetAgent) return `unknown agent ${e.agentId}`;
-    if (targetAgent.callId) return `agent ${e.agentId} is already on call ${targetAgent.callId}`;
-    if (targetAgent.state === 'offline') return `agent ${e.agentId} is offline`;
+    if (!targetAgent) return reject('unknown_agent', { agentId: e.agentId });
+    if (targetAgent.callId) return reject('agent_already_on_call', { agentId: e.agentId, callId: targetAgent.callId });
+    if (targetAgent.state === 'offline') return reject('agent_offline', { agentId: e.agentId });
   }
   if (call.status === 'held') {
     call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
@@ -703,9 +722,9 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
 
 function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null {
   const call = s.calls.get(e.callId) ?? s.recordIndex.get(e.callId);
-  if (!call) return `unknown call ${e.callId}`;
+  if (!call) return reject('unknown_call', { callId: e.callId });
   if (call.status === 'waiting' || call.status === 'offering' || call.result === 'abandoned' || call.result === 'rejected') {
-    return `call ${e.callId} has not been answered: nothing to record an outcome of`;
+    return reject('call_not_answered', { callId: e.callId });
   }
   if (e.disposition !== undefined) call.disposition = e.disposition;
   if (e.notes !== undefined) call.notes = e.notes;
@@ -731,12 +750,12 @@ function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null 
 
 /** An agent state change requested by the phone system, a supervisor or the agent. */
 function agentTo(s: HubState, a: AgentState, target: string, reason: string | undefined, at: number): Rejection | null {
-  if (target === 'reserved' || target === 'oncall' || target === 'on_call') return `state ${target} is set by calls, not requested`;
+  if (target === 'reserved' || target === 'oncall' || target === 'on_call') return reject('state_not_requestable', { state: target });
   const builtin = target === 'available' || target === 'break' || target === 'wrapup' || target === 'offline';
   if (!builtin && !isKnownNotReady(s, target)) {
-    return `unknown state ${target}; this site allows available, break, wrapup, offline, ${[...BUILTIN_NOT_READY, ...s.config.notReadyReasons].join(', ')}`;
+    return reject('unknown_state', { state: target, allowed: ['available', 'break', 'wrapup', 'offline', ...BUILTIN_NOT_READY, ...s.config.notReadyReasons].join(', ') });
   }
-  if (a.callId) return `agent ${a.id} is on call ${a.callId}; end it first`;
+  if (a.callId) return reject('agent_on_call', { agentId: a.id, callId: a.callId });
   if (a.offerCallId) {
     const call = s.calls.get(a.offerCallId);
     if (call) withdrawOffer(s, call, 'state-change', at, 'keep');

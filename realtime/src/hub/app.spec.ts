@@ -117,7 +117,8 @@ describe('given a supervisor and a wallboard watching the booking line', () => {
     const a1 = await sock(url, token('agent', { userId: 'a1', agentId: 'a1' }));
     const sup = await sock(url, token('supervisor'));
     const forbidden = await cmd(a1, 'queue:setOpen', { queue: 'booking', open: false });
-    expect(forbidden).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // The access check's refusal carries a reason the console words, with the command's name (not the access action).
+    expect(forbidden).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'role agent may not queue:control', reason: 'role_not_allowed', params: { role: 'agent', command: 'queue:setOpen' } } });
     const invalid = await cmd(sup, 'queue:setPriority', { queue: 'booking', priority: 99 });
     expect(invalid.ok).toBe(false);
     expect(invalid.error.code).toBe('invalid');
@@ -216,7 +217,10 @@ describe('given team leads and supervisors', () => {
     const ownLead = await sock(url, token('team_lead', { userId: 'lead1', teamIds: ['t1'] }));
     const sup = await sock(url, token('supervisor'));
     await post(url, '/api/v1/events', tel, { id: 'l1', type: 'agent.login', at: T(0), agentId: 'a2' });
-    expect(await cmd(lead, 'agent:forceState', { agentId: 'a2', state: 'break', reason: 'coaching' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await cmd(lead, 'agent:forceState', { agentId: 'a2', state: 'break', reason: 'coaching' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'agent a2 is not in your team', reason: 'not_your_team', params: { agentId: 'a2' } },
+    });
     expect((await cmd(ownLead, 'agent:forceState', { agentId: 'a2', state: 'break', reason: 'coaching' })).ok).toBe(true);
     expect(app.hub.state.agents.get('a2')).toMatchObject({ state: 'break', reason: 'coaching' });
     expect((await cmd(sup, 'agent:move', { agentId: 'a2', queues: ['advice'] })).ok).toBe(true);

@@ -574,7 +574,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
         if (!d.ok) {
           metrics.commands.inc({ name, result: 'forbidden' });
           if (audited) audit('forbidden', { request: payload ?? null });
-          reply({ ok: false, error: { code: 'forbidden', message: d.reason } });
+          // The sentence as before, and the reason the console words (the command's name rather than the access action).
+          const why = d.why === 'role_may_not' ? ({ reason: 'role_not_allowed', params: { role: d.params.role, command: name } } as const) : { reason: d.why, params: d.params };
+          reply({ ok: false, error: { code: 'forbidden', message: d.reason, ...why } });
           return;
         }
         hub.command(session, name, payload).then(

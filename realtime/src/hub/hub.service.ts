@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import {
   COMMANDS,
   COMMAND_ROLES,
+  commandFailMessage,
+  commandFailOf,
   parseCtiEvent,
   type CommandName,
   type CommandResult,
@@ -309,20 +311,34 @@ export class Hub {
   async command(session: SessionDTO, name: CommandName, payload: unknown): Promise<Response<CommandResult>> {
     const m = this.opts.metrics;
     const schema = COMMANDS[name];
-    if (!schema) return { ok: false, error: { code: 'invalid', message: `unknown command ${String(name)}` } };
+    if (!schema) {
+      const params = { command: String(name) };
+      return { ok: false, error: { code: 'invalid', message: commandFailMessage('unknown_command', params), reason: 'unknown_command', params } };
+    }
     if (!COMMAND_ROLES[name].includes(session.role)) {
       m?.commands.inc({ name, result: 'forbidden' });
-      return { ok: false, error: { code: 'forbidden', message: `${session.role} may not ${name}` } };
+      const params = { role: session.role, command: name };
+      return { ok: false, error: { code: 'forbidden', message: commandFailMessage('role_not_allowed', params), reason: 'role_not_allowed', params } };
     }
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       m?.commands.inc({ name, result: 'invalid' });
+      const issues = parsed.error.issues;
+      // The fields to point at: each issue's path, or the keys a strict object does not know.
+      const fields = new Set<string>();
+      for (const i of issues) {
+        if (i.path.length) fields.add(i.path.join('.'));
+        else if (i.code === 'unrecognized_keys') for (const k of i.keys) fields.add(k);
+      }
+      const params = { command: name, fields: [...fields].join(', ') };
       return {
         ok: false,
         error: {
           code: 'invalid',
-          message: `invalid ${name} payload`,
-          details: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+          message: commandFailMessage('invalid_payload', params),
+          details: issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+          reason: 'invalid_payload',
+          params,
         },
       };
     }
@@ -338,7 +354,8 @@ export class Hub {
       if (why !== null) {
         await this.commit(logged);
         m?.commands.inc({ name, result: 'conflict' });
-        return { ok: false, error: { code: 'conflict', message: why } };
+        // Every rejection is one of the contract's sentences (`Rejection`): its reason and params come back from it.
+        return { ok: false, error: { code: 'conflict', message: why, ...commandFailOf(why) } };
       }
       logged.push(e);
     }
