@@ -2,7 +2,9 @@
  * The complaint detail's pure parts: the SLA clock as words, a history event as words (docs/REPORTS.md,
  * realtime/src/complaints). The words come from the messages, so they follow the language.
  */
-import { DEFAULT_COMPLAINT_ROOT_CAUSES, type ComplaintEvent as ComplaintEventDTO, type SlaClock as SlaClockDTO } from '$contracts/records.ts';
+import { rootCauseName } from '$contracts/complaint-names.ts';
+import type { ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
+import type { ReportLang } from '$contracts/reports.ts';
 import type { MessageKey } from './messages.ts';
 
 export type { ComplaintEventDTO, SlaClockDTO };
@@ -32,7 +34,10 @@ export function clockText(c: SlaClockDTO, status: string, t: T): { text: string;
 }
 
 
-/** A site code (complaint category `cc_`, department `dep_`) by its name in the UI language; the code itself when it has none. */
+/**
+ * A site code (complaint category `cc_`, department `dep_`) by its name in the UI language (the messages
+ * hold the built-in names, `complaintNameMessages`); the code itself when it has none.
+ */
 export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
   const key = `${prefix}${code}`;
   const s = t(key as MessageKey) as string | undefined;
@@ -41,15 +46,11 @@ export function codeName(t: T, prefix: 'cc_' | 'dep_', code: string): string {
 
 /**
  * A root cause by its name in the UI language: the site's own label, except for a default code whose label
- * nobody changed (the hub's English default), which the messages name (`rc_wait_time`).
+ * nobody changed (the hub's English default), which is named in `lang` (`rootCauseName`, the rule the
+ * hub's printable report follows too).
  */
-export function causeName(t: T, code: string | null, label?: string): string {
-  if (code === null) return '–';
-  const dflt = DEFAULT_COMPLAINT_ROOT_CAUSES.find((c) => c.code === code)?.label;
-  if (label !== undefined && label !== dflt) return label;
-  const key = `rc_${code.replaceAll('-', '_')}`;
-  const s = t(key as MessageKey) as string | undefined;
-  return s && s !== key ? s : (label ?? dflt ?? code);
+export function causeName(lang: ReportLang, code: string | null, label?: string): string {
+  return code === null ? '–' : rootCauseName(code, lang, label);
 }
 
 /** What a complaint is about: its description, else (a low survey score without a comment) the score in words. */

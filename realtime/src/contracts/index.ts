@@ -7,3 +7,4 @@ export * from './jobs.ts';
 export * from './records.ts';
 export * from './patch.ts';
 export * from './reports.ts';
+export * from './complaint-names.ts';

@@ -2,6 +2,7 @@
  * Wire shapes of the records REST (reports, CX, complaints, users, audit, script tokens): declared once here,
  * used by the hub's routers and imported by the console (`$contracts/records.ts`), never copied.
  */
+import { ROOT_CAUSE_NAMES } from './complaint-names.ts';
 import type { AccessKind, Role } from './site.ts';
 
 // ---------------------------------------------------------------------------------------------- CX
@@ -85,18 +86,11 @@ export const DEFAULT_COMPLAINT_ROUTES: readonly ComplaintRoute[] = [
   { category: 'product', department: 'product', slaBusinessMin: 40 * 60 },
   { category: 'other', department: 'customer-care', slaBusinessMin: 16 * 60 },
 ];
-/** The root causes a site starts with (the console names these codes in its language while their label is this one). */
-export const DEFAULT_COMPLAINT_ROOT_CAUSES: readonly { code: string; label: string }[] = [
-  { code: 'wait-time', label: 'Long wait on the hotline' },
-  { code: 'staff-behaviour', label: 'Staff behaviour' },
-  { code: 'wrong-information', label: 'Wrong or missing information' },
-  { code: 'out-of-stock', label: 'Vaccine or product out of stock' },
-  { code: 'billing-error', label: 'Billing error' },
-  { code: 'clinical', label: 'Clinical issue (reaction, treatment)' },
-  { code: 'process', label: 'Process or policy' },
-  { code: 'system', label: 'System or app fault' },
-  { code: 'customer-expectation', label: 'Customer expectation (no fault found)' },
-];
+/**
+ * The root causes a site starts with: the codes of `ROOT_CAUSE_NAMES`, labelled with their English names
+ * (the console and the printable report name a code in their language while its label is this one).
+ */
+export const DEFAULT_COMPLAINT_ROOT_CAUSES: readonly { code: string; label: string }[] = Object.entries(ROOT_CAUSE_NAMES).map(([code, n]) => ({ code, label: n.en }));
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 

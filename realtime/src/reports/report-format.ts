@@ -3,7 +3,7 @@
  * a printable HTML page (no script, print styles; the console draws the charts). The CSV is for
  * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
-import { causeText, metricName, type ComplaintsSummaryLine, type MetricValues, type ReportLang } from '../contracts/index.ts';
+import { categoryName, causeText, departmentName, metricName, rootCauseName, type ComplaintsSummaryLine, type MetricValues, type ReportLang } from '../contracts/index.ts';
 import type { Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -74,6 +74,8 @@ export function reportCsv(r: Report): string {
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** A first cell that names a code: the name, with the code as its title (as the metric columns do); a code without a name as it is. */
+const namedCell = (name: string, code: string) => (name === code ? `<td>${esc(code)}</td>` : `<td title="${esc(code)}">${esc(name)}</td>`);
 
 /** The printable page's words. The English table is typed by the Vietnamese one: a missing word does not compile. */
 const VI = {
@@ -185,7 +187,7 @@ const EN: Record<Word, string> = {
   scope_agent: 'agent',
   scope_campaign: 'campaign',
   channel_form: 'form',
-  channel_wrapup: 'wrapup',
+  channel_wrapup: 'wrap-up',
   channel_survey: 'survey',
   c_opened: 'Opened',
   c_high: 'High priority',
@@ -298,9 +300,11 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
         .join('')}</tbody></table>`
     : '';
   const c = r.complaints;
-  const complaintTable = (first: string, lines: readonly ComplaintsSummaryLine[]) =>
+  // Departments, categories and root causes by their names in the page's language (the table the console
+  // uses, `contracts/complaint-names.ts`); a site's own code as it is, a root cause's own label as written.
+  const complaintTable = (first: string, lines: readonly (ComplaintsSummaryLine & { name?: string })[], name: (code: string, lang: ReportLang) => string) =>
     `<table><thead><tr><th>${esc(first)}</th>${COMPLAINT_COLUMNS.map((k) => `<th>${esc(x.w(`c_${k}`))}</th>`).join('')}</tr></thead><tbody>${lines
-      .map((l) => `<tr><td>${esc(l.code || '–')}</td>${COMPLAINT_COLUMNS.map((k) => `<td>${esc(x.num(l[k]))}</td>`).join('')}</tr>`)
+      .map((l) => `<tr>${l.name !== undefined ? `<td>${esc(l.name)}</td>` : l.code ? namedCell(name(l.code, x.lang), l.code) : '<td>–</td>'}${COMPLAINT_COLUMNS.map((k) => `<td>${esc(x.num(l[k]))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`;
   const complaints =
     c && (c.total.opened || c.total.resolved || c.total.backlog)
@@ -308,10 +312,10 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
           Object.entries(c.byChannel)
             .map(([k, n]) => `${esc(x.code('channel_', k))} ${x.num(n)}`)
             .join(', ') || x.w('none')
-        }. ${esc(x.w('complaintsNote'))}</p>${complaintTable(x.w('department'), [...c.byDepartment, { ...c.total, code: x.w('total') }])}${complaintTable(x.w('category'), c.byCategory)}${
+        }. ${esc(x.w('complaintsNote'))}</p>${complaintTable(x.w('department'), [...c.byDepartment, { ...c.total, name: x.w('total') }], departmentName)}${complaintTable(x.w('category'), c.byCategory, categoryName)}${
           c.rootCauses.length
             ? `<table><thead><tr><th>${x.w('rootCause')}</th><th>${x.w('complaintCount')}</th></tr></thead><tbody>${c.rootCauses
-                .map((rc) => `<tr><td>${esc(rc.label)}</td><td>${x.num(rc.count)}</td></tr>`)
+                .map((rc) => `<tr>${namedCell(rootCauseName(rc.code, x.lang, rc.label), rc.code)}<td>${x.num(rc.count)}</td></tr>`)
                 .join('')}</tbody></table>`
             : ''
         }`
@@ -320,7 +324,8 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
   const generated = x.time(r.generatedAt, p.timeZone);
   const meta = [
     esc(r.siteName),
-    `${esc(x.code('scope_', r.scope))}${r.id ? ` ${esc(r.id)}` : ''}`,
+    // The title names the line, team, agent or campaign; its id stays at hand as the scope word's title.
+    r.id ? `<span title="${esc(r.id)}">${esc(x.code('scope_', r.scope))}</span>` : esc(x.code('scope_', r.scope)),
     esc(x.w('timeZone', { tz: p.timeZone })),
     esc(x.w('slRule', { t: x.fig(p.slThresholdSec), basis: x.code('basis_', p.slBasis), s: x.fig(p.shortAbandonSec) })),
     esc(x.w('generated', { at: generated })),

@@ -203,11 +203,13 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     expect(weekCsv).toContain('complaints,department,medical,1,0,0,0,0,,,1,1');
     const weekHtml = (await call(url, 'GET', '/api/v1/reports/weekly.html?date=2026-03-04', sup)).text;
     expect(weekHtml).toContain('<h2>Complaints</h2>');
-    expect(weekHtml).toContain('<tr><td>medical</td><td>1</td>');
+    // The department by its name (the code stays as the cell's title).
+    expect(weekHtml).toContain('<tr><td title="medical">Medical</td><td>1</td>');
     // In Vietnamese: the section, its columns and the channels.
     const weekVi = (await call(url, 'GET', '/api/v1/reports/weekly.html?date=2026-03-04&lang=vi', sup)).text;
     expect(weekVi).toContain('<h2>Khiếu nại</h2><p class="meta">Tiếp nhận theo kênh: sau cuộc gọi 1.');
     expect(weekVi).toContain('<th>Bộ phận</th><th>Tiếp nhận</th><th>Ưu tiên cao</th><th>Đã giải quyết</th>');
+    expect(weekVi).toContain('<tr><td title="medical">Khối y tế</td><td>1</td>');
     expect(weekVi).toContain('<tr><td>Tổng</td><td>1</td>');
     expect(weekVi).toContain('<h1>Báo cáo tuần: Callboard (02/03/2026 đến 08/03/2026)</h1>');
   });
