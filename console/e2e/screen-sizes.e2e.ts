@@ -74,7 +74,7 @@ it('on a 1280, 1366 and 1600 px laptop, in Vietnamese and English, the superviso
       }
     }
   }
-});
+}, 180_000); // 18 page loads: on a busy 2-core CI machine this takes 50-60 s
 
 it('on TVs from 720p to 4K, the wallboard fits the screen, keeps every figure inside its tile, and its text grows with the screen', async () => {
   const rootPx: number[] = [];
