@@ -37,6 +37,7 @@ import {
 } from '../core/index.ts';
 import type { EventLog } from './event-log.repository.ts';
 import type { HubMetrics } from './hub.metrics.ts';
+import { SeenIds } from './seen-ids.ts';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -104,7 +105,7 @@ export interface CheckpointResult {
 export class Hub {
   /** Replaced only by `rebuild` from a checkpoint, before anyone else holds it. */
   state: HubState;
-  private readonly seen = new Set<string>();
+  private readonly seen: SeenIds;
   private readonly bootId = randomBytes(4).toString('hex');
   private idSeq = 0;
   private lastDueAt = 0;
@@ -116,6 +117,7 @@ export class Hub {
 
   constructor(private readonly opts: HubOptions) {
     this.state = createState(opts.config);
+    this.seen = new SeenIds(opts.dedupeCapacity ?? 2_000_000);
     this.clockMode = opts.clock ?? 'wall';
     this.wallNow = opts.now ?? Date.now;
   }
@@ -149,7 +151,7 @@ export class Hub {
         const data = JSON.parse(cp.data) as CheckpointData;
         const { state, reconciled } = loadState(this.opts.config, data.state);
         this.state = state;
-        for (const k of data.seen) this.seen.add(k);
+        this.seen.addKeys(data.seen);
         after = cp.id;
         if (reconciled.length) this.opts.logger.warn({ reconciled }, 'the site configuration changed since the checkpoint: applied to the checkpointed state');
       } catch (err) {
@@ -191,10 +193,7 @@ export class Hub {
     const t0 = performance.now();
     // The newest event ids only: a source retries within minutes, and a checkpoint must stay small.
     const keep = this.opts.checkpointDedupeIds ?? 200_000;
-    const seen: string[] = [];
-    let skip = this.seen.size - keep;
-    for (const k of this.seen) if (skip-- <= 0) seen.push(k);
-    const data: CheckpointData = { state: dumpState(this.state), seen };
+    const data: CheckpointData = { state: dumpState(this.state), seen: this.seen.newestKeys(keep) };
     const json = JSON.stringify(data);
     const blockedMs = performance.now() - t0;
     const id = await log.lastAppendedId();
@@ -203,21 +202,8 @@ export class Hub {
     return { id, bytes: Buffer.byteLength(json), blockedMs };
   }
 
-  private key(e: { id: string; source?: string }): string {
-    return e.source === undefined ? e.id : `${e.source}\u0000${e.id}`;
-  }
-
-  private remember(e: { id: string; source?: string }, key: string = this.key(e)): void {
-    const cap = this.opts.dedupeCapacity ?? 2_000_000;
-    if (this.seen.size >= cap) {
-      // Forget the oldest tenth (a Set iterates in insertion order).
-      let n = Math.ceil(cap / 10);
-      for (const k of this.seen) {
-        this.seen.delete(k);
-        if (--n <= 0) break;
-      }
-    }
-    this.seen.add(key);
+  private remember(e: { id: string; source?: string }): void {
+    this.seen.add(e.source, e.id);
   }
 
   /**
@@ -238,8 +224,7 @@ export class Hub {
         continue;
       }
       const e = p.event;
-      const key = this.key(e);
-      if (this.seen.has(key)) {
+      if (this.seen.has(e.source, e.id)) {
         result.duplicates++;
         continue;
       }
@@ -253,7 +238,7 @@ export class Hub {
         m?.rejected.inc({ reason: 'impossible' });
         continue;
       }
-      this.remember(e, key);
+      this.seen.add(e.source, e.id);
       logged.push(e);
       result.accepted++;
     }
