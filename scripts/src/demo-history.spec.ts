@@ -6,7 +6,7 @@ import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
 import { BusinessClock } from '../../realtime/src/complaints/business-hours.ts';
 import { testBackends } from '../../realtime/src/storage/testing.ts';
-import { demoHistory, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, historyDaysOf, workDemoComplaints } from './demo-history.ts';
 
 const site = demoSite();
 const cal = new SiteCalendar(site.timeZone, site.intervalMin);
@@ -46,6 +46,20 @@ describe('the demo history', () => {
 
   it('given no past days before 07:30, then there is nothing to load', () => {
     expect(demoHistory(site, Date.parse('2026-03-04T07:10:00+07:00'), 7, 0)).toEqual([]);
+  });
+
+  it('given an id prefix (a restart\'s simulated days), then every event, call and lead id starts with it and the day\'s date; without one, with history-', () => {
+    const now = Date.parse('2026-03-04T08:30:00+07:00');
+    const ids = (events: ReturnType<typeof demoHistory>) => events.flatMap((e) => [e.id, 'callId' in e ? e.callId : e.id, e.type === 'call.dialed' ? e.leadId : e.id]);
+    const own = ids(demoHistory(site, now, 3, 0, {}, 'backfill-2026-03-04'));
+    expect(own.length).toBeGreaterThan(100);
+    expect(own.filter((id) => !id.startsWith('backfill-2026-03-04-2026-03-04-'))).toEqual([]);
+    expect(ids(demoHistory(site, now, 3, 0)).filter((id) => !id.startsWith('history-2026-03-04-'))).toEqual([]);
+  });
+
+  it('reads how many past days to simulate as npm start does (CALLBOARD_HISTORY_DAYS, 0-60; none with CALLBOARD_HISTORY=0)', () => {
+    const of = (env: Record<string, string>) => historyDaysOf(env);
+    expect([of({}), of({ CALLBOARD_HISTORY_DAYS: '3' }), of({ CALLBOARD_HISTORY_DAYS: '200' }), of({ CALLBOARD_HISTORY_DAYS: 'x' }), of({ CALLBOARD_HISTORY_DAYS: '-2' }), of({ CALLBOARD_HISTORY: '0' })]).toEqual([14, 3, 60, 0, 0, undefined]);
   });
 });
 
@@ -93,6 +107,32 @@ describe('the demo history\'s complaints', () => {
       expect(summary.total.slaMetPct).toBeLessThan(100);
       expect(summary.total.medianResolveH).toBeGreaterThan(1);
       expect(complaints.find((c) => c.category === 'vaccine-reaction' && c.rootCause)?.rootCause).toMatch(/clinical|customer-expectation/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('given complaints open from before a restart and from the days it simulated, when only those opened since are worked, then the earlier ones stay open as the user left them', async () => {
+    const db = await testBackends()[0]!.create();
+    try {
+      const now = Date.parse('2026-03-09T10:00:00+07:00');
+      const since = Date.parse('2026-03-06T18:00:00+07:00');
+      let t = now;
+      const svc = new ComplaintsService(db.database, { timeZone: site.timeZone, now: () => t });
+      const H = 3_600_000;
+      // Ten of the last run (Thursday and Friday), twenty of the simulated weekend.
+      const at = [...Array.from({ length: 10 }, (_, i) => since - (i + 1) * 3 * H), ...Array.from({ length: 20 }, (_, i) => since + (i + 1) * 3 * H)];
+      for (const [i, x] of at.entries()) {
+        await svc.openComplaint({ siteId: site.id, channel: 'wrapup', category: 'service', teamId: 'team-care', callId: `c${i}`, sourceKey: `wrapup:c${i}`, at: x });
+      }
+      const worked = await workDemoComplaints(svc, site, (x) => (t = x), now, 11, since);
+      const { complaints } = await svc.list(site.id, { limit: 1000 });
+      const before = complaints.filter((c) => c.openedAt <= since);
+      const after = complaints.filter((c) => c.openedAt > since);
+      expect([before.length, after.length]).toEqual([10, 20]);
+      expect(before.filter((c) => c.status !== 'open')).toEqual([]);
+      expect(worked).toBe(after.filter((c) => c.status !== 'open').length);
+      expect(worked).toBeGreaterThan(10);
     } finally {
       await db.drop();
     }

@@ -19,10 +19,10 @@ const DAY_OPEN = 7 * 60 * MIN;
 const DAY_CLOSE = 21 * 60 * MIN;
 
 /** One simulated stretch [start, end), every call finished and every agent signed out by `signOutAt`. */
-function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number, signOutAt: number, seed: number, campaignIds: Record<string, string>): CtiEventIn[] {
+function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number, signOutAt: number, seed: number, campaignIds: Record<string, string>, idPrefix: string): CtiEventIn[] {
   const drainMs = 20 * MIN;
-  const date = cal.localDate(start);
-  const events = simulateToEvents({ site, start, durationMs: end - start, drainMs, seed, idPrefix: `history-${date}`, source: 'history', campaignIds });
+  const prefix = `${idPrefix}-${cal.localDate(start)}`;
+  const events = simulateToEvents({ site, start, durationMs: end - start, drainMs, seed, idPrefix: prefix, source: 'history', campaignIds });
   const at = (e: CtiEventIn) => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
   const kept = events.filter((e) => at(e) < signOutAt);
   // A call still going at the sign-out (today's stretch runs until a minute before now) is finished
@@ -43,7 +43,7 @@ function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number
   let n = 0;
   const cutAt = signOutAt - 1;
   for (const [callId, c] of going) {
-    const id = () => `history-${date}-cut-${++n}`;
+    const id = () => `${prefix}-cut-${++n}`;
     if (!c.answered) kept.push({ id: id(), type: 'call.abandoned', at: cutAt, callId, source: 'history' });
     else {
       if (c.held) kept.push({ id: id(), type: 'call.resumed', at: cutAt, callId, source: 'history' });
@@ -57,9 +57,26 @@ function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number
     else if (e.type === 'agent.logout') signedIn.delete(e.agentId);
   }
   for (const agentId of signedIn) {
-    kept.push({ id: `history-${date}-logout-${++n}`, type: 'agent.logout', at: signOutAt, agentId, source: 'history' });
+    kept.push({ id: `${prefix}-logout-${++n}`, type: 'agent.logout', at: signOutAt, agentId, source: 'history' });
   }
   return kept;
+}
+
+/**
+ * Whole past days `npm start` simulates: a fresh log's history, and at most as many missed days on a
+ * restart on a later day. `CALLBOARD_HISTORY_DAYS` (default 14, 0-60); `undefined` with `CALLBOARD_HISTORY=0`.
+ */
+export function historyDaysOf(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  if (env.CALLBOARD_HISTORY === '0') return undefined;
+  return Math.max(0, Math.min(60, Math.floor(Number(env.CALLBOARD_HISTORY_DAYS ?? 14) || 0)));
+}
+
+/**
+ * Whether `demoHistory` has a stretch of today at `now`: calls from 07:00 until 3 minutes before now, when
+ * that is at least half an hour (before 07:33 the morning is left to live traffic).
+ */
+export function hasTodayStretch(cal: SiteCalendar, now: number): boolean {
+  return now - 3 * MIN - (cal.dayStart(now) + DAY_OPEN) >= 30 * MIN;
 }
 
 /**
@@ -67,8 +84,10 @@ function stretch(site: SiteConfig, cal: SiteCalendar, start: number, end: number
  * @param days whole days before today. @defaultValue 0
  * @param campaignIds the campaign an outbound line's calls belong to (`DEMO_CAMPAIGN_LINES`: the demo's
  * campaigns, whose past dials `seedCampaignHistory` then records). @defaultValue `sim-<line>`
+ * @param idPrefix start of every event, call and lead id, followed by the day's date: a restart's
+ * simulation of the days it missed uses its own, so its ids are not those of an earlier history's. @defaultValue 'history'
  */
-export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0, campaignIds: Record<string, string> = {}): CtiEventIn[] {
+export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0, campaignIds: Record<string, string> = {}, idPrefix = 'history'): CtiEventIn[] {
   const cal = new SiteCalendar(site.timeZone, site.intervalMin);
   const out: CtiEventIn[] = [];
   let day = cal.dayStart(now);
@@ -79,13 +98,11 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0, c
   }
   for (const [i, d] of starts.entries()) {
     const close = d + DAY_CLOSE;
-    out.push(...stretch(site, cal, d + DAY_OPEN, close - 30 * MIN, close, seed * 1000 + i, campaignIds));
+    out.push(...stretch(site, cal, d + DAY_OPEN, close - 30 * MIN, close, seed * 1000 + i, campaignIds, idPrefix));
   }
-  const start = cal.dayStart(now) + DAY_OPEN;
   // Calls arrive until 3 minutes before now, so the boards' last interval has its traffic too; the
   // few still going a minute before now are finished then (see stretch).
-  const end = now - 3 * MIN;
-  if (end - start >= 30 * MIN) out.push(...stretch(site, cal, start, end, now - MIN, seed, campaignIds));
+  if (hasTodayStretch(cal, now)) out.push(...stretch(site, cal, cal.dayStart(now) + DAY_OPEN, now - 3 * MIN, now - MIN, seed, campaignIds, idPrefix));
   return out;
 }
 
@@ -230,14 +247,17 @@ export interface ComplaintWorkPort {
  * them look like a running hotline's, not a pile of new ones: most of the older ones taken up within hours,
  * resolved with a root cause and a note, and closed a day later; the recent ones partly in progress. Each
  * step is made at its own time in the past through `setClock` (the service's clock), never after `now`.
- * Only complaints still `open` are touched, so it is run once, on a fresh history (`npm start`).
+ * Only complaints still `open` are touched, so it is run once, on a fresh history (`npm start`), or on the
+ * days a restart simulated (`since`).
+ * @param since only complaints opened after it: a restart's simulated days (those of the last run, still
+ * open, are the user's to work). @defaultValue every open complaint
  * @returns complaints moved at least one step
  */
-export async function workDemoComplaints(svc: ComplaintWorkPort, site: SiteConfig, setClock: (t: number) => void, now = Date.now(), seed = 11): Promise<number> {
+export async function workDemoComplaints(svc: ComplaintWorkPort, site: SiteConfig, setClock: (t: number) => void, now = Date.now(), seed = 11, since = -Infinity): Promise<number> {
   const rng = new Rng(seed);
   const H = 60 * MIN;
   const leadOf = new Map(site.teams.map((t) => [t.id, t.leadUserId ?? 'supervisor']));
-  const { complaints } = await svc.list(site.id, { status: ['open'], limit: 100_000 });
+  const complaints = (await svc.list(site.id, { status: ['open'], limit: 100_000 })).complaints.filter((c) => c.openedAt > since);
   // The teams work complaints in the site's business hours (no one resolves one at 2 a.m.).
   const clock = new BusinessClock(await svc.businessHours(site.id));
   let worked = 0;

@@ -13,7 +13,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import type { CtiEventIn } from '../../realtime/src/contracts/index.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, historyDaysOf, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -25,7 +25,7 @@ import { ensureRedis, freePort, RedisUnavailable } from './lib/redis.ts';
 import { campaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
 import { DEMO_CAMPAIGN_LINES, seedDemoCampaigns } from '../../queue-workers/src/campaigns/demo.ts';
 import { deskAgentsOf } from './sim/model.ts';
-import { leftoversOf } from './demo-restart.ts';
+import { resumeDemo } from './demo-restart.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (s: string) => process.stdout.write(s + '\n');
@@ -116,6 +116,33 @@ const app = await createApp({
   // Reports and complaints read the database opened below (503 until it is there).
   mounts: [...(accounts ? [adminRoutes(accounts)] : []), reportsMount({ config, database: () => database }), complaintsMount({ config, database: () => database }), campaigns.mount, await consoleMount()],
 });
+
+// A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated (below);
+// a kept one whose last event is on an earlier day gets the days it missed, as many at most.
+const maxHistoryDays = historyDaysOf(process.env);
+const campaignLines = process.env.CALLBOARD_CAMPAIGNS !== '0' ? DEMO_CAMPAIGN_LINES : {};
+const fresh = app.hub.state.seq === 0;
+// A log kept from an earlier run: the hub is where that run left it. Its simulator is gone, so what it left
+// open (callers waiting, calls connected, agents signed in) ends at the log's last event, as the phone
+// system would have ended it; the new simulator signs its agents in again. Stopped on an earlier day, the
+// days since and today's morning are simulated, so the demo looks like a hotline that kept running
+// (scripts/src/demo-restart.ts). Done before listening, with no await before the leftovers are applied: the
+// hub's ticker (first run 200 ms after createApp) could otherwise offer the log's waiting calls at today's
+// time, and the log would then seem to end today.
+const simulating = process.env.CALLBOARD_SIMULATE !== '0';
+let backfill: { events: CtiEventIn[]; since: number } | undefined;
+if (!fresh) {
+  const r = await resumeDemo(app.hub, config, {
+    now: Date.now(),
+    closeLeftovers: simulating,
+    historyDays: maxHistoryDays,
+    campaignIds: campaignLines,
+    logName: redis.private ? 'the private Redis' : 'Redis',
+    ...(redis.private ? { hint: 'delete .data for a fresh demo' } : {}),
+    say,
+  });
+  if (r.accepted > 0) backfill = { events: r.history, since: r.lastAt };
+}
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
 try {
@@ -125,29 +152,14 @@ try {
   url = await app.listen(port, process.env.HOST ?? '127.0.0.1');
 }
 
-// A log kept from an earlier run: the hub is where that run left it. Its simulator is gone, so what it left
-// open (callers waiting, calls connected, agents signed in) ends at the log's last event, as the phone
-// system would have ended it; the new simulator signs its agents in again.
-const simulating = process.env.CALLBOARD_SIMULATE !== '0';
-if (app.hub.state.seq > 0) {
-  const lastAt = app.hub.state.clock;
-  const leftovers = simulating ? leftoversOf(app.hub.state) : [];
-  if (leftovers.length) {
-    const r = await app.hub.ingest(leftovers, { route: false });
-    if (r.rejected.length) say(`restart: ${r.rejected.length} of the last run's leftovers refused (${r.rejected[0]!.errors.join('; ')})`);
-  }
-  say(`continuing from the event log kept in ${redis.private ? 'the private Redis' : 'Redis'} (last event ${new Date(lastAt).toISOString()}${leftovers.length ? `; ${leftovers.length} calls and sign-ins the last run left open ended then` : ''}${redis.private ? '; delete .data for a fresh demo' : ''})`);
-}
-
-// A fresh log gets the last CALLBOARD_HISTORY_DAYS days (default 14) and today from 07:00, simulated, so
-// the boards open on a morning of traffic and the reports have past days to show and compare.
-const historyDays = app.hub.state.seq === 0 && process.env.CALLBOARD_HISTORY !== '0' ? Math.max(0, Math.min(60, Number(process.env.CALLBOARD_HISTORY_DAYS ?? 14) || 0)) : undefined;
-// Its outbound calls are the demo campaigns' past dials (recorded as theirs once the campaigns exist).
+// A fresh log's history, so the boards open on a morning of traffic and the reports have past days to show
+// and compare. Its outbound calls are the demo campaigns' past dials (recorded as theirs once the campaigns exist).
+const historyDays = fresh ? maxHistoryDays : undefined;
 let history: CtiEventIn[] | undefined;
 if (historyDays !== undefined) {
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   if (historyDays > 0) say(`simulating ${plural(historyDays)} of history…`);
-  history = demoHistory(config, Date.now(), 7, historyDays, process.env.CALLBOARD_CAMPAIGNS !== '0' ? DEMO_CAMPAIGN_LINES : {});
+  history = demoHistory(config, Date.now(), 7, historyDays, campaignLines);
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
     // accrual at "now") cannot run in the middle of the past days and credit them with today's time.
@@ -170,14 +182,16 @@ if (process.env.CALLBOARD_DB !== '0') {
     // Wrap-ups with disposition `complaint` and low survey scores open complaints with their calls' rows.
     writer = startRecordWriter({ redisUrl: redis.url, streamKey, db: database, logger, config, onBatch: (db, b) => complaints.intakeFromCalls(config.id, b.calls, db) });
     say(`database: ${database.backend} (${database.location}), call records written from the event log`);
-    // A fresh history's complaints, once the writer has opened them, as the team leads worked them.
-    if (historyDays) {
+    // A fresh history's complaints, once the writer has opened them, as the team leads worked them; on a
+    // restart, those of the days it simulated (the last run's open ones are left to the user).
+    if (historyDays || backfill) {
       let t = Date.now();
       const past = new ComplaintsService(database, { timeZone: config.timeZone, now: () => t });
+      const since = backfill?.since;
       void writer
         .caughtUp()
-        .then(() => workDemoComplaints(past, config, (x) => (t = x)))
-        .then((n) => say(`complaints: ${n} of the history's complaints worked by the team leads (taken up, resolved, closed)`))
+        .then(() => workDemoComplaints(past, config, (x) => (t = x), Date.now(), 11, since))
+        .then((n) => say(`complaints: ${n} of the ${since === undefined ? "history's" : 'simulated days\''} complaints worked by the team leads (taken up, resolved, closed)`))
         .catch((err: unknown) => say(`demo complaints not worked: ${(err as Error).message}`));
     }
     // Daily (00:30) and weekly (Monday 01:00) reports, site time: a BullMQ job scheduler.
@@ -201,8 +215,16 @@ if (campaignWorkers && process.env.CALLBOARD_CAMPAIGNS !== '0') {
     const lastYear = await seedLastYearCustomers(campaignWorkers.service, config, history).catch((err: unknown) => (say(`last year's campaign not recorded: ${(err as Error).message}`), 0));
     if (lastYear) say(`campaigns: last year's package campaign, ${lastYear} past dials (its buyers, some back this year, are the CX retention's customers)`);
   }
+  // A restart's simulated days: their outbound calls are the campaigns' past dials too (dials already
+  // recorded, by call id, are skipped: the last runs' live dials and histories are not counted twice).
+  if (backfill) {
+    const added = await seedCampaignHistory(campaignWorkers.service, backfill.events).catch((err: unknown) => (say(`past campaign dials not recorded: ${(err as Error).message}`), {}));
+    const parts = Object.entries(added).map(([c, n]) => `${c} ${n}`);
+    if (parts.length) say(`campaigns: the simulated days' dials recorded as past dials (${parts.join(', ')})`);
+  }
 }
 history = undefined;
+if (backfill) backfill.events = [];
 // ---- end campaigns ----
 
 let sim: ChildProcess | undefined;
