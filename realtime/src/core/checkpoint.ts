@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from '../contracts/index.ts';
 import type { MetricsDump } from './metrics.ts';
-import { createState, keepFor, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
+import { createState, keepFor, newAgent, newCall, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
 
 /** Bump when the shape of the state or the meaning of a field changes: older checkpoints are then ignored. */
 export const STATE_VERSION = 2;
@@ -113,14 +113,14 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
   if (d.v !== STATE_VERSION) throw new CheckpointMismatch(`checkpoint of state version ${d.v}, this hub is version ${STATE_VERSION}`);
   const s = createState(config);
   const fresh = { queues: new Map(s.queues), agents: new Map(s.agents) };
-  // JSON gives fresh objects: use the dump's call objects as they are.
-  const calls = d.calls;
+  // JSON gives fresh objects; rebuilt with every field in the core's order (one hidden class, see newAgent).
+  const calls = d.calls.map((c) => newCall(c));
   s.seq = d.seq;
   s.clock = d.clock;
   s.agents.clear();
   for (const a of d.agents) {
     const { spans, ...rest } = a;
-    s.agents.set(a.id, { ...rest, spans: spans.map(([from, to]) => [from, to ?? Infinity]) });
+    s.agents.set(a.id, newAgent({ ...rest, spans: spans.map(([from, to]) => [from, to ?? Infinity]) }));
   }
   s.queues.clear();
   for (const q of d.queues) {
@@ -168,7 +168,7 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
       if (s.agents.has(id)) {
         const old = s.agents.get(id)!;
         old.name = a.name;
-        if (a.teamId === undefined) delete old.teamId;
+        if (a.teamId === undefined) old.teamId = undefined;
         else old.teamId = a.teamId;
         continue;
       }

@@ -19,6 +19,8 @@ import {
 import type { ScopeSeries } from './metrics.ts';
 import {
   keepFor,
+  newAgent,
+  newCall,
   releaseHold,
   releasePreference,
   queueFromConfig,
@@ -116,7 +118,7 @@ function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], r
   a.state = state;
   if (state === 'reserved' || state === 'wrapup') s.timed.add(a);
   else s.timed.delete(a);
-  if (reason === undefined) delete a.reason;
+  if (reason === undefined) a.reason = undefined;
   else a.reason = reason;
   a.since = at;
   if (wasAvailable && state !== 'available') for (const q of a.queues) s.queues.get(q)?.available.delete(a.id);
@@ -129,7 +131,7 @@ function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], r
     }
     s.routeAgents.add(a.id);
   }
-  if (state !== 'wrapup') delete a.wrapupUntil;
+  if (state !== 'wrapup') a.wrapupUntil = undefined;
   markAgent(s, a);
 }
 
@@ -159,7 +161,7 @@ function enqueue(s: HubState, q: QueueState, call: CallState, at: number): void 
   call.status = 'waiting';
   call.enteredQueueAt = at;
   if (q.overflow) call.overflowAt = at + q.overflow.afterSec * 1000;
-  else delete call.overflowAt;
+  else call.overflowAt = undefined;
   insertWaiting(q, call);
   s.routeQueues.add(q.id);
   markCall(s, call);
@@ -202,14 +204,14 @@ function withdrawOffer(
 ): void {
   const agentId = call.offerAgentId;
   call.status = 'waiting';
-  delete call.offerAgentId;
-  delete call.offerExpiresAt;
+  call.offerAgentId = undefined;
+  call.offerExpiresAt = undefined;
   s.routeQueues.add(call.queue);
   markCall(s, call);
   if (!agentId) return;
   const a = s.agents.get(agentId);
   if (a && a.offerCallId === call.id) {
-    delete a.offerCallId;
+    a.offerCallId = undefined;
     s.effects.push({ kind: 'offerCancelled', agentId, callId: call.id, reason });
     if (agentNext === 'keep') return;
     if (agentNext) setAgentState(s, a, agentNext.state, agentNext.reason, at);
@@ -228,7 +230,7 @@ function endSegment(s: HubState, a: AgentState, call: CallState, at: number): vo
     offeredAt: call.offeredAt,
     holdMs: call.holdMs,
   };
-  delete a.callId;
+  a.callId = undefined;
   const q = s.queues.get(call.queue);
   a.wrapCallId = call.id;
   if (q && q.wrapupSec > 0) {
@@ -244,10 +246,10 @@ function endSegment(s: HubState, a: AgentState, call: CallState, at: number): vo
 function finishHandle(s: HubState, a: AgentState, at: number): void {
   const seg = a.segment;
   const callId = a.wrapCallId;
-  delete a.wrapCallId;
-  delete a.wrapupUntil;
+  a.wrapCallId = undefined;
+  a.wrapupUntil = undefined;
   if (!seg) return;
-  delete a.segment;
+  a.segment = undefined;
   const handleMs = Math.max(0, at - seg.answeredAt);
   const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
   const outbound = call?.direction === 'outbound';
@@ -270,7 +272,7 @@ function finishHandle(s: HubState, a: AgentState, at: number): void {
 function ensureAgent(s: HubState, id: string, at: number): AgentState {
   let a = s.agents.get(id);
   if (!a) {
-    a = { id, name: id, queues: [], skills: {}, state: 'offline', since: at, accruedUntil: at, missedInRow: 0, spans: [] };
+    a = newAgent({ id, name: id, queues: [], skills: {}, state: 'offline', since: at, accruedUntil: at });
     s.agents.set(id, a);
   }
   return a;
@@ -360,7 +362,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (call.status !== 'held') return reject('call_not_held', { callId: e.callId, status: call.status });
       call.status = 'connected';
       call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
-      delete call.heldSince;
+      call.heldSince = undefined;
       markCall(s, call);
       return null;
     }
@@ -374,7 +376,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       }
       if (call.status === 'held') {
         call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
-        delete call.heldSince;
+        call.heldSince = undefined;
       }
       call.endedAt = e.at;
       if (e.by) call.endedBy = e.by;
@@ -496,7 +498,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (a.state === 'offline') return reject('agent_offline', { agentId: e.agentId });
       a.heldUntil = e.until;
       if (e.ref !== undefined) a.heldRef = e.ref;
-      else delete a.heldRef;
+      else a.heldRef = undefined;
       s.held.add(a);
       s.dirty.agents.add(a.id);
       return null;
@@ -523,7 +525,7 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
   if (s.calls.has(e.callId) || s.recordIndex.has(e.callId)) return reject('call_exists', { callId: e.callId });
   const q = getOrCreateQueue(s, e.queue);
   if (!q) return reject('unknown_queue', { queue: e.queue });
-  const call: CallState = {
+  const call = newCall({
     id: e.callId,
     queue: q.id,
     path: [q.id],
@@ -531,17 +533,14 @@ function callOffered(s: HubState, e: EventOf<'call.offered'>): Rejection | null 
     status: 'waiting',
     priority: e.priority ?? 5,
     skills: e.skills ?? [],
+    from: e.from,
+    to: e.to,
+    campaignId: e.campaignId,
+    leadId: e.leadId,
+    attributes: e.attributes,
     offeredAt: e.at,
     enteredQueueAt: e.at,
-    holdMs: 0,
-    transferred: 0,
-    missedOffers: 0,
-  };
-  if (e.from !== undefined) call.from = e.from;
-  if (e.to !== undefined) call.to = e.to;
-  if (e.campaignId !== undefined) call.campaignId = e.campaignId;
-  if (e.leadId !== undefined) call.leadId = e.leadId;
-  if (e.attributes !== undefined) call.attributes = e.attributes;
+  });
   if (e.preferredAgentId !== undefined) {
     call.preferredAgentId = e.preferredAgentId;
     if (q.preferredAgentWaitSec > 0) {
@@ -598,12 +597,12 @@ function callAnswered(s: HubState, e: EventOf<'call.answered'>): Rejection | nul
     if (other) withdrawOffer(s, other, 'answered-elsewhere', e.at, 'keep');
   }
   if (call.status === 'offering' && call.offerAgentId !== a.id) withdrawOffer(s, call, 'answered-elsewhere', e.at);
-  delete a.offerCallId;
+  a.offerCallId = undefined;
   removeWaiting(s, call);
   releasePreference(s, call);
-  delete call.offerAgentId;
-  delete call.offerExpiresAt;
-  delete call.overflowAt;
+  call.offerAgentId = undefined;
+  call.offerExpiresAt = undefined;
+  call.overflowAt = undefined;
   call.status = 'connected';
   call.answeredAt = e.at;
   call.agentId = a.id;
@@ -691,7 +690,7 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
   }
   if (call.status === 'held') {
     call.holdMs += Math.max(0, e.at - (call.heldSince ?? e.at));
-    delete call.heldSince;
+    call.heldSince = undefined;
   }
   call.transferred++;
   s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, { transferred: 1 });
@@ -699,8 +698,8 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
   const from = call.agentId ? s.agents.get(call.agentId) : undefined;
   if (from && from.callId === call.id) endSegment(s, from, call, e.at);
   if (target) {
-    delete call.agentId;
-    delete call.answeredAt;
+    call.agentId = undefined;
+    call.answeredAt = undefined;
     call.path.push(target.id);
     enqueue(s, target, call, e.at);
     s.metrics.record([qs(s, target.id)], e.at, { offered: 1 });
@@ -759,7 +758,7 @@ function agentTo(s: HubState, a: AgentState, target: string, reason: string | un
   if (a.offerCallId) {
     const call = s.calls.get(a.offerCallId);
     if (call) withdrawOffer(s, call, 'state-change', at, 'keep');
-    delete a.offerCallId;
+    a.offerCallId = undefined;
   }
   if (a.state === 'wrapup' && target !== 'wrapup') finishHandle(s, a, at);
   if (target === 'available') {

@@ -18,7 +18,10 @@ afterAll(() => {
 });
 
 async function startHubProcess(port: number, stream: string): Promise<ChildProcess> {
-  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}realtime/src/main.ts`], {
+  // node itself, not the tsx CLI: the CLI runs the hub in a child process of its own, which a SIGKILL of the
+  // CLI leaves running (an orphaned hub per test run, still ticking on the stream the next hub reads).
+  const child = spawn(process.execPath, ['--import', 'tsx', `${root}realtime/src/main.ts`], {
+    cwd: root,
     env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, CALLBOARD_STREAM: stream, CALLBOARD_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
