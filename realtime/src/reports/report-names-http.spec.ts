@@ -10,6 +10,7 @@ import { complaintsMount } from '../complaints/complaints.router.ts';
 import { startHub, token } from '../hub/testing.ts';
 import { demoSite, demoSiteInput } from '../site/demo-site.ts';
 import { RecordsRepository } from '../storage/records.repository.ts';
+import { campaigns } from '../storage/schema.campaigns.ts';
 import { testBackends } from '../storage/testing.ts';
 import { reportsMount } from './reports.router.ts';
 
@@ -111,5 +112,21 @@ describe.each(testBackends())('printable report names the complaint codes ($name
     expect(queue.text).toContain('<h1>Báo cáo ngày: Đặt lịch tiêm chủng (04/03/2026)</h1>');
     expect(queue.text).toContain('<span title="vaccine-booking">line</span>');
     expect(queue.text).not.toMatch(/>[^<]*vaccine-booking/);
+  });
+
+  it('a campaign\'s report is titled with the campaign\'s name; a campaign the database does not know, with its id', async () => {
+    const db = await backend.create();
+    cleanup.push(() => db.drop());
+    await new RecordsRepository(db.database).syncSite(config);
+    await db.database.db.insert(campaigns).values({ siteId: config.id, id: 'pkg-2026', name: 'Gói vắc xin 6 trong 1', type: 'telesales', queueId: 'telesales' });
+    const { app, url } = await startHub(redisUrl, input, { mounts: [reportsMount({ config, database: () => db.database, service: { now: () => now } })] });
+    cleanup.push(() => app.close());
+    const sup = token('supervisor');
+    const named = await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-03&scope=campaign&id=pkg-2026', sup);
+    expect(named.status).toBe(200);
+    expect(named.json.name).toBe('Gói vắc xin 6 trong 1');
+    const page = await call(url, 'GET', '/api/v1/reports/daily.html?date=2026-03-03&scope=campaign&id=pkg-2026&lang=vi', sup);
+    expect(page.text).toContain('Gói vắc xin 6 trong 1');
+    expect((await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-03&scope=campaign&id=gone', sup)).json.name).toBe('gone');
   });
 });

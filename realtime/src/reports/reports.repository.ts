@@ -6,6 +6,7 @@ import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Database, Db } from '../storage/database.ts';
 import { rowsOf } from '../storage/database.ts';
 import { agents, intervalAggregates, queues, sites, teams } from '../storage/schema.ts';
+import { campaigns } from '../storage/schema.campaigns.ts';
 import { reportForecasts, reportRuns, reportTargets } from '../storage/schema.reports.ts';
 import type { AggregateRow, ForecastRow, ReportKind, TargetRow, WrapupCounts } from './report.ts';
 
@@ -44,6 +45,12 @@ export class ReportsRepository {
 
   agents(siteId: string): Promise<(Named & { teamId: string | null })[]> {
     return this.db.select({ id: agents.id, name: agents.name, teamId: agents.teamId }).from(agents).where(eq(agents.siteId, siteId)).orderBy(agents.id);
+  }
+
+  /** A campaign's name (campaigns live in the database, not in the site configuration). */
+  async campaignName(siteId: string, id: string): Promise<string | undefined> {
+    const r = await this.db.select({ name: campaigns.name }).from(campaigns).where(and(eq(campaigns.siteId, siteId), eq(campaigns.id, id)));
+    return r[0]?.name;
   }
 
   /** Buckets in [from, to) of one scope id, or of every scope when `scope` is omitted. */

@@ -184,7 +184,9 @@ export class ReportsService {
     const name =
       scope === 'site'
         ? site.name
-        : ((scope === 'queue' ? queues : scope === 'team' ? teams : scope === 'agent' ? agents : []).find((x) => x.id === id)?.name ?? id);
+        : scope === 'campaign'
+          ? ((await this.repo.campaignName(siteId, id)) ?? id)
+          : ((scope === 'queue' ? queues : scope === 'team' ? teams : agents).find((x) => x.id === id)?.name ?? id);
 
     // Site and team reports list their parts: read every scope's buckets of the period at once.
     const withParts = scope === 'site' || scope === 'team';
