@@ -1,12 +1,15 @@
 /** The admin pages' REST calls, with the signed-in admin's bearer token. */
+import type { ApiErrorBody } from '$contracts/socket.ts';
+import { apiErrorOf, apiFailText, errorText } from './api-fail.ts';
 import { apiUrl } from './hub-url.ts';
 import { i18n } from './i18n.svelte.ts';
 import { session } from './state/session.svelte.ts';
 import { toast } from './state/toast.svelte.ts';
 
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string };
+/** A failure's `message` is in the console's language (`apiFailText`); `error` is the hub's body. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; error?: ApiErrorBody };
 
-/** One REST call; the error's message as the hub words it. */
+/** One REST call; a failure worded in the console's language. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   let res: Response;
   try {
@@ -16,16 +19,14 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (err) {
-    return { ok: false, status: 0, message: (err as Error).message };
+    return { ok: false, status: 0, message: errorText(err, i18n.lang) };
+  }
+  if (!res.ok) {
+    const e = await apiErrorOf(res);
+    return { ok: false, status: res.status, message: apiFailText(e.body, e.status, i18n.lang), error: e.body };
   }
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const e = json as { error?: { message?: string; details?: string[] } } | undefined;
-    const details = e?.error?.details?.length ? ` (${e.error.details.join('; ')})` : '';
-    return { ok: false, status: res.status, message: (e?.error?.message ?? res.statusText) + details };
-  }
-  return { ok: true, data: json as T };
+  return { ok: true, data: (text ? JSON.parse(text) : undefined) as T };
 }
 
 /** An admin action's answer as a toast (the hub's reason when it failed); its data when it succeeded. */

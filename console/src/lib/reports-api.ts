@@ -3,6 +3,7 @@
  * docs/REPORTS.md): authenticated JSON, and file downloads (CSV, the printable page) that need the
  * bearer token, so they are fetched and handed over as a blob.
  */
+import { ApiError, apiErrorOf } from './api-fail.ts';
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
 import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary } from '$contracts/records.ts';
@@ -10,20 +11,8 @@ import type { ReportFactor, TargetCause } from '$contracts/reports.ts';
 
 export type { ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary, ReportFactor, TargetCause };
 
-/** A refusal of the hub: its message and, for an invalid body, each field's problem (`path: message`). */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly details: string[] = [],
-  ) {
-    super(details.length ? `${message}: ${details.join('; ')}` : message);
-  }
-  /** The problems of one field (`routes.2.department`), for showing them beside it. */
-  about(path: string): string[] {
-    return this.details.filter((d) => d.startsWith(`${path}:`) || d.startsWith(`${path}.`)).map((d) => d.slice(d.indexOf(':') + 1).trim());
-  }
-}
+/** A refusal of the hub: its status and error body; pages word it with `errorText` (api-fail.ts). */
+export { ApiError };
 
 export async function send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown): Promise<T> {
   const res = await fetch(apiUrl(path), {
@@ -31,15 +20,14 @@ export async function send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, bo
     headers: { authorization: `Bearer ${session.token ?? ''}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string; details?: string[] } };
-  if (!res.ok) throw new ApiError(json.error?.message ?? `${res.status} ${res.statusText}`, res.status, json.error?.details ?? []);
-  return json as T;
+  if (!res.ok) throw await apiErrorOf(res);
+  return (await res.json().catch(() => ({}))) as T;
 }
 
 /** Fetches a file with the token; `print` opens it in a new tab (the printable page), else downloads it. */
 export async function openFile(path: string, fileName: string, print = false): Promise<void> {
   const res = await fetch(apiUrl(path), { headers: { authorization: `Bearer ${session.token ?? ''}` } });
-  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  if (!res.ok) throw await apiErrorOf(res);
   const url = URL.createObjectURL(await res.blob());
   if (print) {
     const w = window.open(url, '_blank');

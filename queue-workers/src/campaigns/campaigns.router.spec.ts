@@ -81,7 +81,12 @@ describe('campaigns API in the hub', () => {
     const bad = await call('POST', '/api/v1/campaigns', { ...campaign, dialingMode: 'turbo' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.join()).toMatch(/dialingMode/);
-    expect((await call('POST', '/api/v1/campaigns', { ...campaign, queueId: 'nowhere' })).status).toBe(400);
+    expect(bad.body.error.reason).toBeUndefined();
+    const nowhere = await call('POST', '/api/v1/campaigns', { ...campaign, queueId: 'nowhere' });
+    expect([nowhere.status, nowhere.body]).toEqual([400, { error: { code: 'invalid', message: 'no queue nowhere on this site', reason: 'unknown_site_queue', params: { queue: 'nowhere' } } }]);
+    expect((await call('POST', '/api/v1/campaigns', campaign)).status).toBe(201);
+    expect((await call('POST', '/api/v1/campaigns', campaign)).body.error).toEqual({ code: 'invalid', message: 'campaign pkg exists', reason: 'campaign_exists', params: { campaignId: 'pkg' } });
+    expect((await call('POST', '/api/v1/campaigns/pkg/leads', '', undefined, 'text/csv')).body.error).toMatchObject({ code: 'invalid', reason: 'csv_required', params: {} });
   });
 
   it('create, import leads (progress and row errors), start; dials reach the hub, which counts them for the campaign; unanswered connected calls are dropped and counted on both sides', { timeout: 90_000 }, async () => {
@@ -125,13 +130,18 @@ describe('campaigns API in the hub', () => {
     expect((await call('POST', '/api/v1/campaigns/pkg/start')).body).toEqual({ id: 'pkg', status: 'running' });
     await until('completed', async () => (await call('GET', '/api/v1/campaigns/pkg')).body.status === 'completed');
     const start = await call('POST', '/api/v1/campaigns/pkg/start');
-    expect([start.status, start.body]).toEqual([409, { error: { code: 'conflict', message: 'campaign pkg is completed: it cannot be started again, it has no lead left to dial' } }]);
+    // The English sentence as before, and the reason with its params that the console words.
+    expect([start.status, start.body]).toEqual([
+      409,
+      { error: { code: 'conflict', message: 'campaign pkg is completed: it cannot be started again, it has no lead left to dial', reason: 'campaign_completed_start', params: { campaignId: 'pkg' } } },
+    ]);
     for (const a of ['pause', 'stop']) {
       const r = await call('POST', `/api/v1/campaigns/pkg/${a}`);
-      expect([r.status, r.body]).toEqual([409, { error: { code: 'conflict', message: `campaign pkg is completed: there is nothing to ${a}` } }]);
+      expect([r.status, r.body]).toEqual([409, { error: { code: 'conflict', message: `campaign pkg is completed: there is nothing to ${a}`, reason: 'campaign_completed', params: { campaignId: 'pkg', action: a } } }]);
     }
     expect((await call('GET', '/api/v1/campaigns/pkg')).body.status).toBe('completed');
-    expect((await call('POST', '/api/v1/campaigns/nope/start')).status).toBe(404);
+    const nope = await call('POST', '/api/v1/campaigns/nope/start');
+    expect([nope.status, nope.body]).toEqual([404, { error: { code: 'not_found', message: 'no campaign nope', reason: 'unknown_campaign', params: { campaignId: 'nope' } } }]);
   });
 
   it('Bull Board: admins only, with the console cookie or the header', async () => {

@@ -24,6 +24,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { apiFail, reasonOf } from '../../../realtime/src/contracts/api-errors.ts';
 import type { SessionDTO, SiteConfig } from '../../../realtime/src/contracts/index.ts';
 import type { Mount, MountContext } from '../../../realtime/src/hub/app.ts';
 import type { Database } from '../../../realtime/src/storage/database.ts';
@@ -130,7 +131,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
     (req: Request, res: Response): void => {
       const s = svc();
       if (!s) {
-        res.status(503).json({ error: { code: 'unavailable', message: 'campaigns need the database and Redis; they are not running' } });
+        res.status(503).json({ error: { code: 'unavailable', ...apiFail('campaigns_not_running', {}) } });
         return;
       }
       fn(s, req, res).then(
@@ -140,25 +141,25 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
         (err: Error) => {
           if (res.headersSent) return;
           if (err instanceof z.ZodError) res.status(400).json({ error: { code: 'invalid', message: 'invalid body', details: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) } });
-          else if (err instanceof NotFound) res.status(404).json({ error: { code: 'not_found', message: err.message } });
-          else if (err instanceof BadRequest) res.status(400).json({ error: { code: 'invalid', message: err.message } });
-          else if (err instanceof Conflict) res.status(409).json({ error: { code: 'conflict', message: err.message } });
+          else if (err instanceof NotFound) res.status(404).json({ error: { code: 'not_found', message: err.message, ...reasonOf(err.fail) } });
+          else if (err instanceof BadRequest) res.status(400).json({ error: { code: 'invalid', message: err.message, ...reasonOf(err.fail) } });
+          else if (err instanceof Conflict) res.status(409).json({ error: { code: 'conflict', message: err.message, ...reasonOf(err.fail) } });
           else {
             // Redis down: producers fail fast (enableOfflineQueue: false), so the caller hears it at once.
             ctx.logger.error({ err: err.message }, 'campaign request failed');
-            res.status(503).json({ error: { code: 'unavailable', message: 'campaign service unavailable, retry' } });
+            res.status(503).json({ error: { code: 'unavailable', ...apiFail('campaigns_unavailable', {}) } });
           }
         },
       );
     };
   const getCampaign = async (s: CampaignService, id: string): Promise<Campaign> => {
     const c = await s.repo.getCampaign(id);
-    if (!c) throw new NotFound(`no campaign ${id}`);
+    if (!c) throw new NotFound(apiFail('unknown_campaign', { campaignId: id }));
     return c;
   };
   const teamCheck = (req: Request, c: Campaign) => {
     const session = (req.res?.locals.session ?? {}) as SessionDTO;
-    if (session.role === 'team_lead' && c.settings.teams.length && !c.settings.teams.some((t) => session.teamIds.includes(t))) throw new NotFound(`no campaign ${c.id}`);
+    if (session.role === 'team_lead' && c.settings.teams.length && !c.settings.teams.some((t) => session.teamIds.includes(t))) throw new NotFound(apiFail('unknown_campaign', { campaignId: c.id }));
   };
 
   r.get(
@@ -175,8 +176,8 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
     json,
     h(async (s, req, res) => {
       const input = CampaignInputSchema.parse(req.body);
-      if (!config.queues.some((q) => q.id === input.queueId)) throw new BadRequest(`no queue ${input.queueId} on this site`);
-      if (await s.repo.getCampaign(input.id)) throw new BadRequest(`campaign ${input.id} exists`);
+      if (!config.queues.some((q) => q.id === input.queueId)) throw new BadRequest(apiFail('unknown_site_queue', { queue: input.queueId }));
+      if (await s.repo.getCampaign(input.id)) throw new BadRequest(apiFail('campaign_exists', { campaignId: input.id }));
       const c = campaignFromInput(config.id, input);
       await s.save(c);
       await s.schedule(c);
@@ -244,7 +245,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
       const c = await getCampaign(s, String(req.params.id));
       teamCheck(req, c);
       const body = req.body as Buffer;
-      if (!Buffer.isBuffer(body) || body.length === 0) throw new BadRequest('send the CSV file as the request body');
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new BadRequest(apiFail('csv_required', {}));
       const fileName = typeof req.query.name === 'string' ? req.query.name.slice(0, 200) : 'upload.csv';
       const path = join(tmpdir(), `callboard-leads-${randomBytes(8).toString('hex')}.csv`);
       await writeFile(path, body);
@@ -259,7 +260,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
     staff,
     h(async (s, req) => {
       const imp = await s.repo.getImport(Number(req.params.importId));
-      if (!imp || imp.campaignId !== req.params.id) throw new NotFound('no such import');
+      if (!imp || imp.campaignId !== req.params.id) throw new NotFound(apiFail('unknown_import', {}));
       return { ...imp, pct: imp.status === 'done' ? 100 : imp.bytesTotal ? Math.floor((100 * imp.bytesRead) / imp.bytesTotal) : null };
     }),
   );
@@ -274,8 +275,8 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
       const c = await getCampaign(s, String(req.params.id));
       teamCheck(req, c);
       const b = AssignBody.parse(req.body);
-      if (b.agentId && !config.agents.some((a) => a.id === b.agentId)) throw new BadRequest(`no agent ${b.agentId}`);
-      if (b.teamId && !config.teams.some((t) => t.id === b.teamId)) throw new BadRequest(`no team ${b.teamId}`);
+      if (b.agentId && !config.agents.some((a) => a.id === b.agentId)) throw new BadRequest(apiFail('unknown_site_agent', { agentId: b.agentId }));
+      if (b.teamId && !config.teams.some((t) => t.id === b.teamId)) throw new BadRequest(apiFail('unknown_site_team', { teamId: b.teamId }));
       const session = req.res!.locals.session as SessionDTO;
       const moved = await s.assign(c.id, b.leadIds, b.agentId ?? null, b.teamId ?? null, 'manual', session.userId);
       return { assigned: b.leadIds.length, moved };
@@ -327,7 +328,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
       h(async (s, req) => {
         const session = req.res!.locals.session as SessionDTO;
         const ok = await s.previewDecide(String(req.params.id), String(req.params.leadId), session.agentId!, action);
-        if (!ok) throw new BadRequest('this lead is not reserved for you');
+        if (!ok) throw new BadRequest(apiFail('lead_not_reserved', {}));
         return { ok: true };
       }),
     );

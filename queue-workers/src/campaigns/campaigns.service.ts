@@ -7,6 +7,7 @@
 import { UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CtiEventIn, DomainEvent, LeadCoverage, SiteConfig, SnapshotDTO } from '../../../realtime/src/contracts/index.ts';
+import { apiFail, type ApiFail } from '../../../realtime/src/contracts/api-errors.ts';
 import type { CampaignJobs } from '../../../realtime/src/contracts/jobs.campaigns.ts';
 import type { CampaignRepository } from './campaign.repository.ts';
 import { leadIdOf } from './campaign.repository.ts';
@@ -124,7 +125,7 @@ export class CampaignService {
 
   async setStatus(id: string, status: Campaign['status']): Promise<Campaign> {
     const c = await this.repo.getCampaign(id);
-    if (!c) throw new NotFound(`no campaign ${id}`);
+    if (!c) throw new NotFound(apiFail('unknown_campaign', { campaignId: id }));
     c.status = status;
     // A start loads the leads into Redis page by page: the campaign runs once the first page is there
     // (pacing claims what is loaded; it completes the campaign only once every page is), so dialing
@@ -164,10 +165,14 @@ export class CampaignService {
    */
   async control(id: string, action: 'start' | 'pause' | 'stop'): Promise<Campaign> {
     const c = await this.repo.getCampaign(id);
-    if (!c) throw new NotFound(`no campaign ${id}`);
+    if (!c) throw new NotFound(apiFail('unknown_campaign', { campaignId: id }));
     if (c.status === 'completed' && !(action === 'stop' && c.settings.schedule)) {
-      const next = c.settings.schedule ? '; its next scheduled round works its leads again' : '';
-      throw new Conflict(action === 'start' ? `campaign ${id} is completed: it cannot be started again, it has no lead left to dial${next}` : `campaign ${id} is completed: there is nothing to ${action}`);
+      const campaignId = id;
+      throw new Conflict(
+        action !== 'start'
+          ? apiFail('campaign_completed', { campaignId, action })
+          : apiFail(c.settings.schedule ? 'campaign_completed_start_scheduled' : 'campaign_completed_start', { campaignId }),
+      );
     }
     return this.setStatus(id, action === 'start' ? 'running' : action === 'pause' ? 'paused' : 'stopped');
   }
@@ -218,7 +223,7 @@ export class CampaignService {
   // ===================================================================================== leads
   async importFile(campaignId: string, input: Parameters<typeof importLeads>[0], importId: number, bytesTotal?: number, onProgress?: (pct: number) => void | Promise<void>): Promise<ImportResult> {
     const c = await this.repo.getCampaign(campaignId);
-    if (!c) throw new NotFound(`no campaign ${campaignId}`);
+    if (!c) throw new NotFound(apiFail('unknown_campaign', { campaignId }));
     try {
       const r = await importLeads(input, this.repo, {
         campaignId,
@@ -770,7 +775,7 @@ export class CampaignService {
     if (action === 'dial') {
       // The call goes to this agent (preferredAgentId): dial only while they are free, or the callee waits.
       const me = (await this.liveSnapshot()).agents.find((a) => a.id === agentId);
-      if (me && me.state !== 'available') throw new BadRequest(`agent ${agentId} is ${me.state}: dial when available`);
+      if (me && me.state !== 'available') throw new BadRequest(apiFail('agent_not_free_to_dial', { agentId, state: me.state }));
       await this.enqueueDials(campaignId, [[leadId, n]], agentId);
     }
     else await this.store.release(campaignId, leadId, n, this.store.dueKeyOf(campaignId, { ag: h[3] || null, tm: h[4] || null }), this.now() + 15 * 60_000);
@@ -954,7 +959,7 @@ export class CampaignService {
    */
   async importPastDials(campaignId: string, dials: readonly PastDial[]): Promise<{ added: number; skipped: number }> {
     const camp = await this.repo.getCampaign(campaignId);
-    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    if (!camp) throw new NotFound(apiFail('unknown_campaign', { campaignId }));
     const tz = this.d.config.timeZone;
     const country = countryOfZone(tz);
     // An earlier import that failed after writing its rows: its calls are skipped below, its figures added here.
@@ -1068,19 +1073,19 @@ export class CampaignService {
   /** Answers entered by an agent (or an IVR) for a lead's survey call. */
   async submitAnswers(campaignId: string, leadId: string, callId: string | null, answers: { questionId: string; score?: number; text?: string }[], agentId: string | null): Promise<number> {
     const camp = await this.campaign(campaignId);
-    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    if (!camp) throw new NotFound(apiFail('unknown_campaign', { campaignId }));
     const lead = await this.store.getLead(campaignId, leadId);
     const customerId = lead?.customerId ?? leadId;
     const rows: Parameters<CampaignRepository['addAnswers']>[0] = [];
     for (const a of answers) {
       const q = camp.questions.find((x) => x.id === a.questionId);
-      if (!q) throw new BadRequest(`no question ${a.questionId}`);
+      if (!q) throw new BadRequest(apiFail('unknown_question', { questionId: a.questionId }));
       const okScore =
         (q.kind === 'nps' && a.score !== undefined && Number.isInteger(a.score) && a.score >= 0 && a.score <= 10) ||
         (q.kind === 'csat' && a.score !== undefined && Number.isInteger(a.score) && a.score >= 1 && a.score <= 5) ||
         (q.kind === 'yes_no' && (a.score === 0 || a.score === 1)) ||
         (q.kind === 'text' && typeof a.text === 'string');
-      if (!okScore) throw new BadRequest(`answer to ${q.id} (${q.kind}) out of range`);
+      if (!okScore) throw new BadRequest(apiFail('answer_out_of_range', { questionId: q.id, kind: q.kind }));
       rows.push({ campaignId, leadId, customerId, callId, queueId: null, segment: lead?.segment ?? null, questionId: q.id, kind: q.kind, score: q.kind === 'text' ? null : a.score!, text: a.text ?? null, answeredAt: new Date(this.now()) });
     }
     const n = await this.repo.addAnswers(rows);
@@ -1133,7 +1138,7 @@ export class CampaignService {
   /** Results with the names and formulas of shared/spec/metrics.md, for the campaign, its teams and agents. */
   async results(campaignId: string): Promise<Record<string, unknown>> {
     const camp = await this.campaign(campaignId);
-    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    if (!camp) throw new NotFound(apiFail('unknown_campaign', { campaignId }));
     const st = await this.store.stats(campaignId);
     const pct = (a: number, b: number) => (b > 0 ? (100 * a) / b : null);
     const attempts = st.attempts ?? 0;
@@ -1195,7 +1200,7 @@ export class CampaignService {
 
   async progress(campaignId: string): Promise<Record<string, unknown>> {
     const camp = await this.campaign(campaignId);
-    if (!camp) throw new NotFound(`no campaign ${campaignId}`);
+    if (!camp) throw new NotFound(apiFail('unknown_campaign', { campaignId }));
     const pace = await this.store.redis.get(this.store.k.pace(campaignId));
     const [inflight, waiting] = await Promise.all([this.store.redis.zcard(this.store.k.fly(campaignId)), this.store.redis.zcard(this.store.k.conn(campaignId))]);
     return { campaignId, status: camp.status, mode: camp.dialingMode, coverage: await this.coverage(campaignId), inflight, waitingForAgent: waiting, pacing: pace ? JSON.parse(pace) : null };
@@ -1295,13 +1300,21 @@ export function streamIdLess(a: string, b: string): boolean {
 /** BullMQ job ids may not contain `:`. */
 export const dialJobId = (c: string, l: string, n: number) => `dial|${c}|${l}|${n}`;
 
-export class NotFound extends Error {
+/** A refusal of a request: a sentence, or a reason with params that the console words (`contracts/api-errors.ts`). */
+abstract class CampaignRefusal extends Error {
+  readonly fail: ApiFail | undefined;
+  constructor(why: string | ApiFail) {
+    super(typeof why === 'string' ? why : why.message);
+    this.fail = typeof why === 'string' ? undefined : why;
+  }
+}
+export class NotFound extends CampaignRefusal {
   override name = 'NotFound';
 }
-export class BadRequest extends Error {
+export class BadRequest extends CampaignRefusal {
   override name = 'BadRequest';
 }
 /** The campaign's state forbids the request (a completed campaign cannot be started): HTTP 409. */
-export class Conflict extends Error {
+export class Conflict extends CampaignRefusal {
   override name = 'Conflict';
 }

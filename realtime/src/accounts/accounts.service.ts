@@ -4,7 +4,7 @@
  * the audit log with before/after, and the audit trail the hub's commands go to.
  */
 import type { Logger } from 'pino';
-import { AccessKindSchema, RoleSchema, type AccessKind, type Role, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
+import { AccessKindSchema, apiFail, RoleSchema, type AccessKind, type ApiFail, type Role, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
 import { AuthError, AuthUnavailable, jwtSecret, type AccountsPort, type AuditEntryInput } from '../hub/auth.ts';
 import type { Database } from '../storage/database.ts';
 import { DEFAULT_ACCESS } from './access.ts';
@@ -42,12 +42,15 @@ export interface Actor {
   from?: string | undefined;
 }
 
+/** A refusal: its code, and (most) a reason with params that the console words (`contracts/api-errors.ts`). */
 export class AccountsError extends Error {
+  readonly fail: ApiFail | undefined;
   constructor(
     readonly code: 'not_found' | 'conflict' | 'invalid',
-    message: string,
+    why: string | ApiFail,
   ) {
-    super(message);
+    super(typeof why === 'string' ? why : why.message);
+    this.fail = typeof why === 'string' ? undefined : why;
   }
 }
 
@@ -228,7 +231,7 @@ export class AccountsService implements AccountsPort {
     );
     if (!ok) {
       this.record(actor, 'user:create', input.id, null, null, 'conflict');
-      throw new AccountsError('conflict', `user ${input.id} exists`);
+      throw new AccountsError('conflict', apiFail('user_exists', { userId: input.id }));
     }
     const u = (await this.get(input.id))!;
     this.record(actor, 'user:create', u.id, null, { ...view(u), password: input.password ? 'set' : 'none' });
@@ -243,11 +246,11 @@ export class AccountsService implements AccountsPort {
     const before = await this.get(id);
     if (!before) {
       this.record(actor, action, id, null, null, 'not_found');
-      throw new AccountsError('not_found', `no user ${id}`);
+      throw new AccountsError('not_found', apiFail('unknown_user', { userId: id }));
     }
     if (id === actor.session.userId && (input.disabled === true || (input.role !== undefined && input.role !== before.role) || (input.access && !input.access.includes('console')))) {
       this.record(actor, action, id, view(before), null, 'conflict');
-      throw new AccountsError('conflict', 'you cannot lock yourself out: ask another admin');
+      throw new AccountsError('conflict', apiFail('cannot_lock_yourself_out', {}));
     }
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
     const access = input.access ? [...new Set(input.access.map((a) => AccessKindSchema.parse(a)))] : undefined;
@@ -293,7 +296,7 @@ export class AccountsService implements AccountsPort {
     const before = await this.requireUser(actor, 'user:delete', id);
     if (id === actor.session.userId) {
       this.record(actor, 'user:delete', id, view(before), null, 'conflict');
-      throw new AccountsError('conflict', 'you cannot delete yourself');
+      throw new AccountsError('conflict', apiFail('cannot_delete_yourself', {}));
     }
     // Revoke before the row goes: its token version must outlive it in Redis.
     await this.revokeSessions(actor, id, 'deleted');
@@ -309,7 +312,7 @@ export class AccountsService implements AccountsPort {
     const v = await this.users.bumpTokenVersion(this.siteId, id);
     if (v === undefined) {
       this.record(actor, 'sessions:revoke', id, null, null, 'not_found');
-      throw new AccountsError('not_found', `no user ${id}`);
+      throw new AccountsError('not_found', apiFail('unknown_user', { userId: id }));
     }
     await this.revocations.revoke(id, v);
     this.record(actor, 'sessions:revoke', id, { tokenVersion: v - 1 }, { tokenVersion: v, why });
@@ -339,7 +342,7 @@ export class AccountsService implements AccountsPort {
     const before = await this.tokens.find(this.siteId, jti);
     if (!before) {
       this.audit({ actor: actor.session, action: 'token:revoke', outcome: 'not_found', targetType: 'token', targetId: jti, from: actor.from });
-      throw new AccountsError('not_found', `no token ${jti}`);
+      throw new AccountsError('not_found', apiFail('unknown_token', { jti }));
     }
     const after = (await this.tokens.revoke(this.siteId, jti, actor.session.userId))!;
     await this.revocations.revokeToken(jti, after.subject, after.expiresAt);
@@ -351,7 +354,7 @@ export class AccountsService implements AccountsPort {
     const u = await this.get(id);
     if (!u) {
       this.record(actor, action, id, null, null, 'not_found');
-      throw new AccountsError('not_found', `no user ${id}`);
+      throw new AccountsError('not_found', apiFail('unknown_user', { userId: id }));
     }
     return u;
   }

@@ -37,8 +37,10 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     const ok = await login(h.url, 'lead1');
     expect(ok.status).toBe(200);
     expect(ok.json.session).toEqual({ userId: 'lead1', name: 'Lead One', role: 'team_lead', teamIds: ['t1'], access: ['campaigns', 'console'] });
-    expect((await login(h.url, 'lead1', 'demo')).status).toBe(401);
-    expect((await login(h.url, 'nobody')).status).toBe(401);
+    // One answer for a wrong password and an unknown user: the English sentence and the reason the console words.
+    const refused = { error: { code: 'unauthorized', message: 'wrong user name or password', reason: 'wrong_login', params: {} } };
+    expect(await login(h.url, 'lead1', 'demo')).toEqual({ status: 401, token: undefined, json: refused });
+    expect(await login(h.url, 'nobody')).toEqual({ status: 401, token: undefined, json: refused });
 
     const admin = (await login(h.url, 'admin')).token!;
     expect((await call(h.url, 'PATCH', '/api/v1/admin/users/lead1', admin, { disabled: true })).status).toBe(200);
@@ -104,7 +106,10 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     h = await startAccountsHub(redisUrl, backend);
     const admin = (await login(h.url, 'admin')).token!;
     const sup = (await login(h.url, 'sup')).token!;
-    expect((await call(h.url, 'GET', '/api/v1/admin/users', sup)).status).toBe(403);
+    expect(await call(h.url, 'GET', '/api/v1/admin/users', sup)).toEqual({
+      status: 403,
+      json: { error: { code: 'forbidden', message: 'role supervisor may not users:manage: GET /api/v1/admin/users', reason: 'role_may_not', params: { role: 'supervisor', action: 'users:manage', request: 'GET /api/v1/admin/users' } } },
+    });
     expect((await call(h.url, 'GET', '/api/v1/audit', sup)).status).toBe(403);
     expect((await call(h.url, 'GET', '/api/v1/admin/users', undefined)).status).toBe(401);
 
@@ -112,16 +117,24 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ id: 'qa2', role: 'qa', access: ['console'], disabled: false, hasPassword: true });
     expect(JSON.stringify(created.json)).not.toContain('argon2');
-    expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'qa2', name: 'again', role: 'qa' })).status).toBe(409);
+    expect(await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'qa2', name: 'again', role: 'qa' })).toEqual({
+      status: 409,
+      json: { error: { code: 'conflict', message: 'user qa2 exists', reason: 'user_exists', params: { userId: 'qa2' } } },
+    });
     expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'x', name: 'X', role: 'wizard' })).status).toBe(400);
     expect((await login(h.url, 'qa2', 'qa-password')).status).toBe(200);
 
     expect((await call(h.url, 'POST', '/api/v1/admin/users/qa2/grant', admin, { access: 'campaigns' })).json.access).toEqual(['campaigns', 'console']);
     expect((await call(h.url, 'PATCH', '/api/v1/admin/users/qa2', admin, { role: 'supervisor', name: 'Now Sup' })).json).toMatchObject({ role: 'supervisor', name: 'Now Sup' });
     expect((await call(h.url, 'POST', '/api/v1/admin/users/qa2/revoke', admin, { access: 'console' })).json.access).toEqual(['campaigns']);
-    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/admin', admin, { disabled: true })).status).toBe(409);
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/admin', admin, { disabled: true })).json.error).toEqual({
+      code: 'conflict',
+      message: 'you cannot lock yourself out: ask another admin',
+      reason: 'cannot_lock_yourself_out',
+      params: {},
+    });
     expect((await call(h.url, 'DELETE', '/api/v1/admin/users/qa2', admin)).status).toBe(204);
-    expect((await call(h.url, 'GET', '/api/v1/admin/users/qa2', admin)).status).toBe(404);
+    expect(await call(h.url, 'GET', '/api/v1/admin/users/qa2', admin)).toEqual({ status: 404, json: { error: { code: 'not_found', message: 'no user qa2', reason: 'unknown_user', params: { userId: 'qa2' } } } });
     expect((await call(h.url, 'GET', '/api/v1/admin/users', admin)).json.users.map((u: any) => u.id)).not.toContain('qa2');
 
     const audit = await call(h.url, 'GET', '/api/v1/audit?actor=admin&limit=50', admin);

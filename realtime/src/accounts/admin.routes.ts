@@ -5,7 +5,7 @@
 import express, { type Request, type Response as ExResponse } from 'express';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/index.ts';
+import { AccessKindSchema, apiFail, reasonOf, RoleSchema, type SessionDTO } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import { AccountsError, type AccountsService } from './accounts.service.ts';
 import { verifyAuditLog } from './audit-verify.ts';
@@ -119,7 +119,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
     };
     const fail = (res: ExResponse, err: unknown) => {
       if (err instanceof AccountsError) {
-        res.status(err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400).json({ error: { code: err.code, message: err.message } });
+        res.status(err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400).json({ error: { code: err.code, message: err.message, ...reasonOf(err.fail) } });
         return;
       }
       logger.error({ err }, 'admin request failed');
@@ -136,7 +136,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
 
     app.get('/api/v1/admin/users/:id', can('users:manage'), handle(async (req, res) => {
       const u = await accounts.get(param(req));
-      if (!u) throw new AccountsError('not_found', `no user ${param(req)}`);
+      if (!u) throw new AccountsError('not_found', apiFail('unknown_user', { userId: param(req) }));
       res.json(userDTO(u));
     }));
 

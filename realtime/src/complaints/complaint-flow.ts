@@ -9,6 +9,7 @@
  */
 import type { BusinessClock } from './business-hours.ts';
 
+import { apiFail, type ApiFail } from '../contracts/api-errors.ts';
 import { COMPLAINT_NEXT_STATUS, COMPLAINT_STATUSES, type ComplaintStatus } from '../contracts/records.ts';
 
 export const STATUSES = COMPLAINT_STATUSES;
@@ -30,11 +31,12 @@ export interface FlowState {
   slaBusinessMin: number | null;
 }
 
-export type FlowResult = { ok: true; state: FlowState } | { ok: false; code: 'conflict' | 'invalid'; message: string };
+/** A refusal carries its reason and params (`contracts/api-errors.ts`) beside the English message. */
+export type FlowResult = { ok: true; state: FlowState } | ({ ok: false; code: 'conflict' | 'invalid' } & ApiFail);
 
 /** Moves a complaint to `to` at `now`. Resolving needs a root-cause code (given or already set). */
 export function transition(s: FlowState, to: ComplaintStatus, now: number, clock: BusinessClock, rootCause?: string): FlowResult {
-  if (!NEXT[s.status].includes(to)) return { ok: false, code: 'conflict', message: `a ${s.status} complaint cannot become ${to}` };
+  if (!NEXT[s.status].includes(to)) return { ok: false, code: 'conflict', ...apiFail('complaint_bad_move', { from: s.status, to }) };
   const next: FlowState = { ...s, status: to };
   if (s.status === 'waiting_on_customer' && s.pausedAt !== null) {
     if (s.dueAt !== null && s.slaBusinessMin !== null) {
@@ -47,7 +49,7 @@ export function transition(s: FlowState, to: ComplaintStatus, now: number, clock
   if (to === 'waiting_on_customer') next.pausedAt = now;
   if (to === 'resolved') {
     const rc = rootCause ?? s.rootCause;
-    if (!rc) return { ok: false, code: 'invalid', message: 'a root-cause code is required to resolve' };
+    if (!rc) return { ok: false, code: 'invalid', ...apiFail('root_cause_required', {}) };
     next.rootCause = rc;
     next.resolvedAt = now;
   }
@@ -57,7 +59,7 @@ export function transition(s: FlowState, to: ComplaintStatus, now: number, clock
 
 /** Reopens a resolved or closed complaint: back to `in_progress`, a fresh SLA from now. */
 export function reopen(s: FlowState, now: number, clock: BusinessClock): FlowResult {
-  if (s.status !== 'resolved' && s.status !== 'closed') return { ok: false, code: 'conflict', message: `only a resolved or closed complaint can be reopened (it is ${s.status})` };
+  if (s.status !== 'resolved' && s.status !== 'closed') return { ok: false, code: 'conflict', ...apiFail('complaint_not_reopenable', { status: s.status }) };
   return {
     ok: true,
     state: {

@@ -101,4 +101,53 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     expect(read.json.routes).toEqual(routes);
     expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', agent, { routes })).status).toBe(403);
   });
+  it('refusals answer a reason and its params beside the code and the English message (the console words the reason)', async () => {
+    const { url } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const id = (await call(url, 'POST', '/api/v1/complaints', sup, { category: 'vaccine-reaction', description: 'Sốt sau tiêm' })).json.id as number;
+    const status = (body: unknown) => call(url, 'POST', `/api/v1/complaints/${id}/status`, sup, body);
+
+    expect(await status({ status: 'resolved' })).toEqual({
+      status: 400,
+      json: { error: { code: 'invalid', message: 'a root-cause code is required to resolve', reason: 'root_cause_required', params: {} } },
+    });
+    expect(await status({ status: 'closed' })).toEqual({
+      status: 409,
+      json: { error: { code: 'conflict', message: 'a open complaint cannot become closed', reason: 'complaint_bad_move', params: { from: 'open', to: 'closed' } } },
+    });
+    expect((await status({ status: 'resolved', rootCause: 'nope' })).json.error).toEqual({ code: 'invalid', message: 'unknown root-cause code nope', reason: 'unknown_root_cause', params: { code: 'nope' } });
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/reopen`, sup, {})).json.error).toMatchObject({ code: 'conflict', reason: 'complaint_not_reopenable', params: { status: 'open' } });
+    expect((await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee: null })).json.error).toMatchObject({ code: 'conflict', message: 'not assigned', reason: 'not_assigned' });
+    expect(await call(url, 'GET', '/api/v1/complaints/987654', sup)).toEqual({
+      status: 404,
+      json: { error: { code: 'not_found', message: 'no complaint 987654', reason: 'complaint_not_found', params: { id: '987654' } } },
+    });
+    const otherLead = await call(url, 'GET', `/api/v1/complaints/${id}`, token('team_lead', { teamIds: ['elsewhere'] }));
+    expect([otherLead.status, otherLead.json.error]).toEqual([403, { code: 'forbidden', message: 'not a complaint of your teams', reason: 'not_your_complaint', params: {} }]);
+    // A body that fails its schema has no reason: the console words it by its code and lists the fields.
+    const bad = await call(url, 'PATCH', `/api/v1/complaints/${id}`, sup, { priority: 'urgent', colour: 'red' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'invalid', message: 'invalid request' });
+    expect(bad.json.error.reason).toBeUndefined();
+    expect(bad.json.error.details.map((d: string) => d.split(':')[0])).toEqual(expect.arrayContaining(['priority']));
+    // The route guard: a role the endpoint does not serve.
+    const qa = await call(url, 'GET', '/api/v1/complaints', token('qa', { userId: 'q1' }));
+    expect([qa.status, qa.json.error]).toEqual([
+      403,
+      { code: 'forbidden', message: 'role qa may not use: GET /api/v1/complaints', reason: 'role_may_not', params: { role: 'qa', action: 'use', request: 'GET /api/v1/complaints' } },
+    ]);
+  });
 });
+
+describe('complaints REST without a database', () => {
+  it('answers 503 unavailable with the reason no_database', async () => {
+    const { app, url } = await startHub(redisUrl, input, { mounts: [complaintsMount({ config, database: () => undefined })] });
+    cleanup.push(() => app.close());
+    const r = await call(url, 'GET', '/api/v1/complaints', token('supervisor'));
+    expect([r.status, r.json.error]).toEqual([
+      503,
+      { code: 'unavailable', message: 'no database: complaints need one (DATABASE_URL or PGlite)', reason: 'no_database', params: { area: 'complaints' } },
+    ]);
+  });
+});
+

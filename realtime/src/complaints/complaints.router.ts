@@ -13,7 +13,7 @@
  */
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import type { SessionDTO, SiteConfig } from '../contracts/index.ts';
+import { apiFail, reasonOf, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import type { Database } from '../storage/database.ts';
 import { STATUSES } from './complaint-flow.ts';
@@ -75,13 +75,13 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     };
     const fail = (res: Response, err: unknown) => {
       if (err instanceof ComplaintError) {
-        res.status(err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400).json({ error: { code: err.code, message: err.message } });
+        res.status(err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400).json({ error: { code: err.code, message: err.message, ...reasonOf(err.fail) } });
         return;
       }
       log.error({ err: (err as Error).message }, 'complaints request failed');
       res.status(500).json({ error: { code: 'internal', message: 'complaints request failed' } });
     };
-    const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', message: 'no database: complaints need one' } });
+    const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', ...apiFail('no_database', { area: 'complaints' }) } });
     const invalid = (res: Response, issues: z.core.$ZodIssue[]) =>
       res.status(400).json({ error: { code: 'invalid', message: 'invalid request', details: issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) } });
     /** Whether the session may see or act on a complaint. */
@@ -208,7 +208,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
           try {
             const c = await s.get(siteId, id.data);
             if (!mayAccess(session, c)) {
-              res.status(403).json({ error: { code: 'forbidden', message: 'not a complaint of your teams' } });
+              res.status(403).json({ error: { code: 'forbidden', ...apiFail('not_your_complaint', {}) } });
               return;
             }
             res.json(await act(s, id.data, session, req.body));

@@ -13,6 +13,7 @@ import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
 import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
+import { apiFail, type ApiFail } from '../contracts/api-errors.ts';
 import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
 
@@ -97,12 +98,15 @@ export function slaClock(c: Pick<ComplaintDTO, 'status' | 'dueAt' | 'pausedAt' |
   };
 }
 
+/** A refusal: its code, and (most) a reason with params that the console words (`contracts/api-errors.ts`). */
 export class ComplaintError extends Error {
+  readonly fail: ApiFail | undefined;
   constructor(
     readonly code: 'not_found' | 'conflict' | 'invalid',
-    message: string,
+    why: string | ApiFail,
   ) {
-    super(message);
+    super(typeof why === 'string' ? why : why.message);
+    this.fail = typeof why === 'string' ? undefined : why;
   }
 }
 
@@ -353,7 +357,7 @@ export class ComplaintsService {
 
   private async row(siteId: string, id: number, db: Db): Promise<Row> {
     const r = await db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id))).for('update');
-    if (!r[0]) throw new ComplaintError('not_found', `no complaint ${id}`);
+    if (!r[0]) throw new ComplaintError('not_found', apiFail('complaint_not_found', { id: String(id) }));
     return r[0];
   }
 
@@ -364,7 +368,7 @@ export class ComplaintsService {
    */
   async get(siteId: string, id: number): Promise<ComplaintDetail> {
     const r = await this.db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
-    if (!r[0]) throw new ComplaintError('not_found', `no complaint ${id}`);
+    if (!r[0]) throw new ComplaintError('not_found', apiFail('complaint_not_found', { id: String(id) }));
     const ev = await this.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.at), asc(complaintEvents.id));
     const events: ComplaintEvent[] = ev.map((e) => ({ at: e.at.getTime(), actor: e.actor, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, data: (e.data as Record<string, unknown> | null) ?? null }));
     const now = this.now();
@@ -386,7 +390,7 @@ export class ComplaintsService {
   /** Assigns a complaint to a person (a user id; null: nobody), recorded in its history. */
   async assign(siteId: string, id: number, o: { assignee: string | null; note?: string | undefined; actor?: string | undefined }): Promise<ComplaintDetail> {
     const before = (await this.get(siteId, id)).assignee;
-    if (before === o.assignee) throw new ComplaintError('conflict', o.assignee === null ? 'not assigned' : `already assigned to ${o.assignee}`);
+    if (before === o.assignee) throw new ComplaintError('conflict', o.assignee === null ? apiFail('not_assigned', {}) : apiFail('already_assigned', { assignee: o.assignee }));
     await this.database.transaction(async (db) => {
       const row = await this.row(siteId, id, db);
       await db.update(complaints).set({ updatedAt: new Date(this.now()) }).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
@@ -455,10 +459,10 @@ export class ComplaintsService {
   async setStatus(siteId: string, id: number, to: ComplaintStatus, o: { rootCause?: string | undefined; note?: string | undefined; actor?: string | undefined } = {}): Promise<ComplaintDTO> {
     return this.database.transaction(async (db) => {
       const row = await this.row(siteId, id, db);
-      if (o.rootCause !== undefined && !(await this.rootCauses(siteId, db)).some((c) => c.code === o.rootCause)) throw new ComplaintError('invalid', `unknown root-cause code ${o.rootCause}`);
+      if (o.rootCause !== undefined && !(await this.rootCauses(siteId, db)).some((c) => c.code === o.rootCause)) throw new ComplaintError('invalid', apiFail('unknown_root_cause', { code: o.rootCause }));
       const clock = new BusinessClock(await this.businessHours(siteId, db));
       const r = transition(flowOf(row), to, this.now(), clock, o.rootCause);
-      if (!r.ok) throw new ComplaintError(r.code, r.message);
+      if (!r.ok) throw new ComplaintError(r.code, r);
       return this.save(siteId, row, r.state, {}, 'status', o.actor, o.note, db);
     });
   }
@@ -468,7 +472,7 @@ export class ComplaintsService {
       const row = await this.row(siteId, id, db);
       const clock = new BusinessClock(await this.businessHours(siteId, db));
       const r = reopenFlow(flowOf(row), this.now(), clock);
-      if (!r.ok) throw new ComplaintError(r.code, r.message);
+      if (!r.ok) throw new ComplaintError(r.code, r);
       return this.save(siteId, row, r.state, {}, 'reopened', o.actor, o.note, db);
     });
   }
@@ -483,7 +487,7 @@ export class ComplaintsService {
       if (p.priority !== undefined) patch.priority = p.priority;
       if (p.category !== undefined && p.category !== row.category) {
         const route = (await this.routes(siteId, db)).find((r) => r.category === p.category);
-        if (!route) throw new ComplaintError('invalid', `unknown category ${p.category}`);
+        if (!route) throw new ComplaintError('invalid', apiFail('unknown_category', { category: p.category }));
         const clock = new BusinessClock(await this.businessHours(siteId, db));
         patch.category = route.category;
         patch.department = route.department;

@@ -3,6 +3,7 @@ export * from './site.ts';
 export * from './metrics.ts';
 export * from './socket.ts';
 export * from './command-errors.ts';
+export * from './api-errors.ts';
 export * from './jobs.ts';
 export * from './records.ts';
 export * from './patch.ts';

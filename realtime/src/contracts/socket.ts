@@ -3,6 +3,7 @@
  * the simulator and the workers. Every client command is answered by an ack `Response<T>`.
  */
 import { z } from 'zod';
+import type { ApiFailReason } from './api-errors.ts';
 import type { CommandFailReason } from './command-errors.ts';
 import type { IngestResult } from './events.ts';
 import type { LiveFigures, MetricValues } from './metrics.ts';
@@ -15,6 +16,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** REST only: the database, Redis or the campaign workers are missing or down (503). */
+  | 'unavailable'
   | 'internal';
 export interface ErrorBody {
   code: ErrorCode;
@@ -25,6 +28,10 @@ export interface ErrorBody {
   reason?: CommandFailReason;
   /** The reason's arguments (`CommandFailParams`): ids, states, field paths. */
   params?: Record<string, string>;
+}
+/** A REST answer's `{ error }`: the same fields, with a REST reason (`API_FAIL_EN` in `api-errors.ts`, `ApiFailParams`). */
+export interface ApiErrorBody extends Omit<ErrorBody, 'reason'> {
+  reason?: ApiFailReason;
 }
 export type Response<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (res: Response<T>) => void;

@@ -12,8 +12,10 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
+  apiFail,
   COMMANDS,
   METRIC_FORMULAS,
+  type ApiFail,
   type ClientToServerEvents,
   type CommandName,
   type InterServerEvents,
@@ -241,13 +243,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (accounts) await accounts.assertCurrent(session, tokenVersion, jti);
     return { session, ...(jti ? { jti } : {}) };
   };
-  const guard = (check: (s: SessionDTO) => string | undefined) => (req: Request, res: ExResponse, next: NextFunction) => {
+  /** `check` answers why the session may not make the request (`request`: `GET /path`), or undefined. */
+  const guard = (check: (s: SessionDTO, request: string) => ApiFail | string | undefined) => (req: Request, res: ExResponse, next: NextFunction) => {
     authenticate(req.headers.authorization).then(
       (session) => {
-        const why = check(session);
+        const request = `${req.method} ${req.path}`;
+        const why = check(session, request);
         if (why !== undefined) {
           metrics.badPayloads.inc({ edge: 'auth' });
-          res.status(403).json({ error: { code: 'forbidden', message: `${why}: ${req.method} ${req.path}` } });
+          res.status(403).json({ error: { code: 'forbidden', ...(typeof why === 'string' ? { message: `${why}: ${request}` } : why) } });
           return;
         }
         res.locals.session = session;
@@ -262,10 +266,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
     );
   };
-  const auth = (roles: readonly Role[]) => guard((s) => (roles.includes(s.role) ? undefined : `role ${s.role} may not use`));
-  const can = (action: Action) => guard((s) => {
+  const auth = (roles: readonly Role[]) => guard((s, request) => (roles.includes(s.role) ? undefined : apiFail('role_may_not', { role: s.role, action: 'use', request })));
+  const can = (action: Action) => guard((s, request) => {
     const d = authorize(s, action);
-    return d.ok ? undefined : d.reason;
+    if (d.ok) return undefined;
+    // Without a target only the role and the grant can refuse; the others keep their sentence.
+    if (d.why === 'role_may_not') return apiFail('role_may_not', { ...d.params, request });
+    if (d.why === 'no_access_grant') return apiFail('no_access_grant', { ...d.params, request });
+    return d.reason;
   });
   const badQuery = (res: ExResponse, issues: z.core.$ZodIssue[]) => {
     metrics.badPayloads.inc({ edge: 'query' });
@@ -302,7 +310,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (!p.success) return badQuery(res, p.error.issues);
     const refuse = () => {
       metrics.badPayloads.inc({ edge: 'auth' });
-      res.status(401).json({ error: { code: 'unauthorized', message: 'wrong user name or password' } });
+      res.status(401).json({ error: { code: 'unauthorized', ...apiFail('wrong_login', {}) } });
     };
     if (accounts) {
       accounts.login(p.data.username, p.data.password, req.ip).then(

@@ -162,6 +162,29 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     expect((await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02', token('agent', { agentId: 'a1' }))).status).toBe(403);
   });
 
+  it('refusals answer a reason and its params: a team outside the lead\'s, a scope without its id, too long a period, no such run', async () => {
+    const { url } = await setup();
+    const sup = token('supervisor');
+    const lead = token('team_lead', { teamIds: ['t1'] });
+    const other = await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02&scope=team&id=t2', lead);
+    expect([other.status, other.json]).toEqual([
+      403,
+      { error: { code: 'forbidden', message: 'a team lead reads the reports of their own teams', reason: 'team_lead_own_teams', params: { what: 'reports' } } },
+    ]);
+    expect((await call(url, 'GET', '/api/v1/reports/cx?scope=site', lead)).json.error).toMatchObject({ code: 'forbidden', reason: 'team_lead_own_teams', params: { what: 'figures' } });
+    const noId = await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02&scope=team', sup);
+    expect(noId.status).toBe(400);
+    expect(noId.json.error).toEqual({ code: 'invalid', message: 'id is required for scope team', reason: 'scope_id_required', params: { scope: 'team' }, details: ['id: id is required for this scope'] });
+    const long = await call(url, 'GET', '/api/v1/reports/cx/series?from=2026-01-01&to=2026-03-31', sup);
+    expect([long.status, long.json.error]).toEqual([400, { code: 'invalid', message: 'from..to must be 1 to 62 days', reason: 'range_too_long', params: { max: '62' } }]);
+    const run = await call(url, 'GET', '/api/v1/reports/runs/daily/2026-03-02', sup);
+    expect([run.status, run.json.error]).toEqual([404, { code: 'not_found', message: 'no such report run', reason: 'no_report_run', params: {} }]);
+    // Other query problems keep the generic answer: the console lists the fields.
+    const bad = await call(url, 'GET', '/api/v1/reports/daily?date=2026-13-45', sup);
+    expect(bad.json.error).toMatchObject({ code: 'invalid', message: 'invalid query' });
+    expect(bad.json.error.reason).toBeUndefined();
+  });
+
   it('complaints: an agent opens one from the wrap-up, a supervisor routes it through the flow; wrong moves and other teams are refused', async () => {
     const { url } = await setup();
     const agent = token('agent', { agentId: 'a1', userId: 'a1' });

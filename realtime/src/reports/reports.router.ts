@@ -17,7 +17,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ReportLang, SessionDTO, SiteConfig } from '../contracts/index.ts';
+import { apiFail, reasonOf, type ReportLang, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import { SiteCalendar } from '../core/time.ts';
 import type { Database } from '../storage/database.ts';
@@ -43,13 +43,15 @@ const ReportQueryFields = {
   site: z.string().min(1).max(128).optional(),
 };
 const idNeeded = (q: { scope: string; id?: string | undefined }) => q.scope === 'site' || q.id !== undefined;
-const idMessage = { message: 'id is required for this scope', path: ['id'] };
-const ReportQuery = z.strictObject(ReportQueryFields).refine(idNeeded, idMessage);
+const ID_REQUIRED = 'id is required for this scope';
+// A function: zod rewrites the params object it is given (`message` becomes `error`).
+const idMessage = () => ({ message: ID_REQUIRED, path: ['id'] });
+const ReportQuery = z.strictObject(ReportQueryFields).refine(idNeeded, idMessage());
 /**
  * The files take the printable page's language too (`lang=vi|en`, default English). The CSV accepts it
  * (the console asks both the same way) and stays machine-readable: English headers, plain numbers.
  */
-const FileQuery = z.strictObject({ ...ReportQueryFields, lang: z.enum(['vi', 'en']).default('en') }).refine(idNeeded, idMessage);
+const FileQuery = z.strictObject({ ...ReportQueryFields, lang: z.enum(['vi', 'en']).default('en') }).refine(idNeeded, idMessage());
 const TargetBody = z.strictObject({
   site: z.string().min(1).max(128).optional(),
   scope: Scope,
@@ -74,7 +76,7 @@ const READ_ROLES = ['admin', 'supervisor', 'team_lead'] as const;
 const CX_ROLES = [...READ_ROLES, 'qa'] as const;
 const CxQuery = z
   .strictObject({ from: Day.optional(), to: Day.optional(), scope: Scope.default('site'), id: z.string().min(1).max(128).optional(), site: z.string().min(1).max(128).optional() })
-  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+  .refine((q) => q.scope === 'site' || q.id !== undefined, idMessage());
 const DAY_MS = 86_400_000;
 /** The dates from `from` to `to` (YYYY-MM-DD, calendar arithmetic in UTC: no time zone involved). */
 const datesOf = (from: string, to: string): string[] => {
@@ -97,15 +99,20 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
     };
     const fail = (res: Response, err: unknown) => {
       if (err instanceof ReportError) {
-        res.status(err.code === 'not_found' ? 404 : 400).json({ error: { code: err.code, message: err.message } });
+        res.status(err.code === 'not_found' ? 404 : 400).json({ error: { code: err.code, message: err.message, ...reasonOf(err.fail) } });
         return;
       }
       log.error({ err: (err as Error).message }, 'report failed');
       res.status(500).json({ error: { code: 'internal', message: 'report failed' } });
     };
-    const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', message: 'no database: reports need one (DATABASE_URL or PGlite)' } });
-    const invalid = (res: Response, issues: z.core.$ZodIssue[]) =>
-      res.status(400).json({ error: { code: 'invalid', message: 'invalid query', details: issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`) } });
+    const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', ...apiFail('no_database', { area: 'reports' }) } });
+    const invalid = (res: Response, issues: z.core.$ZodIssue[], query?: unknown) => {
+      const details = issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`);
+      // A scope without its id is the one refusal a person makes from the page: say it as a reason.
+      const scope = (query as { scope?: unknown } | undefined)?.scope;
+      const noId = issues.length === 1 && issues[0]!.message === ID_REQUIRED && typeof scope === 'string';
+      res.status(400).json({ error: { code: 'invalid', ...(noId ? apiFail('scope_id_required', { scope }) : { message: 'invalid query' }), details } });
+    };
 
     /** A team lead may read their own teams (and nothing site-wide). */
     const allowed = (session: SessionDTO, scope: string, id: string | undefined): boolean => {
@@ -118,11 +125,11 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
     for (const kind of ['daily', 'weekly'] as const) {
       const handler = (format: 'json' | 'csv' | 'html') => async (req: Request, res: Response) => {
         const p = format === 'json' ? ReportQuery.safeParse(req.query) : FileQuery.safeParse(req.query);
-        if (!p.success) return invalid(res, p.error.issues);
+        if (!p.success) return invalid(res, p.error.issues, req.query);
         const q = p.data;
         const lang: ReportLang = 'lang' in q && q.lang === 'vi' ? 'vi' : 'en';
         if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
-          res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the reports of their own teams' } });
+          res.status(403).json({ error: { code: 'forbidden', ...apiFail('team_lead_own_teams', { what: 'reports' }) } });
           return;
         }
         const s = service();
@@ -152,10 +159,10 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
     /** A CX request's query, checked against the caller's scope, with the database; undefined when answered already. */
     const cxRequest = (req: Request, res: Response) => {
       const p = CxQuery.safeParse(req.query);
-      if (!p.success) return void invalid(res, p.error.issues);
+      if (!p.success) return void invalid(res, p.error.issues, req.query);
       const q = p.data;
       if (!allowed(res.locals.session as SessionDTO, q.scope, q.id)) {
-        return void res.status(403).json({ error: { code: 'forbidden', message: 'a team lead reads the figures of their own teams' } });
+        return void res.status(403).json({ error: { code: 'forbidden', ...apiFail('team_lead_own_teams', { what: 'figures' }) } });
       }
       const db = opts.database();
       const s = service();
@@ -186,7 +193,7 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * DAY_MS).toISOString().slice(0, 10);
       const days = to < from ? [] : datesOf(from, to);
       if (days.length === 0 || days.length > 62) {
-        res.status(400).json({ error: { code: 'invalid', message: 'from..to must be 1 to 62 days' } });
+        res.status(400).json({ error: { code: 'invalid', ...apiFail('range_too_long', { max: '62' }) } });
         return;
       }
       try {
@@ -246,7 +253,7 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
       if (!s) return noDb(res);
       try {
         const r = await s.repo.run(p.data.site ?? opts.config.id, p.data.kind, p.data.scope, p.data.id, p.data.period);
-        if (r === undefined) res.status(404).json({ error: { code: 'not_found', message: 'no such report run' } });
+        if (r === undefined) res.status(404).json({ error: { code: 'not_found', ...apiFail('no_report_run', {}) } });
         else res.json(r);
       } catch (err) {
         fail(res, err);

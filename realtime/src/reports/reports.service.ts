@@ -3,7 +3,7 @@
  * (the metric engine's buckets as the record writer and the importer stored them) and derived with
  * the engine's `deriveMetrics` (`report.ts`). Days are site-local (the site's time zone).
  */
-import { MetricParamsSchema, type MetricParams, type MetricParamsUsed } from '../contracts/index.ts';
+import { apiFail, MetricParamsSchema, type ApiFail, type MetricParams, type MetricParamsUsed } from '../contracts/index.ts';
 import { SiteCalendar } from '../core/time.ts';
 import {
   buildReport,
@@ -26,12 +26,15 @@ import { CX_FORMULAS, cxValues, type CxCounts, type CxValues } from './cx.ts';
 /** `GET /api/v1/reports/cx` (the wire shape is the contract's). */
 export type CxReport = CxReportDTO & { scope: ReportScope };
 
+/** A refusal: its code, and (most) a reason with params that the console words (`contracts/api-errors.ts`). */
 export class ReportError extends Error {
+  readonly fail: ApiFail | undefined;
   constructor(
     readonly code: 'not_found' | 'invalid',
-    message: string,
+    why: string | ApiFail,
   ) {
-    super(message);
+    super(typeof why === 'string' ? why : why.message);
+    this.fail = typeof why === 'string' ? undefined : why;
   }
 }
 
@@ -55,7 +58,7 @@ const DAY = 86_400_000;
 
 /** Local midnight of a site-local date. */
 export function dayStartOf(cal: SiteCalendar, date: string): number {
-  if (!DAY_RE.test(date) || Number.isNaN(Date.parse(date))) throw new ReportError('invalid', `not a date: ${date}`);
+  if (!DAY_RE.test(date) || Number.isNaN(Date.parse(date))) throw new ReportError('invalid', apiFail('not_a_date', { date }));
   const noonUtc = Date.parse(`${date}T12:00:00Z`);
   return cal.dayStart(noonUtc - cal.offsetMs(noonUtc));
 }
@@ -98,9 +101,9 @@ export class ReportsService {
    */
   async cx(database: Pick<Database, 'db' | 'transaction'>, siteId: string, fromDate: string, toDate: string, scope: ReportScope, id = ''): Promise<CxReport> {
     const site = await this.repo.site(siteId);
-    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
-    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
-    if (toDate < fromDate) throw new ReportError('invalid', 'to is before from');
+    if (!site) throw new ReportError('not_found', apiFail('unknown_site', { site: siteId }));
+    if (scope !== 'site' && !id) throw new ReportError('invalid', apiFail('scope_id_required', { scope }));
+    if (toDate < fromDate) throw new ReportError('invalid', apiFail('to_before_from', {}));
     const cal = new SiteCalendar(site.timeZone, site.intervalMin);
     const from = dayStartOf(cal, fromDate);
     const to = cal.nextDayStart(dayStartOf(cal, toDate));
@@ -134,8 +137,8 @@ export class ReportsService {
    */
   async cxSeries(database: Pick<Database, 'db'>, siteId: string, dates: readonly string[], scope: ReportScope, id = ''): Promise<{ date: string; values: CxValues; counts: CxCounts }[]> {
     const site = await this.repo.site(siteId);
-    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
-    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
+    if (!site) throw new ReportError('not_found', apiFail('unknown_site', { site: siteId }));
+    if (scope !== 'site' && !id) throw new ReportError('invalid', apiFail('scope_id_required', { scope }));
     if (dates.length === 0) return [];
     // Each day [its local midnight, the next one), as a day's own report reads it; consecutive days share
     // their bounds, so n days have n + 1.
@@ -170,8 +173,8 @@ export class ReportsService {
 
   private async build(kind: ReportKind, siteId: string, days: string[], scope: ReportScope, id: string): Promise<Report> {
     const site = await this.repo.site(siteId);
-    if (!site) throw new ReportError('not_found', `no site ${siteId}`);
-    if (scope !== 'site' && !id) throw new ReportError('invalid', `id is required for scope ${scope}`);
+    if (!site) throw new ReportError('not_found', apiFail('unknown_site', { site: siteId }));
+    if (scope !== 'site' && !id) throw new ReportError('invalid', apiFail('scope_id_required', { scope }));
     const cal = new SiteCalendar(site.timeZone, site.intervalMin);
     const dayStarts = days.map((d) => dayStartOf(cal, d));
     const from = dayStarts[0]!;

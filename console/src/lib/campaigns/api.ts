@@ -1,7 +1,8 @@
 /**
  * The campaigns REST API (docs/CAMPAIGNS.md) for the console's campaign pages: typed calls with the
- * session's bearer token; errors become `ApiError` with the hub's message.
+ * session's bearer token; errors become `ApiError` with the hub's error body (pages word it with `errorText`).
  */
+import { ApiError, apiErrorOf } from '$lib/api-fail.ts';
 import { apiUrl } from '$lib/hub-url.ts';
 import { session } from '$lib/state/session.svelte.ts';
 import type { Coverage } from './coverage.ts';
@@ -10,14 +11,7 @@ import type { GovernorCode, GovernorQueue, PaceAlert, PaceWhy } from '../../../.
 
 export type { Coverage, GovernorCode, GovernorQueue, PaceAlert, PaceWhy };
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 async function call<T>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
   const res = await fetch(apiUrl(path), {
@@ -25,18 +19,13 @@ async function call<T>(method: string, path: string, body?: unknown, type = 'app
     headers: { authorization: `Bearer ${session.token ?? ''}`, ...(body !== undefined ? { 'content-type': type } : {}) },
     ...(body !== undefined ? { body: body instanceof Blob || typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
+  if (!res.ok) throw await apiErrorOf(res);
   const text = await res.text();
-  let json: unknown = null;
   try {
-    json = text ? JSON.parse(text) : null;
+    return (text ? JSON.parse(text) : null) as T;
   } catch {
-    json = null;
+    return null as T;
   }
-  if (!res.ok) {
-    const e = (json as { error?: { message?: string; details?: string[] } } | null)?.error;
-    throw new ApiError(res.status, [e?.message ?? `${res.status} ${res.statusText}`, ...(e?.details ?? [])].join(' — '));
-  }
-  return json as T;
 }
 
 export type Mode = 'preview' | 'progressive' | 'predictive';

@@ -4,13 +4,15 @@
  * can authenticate the browser.
  */
 import type { Role } from '$contracts/site.ts';
-import type { SessionDTO } from '$contracts/socket.ts';
+import type { ApiErrorBody, SessionDTO } from '$contracts/socket.ts';
+import { apiErrorOf } from '../api-fail.ts';
 import { apiUrl } from '../hub-url.ts';
 
 const KEY = 'callboard.session';
 export const COOKIE = 'callboard_token';
 
-export type LoginResult = { ok: true; session: SessionDTO } | { ok: false; status: number; message: string };
+/** A refusal keeps the hub's error body (the login page words it with `apiFailText`). */
+export type LoginResult = { ok: true; session: SessionDTO } | { ok: false; status: number; message: string; error?: ApiErrorBody };
 
 /** The page each role lands on. */
 export function homeOf(role: Role): string {
@@ -82,8 +84,8 @@ class Session {
       return { ok: false, status: 0, message: (err as Error).message };
     }
     if (!res.ok) {
-      const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-      return { ok: false, status: res.status, message: body.error?.message ?? res.statusText };
+      const e = await apiErrorOf(res);
+      return { ok: false, status: res.status, message: e.message, error: e.body };
     }
     const body = (await res.json()) as { token: string; session: SessionDTO };
     this.token = body.token;
@@ -111,7 +113,7 @@ class Session {
   /** Authenticated GET against the hub's REST API. */
   async get<T>(path: string): Promise<T> {
     const res = await fetch(apiUrl(path), { headers: { authorization: `Bearer ${this.token ?? ''}` } });
-    if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+    if (!res.ok) throw await apiErrorOf(res);
     return (await res.json()) as T;
   }
 }
