@@ -73,9 +73,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const supToken = () => signToken(SECRET, { userId: 'sup', name: 'Giám sát', role: 'supervisor', teamIds: [] });
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${supToken()}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const supToken = (userId = 'sup') => signToken(SECRET, { userId, name: userId === 'sup' ? 'Giám sát' : 'Giám sát 2', role: 'supervisor', teamIds: [] });
+/** A REST call as supervisor `sup` (the one signed in to the pages), or as another supervisor. */
+async function api(method: string, path: string, body?: unknown, as = 'sup'): Promise<any> {
+  const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${supToken(as)}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   expect(r.ok, `${method} ${path}: ${r.status}`).toBe(true);
   return r.json();
 }
@@ -261,6 +262,44 @@ describe('managers\' pages end to end', () => {
     expect(html).toContain('<html lang="vi">');
     expect(html).toContain('<h2>Mục tiêu và thực tế</h2>');
     expect(html).toContain('Lượng cuộc gọi cao hơn dự báo 200\u00a0% (3 cuộc so với 1); 2 điện thoại viên vắng mặt (1 làm việc trên 3 theo lịch)');
+    await page.context().close();
+  });
+});
+
+// The hub's REST refusals in the console's language: the hub answers a `reason` with its `params` beside its
+// English `message`; the page shows the Vietnamese. `CALLBOARD_E2E_SHOT=/path.png` saves the first one's screenshot.
+describe('REST refusals in Vietnamese', () => {
+  it('a move the flow no longer allows (another supervisor closed the complaint meanwhile) is refused in Vietnamese, with the statuses in words', async () => {
+    const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-88' }, 'sup2');
+    const page = await signIn(browser, url, 'sup', `/complaints/${opened.id}`);
+    await page.locator('[data-testid=complaint][data-status=open]').waitFor();
+    // Meanwhile someone else resolves and closes it; this page still shows it open.
+    await api('POST', `/api/v1/complaints/${opened.id}/status`, { status: 'resolved', rootCause: 'clinical' }, 'sup2');
+    await api('POST', `/api/v1/complaints/${opened.id}/status`, { status: 'closed' }, 'sup2');
+
+    await page.getByTestId('cd-move').selectOption('in_progress');
+    await page.getByTestId('cd-apply').click();
+    const error = page.getByTestId('cd-error');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toBe('Khiếu nại đang ở trạng thái “Đã đóng” nên không chuyển sang “Đang xử lý” được');
+    // And the page shows the complaint as it is now.
+    await page.locator('[data-testid=complaint][data-status=closed]').waitFor();
+    if (process.env.CALLBOARD_E2E_SHOT) await page.screenshot({ path: process.env.CALLBOARD_E2E_SHOT });
+    await page.context().close();
+  });
+
+  it('a settings value the hub refuses: the form says which field, in Vietnamese, and the field says why', async () => {
+    const page = await signIn(browser, url, 'sup', '/settings');
+    const form = page.getByTestId('st-target-form');
+    await form.waitFor();
+    // Too long a metric name: the page sends it, the hub's schema refuses it.
+    await page.getByTestId('st-target-metric').fill('x'.repeat(70));
+    await page.getByTestId('st-target-value').fill('5');
+    await page.getByTestId('st-target-save').click();
+    await form.locator('label.bad small.lvl-bad').first().waitFor();
+    await expect(form.locator('label.bad small.lvl-bad').first().textContent()).resolves.toBe('Giá trị không hợp lệ');
+    await expect(form.textContent()).resolves.toContain('Dữ liệu không hợp lệ: metric');
+    await expect(form.textContent()).resolves.not.toContain('Too big');
     await page.context().close();
   });
 });
