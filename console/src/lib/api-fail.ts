@@ -66,8 +66,10 @@ export function detailFields(details: readonly string[] | undefined): string[] {
 }
 
 const has = (lang: Lang, key: string) => Object.hasOwn(MESSAGES[lang], key);
-/** `prefix + token` in `lang` when messages.ts has it, else the token (an id, a kind). */
-const word = (lang: Lang, prefix: string, token: string) => (has(lang, prefix + token) ? (MESSAGES[lang] as Record<string, string>)[prefix + token]! : token);
+/** `prefix + token` in `lang` when messages.ts has it, else the token (an id, a kind). Shared with `failText` (commands.ts). */
+export const word = (lang: Lang, prefix: string, token: string) => (has(lang, prefix + token) ? (MESSAGES[lang] as Record<string, string>)[prefix + token]! : token);
+/** A state token (`available`, `lunch`, `reserved`...) as the boards name it. */
+export const stateWord = (lang: Lang, token: string) => (has(lang, `st_${token}`) ? word(lang, 'st_', token) : word(lang, 'r_', token));
 const SCOPE_KEYS: Record<string, MessageKey> = { site: 'rpSite', queue: 'rpQueue', team: 'rpTeam', agent: 'rpAgent', campaign: 'cxCampaign' };
 
 /** The params of a reason in words where the console has them (statuses, roles, states, grants, actions, scopes). */
@@ -75,14 +77,15 @@ function wordParams(reason: string, p: Record<string, string>, lang: Lang): Reco
   const v: Record<string, string> = { ...p };
   for (const k of ['from', 'to', 'status'] as const) if (p[k] !== undefined) v[k] = word(lang, 'cps_', p[k]);
   if (p.role !== undefined) v.role = word(lang, 'role_', p.role);
-  if (p.state !== undefined) v.state = word(lang, 'st_', p.state);
+  if (p.state !== undefined) v.state = stateWord(lang, p.state);
   if (p.grant !== undefined) v.grant = word(lang, 'admAccess_', p.grant);
   if (p.action !== undefined && reason.startsWith('campaign_')) v.action = word(lang, 'afa_', p.action);
   if (p.scope !== undefined && SCOPE_KEYS[p.scope]) v.scope = MESSAGES[lang][SCOPE_KEYS[p.scope]!].toLocaleLowerCase(lang);
   return v;
 }
 
-const fill = (s: string, vars: Record<string, string>) => s.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+/** `s` with each `{name}` replaced by `vars[name]` (left as it is when there is none). */
+export const fill = (s: string, vars: Record<string, string>) => s.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 
 /**
  * Why a REST request failed, in `lang`: the hub's `reason` worded with its `params`; else the failure's

@@ -4,21 +4,13 @@ import type { CommandName, CommandPayload, CommandResult, ErrorBody, Response } 
 import type { Lang } from './format.ts';
 import { hub } from './socket.ts';
 import { i18n } from './i18n.svelte.ts';
+import { fill, stateWord, word } from './api-fail.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 import { toast } from './state/toast.svelte.ts';
 
 // Typed lookups: a reason or a command without a message in messages.ts does not compile.
 const reasonKey = (reason: CommandFailReason): MessageKey => `cf_${reason}`;
 const commandKey = (name: CommandName): MessageKey => `cmd_${name}`;
-
-/** `prefix + token` in `lang` when messages.ts has it, else the token (an id, a state of the site). */
-function word(lang: Lang, prefix: string, token: string): string {
-  const m = MESSAGES[lang] as Record<string, string>;
-  return Object.hasOwn(m, prefix + token) ? m[prefix + token]! : token;
-}
-
-/** A state token (`available`, `lunch`, `reserved`...) as the boards name it. */
-const stateWord = (lang: Lang, token: string) => (Object.hasOwn(MESSAGES[lang], `st_${token}`) ? word(lang, 'st_', token) : word(lang, 'r_', token));
 
 /**
  * Why a command failed, in `lang`: the hub's `reason` worded with its `params` (call statuses, roles,
@@ -38,9 +30,7 @@ export function failText(error: ErrorBody, lang: Lang): string {
   if (p.command !== undefined && Object.hasOwn(m, `cmd_${p.command}`)) vars.command = m[commandKey(p.command as CommandName)];
   if (p.state !== undefined) vars.state = stateWord(lang, p.state);
   if (p.allowed !== undefined) vars.allowed = p.allowed.split(', ').map((s) => stateWord(lang, s)).join(', ');
-  let s: string = m[reasonKey(reason)];
-  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(v);
-  return s;
+  return fill(m[reasonKey(reason)], vars);
 }
 
 export async function send<K extends CommandName>(name: K, payload: CommandPayload<K>, okText?: string): Promise<Response<CommandResult>> {
