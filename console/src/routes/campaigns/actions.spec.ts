@@ -11,7 +11,15 @@ describe('campaign buttons', () => {
     expect(Object.values(vi).map((a) => a.disabled)).toEqual([true, true, true]);
     expect(vi.start.title).toBe('Chiến dịch đã hoàn tất nên không thể bắt đầu, tạm dừng hay dừng.');
     expect(en.stop.title).toBe('The campaign is completed: it cannot be started, paused or stopped.');
-    expect(campaignActions({ status: 'completed', settings: { ...settings, schedule: { pattern: '0 9 * * *' } } }, 'en').start.title).toBe('The campaign is completed: it cannot be started, paused or stopped. Its next scheduled round runs it again.');
+  });
+
+  it('a completed scheduled campaign keeps Stop, which ends its next rounds (the API takes it), and says so', () => {
+    const scheduled = { status: 'completed' as const, settings: { ...settings, schedule: { pattern: '0 9 * * *' } } };
+    expect(enabled(scheduled)).toEqual(['stop']);
+    const en = campaignActions(scheduled, 'en');
+    expect(en.start.title).toBe('The campaign has completed this round: it cannot be started or paused. Its next scheduled round runs it again.');
+    expect(en.stop.title).toBe('Stop for good: its next scheduled rounds will not run.');
+    expect(campaignActions(scheduled, 'vi').stop.title).toBe('Dừng hẳn: các vòng gọi theo lịch sau sẽ không chạy nữa.');
   });
 
   it('the other statuses keep their buttons', () => {

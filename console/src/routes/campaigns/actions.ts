@@ -1,7 +1,9 @@
 /**
  * The start / pause / stop buttons of a campaign (list and detail pages): which are enabled, and the
- * tooltip of those that are not, in the page's language. A completed campaign offers none: it has
- * nothing left to dial and the API refuses them (409); a scheduled one runs again at its next round.
+ * tooltip of those that are not, in the page's language. A completed campaign has nothing left to dial,
+ * so start and pause are refused by the API (409). A completed campaign without a schedule offers no
+ * button; a scheduled one runs again at its next round, so it keeps Stop, which ends those rounds
+ * (`CampaignService.control`).
  */
 import type { Lang } from '$lib/format.ts';
 import type { Campaign } from '$lib/campaigns/api.ts';
@@ -17,14 +19,22 @@ const COMPLETED: Record<Lang, string> = {
   vi: 'Chiến dịch đã hoàn tất nên không thể bắt đầu, tạm dừng hay dừng.',
   en: 'The campaign is completed: it cannot be started, paused or stopped.',
 };
-const NEXT_ROUND: Record<Lang, string> = {
-  vi: 'Vòng gọi theo lịch tiếp theo sẽ chạy lại chiến dịch.',
-  en: 'Its next scheduled round runs it again.',
+const COMPLETED_SCHEDULED: Record<Lang, string> = {
+  vi: 'Chiến dịch đã hoàn tất vòng gọi này nên không thể bắt đầu hay tạm dừng; vòng gọi theo lịch tiếp theo sẽ chạy lại chiến dịch.',
+  en: 'The campaign has completed this round: it cannot be started or paused. Its next scheduled round runs it again.',
+};
+const STOP_ROUNDS: Record<Lang, string> = {
+  vi: 'Dừng hẳn: các vòng gọi theo lịch sau sẽ không chạy nữa.',
+  en: 'Stop for good: its next scheduled rounds will not run.',
 };
 
 export function campaignActions(c: Pick<Campaign, 'status' | 'settings'>, lang: Lang): Record<CampaignAction, ActionState> {
   if (c.status === 'completed') {
-    const title = c.settings.schedule ? `${COMPLETED[lang]} ${NEXT_ROUND[lang]}` : COMPLETED[lang];
+    if (c.settings.schedule) {
+      const title = COMPLETED_SCHEDULED[lang];
+      return { start: { disabled: true, title }, pause: { disabled: true, title }, stop: { disabled: false, title: STOP_ROUNDS[lang] } };
+    }
+    const title = COMPLETED[lang];
     return { start: { disabled: true, title }, pause: { disabled: true, title }, stop: { disabled: true, title } };
   }
   return {
