@@ -389,6 +389,38 @@ describe('metrics: attribution to the interval and day the call was offered', ()
       expect(r.total).toMatchObject({ offered: 2, answered: 1, abandoned: 1 });
     });
   });
+
+  describe('given a call at 20:50 and the next at 23:05, none between', () => {
+    it('when the 15-minute series is read then the quiet intervals between are in it with zero calls', () => {
+      const s = site();
+      apply(s, [
+        ev.offered('c1', 'booking', local('2026-03-02T20:50')),
+        ev.abandoned('c1', local('2026-03-02T20:51')),
+        ev.offered('c2', 'booking', local('2026-03-02T23:05')),
+      ]);
+      const r = queryMetrics(s, { scope: 'queue', id: 'booking', interval: 'interval' }, local('2026-03-02T23:06'), METRIC_FORMULAS);
+      const starts = r.series!.map((x) => x.start);
+      expect(starts).toHaveLength(10);
+      expect(starts[0]).toBe(local('2026-03-02T20:45'));
+      expect(starts[9]).toBe(local('2026-03-02T23:00'));
+      expect(starts.every((t, i) => i === 0 || t - starts[i - 1]! === 15 * 60_000)).toBe(true);
+      expect(r.series!.map((x) => x.values.offered)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+      expect(r.series![1]!.values.serviceLevelPct).toBeNull();
+    });
+  });
+
+  describe('given calls on a Monday and a Wednesday, none on the Tuesday', () => {
+    it('when the day series of the week is read then it runs Monday to Wednesday, the Tuesday with zero calls', () => {
+      const s = site();
+      apply(s, [ev.offered('m', 'booking', local('2026-03-02T09:00')), ev.abandoned('m', local('2026-03-02T09:01')), ev.offered('w', 'booking', local('2026-03-04T09:00'))]);
+      const r = queryMetrics(s, { scope: 'queue', id: 'booking', from: local('2026-03-01T00:00'), to: local('2026-03-08T00:00'), interval: 'day' }, local('2026-03-08T00:00'), METRIC_FORMULAS);
+      expect(r.series!.map((x) => [x.start, x.values.offered])).toEqual([
+        [local('2026-03-02T00:00'), 1],
+        [local('2026-03-03T00:00'), 0],
+        [local('2026-03-04T00:00'), 1],
+      ]);
+    });
+  });
 });
 
 describe('metrics: sliding windows', () => {

@@ -347,11 +347,18 @@ export class MetricsStore {
   series(scope: string, from: number, to: number): { start: number; bucket: Bucket }[] {
     const map = this.scopes.get(scope)?.intervals;
     if (!map) return [];
+    const ivMs = this.calendar.intervalMs;
+    const starts: number[] = [];
+    for (const k of map.keys()) if (k >= from && k < to) starts.push(k);
+    starts.sort((a, b) => a - b);
+    // Every interval from the first with data to the last, the quiet ones with zero counts: a chart's axis
+    // keeps time (an evening without calls is a gap, not the next bar).
+    const aligned = starts.every((k) => (k - starts[0]!) % ivMs === 0);
     const out: { start: number; bucket: Bucket }[] = [];
-    for (const [k, r] of map) {
-      if (k >= from && k < to) out.push({ start: k, bucket: { c: toCounters(r), staffed: this.staffedResolver(scope, k, k + this.calendar.intervalMs) } });
-    }
-    return out.sort((a, b) => a.start - b.start);
+    const push = (k: number) => out.push({ start: k, bucket: { c: toCounters(map.get(k) ?? newRow()), staffed: this.staffedResolver(scope, k, k + ivMs) } });
+    if (aligned && starts.length > 1) for (let k = starts[0]!; k <= starts[starts.length - 1]!; k += ivMs) push(k);
+    else for (const k of starts) push(k);
+    return out;
   }
 
   /**

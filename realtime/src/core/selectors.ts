@@ -316,11 +316,15 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
     if (useDays) {
       total = s.metrics.days(key, from, to);
       if (q.interval === 'day') {
-        series = [];
+        // Every day from the first with activity to the last, quiet days (a closed Sunday) with zero counts.
+        const days: { start: number; values: MetricValues; active: boolean }[] = [];
         for (let d = from; d < to; d = cal.dayStart(d + DAY + 3 * 3_600_000)) {
           const b = s.metrics.days(key, d, d + 1);
-          if (b.c.offered || b.c.staffedMs || b.c.attempts || b.c.handled) series.push({ start: d, values: deriveMetrics(b, params) });
+          days.push({ start: d, values: deriveMetrics(b, params), active: !!(b.c.offered || b.c.staffedMs || b.c.attempts || b.c.handled) });
         }
+        const first = days.findIndex((x) => x.active);
+        const last = days.findLastIndex((x) => x.active);
+        series = first < 0 ? [] : days.slice(first, last + 1).map(({ start, values }) => ({ start, values }));
       }
     } else {
       const f = cal.intervalStart(from);

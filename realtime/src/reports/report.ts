@@ -256,6 +256,12 @@ export interface BuildInput {
   quality: AgentQuality[];
   complaints: ComplaintsSummary;
   label: (start: number) => string;
+  /**
+   * Length of the daily report's intervals (ms). With it, the intervals between the first and the last with
+   * data are all in the series, empty ones with zero counts, so a chart's axis keeps time (a quiet evening
+   * is a gap, not the next bar). @defaultValue only intervals with data
+   */
+  intervalMs?: number;
   generatedAt: number;
 }
 
@@ -269,7 +275,12 @@ export function buildReport(x: BuildInput): Report {
       if (!l) byStart.set(r.start, (l = []));
       l.push(r);
     }
-    for (const [start, rs] of [...byStart].sort((a, b) => a[0] - b[0])) series.push({ start, label: x.label(start), values: valuesOf(rs, x.params) });
+    const starts = [...byStart.keys()].sort((a, b) => a - b);
+    const step = x.intervalMs;
+    if (step && step > 0 && starts.length > 1 && starts.every((t) => (t - starts[0]!) % step === 0)) {
+      const last = starts[starts.length - 1]!;
+      for (let start = starts[0]!; start <= last; start += step) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start) ?? [], x.params) });
+    } else for (const start of starts) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start)!, x.params) });
   } else {
     for (let i = 0; i < x.dayStarts.length; i++) {
       const from = x.dayStarts[i]!;

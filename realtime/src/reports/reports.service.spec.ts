@@ -53,3 +53,29 @@ describe.each(testBackends())('report causes against the baseline ($name)', (bac
     expect(w.factors.find((f) => f.kind === 'volume')).toMatchObject({ basis: 'baseline', actual: 150, expected: 325 });
   });
 });
+
+describe.each(testBackends())('daily report series ($name)', (backend) => {
+  it('given calls at 20:45 and 23:00 and none between, when the day is read then the quiet intervals are in its series with zero calls (the chart keeps time)', async () => {
+    const db = await backend.create();
+    dbs.push(db);
+    const records = new RecordsRepository(db.database);
+    await records.ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
+    const at = (hhmm: string, offered: number) => ({
+      siteId: 's',
+      scope: 'site',
+      scopeId: '',
+      intervalStart: vn(`2026-03-02T${hhmm}:00`),
+      intervalMin: 15,
+      counters: { ...emptyCounters(), offered, answered: offered, answeredWithinT: offered },
+      staffed: ['a1'],
+    });
+    await records.upsertAggregates([at('20:45', 4), at('23:00', 33)]);
+    const r = await new ReportsService(new ReportsRepository(db.database)).daily('s', '2026-03-02', 'site');
+    expect(r.series.map((x) => `${x.label}:${x.values.offered}`)).toEqual([
+      '20:45:4', '21:00:0', '21:15:0', '21:30:0', '21:45:0', '22:00:0', '22:15:0', '22:30:0', '22:45:0', '23:00:33',
+    ]);
+    // An empty interval has no rates (nothing to divide), and the day's total is unchanged.
+    expect(r.series[1]!.values.serviceLevelPct).toBeNull();
+    expect(r.total.offered).toBe(37);
+  });
+});

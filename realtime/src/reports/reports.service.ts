@@ -243,6 +243,7 @@ export class ReportsService {
       quality: wrapupQuality(wrapups, this.known, new Map(agents.map((a) => [a.id, a.name]))),
       complaints,
       label: hhmm,
+      intervalMs: site.intervalMin * 60_000,
       generatedAt: this.opts.now?.() ?? Date.now(),
     });
   }
