@@ -43,6 +43,10 @@ describe('the pacer reasons in the page language', () => {
     expect(whyText(p, queueLabel, 'en')).toBe('Predictive: 14 dials in flight for about 6.7 agents at 30% connect');
     const near = EVERY_WHY.find((w) => w.whyCode === 'dropNearCap')!;
     expect(whyText(near, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 2,5${NBSP}% đã gần mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
+    // Past the cap, the words say so.
+    const over: PaceWhy = { ...near, whyArgs: { dropRatePct: 3.4, capPct: 3 } } as PaceWhy;
+    expect(whyText(over, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 3,4${NBSP}% đã vượt mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
+    expect(whyText(over, queueLabel, 'en')).toBe('Predictive: drop rate 3.4% over the 3% cap, dialing progressively');
   });
 
   it('given the campaign paused, stopped or a draft, the reason names its state', () => {

@@ -92,6 +92,7 @@ const VI = {
   why_progressive: 'Lũy tiến: quay một số cho mỗi nhân viên đang rảnh',
   why_measuring: 'Dự đoán: đang đo tỷ lệ kết nối (lũy tiến trong {n} lượt gọi đầu)',
   why_dropNearCap: 'Dự đoán: tỷ lệ rớt {rate} đã gần mức tối đa {cap}, tạm quay lũy tiến',
+  why_dropOverCap: 'Dự đoán: tỷ lệ rớt {rate} đã vượt mức tối đa {cap}, tạm quay lũy tiến',
   why_predictive: 'Dự đoán: {n} cuộc đang quay cho khoảng {agents} nhân viên, tỷ lệ kết nối {pct}',
   why_governorStopped: 'Ngừng quay: mức phục vụ của tổng đài vào dưới mục tiêu',
   why_draft: 'Chiến dịch chưa chạy (bản nháp)',
@@ -202,6 +203,7 @@ const EN: Record<Key, string> = {
   why_progressive: 'Progressive: one dial per free agent',
   why_measuring: 'Predictive: measuring the connect rate (progressive for the first {n} attempts)',
   why_dropNearCap: 'Predictive: drop rate {rate} near the {cap} cap, dialing progressively',
+  why_dropOverCap: 'Predictive: drop rate {rate} over the {cap} cap, dialing progressively',
   why_predictive: 'Predictive: {n} dials in flight for about {agents} agents at {pct} connect',
   why_governorStopped: 'Stopped: inbound service level below target',
   why_draft: 'The campaign is a draft (not started)',
@@ -272,7 +274,9 @@ export function whyText(p: PaceWhyInfo | null | undefined, queueLabel: QueueLabe
     case 'measuring':
       return tx(lang, 'why_measuring', { n: fmtInt(p.whyArgs.minAttempts, lang) });
     case 'dropNearCap':
-      return tx(lang, 'why_dropNearCap', { rate: fmtPct(p.whyArgs.dropRatePct, lang, 1), cap: fmtPct(p.whyArgs.capPct, lang, 1) });
+      // The same code whether the rate is near the cap or past it (a blended agent taken by an inbound call
+      // drops a connected call even when dialing one per free agent): the words say which.
+      return tx(lang, p.whyArgs.dropRatePct > p.whyArgs.capPct ? 'why_dropOverCap' : 'why_dropNearCap', { rate: fmtPct(p.whyArgs.dropRatePct, lang, 1), cap: fmtPct(p.whyArgs.capPct, lang, 1) });
     case 'predictive':
       return tx(lang, 'why_predictive', { n: fmtInt(p.whyArgs.dialsInFlight, lang), agents: num(p.whyArgs.agents, lang, 1), pct: fmtPct(p.whyArgs.connectRatePct, lang) });
     case 'backingOff':
