@@ -82,8 +82,9 @@ async function api(method: string, path: string, body?: unknown, as = 'sup'): Pr
 }
 
 describe('managers\' pages end to end', () => {
-  it('a supervisor opens a complaint from the list, moves it to in progress with a note, assigns it; the history shows both', async () => {
-    const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-77' });
+  it('a supervisor opens a complaint from the list, moves it to in progress with a note, assigns it to a person picked by name; the history and the list show both', async () => {
+    // Taken by a1 (Tổ đặt lịch): its lead may be given it.
+    const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-77', agentId: 'a1' });
     const page = await signIn(browser, url, 'sup', '/complaints');
     const link = page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`);
     // Category and department by their names in the page's language, not their codes.
@@ -104,17 +105,31 @@ describe('managers\' pages end to end', () => {
     await status.waitFor();
     await expect(status.textContent()).resolves.toContain('Mới → Đang xử lý');
     await expect(status.textContent()).resolves.toContain('Đã gọi lại, hướng dẫn theo dõi');
-    await expect(status.textContent()).resolves.toContain('sup');
+    // Who did it, by name (user sup).
+    await expect(status.textContent()).resolves.toContain('Giám sát');
 
-    await page.getByTestId('cd-assignee-input').fill('lead1');
-    await page.getByTestId('cd-assignee-input').press('Enter');
-    await page.locator('[data-testid=cd-event][data-action=assigned]').waitFor();
-    await expect(page.getByTestId('cd-assignee').textContent()).resolves.toBe('lead1');
+    // People are picked by name, a team lead with their team; agents are not offered; nobody is picked at first.
+    const pick = page.getByTestId('cd-assignee-select');
+    await expect.poll(() => pick.locator('option').allTextContents(), { timeout: 10_000 }).toEqual(['— Chọn người phụ trách —', 'Giám sát', 'Trưởng nhóm · Tổ đặt lịch']);
+    await expect(pick.inputValue()).resolves.toBe('');
+    expect(await page.getByTestId('cd-assign').isDisabled()).toBe(true);
+    await pick.selectOption({ label: 'Trưởng nhóm · Tổ đặt lịch' });
+    await page.getByTestId('cd-assign').click();
+    const assigned = page.locator('[data-testid=cd-event][data-action=assigned]');
+    await assigned.waitFor();
+    await expect(page.getByTestId('cd-assignee').textContent()).resolves.toBe('Trưởng nhóm');
+    await expect(assigned.textContent()).resolves.toContain('Giao cho Trưởng nhóm');
+    await expect(assigned.textContent()).resolves.not.toContain('lead1');
 
     // What the page shows is what the hub stored.
     const stored = await api('GET', `/api/v1/complaints/${opened.id}`);
     expect(stored.events.map((e: any) => `${e.action}:${e.toStatus}:${e.note ?? ''}`)).toEqual(['opened:open:', 'status:in_progress:Đã gọi lại, hướng dẫn theo dõi', 'assigned:in_progress:']);
     expect(stored.assignee).toBe('lead1');
+
+    // The list names who has it too.
+    await page.goto(`${url}/complaints`);
+    const row = page.locator('tr', { has: page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`) });
+    await expect.poll(() => row.getByTestId('cp-assignee').textContent(), { timeout: 10_000 }).toBe('Trưởng nhóm');
     await page.context().close();
   });
 

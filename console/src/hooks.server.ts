@@ -6,6 +6,7 @@
  */
 import type { Handle } from '@sveltejs/kit';
 import { env } from '$env/dynamic/public';
+import { apiFail } from '$contracts/api-errors.ts';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'content-encoding'];
 
@@ -22,7 +23,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   try {
     res = await fetch(hub + event.url.pathname + event.url.search, init);
   } catch (err) {
-    return new Response(JSON.stringify({ error: { code: 'internal', message: `hub unreachable: ${(err as Error).message}` } }), { status: 502, headers: { 'content-type': 'application/json' } });
+    // The hub is down or unreachable, not broken: `unavailable` (retry later), worded by the console from its reason.
+    const error = { code: 'unavailable', ...apiFail('hub_unreachable', { detail: (err as Error).message }) };
+    return new Response(JSON.stringify({ error }), { status: 502, headers: { 'content-type': 'application/json' } });
   }
   const out = new Headers(res.headers);
   for (const h of HOP_BY_HOP) out.delete(h);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_FAIL_EN, API_FAIL_REASONS, apiFail, apiFailParamNames, type ApiFailReason } from '$contracts/api-errors.ts';
 import type { ApiErrorBody, ErrorCode } from '$contracts/socket.ts';
-import { ApiError, apiErrorOf, apiFailText, detailFields, errorText, fieldProblems } from './api-fail.ts';
+import { ApiError, apiErrorOf, apiFailText, connectRefusal, detailFields, errorText, fieldProblems, fill } from './api-fail.ts';
 import { MESSAGES } from './messages.ts';
 
 const VI_LETTERS = /[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/i;
@@ -59,6 +59,56 @@ describe('why a REST request failed, in the console language', () => {
     expect(apiFailText(body('unauthorized', 'wrong_login', {}), 401, 'vi')).toBe('Sai tên đăng nhập hoặc mật khẩu');
     expect(apiFailText(body('conflict', 'user_exists', { userId: 'qa2' }), 409, 'vi')).toBe('Tên đăng nhập qa2 đã có người dùng');
     expect(apiFailText(body('invalid', 'agent_not_free_to_dial', { agentId: 'a1', state: 'break' }), 400, 'vi')).toBe('Điện thoại viên a1 đang ở trạng thái “Nghỉ giải lao”: chỉ gọi được khi sẵn sàng');
+  });
+
+  it('given a failure at the hub\'s edge (endpoint, body, credential, the hub out of reach), it is worded in Vietnamese and English', () => {
+    const both = (b: ApiErrorBody, status: number) => [apiFailText(b, status, 'vi'), apiFailText(b, status, 'en')];
+    expect(both(body('not_found', 'no_such_endpoint', { method: 'GET', path: '/api/v1/x' }), 404)).toEqual([
+      'Hub không có chức năng GET /api/v1/x (phiên bản hub và bảng điều khiển có thể không khớp)',
+      'The hub has no endpoint GET /api/v1/x (the hub and the console may be different versions)',
+    ]);
+    expect(both(body('invalid', 'unsupported_media_type', { contentType: 'text/plain' }), 415)).toEqual([
+      'Định dạng dữ liệu gửi lên (text/plain) không được hỗ trợ: hãy gửi JSON hoặc NDJSON',
+      'The data format sent (text/plain) is not supported: send JSON or NDJSON',
+    ]);
+    expect(both(body('invalid', 'bad_json', { detail: 'Unexpected end of JSON input' }), 400)).toEqual(['Dữ liệu gửi lên không phải JSON hợp lệ', 'The data sent is not valid JSON']);
+    expect(both(body('invalid', 'body_too_large', { limit: '10240' }), 413)).toEqual(['Dữ liệu gửi lên quá lớn (tối đa 10240 byte)', 'The data sent is too large (at most 10240 bytes)']);
+    expect(both(body('internal', 'internal_error', {}), 500)).toEqual(['Hub gặp lỗi ngoài dự kiến, vui lòng thử lại sau', 'The hub hit an unexpected error: please try again later']);
+    expect(both(body('not_found', 'unknown_line', { queue: 'q9' }), 404)).toEqual(['Không tìm thấy line q9', 'Line q9 was not found']);
+    expect(both(body('unavailable', 'hub_unreachable', { detail: 'fetch failed' }), 502)).toEqual([
+      'Không kết nối được tới máy chủ tổng đài (hub), vui lòng thử lại sau',
+      'Cannot reach the call-center server (hub): please try again later',
+    ]);
+    expect(both(body('unauthorized', 'credential_expired', {}), 401)).toEqual(['Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'Your session has expired: please sign in again']);
+    expect(both(body('unauthorized', 'invalid_credential', { detail: 'jwt malformed' }), 401)).toEqual(['Phiên đăng nhập không hợp lệ, vui lòng đăng nhập lại', 'Your session is not valid: please sign in again']);
+    expect(both(body('unauthorized', 'no_credential', {}), 401)).toEqual(['Bạn chưa đăng nhập, vui lòng đăng nhập', 'You are not signed in: please sign in']);
+    expect(both(body('unauthorized', 'token_revoked', {}), 401)).toEqual(['Mã truy cập này đã bị thu hồi', 'This token was revoked']);
+    expect(apiFailText(body('unauthorized', 'credential_revoked', {}), 401, 'vi')).toBe('Phiên đăng nhập đã bị thu hồi (quản trị viên đã thay đổi tài khoản), vui lòng đăng nhập lại');
+    expect(apiFailText(body('internal', 'credential_check_unavailable', {}), 503, 'en')).toBe('Your session cannot be checked right now: please try again');
+    // The role in words, the namespace as it is.
+    expect(both(body('unauthorized', 'wrong_namespace', { role: 'telephony', namespace: '/telephony' }), 401)).toEqual([
+      'Vai trò Tổng đài phải kết nối qua kênh /telephony',
+      'The Telephony role must connect through /telephony',
+    ]);
+  });
+
+  it('a refused socket connection: signing in again by the hub\'s reason (an older hub\'s sentence as fallback), worded like a REST failure', () => {
+    const refused = (message: string, data?: unknown) => connectRefusal(Object.assign(new Error(message), data === undefined ? {} : { data }));
+    const expired = refused('invalid credential: jwt expired', { reason: 'credential_expired', params: {} });
+    expect(expired).toEqual({ signInAgain: true, body: { code: 'unauthorized', message: 'invalid credential: jwt expired', reason: 'credential_expired', params: {} } });
+    expect(apiFailText(expired.body, 401, 'vi')).toBe('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại');
+    expect(apiFailText(refused('x', { reason: 'token_revoked', params: {} }).body, 401, 'en')).toBe('This token was revoked');
+    const grant = refused('credential refused: u1 has no console access', { reason: 'no_access_grant', params: { userId: 'u1', grant: 'console', request: 'connect /' } });
+    expect(grant.signInAgain).toBe(true);
+    expect(apiFailText(grant.body, 401, 'vi')).toBe(fill(MESSAGES.vi.af_no_access_grant, { userId: 'u1', grant: MESSAGES.vi.admAccess_console }));
+    // The reason decides, not the sentence: Redis away is retried although its message says "revocation".
+    expect(refused('credential check down', { reason: 'credential_check_unavailable', params: {} }).signInAgain).toBe(false);
+    expect(refused('role or credential?', { reason: 'something_newer', params: {} }).signInAgain).toBe(false);
+    // An older hub (no data): its sentence; a transport error: retried, without a reason.
+    expect(refused('credential revoked; log in again')).toEqual({ signInAgain: true, body: { code: 'unauthorized', message: 'credential revoked; log in again' } });
+    expect(refused('role telephony must use the /telephony namespace').signInAgain).toBe(true);
+    expect(refused('websocket error')).toEqual({ signInAgain: false, body: { code: 'unavailable', message: 'websocket error' } });
+    expect(refused('websocket error', null).signInAgain).toBe(false);
   });
 
   it('given a reason this console does not know (a newer hub, or a command\'s), the English message shows', () => {

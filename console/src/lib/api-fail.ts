@@ -116,6 +116,31 @@ export function errorText(e: unknown, lang: Lang): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Refusals of a socket connection that signing in again may cure (the others are retried). */
+const SIGN_IN_AGAIN: ReadonlySet<string> = new Set<ApiFailReason>([
+  'no_credential',
+  'invalid_credential',
+  'credential_expired',
+  'credential_revoked',
+  'token_revoked',
+  'role_may_not',
+  'no_access_grant',
+  'wrong_namespace',
+]);
+
+/**
+ * A refused Socket.IO connection (`connect_error`): whether to sign in again, and the refusal as an
+ * error body `apiFailText` words. The hub sends `err.data = { reason, params }`; an older one only its
+ * English message, which says "credential" or "role" when signing in again is the cure.
+ */
+export function connectRefusal(err: { message: string; data?: unknown }): { signInAgain: boolean; body: ApiErrorBody } {
+  const d = (typeof err.data === 'object' && err.data !== null ? err.data : {}) as { reason?: unknown; params?: unknown };
+  const reason = typeof d.reason === 'string' ? (d.reason as ApiFailReason) : undefined;
+  const signInAgain = reason !== undefined ? SIGN_IN_AGAIN.has(reason) : /credential|role/i.test(err.message);
+  const params = typeof d.params === 'object' && d.params !== null ? (d.params as Record<string, string>) : {};
+  return { signInAgain, body: { code: signInAgain ? 'unauthorized' : 'unavailable', message: err.message, ...(reason !== undefined ? { reason, params } : {}) } };
+}
+
 /** The hub's problem with each field of a form (`details`), in `lang`: bounds when zod gave one, else "invalid value". */
 export function fieldProblems(details: readonly string[] | undefined, lang: Lang): Record<string, string> {
   const m = MESSAGES[lang];

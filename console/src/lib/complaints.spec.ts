@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessTime, causeName, clockText, complaintText, eventText } from './complaints.ts';
+import { assigneeGroups, businessTime, causeName, clockText, complaintText, eventText, personName } from './complaints.ts';
 import { DEFAULT_COMPLAINT_ROOT_CAUSES } from '$contracts/records.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
@@ -53,8 +53,39 @@ describe('complaint detail in words', () => {
     const e = { at: 0, actor: 'sup', fromStatus: 'open', toStatus: 'in_progress', note: null, data: null };
     expect(eventText({ ...e, action: 'status' }, tr('vi'))).toBe('Mới → Đang xử lý');
     expect(eventText({ ...e, action: 'assigned', data: { from: null, to: 'lead1' } }, tr('en'))).toBe('Assigned to lead1');
+    expect(eventText({ ...e, action: 'assigned', data: { from: null, to: 'lead1' } }, tr('vi'), (id) => (id === 'lead1' ? 'Đỗ Minh Quân' : id))).toBe('Giao cho Đỗ Minh Quân');
+    expect(eventText({ ...e, action: 'assigned', data: { from: 'lead1', to: null } }, tr('vi'), () => 'x')).toBe('Bỏ giao việc');
     expect(eventText({ ...e, action: 'opened', data: { channel: 'wrapup', department: 'medical' } }, tr('vi'))).toBe('Ghi nhận (sau cuộc gọi), chuyển bộ phận Khối y tế');
     // A site's own department code has no name: shown as typed.
     expect(eventText({ ...e, action: 'opened', data: { channel: 'form', department: 'pharmacy' } }, tr('en'))).toBe('Opened (form), routed to pharmacy');
+  });
+});
+
+describe('people by name', () => {
+  const people = [
+    { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead' as const, teams: ['t1'] },
+    { id: 'admin', name: 'Nguyễn Văn An', role: 'admin' as const, teams: [] },
+    { id: 'sup', name: 'Phạm Thu Trang', role: 'supervisor' as const, teams: [] },
+    { id: 'lead2', name: 'Trần Hải', role: 'team_lead' as const, teams: ['t2'] },
+  ];
+
+  it('a user id reads as the name of the first list that knows it, else as itself', () => {
+    const agents = [{ id: 'a01', name: 'Nguyễn Thị Lan' }];
+    expect(personName('lead1', people, agents)).toBe('Đỗ Minh Quân');
+    expect(personName('a01', people, agents)).toBe('Nguyễn Thị Lan');
+    expect(personName('lead1', [{ id: 'lead1', name: 'Trưởng nhóm 1' }], people)).toBe('Trưởng nhóm 1');
+    // A user removed since, or a page that may not read the people: the id.
+    expect(personName('old9', people, agents)).toBe('old9');
+    expect(personName('lead1')).toBe('lead1');
+  });
+
+  it('the people to assign to come grouped by role, supervisors first, in the order the hub sent them', () => {
+    expect(assigneeGroups(people).map((g) => [g.role, g.people.map((p) => p.id)])).toEqual([
+      ['supervisor', ['sup']],
+      ['team_lead', ['lead1', 'lead2']],
+      ['admin', ['admin']],
+    ]);
+    expect(assigneeGroups(people.filter((p) => p.role === 'team_lead')).map((g) => g.role)).toEqual(['team_lead']);
+    expect(assigneeGroups([])).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * realtime/src/complaints). The words come from the messages, so they follow the language.
  */
 import { rootCauseName } from '$contracts/complaint-names.ts';
-import type { ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
+import type { ComplaintAssignee, ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
 import type { ReportLang } from '$contracts/reports.ts';
 import type { MessageKey } from './messages.ts';
 
@@ -60,8 +60,35 @@ export function complaintText(c: { description: string | null; surveyScore: numb
   return '';
 }
 
-/** What a history event did, in words. */
-export function eventText(e: ComplaintEventDTO, t: T): string {
+/** Someone the pages know by name (a user or an agent). */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+/**
+ * A user id by the person's name: the first list that knows it (the people complaints are assigned to,
+ * then the snapshot's agents...); the id itself when none does (a user removed since, or a role that may
+ * not read the people).
+ */
+export function personName(id: string, ...lists: readonly (readonly Named[])[]): string {
+  for (const l of lists) {
+    const p = l.find((x) => x.id === id);
+    if (p) return p.name;
+  }
+  return id;
+}
+
+/**
+ * The people to assign a complaint to, grouped by role (supervisors, team leads, admins), by name
+ * within a group as the hub sends them; empty groups left out.
+ */
+export function assigneeGroups(people: readonly ComplaintAssignee[]): { role: ComplaintAssignee['role']; people: ComplaintAssignee[] }[] {
+  return (['supervisor', 'team_lead', 'admin'] as const).map((role) => ({ role, people: people.filter((p) => p.role === role) })).filter((g) => g.people.length > 0);
+}
+
+/** What a history event did, in words; `name` names the person an assignment went to. */
+export function eventText(e: ComplaintEventDTO, t: T, name: (userId: string) => string = (id) => id): string {
   const st = (s: string | null) => (s ? t(`cps_${s}` as MessageKey) : '–');
   switch (e.action) {
     case 'opened':
@@ -71,7 +98,7 @@ export function eventText(e: ComplaintEventDTO, t: T): string {
     case 'reopened':
       return t('cdEvReopened');
     case 'assigned':
-      return e.data?.to ? t('cdEvAssigned', { to: String(e.data.to) }) : t('cdEvUnassigned');
+      return e.data?.to ? t('cdEvAssigned', { to: name(String(e.data.to)) }) : t('cdEvUnassigned');
     case 'note':
       return t('cdEvNote');
     case 'edited':

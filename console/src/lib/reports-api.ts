@@ -6,10 +6,10 @@
 import { ApiError, apiErrorOf } from './api-fail.ts';
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
-import type { ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary } from '$contracts/records.ts';
+import type { ComplaintAssignee, ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary } from '$contracts/records.ts';
 import type { ReportFactor, TargetCause } from '$contracts/reports.ts';
 
-export type { ComplaintDetailDTO, ComplaintDTO, ComplaintsSummary, ReportFactor, TargetCause };
+export type { ComplaintAssignee, ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary, ReportFactor, TargetCause };
 
 /** A refusal of the hub: its status and error body; pages word it with `errorText` (api-fail.ts). */
 export { ApiError };

@@ -6,6 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
+  ApiErrorBody,
   ClientToServerEvents,
   CommandName,
   CommandPayload,
@@ -14,10 +15,13 @@ import type {
   ServerToClientEvents,
   SnapshotDTO,
 } from '$contracts/socket.ts';
+import { connectRefusal } from './api-fail.ts';
 import { hubSocketUrl } from './hub-url.ts';
 
 export type HubClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnStatus = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+/** A status listener: `detail` is the hub's or the transport's English message; `refusal` why the hub refused a sign-in (`unauthorized`), for `apiFailText`. */
+export type StatusListener = (s: ConnStatus, detail?: string, refusal?: ApiErrorBody) => void;
 type S2C = ServerToClientEvents;
 
 export interface ConnectOptions {
@@ -35,7 +39,7 @@ class HubConnection {
   #socket: HubClientSocket | undefined;
   #key = '';
   #status: ConnStatus = 'idle';
-  #statusListeners = new Set<(s: ConnStatus, detail?: string) => void>();
+  #statusListeners = new Set<StatusListener>();
   #listeners = new Map<keyof S2C, Set<(...args: never[]) => void>>();
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #lastData = 0;
@@ -63,8 +67,10 @@ class HubConnection {
       // `live` once the snapshot is in, not on the bare connect.
     });
     socket.on('connect_error', (err) => {
-      if (/credential|role/i.test(err.message)) {
-        this.#setStatus('unauthorized', err.message);
+      // The hub's reason (`err.data`) says whether signing in again helps; a transport error has none and is retried.
+      const refusal = connectRefusal(err as Error & { data?: unknown });
+      if (refusal.signInAgain) {
+        this.#setStatus('unauthorized', err.message, refusal.body);
         socket.disconnect();
         return;
       }
@@ -115,7 +121,7 @@ class HubConnection {
     return () => set.delete(handler as (...args: never[]) => void);
   }
 
-  onStatus(handler: (s: ConnStatus, detail?: string) => void): () => void {
+  onStatus(handler: StatusListener): () => void {
     this.#statusListeners.add(handler);
     return () => this.#statusListeners.delete(handler);
   }
@@ -161,10 +167,10 @@ class HubConnection {
     for (const h of this.#listeners.get(event) ?? []) (h as unknown as (...a: Parameters<S2C[K]>) => void)(...args);
   }
 
-  #setStatus(s: ConnStatus, detail?: string): void {
+  #setStatus(s: ConnStatus, detail?: string, refusal?: ApiErrorBody): void {
     if (s === this.#status && !detail) return;
     this.#status = s;
-    for (const h of this.#statusListeners) h(s, detail);
+    for (const h of this.#statusListeners) h(s, detail, refusal);
   }
 }
 

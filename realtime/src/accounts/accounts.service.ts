@@ -161,10 +161,10 @@ export class AccountsService implements AccountsPort {
       if (jti) ({ version: current, tokenRevoked } = await this.revocations.state(session.userId, jti));
       else current = await this.revocations.current(session.userId);
     } catch {
-      throw new AuthUnavailable('revocation check unavailable now; retry');
+      throw new AuthUnavailable(apiFail('credential_check_unavailable', {}));
     }
-    if (tokenRevoked) throw new AuthError('credential revoked: this token was revoked');
-    if (tokenVersion < current) throw new AuthError('credential revoked; log in again');
+    if (tokenRevoked) throw new AuthError(apiFail('token_revoked', {}));
+    if (tokenVersion < current) throw new AuthError(apiFail('credential_revoked', {}));
   }
 
   audit(e: AuditEntryInput): void {

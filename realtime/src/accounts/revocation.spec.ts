@@ -77,7 +77,7 @@ describe('revocation', () => {
     expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
     expect(sup.connected).toBe(true);
     expect(pbx.connected).toBe(true);
-    expect((await call(h.url, 'GET', '/api/v1/snapshot', agentToken)).status).toBe(401);
+    expect((await call(h.url, 'GET', '/api/v1/snapshot', agentToken)).json.error).toEqual({ code: 'unauthorized', message: 'credential revoked; log in again', reason: 'credential_revoked', params: {} });
     expect(await attempt(h.url, agentToken)).toMatch(/revoked/);
     // A new login has no console access now; granting it back lets the agent in again.
     const again = (await login(h.url, 'a1')).token!;
@@ -138,6 +138,7 @@ describe('revocation', () => {
     h.accounts.revocations.redis.disconnect();
     const r = await call(h.url, 'GET', '/api/v1/snapshot', token);
     expect(r.status).toBe(503);
+    expect(r.json.error).toMatchObject({ reason: 'credential_check_unavailable' });
     expect(r.json.error.message).toMatch(/retry/);
     expect(await attempt(h.url, token)).toMatch(/retry/);
   });
@@ -203,7 +204,7 @@ describe('revocation', () => {
     expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
     expect(pbxB.connected).toBe(true);
     expect(board.connected).toBe(true);
-    expect((await call(h.url, 'POST', '/api/v1/events', a.token, [])).status).toBe(401);
+    expect(await call(h.url, 'POST', '/api/v1/events', a.token, [])).toMatchObject({ status: 401, json: { error: { reason: 'token_revoked' } } });
     expect((await call(h.url, 'POST', '/api/v1/events', b.token, [])).status).toBe(200);
     expect(await attempt(h.url, a.token, '/telephony')).toMatch(/revoked/);
     expect(await attempt(h.url, b.token, '/telephony')).toBe('connected');

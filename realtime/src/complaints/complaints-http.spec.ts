@@ -1,15 +1,16 @@
 /**
  * The complaint detail over HTTP (the router on a real hub, real Redis, a throwaway database): its
- * history with notes and assignment, the SLA clock in business minutes, and configuration changes in
- * the audit log with before and after.
+ * history with notes and assignment, the SLA clock in business minutes, configuration changes in the
+ * audit log with before and after, and the people a complaint may be assigned to.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { siteInput } from '../core/testing.ts';
 import type { AccountsPort, AuditEntryInput } from '../hub/auth.ts';
 import { startHub, token } from '../hub/testing.ts';
 import { testBackends } from '../storage/testing.ts';
+import { UsersRepository, type NewUser } from '../accounts/users.repository.ts';
 import { complaintsMount } from './complaints.router.ts';
-import { parseSiteConfig } from '../contracts/index.ts';
+import { parseSiteConfig, type SiteConfigInput } from '../contracts/index.ts';
 
 const redisUrl = inject('redisUrl');
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -17,7 +18,14 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-const input = siteInput({ id: 'cphttp' });
+const input = siteInput({
+  id: 'cphttp',
+  users: [
+    { id: 'sup', name: 'Phạm Thu Trang', role: 'supervisor', password: 'x' },
+    { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead', password: 'x', teamIds: ['t1'] },
+    { id: 'lead2', name: 'Bùi Thị Hoa', role: 'team_lead', password: 'x', teamIds: ['t2'] },
+  ],
+});
 const config = parseSiteConfig(input);
 const vn = (s: string) => Date.parse(`${s}+07:00`);
 
@@ -27,22 +35,23 @@ async function call(url: string, method: string, path: string, tok: string, body
 }
 
 describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
-  async function setup() {
+  async function setup(site: SiteConfigInput = input) {
     const db = await backend.create();
     cleanup.push(() => db.drop());
     let now = vn('2026-03-06T16:30:00'); // a Friday
     const audits: AuditEntryInput[] = [];
     // Only the audit log matters here: tokens are the test's own.
     const accounts: AccountsPort = { login: async () => null, assertCurrent: async () => undefined, audit: (e) => void audits.push(e), onRevoked: () => () => undefined };
-    const { app, url } = await startHub(redisUrl, input, { accounts, mounts: [complaintsMount({ config, database: () => db.database, now: () => now })] });
+    const { app, url } = await startHub(redisUrl, site, { accounts, mounts: [complaintsMount({ config: site === input ? config : parseSiteConfig(site), database: () => db.database, now: () => now })] });
     cleanup.push(() => app.close());
-    return { url, audits, at: (s: string) => (now = vn(s)) };
+    return { url, audits, db, at: (s: string) => (now = vn(s)) };
   }
 
   it('given a complaint, notes and assignments go into its history and the SLA clock counts business minutes left, paused and overdue', async () => {
     const { url, at } = await setup();
     const sup = token('supervisor', { userId: 'sup' });
-    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'vaccine-reaction', description: 'Sốt sau tiêm' });
+    // Taken by a1, of team t1 (lead1's).
+    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'vaccine-reaction', description: 'Sốt sau tiêm', agentId: 'a1' });
     expect(opened.status).toBe(201);
     const id = opened.json.id;
     // Friday 16:30 + 2 business hours: due Saturday 09:00. 16:45: 105 business minutes left.
@@ -50,8 +59,18 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     let d = await call(url, 'GET', `/api/v1/complaints/${id}`, sup);
     expect(d.json.clock).toEqual({ leftMin: 105, overdueMin: 0, running: true });
     expect(d.json.assignee).toBeNull();
+    expect((await call(url, 'GET', '/api/v1/complaints', sup)).json.complaints.map((c: any) => [c.id, c.assignee])).toEqual([[id, null]]);
 
+    // Only to someone who may open it: not the lead of another team, not an unknown id.
+    const refused = async (assignee: string) => {
+      const r = await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee });
+      return [r.status, r.json.error.reason, r.json.error.params];
+    };
+    expect(await refused('lead2')).toEqual([400, 'assignee_other_team', { assignee: 'lead2' }]);
+    expect(await refused('nobody')).toEqual([400, 'unknown_assignee', { assignee: 'nobody' }]);
     expect((await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee: 'lead1', note: 'bác sĩ trực' })).json.assignee).toBe('lead1');
+    // The list says who has each complaint too (the console names them there).
+    expect((await call(url, 'GET', '/api/v1/complaints', sup)).json.complaints.map((c: any) => [c.id, c.assignee])).toEqual([[id, 'lead1']]);
     expect((await call(url, 'POST', `/api/v1/complaints/${id}/assign`, sup, { assignee: 'lead1' })).status).toBe(409);
     expect((await call(url, 'POST', `/api/v1/complaints/${id}/notes`, sup, { note: '  ' })).status).toBe(400);
     expect((await call(url, 'POST', `/api/v1/complaints/${id}/notes`, token('agent', { agentId: 'a1' }), { note: 'x' })).status).toBe(403);
@@ -79,6 +98,60 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
       'status:in_progress:sup:',
     ]);
     expect(d.json.events[1].data).toEqual({ from: null, to: 'lead1' });
+  });
+
+  it('the people a complaint may be assigned to: active admins, supervisors and team leads by name, from the users table (else the configuration); other roles are refused', async () => {
+    const site = siteInput({
+      id: 'cphttp',
+      users: [
+        { id: 'sup', name: 'Phạm Thu Trang', role: 'supervisor', password: 'x' },
+        { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead', password: 'x', teamIds: ['t1'] },
+        { id: 'a1', name: 'Agent One', role: 'agent', password: 'x', agentId: 'a1', teamIds: ['t1'] },
+      ],
+    });
+    const { url, db } = await setup(site);
+    const assignees = async (tok: string) => call(url, 'GET', '/api/v1/complaints/config/assignees', tok);
+    const sup = token('supervisor', { userId: 'sup' });
+    // No users in the database yet (no accounts, no record writer): the configuration's, by name; no agent.
+    expect(await assignees(sup)).toEqual({
+      status: 200,
+      json: {
+        assignees: [
+          { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead', teams: ['t1'] },
+          { id: 'sup', name: 'Phạm Thu Trang', role: 'supervisor', teams: [] },
+        ],
+      },
+    });
+
+    // The users table is the truth once it has the site's users: an admin renamed the supervisor and
+    // disabled lead2 (who left); agents and QA do not handle complaints.
+    const users = new UsersRepository(db.database.db);
+    await users.ensureSite({ id: 'cphttp', name: 'CP', timeZone: config.timeZone, locale: 'vi-VN', intervalMin: 15 });
+    const rows: Omit<NewUser, 'access'>[] = [
+      { id: 'sup', name: 'Phạm Thu Trang (trưởng ca)', role: 'supervisor' },
+      { id: 'admin', name: 'Nguyễn Văn An', role: 'admin' },
+      { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead', teamIds: ['t1'] },
+      { id: 'lead2', name: 'Bùi Thị Hoa', role: 'team_lead', teamIds: ['t2'] },
+      { id: 'a1', name: 'Agent One', role: 'agent', agentId: 'a1', teamIds: ['t1'] },
+      { id: 'q1', name: 'Lê Kiểm Soát', role: 'qa' },
+    ];
+    for (const u of rows) await users.insert('cphttp', { ...u, access: [] }, null);
+    await users.update('cphttp', 'lead2', { disabledAt: new Date() });
+    const expected = [
+      { id: 'lead1', name: 'Đỗ Minh Quân', role: 'team_lead', teams: ['t1'] },
+      { id: 'admin', name: 'Nguyễn Văn An', role: 'admin', teams: [] },
+      { id: 'sup', name: 'Phạm Thu Trang (trưởng ca)', role: 'supervisor', teams: [] },
+    ];
+    for (const tok of [sup, token('admin'), token('team_lead', { teamIds: ['t2'] })]) expect(await assignees(tok)).toEqual({ status: 200, json: { assignees: expected } });
+    // lead2 back: listed again.
+    await users.update('cphttp', 'lead2', { disabledAt: null });
+    expect((await assignees(sup)).json.assignees.map((a: any) => a.id)).toEqual(['lead2', 'lead1', 'admin', 'sup']);
+
+    for (const role of ['agent', 'qa'] as const) {
+      const r = await assignees(token(role, { userId: 'x1', ...(role === 'agent' ? { agentId: 'a1' } : {}) }));
+      expect([r.status, r.json.error.reason]).toEqual([403, 'role_may_not']);
+    }
+    expect((await call(url, 'GET', '/api/v1/complaints/config/assignees', '')).status).toBe(401);
   });
 
   it('configuration changes are audited with before and after; invalid ones answer 400 with the field', async () => {
@@ -143,6 +216,7 @@ describe('complaints REST without a database', () => {
   it('answers 503 unavailable with the reason no_database', async () => {
     const { app, url } = await startHub(redisUrl, input, { mounts: [complaintsMount({ config, database: () => undefined })] });
     cleanup.push(() => app.close());
+    expect((await call(url, 'GET', '/api/v1/complaints/config/assignees', token('supervisor'))).status).toBe(503);
     const r = await call(url, 'GET', '/api/v1/complaints', token('supervisor'));
     expect([r.status, r.json.error]).toEqual([
       503,

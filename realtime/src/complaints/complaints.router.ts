@@ -8,12 +8,15 @@
  * - `POST /api/v1/complaints/:id/notes` `{ note }`, `POST /api/v1/complaints/:id/assign` `{ assignee: userId | null, note? }`
  * - `GET|PUT /api/v1/complaints/config/routes|root-causes|business-hours` (PUT: admin, supervisor; each
  *   change goes to the audit log with the configuration before and after, when the hub has accounts)
+ * - `GET /api/v1/complaints/config/assignees`: `{ assignees: [{ id, name, role, teams }] }`, the people a
+ *   complaint may be assigned to (the console offers them by name)
  *
  * Team leads see and handle the complaints of their teams; agents open complaints and see their own.
  */
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import { apiFail, reasonOf, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
+import { apiFail, mayHandleComplaint, reasonOf, type ComplaintAssignee, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
+import { UsersRepository } from '../accounts/users.repository.ts';
 import type { Mount } from '../hub/app.ts';
 import type { Database } from '../storage/database.ts';
 import { STATUSES } from './complaint-flow.ts';
@@ -96,6 +99,21 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       res.json({ ok: true });
     };
     const MANAGE = ['admin', 'supervisor', 'team_lead'] as const;
+    /**
+     * The people a complaint may be assigned to: active users of the roles that handle complaints (agents
+     * open complaints and see their own only; one given to an agent would sit where nobody works it). The
+     * service takes any user id; this is what the console offers. The users table is the truth (the record
+     * writer and the accounts seed it from the configuration, admins edit and disable users there); a
+     * database with no users of the site yet (neither ran) gets the configuration's users.
+     */
+    const assignees = async (db: Database): Promise<ComplaintAssignee[]> => {
+      const stored = await new UsersRepository(db.db).list(siteId);
+      const people: readonly { id: string; name: string; role: string; teamIds: readonly string[] }[] = stored.length ? stored.filter((u) => u.disabledAt === null) : opts.config.users;
+      const handles = (role: string): role is ComplaintAssignee['role'] => (MANAGE as readonly string[]).includes(role);
+      return people
+        .flatMap(({ id, name, role, teamIds }) => (handles(role) ? [{ id, name, role, teams: [...teamIds] }] : []))
+        .sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id.localeCompare(b.id));
+    };
 
     // Agents read the routes too: their wrap-up form offers the site's complaint categories.
     app.get('/api/v1/complaints/config/routes', auth([...MANAGE, 'agent']), async (_req, res) => {
@@ -121,6 +139,11 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       const s = svc();
       if (!s) return noDb(res);
       await audited(req, res, 'root-causes', () => s.rootCauses(siteId), () => s.setRootCauses(siteId, p.data.rootCauses), () => s.rootCauses(siteId)).catch((e: unknown) => fail(res, e));
+    });
+    app.get('/api/v1/complaints/config/assignees', auth(MANAGE), async (_req, res) => {
+      const db = opts.database();
+      if (!db) return noDb(res);
+      await assignees(db).then((a) => res.json({ assignees: a }), (e: unknown) => fail(res, e));
     });
     app.get('/api/v1/complaints/config/business-hours', auth(MANAGE), async (_req, res) => {
       const s = svc();
@@ -195,7 +218,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     });
 
     const withComplaint =
-      (roles: readonly ('admin' | 'supervisor' | 'team_lead' | 'agent')[], act: (s: ComplaintsService, id: number, session: SessionDTO, body: unknown) => Promise<unknown>) =>
+      (roles: readonly ('admin' | 'supervisor' | 'team_lead' | 'agent')[], act: (s: ComplaintsService, id: number, session: SessionDTO, body: unknown, c: ComplaintDTO) => Promise<unknown>) =>
       [
         auth(roles),
         json,
@@ -211,7 +234,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
               res.status(403).json({ error: { code: 'forbidden', ...apiFail('not_your_complaint', {}) } });
               return;
             }
-            res.json(await act(s, id.data, session, req.body));
+            res.json(await act(s, id.data, session, req.body, c));
           } catch (err) {
             if (err instanceof z.ZodError) return invalid(res, err.issues);
             fail(res, err);
@@ -241,8 +264,12 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
     );
     app.post(
       '/api/v1/complaints/:id/assign',
-      ...withComplaint(MANAGE, (s, id, session, body) => {
+      ...withComplaint(MANAGE, async (s, id, session, body, c) => {
         const b = AssignBody.parse(body);
+        if (b.assignee !== null) {
+          const p = (await assignees(opts.database()!)).find((x) => x.id === b.assignee);
+          if (!p || !mayHandleComplaint(p, c.teamId)) throw new ComplaintError('invalid', apiFail(p ? 'assignee_other_team' : 'unknown_assignee', { assignee: b.assignee }));
+        }
         return s.assign(siteId, id, { assignee: b.assignee, note: b.note, actor: session.userId });
       }),
     );

@@ -12,13 +12,13 @@ import type { CallRecord } from '../storage/records.ts';
 import { complaints } from '../storage/schema.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
-import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintListItem, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
 import { apiFail, type ApiFail } from '../contracts/api-errors.ts';
 import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
 
 // The wire shapes are the contract's (the console imports them from there).
-export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, ComplaintsSummary, ComplaintsSummaryLine, SlaClock };
+export type { ComplaintDetail, ComplaintDTO, ComplaintEvent, ComplaintListItem, ComplaintsSummary, ComplaintsSummaryLine, SlaClock };
 
 export type { ComplaintRoute };
 export const DEFAULT_ROUTES = DEFAULT_COMPLAINT_ROUTES;
@@ -412,7 +412,7 @@ export class ComplaintsService {
   async list(
     siteId: string,
     q: { status?: ComplaintStatus[] | undefined; department?: string | undefined; agentId?: string | undefined; teamIds?: string[] | undefined; from?: number | undefined; to?: number | undefined; limit?: number; offset?: number } = {},
-  ): Promise<{ total: number; complaints: ComplaintDTO[] }> {
+  ): Promise<{ total: number; complaints: ComplaintListItem[] }> {
     const where: SQL[] = [eq(complaints.siteId, siteId)];
     if (q.status?.length) where.push(inArray(complaints.status, q.status));
     if (q.department) where.push(eq(complaints.department, q.department));
@@ -431,7 +431,21 @@ export class ComplaintsService {
       this.db.select({ n: count() }).from(complaints).where(and(...where)),
     ]);
     const now = this.now();
-    return { total: Number(total[0]?.n ?? 0), complaints: rows.map((r) => this.dto(r, now)) };
+    const assignees = await this.assigneesOf(siteId, rows.map((r) => r.id));
+    return { total: Number(total[0]?.n ?? 0), complaints: rows.map((r) => ({ ...this.dto(r, now), assignee: assignees.get(r.id) ?? null })) };
+  }
+
+  /** Who each complaint has now: its last `assigned` event, as `get` reads it (one query for a page of the list). */
+  private async assigneesOf(siteId: string, ids: number[]): Promise<Map<number, string | null>> {
+    const m = new Map<number, string | null>();
+    if (!ids.length) return m;
+    const ev = await this.db
+      .select({ id: complaintEvents.complaintId, data: complaintEvents.data })
+      .from(complaintEvents)
+      .where(and(eq(complaintEvents.siteId, siteId), inArray(complaintEvents.complaintId, ids), eq(complaintEvents.action, 'assigned')))
+      .orderBy(asc(complaintEvents.at), asc(complaintEvents.id));
+    for (const e of ev) m.set(e.id, ((e.data as Record<string, unknown> | null)?.to as string | null | undefined) ?? null);
+    return m;
   }
 
   private async save(siteId: string, before: Row, next: FlowState, patch: Partial<typeof complaints.$inferInsert>, action: string, actor: string | undefined, note: string | undefined, db: Db): Promise<ComplaintDTO> {

@@ -5,13 +5,47 @@
  * here from the two (`apiFail`), so they never disagree. The console words the reason in its language
  * and shows the message for a reason it does not know (a newer hub).
  *
- * Failures without a reason (a body that fails its schema, an unknown endpoint, an internal error) are
- * worded by their `code`; an `invalid` one lists its fields from `details` (`path: zod's message`).
+ * Failures without a reason (a body or query that fails its schema) are worded by their `code`; an
+ * `invalid` one lists its fields from `details` (`path: zod's message`).
+ *
+ * A refused Socket.IO connection carries the same reasons: the hub's namespace middlewares set
+ * `err.data = { reason, params }` (the client's `connect_error`), beside their English message.
  *
  * Dependency-free: the console imports it.
  */
 
 export interface ApiFailParams {
+  // ------------------------------------------------------------ the edge: endpoints, bodies, errors
+  /** No route answers the request (an older hub, a typo). `path`: without the query. */
+  no_such_endpoint: { method: string; path: string };
+  /** `POST /api/v1/events` with a body neither JSON nor NDJSON (`contentType`: the header, or `none`). */
+  unsupported_media_type: { contentType: string };
+  /** The body is not JSON (`detail`: the parser's English message). */
+  bad_json: { detail: string };
+  /** The body is over the endpoint's limit (`limit`: bytes). */
+  body_too_large: { limit: string };
+  /** The hub failed (a bug, a database error): logged on the hub. */
+  internal_error: Record<string, never>;
+  /** `GET /api/v1/staffing?queue=` of a line the site does not have. */
+  unknown_line: { queue: string };
+  /** The console's server (deployed alone) cannot reach the hub it forwards to (`detail`: fetch's message). */
+  hub_unreachable: { detail: string };
+
+  // ------------------------------------------------ credentials (REST 401/503, Socket.IO connect)
+  /** No token in the request or the handshake. */
+  no_credential: Record<string, never>;
+  /** A token that does not verify (`detail`: why, in English: `invalid signature`, `bad claims`...). */
+  invalid_credential: { detail: string };
+  credential_expired: Record<string, never>;
+  /** The user's sessions were revoked (or the account disabled, its role changed) since the token was issued. */
+  credential_revoked: Record<string, never>;
+  /** This one token (a script's) was revoked. */
+  token_revoked: Record<string, never>;
+  /** Revocations cannot be checked now (Redis down): retry, do not sign in again. */
+  credential_check_unavailable: Record<string, never>;
+  /** A role connecting to a Socket.IO namespace of another role (`namespace`: the one to use). */
+  wrong_namespace: { role: string; namespace: string };
+
   // ------------------------------------------------------------------- sign-in, access, storage
   /** The login is refused (unknown user, wrong password, disabled, throttled: one answer for all). */
   wrong_login: Record<string, never>;
@@ -37,6 +71,10 @@ export interface ApiFailParams {
   complaint_not_found: { id: string };
   already_assigned: { assignee: string };
   not_assigned: Record<string, never>;
+  /** The assignee is not an active admin, supervisor or team lead of the site. */
+  unknown_assignee: { assignee: string };
+  /** A team lead given a complaint outside their teams (they could not open it). */
+  assignee_other_team: { assignee: string };
   /** A team lead (or agent) on a complaint outside their teams (or not theirs). */
   not_your_complaint: Record<string, never>;
 
@@ -92,6 +130,21 @@ export type ApiFail = { [K in ApiFailReason]: { reason: K; params: ApiFailParams
  * read for years; keep them as they are.
  */
 export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
+  no_such_endpoint: 'no such endpoint: {method} {path}',
+  unsupported_media_type: 'send application/json or application/x-ndjson (not {contentType})',
+  bad_json: 'request body: {detail}',
+  body_too_large: 'request body: request entity too large (limit {limit} bytes)',
+  internal_error: 'internal error',
+  unknown_line: 'no line {queue}',
+  hub_unreachable: 'hub unreachable: {detail}',
+  // The sentences of before: older consoles and scripts match "credential" to sign in again.
+  no_credential: 'missing credential',
+  invalid_credential: 'invalid credential: {detail}',
+  credential_expired: 'invalid credential: jwt expired',
+  credential_revoked: 'credential revoked; log in again',
+  token_revoked: 'credential revoked: this token was revoked',
+  credential_check_unavailable: 'revocation check unavailable now; retry',
+  wrong_namespace: 'role {role} must use the {namespace} namespace',
   wrong_login: 'wrong user name or password',
   role_may_not: 'role {role} may not {action}: {request}',
   no_access_grant: '{userId} has no {grant} access: {request}',
@@ -106,6 +159,8 @@ export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
   complaint_not_found: 'no complaint {id}',
   already_assigned: 'already assigned to {assignee}',
   not_assigned: 'not assigned',
+  unknown_assignee: 'no supervisor, team lead or admin {assignee} to assign it to',
+  assignee_other_team: '{assignee} leads other teams and could not open this complaint',
   not_your_complaint: 'not a complaint of your teams',
   team_lead_own_teams: 'a team lead reads the {what} of their own teams',
   range_too_long: 'from..to must be 1 to {max} days',

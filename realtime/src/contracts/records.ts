@@ -192,8 +192,32 @@ export interface ComplaintsSummary {
   rootCauses: { code: string; label: string; count: number }[];
 }
 
-export interface ComplaintDetail extends ComplaintDTO {
+/** `GET /api/v1/complaints`: a complaint of the list, with who has it now (a user id; null: nobody). */
+export interface ComplaintListItem extends ComplaintDTO {
   assignee: string | null;
+}
+
+/**
+ * `GET /api/v1/complaints/config/assignees`: a person a complaint may be given to, so the console offers
+ * names rather than user ids (an active user of a role that handles complaints).
+ */
+export interface ComplaintAssignee {
+  id: string;
+  name: string;
+  role: 'admin' | 'supervisor' | 'team_lead';
+  /** Team ids (a team lead handles the complaints of these teams). */
+  teams: string[];
+}
+
+/**
+ * Whether a person may be given a complaint of team `teamId`: only one who may open it, so it never sits
+ * with someone who cannot see it. Admins and supervisors take any; a team lead those of their teams.
+ * The hub refuses others; the console offers only these.
+ */
+export const mayHandleComplaint = (p: Pick<ComplaintAssignee, 'role' | 'teams'>, teamId: string | null): boolean =>
+  p.role !== 'team_lead' || (teamId !== null && p.teams.includes(teamId));
+
+export interface ComplaintDetail extends ComplaintListItem {
   clock: SlaClock;
   events: ComplaintEvent[];
 }

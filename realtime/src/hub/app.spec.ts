@@ -3,7 +3,8 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { DeltaDTO, OfferDTO, QueueDTO, SnapshotDTO } from '../contracts/index.ts';
-import { board, client, cmd, get, post, startHub, testSite, token, waitFor, type ClientSocket } from './testing.ts';
+import { board, client, cmd, get, post, startHub, testSite, TEST_SECRET, token, waitFor, type ClientSocket } from './testing.ts';
+import { signToken } from './auth.ts';
 import type { App } from './app.ts';
 import { maskNumber } from '../core/index.ts';
 import { io as connect } from 'socket.io-client';
@@ -183,6 +184,47 @@ describe('given the ingest edge', () => {
     const login = await fetch(url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x', password: 'y' }) });
     expect(login.status).toBe(401);
   });
+
+  it('when a request or a connection fails at the edge, then the answer carries a reason beside its code, status and English message', async () => {
+    const { url } = await hub();
+    const sup = token('supervisor');
+    // Unknown endpoint, bad JSON, wrong content type, unknown line: the code and status of before, with a reason.
+    expect(await get(url, '/api/v1/nothing-here?x=1', sup)).toEqual({
+      status: 404,
+      json: { error: { code: 'not_found', message: 'no such endpoint: GET /api/v1/nothing-here', reason: 'no_such_endpoint', params: { method: 'GET', path: '/api/v1/nothing-here' } } },
+    });
+    const badJson = await post(url, '/api/v1/events', tel, '{"id":');
+    expect(badJson.status).toBe(400);
+    expect(badJson.json.error).toMatchObject({ code: 'invalid', reason: 'bad_json' });
+    expect(badJson.json.error.message).toBe(`request body: ${badJson.json.error.params.detail}`);
+    expect(await post(url, '/api/v1/events', tel, 'id=1', 'text/plain')).toEqual({
+      status: 415,
+      json: { error: { code: 'invalid', message: 'send application/json or application/x-ndjson (not text/plain)', reason: 'unsupported_media_type', params: { contentType: 'text/plain' } } },
+    });
+    expect((await get(url, '/api/v1/staffing?queue=nope', sup)).json).toEqual({ error: { code: 'not_found', message: 'no line nope', reason: 'unknown_line', params: { queue: 'nope' } } });
+    // A refused credential on REST: 401 with the credential's reason.
+    expect((await get(url, '/api/v1/snapshot')).json.error).toEqual({ code: 'unauthorized', message: 'missing credential', reason: 'no_credential', params: {} });
+    expect((await get(url, '/api/v1/snapshot', 'garbage')).json.error).toMatchObject({ code: 'unauthorized', reason: 'invalid_credential', params: { detail: 'jwt malformed' } });
+
+    // A refused socket: connect_error with the English message of before and `data: { reason, params }`.
+    const refused = (tok: string, nsp = '') =>
+      new Promise<Error & { data?: unknown }>((resolve, reject) => {
+        const s = connect(url + nsp, { auth: { token: tok }, transports: ['websocket'], forceNew: true, reconnection: false });
+        s.once('connect', () => (s.disconnect(), reject(new Error('connected'))));
+        s.once('connect_error', (e) => (s.disconnect(), resolve(e)));
+      });
+    const bad = await refused('garbage');
+    expect(bad.message).toBe('invalid credential: jwt malformed');
+    expect(bad.data).toEqual({ reason: 'invalid_credential', params: { detail: 'jwt malformed' } });
+    expect((await refused('')).data).toEqual({ reason: 'no_credential', params: {} });
+    const expired = signToken(TEST_SECRET, { userId: 'sup', name: 'sup', role: 'supervisor', teamIds: [] }, -10);
+    expect(await refused(expired)).toMatchObject({ message: 'invalid credential: jwt expired', data: { reason: 'credential_expired', params: {} } });
+    expect(await refused(tel)).toMatchObject({ message: 'role telephony must use the /telephony namespace', data: { reason: 'wrong_namespace', params: { role: 'telephony', namespace: '/telephony' } } });
+    expect((await refused(token('agent', { agentId: 'a1' }), '/telephony')).data).toEqual({
+      reason: 'role_may_not',
+      params: { role: 'agent', action: 'telephony:ingest', request: 'connect /telephony' },
+    });
+  });
 });
 
 describe('given a wallboard on a busy line', () => {
@@ -264,7 +306,9 @@ describe('given the dialer ringing a lead assigned to agent a1', () => {
     expect(replayed).toEqual(leadOffer);
 
     expect((await post(url, '/api/v1/agents/a1/hold', tel, { sec: 999 })).status).toBe(400);
-    expect((await post(url, '/api/v1/agents/nobody/hold', tel, { sec: 5 })).json).toEqual({ error: { code: 'conflict', message: 'unknown agent nobody' } });
+    expect((await post(url, '/api/v1/agents/nobody/hold', tel, { sec: 5 })).json).toEqual({
+      error: { code: 'conflict', message: 'unknown agent nobody', reason: 'unknown_agent', params: { agentId: 'nobody' } },
+    });
     expect((await post(url, '/api/v1/agents/a2/hold', token('agent', { userId: 'a2', agentId: 'a2', teamIds: ['t1'] }), { sec: 5 })).status).toBe(403);
   });
 });

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   apiFail,
+  commandFailOf,
   COMMANDS,
   METRIC_FORMULAS,
   type ApiFail,
@@ -29,7 +30,7 @@ import {
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
 import { DRILLABLE, maskNumber, offerOf, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
-import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Target } from '../accounts/access.ts';
+import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Decision, type Target } from '../accounts/access.ts';
 import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
@@ -261,8 +262,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         metrics.badPayloads.inc({ edge: 'auth' });
         // The logger redacts credentials (realtime/src/accounts/safe-logger.ts).
         logger.debug({ req: { method: req.method, url: req.originalUrl, ip: req.ip, headers: req.headers }, reason: (err as Error).message }, 'request refused');
-        if (err instanceof AuthUnavailable) res.status(503).json({ error: { code: 'internal', message: err.message } });
-        else res.status(401).json({ error: { code: 'unauthorized', message: (err as Error).message } });
+        if (err instanceof AuthUnavailable) res.status(503).json({ error: { code: 'internal', ...err.fail } });
+        else res.status(401).json({ error: { code: 'unauthorized', ...(err instanceof AuthError ? err.fail : { message: (err as Error).message }) } });
       },
     );
   };
@@ -317,7 +318,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         (r) => (r ? res.json({ token: signToken(deps.jwtSecret, r.session, '12h', r.tokenVersion), session: r.session }) : refuse()),
         (err: unknown) => {
           logger.error({ err }, 'login failed');
-          res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+          res.status(500).json({ error: { code: 'internal', ...apiFail('internal_error', {}) } });
         },
       );
       return;
@@ -354,7 +355,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         items = Array.isArray(req.body) ? req.body : [req.body];
       } else {
         metrics.badPayloads.inc({ edge: 'ingest' });
-        res.status(415).json({ error: { code: 'invalid', message: 'send application/json or application/x-ndjson' } });
+        res.status(415).json({ error: { code: 'invalid', ...apiFail('unsupported_media_type', { contentType: type || 'none' }) } });
         return;
       }
       const result = await hub.ingest(items);
@@ -379,7 +380,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     const r = await hub.holdAgent(id, p.data.sec, p.data.ref);
     if (r.ok) res.json({ agentId: id, until: r.until });
-    else res.status(409).json({ error: { code: 'conflict', message: r.reason } });
+    // The state's refusal (unknown or offline agent): its sentence, and the command reason it is made of.
+    else res.status(409).json({ error: { code: 'conflict', message: r.reason, ...commandFailOf(r.reason) } });
   });
 
   app.get('/api/v1/snapshot', can('console:connect'), (req, res) => {
@@ -420,7 +422,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const q = p.data;
     if (q.queue !== undefined) {
       const r = staffingForQueue(hub.state, q.queue, hub.now(), q.window);
-      if (!r) return res.status(404).json({ error: { code: 'not_found', message: `no line ${q.queue}` } });
+      if (!r) return res.status(404).json({ error: { code: 'not_found', ...apiFail('unknown_line', { queue: q.queue }) } });
       return res.json(r);
     }
     if (q.calls === undefined || q.ahtSec === undefined) {
@@ -450,32 +452,54 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The console is a mount (console/server/mount.ts); static files only when asked for.
   if (deps.staticDir && existsSync(deps.staticDir)) app.use(express.static(deps.staticDir));
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', ...apiFail('no_such_endpoint', { method: req.method, path: req.path }) } });
   });
-  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: ExResponse, _next: NextFunction) => {
+  // body-parser's errors: `type` says which, `limit` is the endpoint's, in bytes.
+  app.use((err: Error & { type?: string; status?: number; limit?: number }, _req: Request, res: ExResponse, _next: NextFunction) => {
     if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {
       metrics.badPayloads.inc({ edge: 'body' });
-      res.status(err.status ?? 400).json({ error: { code: 'invalid', message: `request body: ${err.message}` } });
+      // Other unreadable bodies (an aborted upload, a wrong length) reach no user: their code words them.
+      const why =
+        err.type === 'entity.parse.failed'
+          ? apiFail('bad_json', { detail: err.message })
+          : err.type === 'entity.too.large' && err.limit !== undefined
+            ? apiFail('body_too_large', { limit: String(err.limit) })
+            : { message: `request body: ${err.message}` };
+      res.status(err.status ?? 400).json({ error: { code: 'invalid', ...why } });
       return;
     }
     logger.error({ err }, 'request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    res.status(500).json({ error: { code: 'internal', ...apiFail('internal_error', {}) } });
   });
 
   // ------------------------------------------------------------------------------- Socket.IO
   const agentSockets = new Map<string, number>();
   let closing = false;
+  /**
+   * A refused connection's error: the English message as before (older consoles and scripts read it)
+   * and the reason, which Socket.IO hands to the client as `connect_error`'s `err.data`.
+   */
+  const connectError = (err: unknown): Error => {
+    const e = new Error((err as Error).message) as Error & { data?: { reason: string; params: Record<string, string> } };
+    if (err instanceof AuthError) e.data = { reason: err.fail.reason, params: err.fail.params as Record<string, string> };
+    return e;
+  };
+  /** Why a session may not connect to `namespace` for `action`: without a target only the grant or the role refuses. */
+  const connectFail = (session: SessionDTO, action: Action, d: Exclude<Decision, { ok: true }>, namespace: string): ApiFail =>
+    d.why === 'no_access_grant'
+      ? apiFail('no_access_grant', { ...d.params, request: `connect ${namespace}` })
+      : apiFail('role_may_not', { role: session.role, action, request: `connect ${namespace}` });
   // Runs on every connection, recovered ones included: a revoked token is refused here.
   io.use((socket, next) => {
     const a = socket.handshake.auth as { token?: unknown; queues?: unknown };
     const token = typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization;
     authenticateToken(token)
       .then(({ session, jti }) => {
-        if (session.role === 'telephony') throw new AuthError(`role ${session.role} must use the /telephony namespace`);
+        if (session.role === 'telephony') throw new AuthError(apiFail('wrong_namespace', { role: session.role, namespace: '/telephony' }));
         const d = authorize(session, 'console:connect');
-        // "credential" tells the console to sign in again rather than retry.
-        if (!d.ok) throw new AuthError(`credential refused: ${d.reason}`);
+        // "credential" tells an older console (no `err.data`) to sign in again rather than retry.
+        if (!d.ok) throw new AuthError(connectFail(session, 'console:connect', d, '/'), `credential refused: ${d.reason}`);
         socket.data.session = session;
         const qs = z.array(z.string().min(1).max(128)).max(100).safeParse(a?.queues ?? []);
         socket.data.queues = qs.success ? qs.data : [];
@@ -485,7 +509,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .catch((err: unknown) => {
         metrics.badPayloads.inc({ edge: 'socket-auth' });
         logger.debug({ handshake: { address: socket.handshake.address, auth: socket.handshake.auth }, reason: (err as Error).message }, 'socket connection refused');
-        next(new Error((err as Error).message));
+        next(connectError(err));
       });
   });
 
@@ -624,7 +648,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     authenticateToken(typeof a?.token === 'string' ? a.token : socket.handshake.headers.authorization)
       .then(({ session, jti }) => {
         const d = authorize(session, 'telephony:ingest');
-        if (!d.ok) throw new AuthError(`${d.reason}: may not send telephony events`);
+        if (!d.ok) throw new AuthError(connectFail(session, 'telephony:ingest', d, '/telephony'), `${d.reason}: may not send telephony events`);
         socket.data.session = session;
         socket.data.queues = [];
         // One token's sockets (a revoked script token is dropped alone).
@@ -633,7 +657,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       })
       .catch((err: unknown) => {
         metrics.badPayloads.inc({ edge: 'socket-auth' });
-        next(new Error((err as Error).message));
+        next(connectError(err));
       });
   });
   telephony.on('connection', (socket) => {

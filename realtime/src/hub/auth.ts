@@ -3,7 +3,7 @@
  * `CALLBOARD_JWT_SECRET`, or a fixed development secret (the hub warns when it uses it).
  */
 import jwt from 'jsonwebtoken';
-import { AccessKindSchema, RoleSchema, type SessionDTO } from '../contracts/index.ts';
+import { AccessKindSchema, apiFail, RoleSchema, type ApiFail, type SessionDTO } from '../contracts/index.ts';
 import { z } from 'zod';
 
 export const DEV_SECRET = 'callboard-dev-secret-change-me';
@@ -38,7 +38,18 @@ export function signToken(secret: string, s: SessionDTO, expiresIn: jwt.SignOpti
   );
 }
 
-export class AuthError extends Error {}
+/**
+ * A refused credential, with its reason (`api-errors.ts`): REST answers it in its error body, Socket.IO
+ * in `connect_error`'s `data`. The message is the reason's sentence unless one is given.
+ */
+export class AuthError extends Error {
+  constructor(
+    readonly fail: ApiFail,
+    message: string = fail.message,
+  ) {
+    super(message);
+  }
+}
 /** The credential could not be checked now (Redis down): retry, do not sign in again. */
 export class AuthUnavailable extends AuthError {}
 
@@ -49,16 +60,18 @@ export function verifyToken(secret: string, token: string | undefined): SessionD
 
 /** Verifies a token and returns its session and the token version it was issued under (0 when none). */
 export function verifyCredential(secret: string, token: string | undefined): { session: SessionDTO; tokenVersion: number; jti?: string } {
-  if (!token) throw new AuthError('missing credential');
+  if (!token) throw new AuthError(apiFail('no_credential', {}));
   const raw = token.startsWith('Bearer ') ? token.slice(7) : token;
   let payload: unknown;
   try {
     payload = jwt.verify(raw, secret, { algorithms: ['HS256'] });
   } catch (err) {
-    throw new AuthError(`invalid credential: ${(err as Error).message}`);
+    // Expired apart: the console says "your session has expired" rather than "not valid".
+    if (err instanceof jwt.TokenExpiredError) throw new AuthError(apiFail('credential_expired', {}));
+    throw new AuthError(apiFail('invalid_credential', { detail: (err as Error).message }));
   }
   const c = Claims.safeParse(payload);
-  if (!c.success) throw new AuthError('invalid credential: bad claims');
+  if (!c.success) throw new AuthError(apiFail('invalid_credential', { detail: 'bad claims' }));
   const s: SessionDTO = { userId: c.data.sub, name: c.data.name, role: c.data.role, teamIds: c.data.teamIds };
   if (c.data.agentId) s.agentId = c.data.agentId;
   if (c.data.access) s.access = c.data.access;

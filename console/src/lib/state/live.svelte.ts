@@ -7,7 +7,7 @@
  * as stale (dimmed, with their age), never as live.
  */
 import { applyPatch, mergeById } from '$contracts/patch.ts';
-import type { AgentDTO, CallDTO, DeltaDTO, OfferDTO, QueueDTO, SessionDTO, SiteDTO, SnapshotDTO, TeamDTO } from '$contracts/socket.ts';
+import type { AgentDTO, ApiErrorBody, CallDTO, DeltaDTO, OfferDTO, QueueDTO, SessionDTO, SiteDTO, SnapshotDTO, TeamDTO } from '$contracts/socket.ts';
 import { hub, type ConnStatus } from '../socket.ts';
 
 export const STALE_MS = 5000;
@@ -25,6 +25,11 @@ class Live {
   offerEnded = $state.raw<{ callId: string; reason: OfferEnd; at: number } | null>(null);
   status = $state<ConnStatus>('idle');
   statusDetail = $state('');
+  /**
+   * Why the hub last refused the sign-in (`unauthorized`: expired, revoked...), worded on the login page
+   * in the page's language. Kept through the sign-out that follows; cleared once a connection is live.
+   */
+  refusal = $state.raw<ApiErrorBody | null>(null);
   freshAt = $state(0);
   /** Client clock, ticking twice a second: timers and ages derive from it. */
   now = $state(Date.now());
@@ -50,9 +55,11 @@ class Live {
     if (this.#started || typeof window === 'undefined') return;
     this.#started = true;
     setInterval(() => (this.now = Date.now()), 500);
-    hub.onStatus((s, detail) => {
+    hub.onStatus((s, detail, refusal) => {
       this.status = s;
       this.statusDetail = detail ?? '';
+      if (s === 'unauthorized') this.refusal = refusal ?? null;
+      else if (s === 'live') this.refusal = null;
     });
     hub.on('snapshot', (s) => this.applySnapshot(s));
     hub.on('delta', (d) => this.applyDelta(d));
