@@ -52,6 +52,10 @@ beforeAll(async () => {
   io.use((socket, next) => {
     try {
       const s = verifyToken(jwtSecret(), (socket.handshake.auth as { token?: string }).token);
+      if (s.role === 'telephony') {
+        // As the hub refuses it: a sentence without "credential", and the reason in `data`.
+        return next(Object.assign(new Error('role telephony must use the /telephony namespace'), { data: { reason: 'wrong_namespace', params: { role: 'telephony', namespace: '/telephony' } } }));
+      }
       socket.data = { session: s };
       next();
     } catch (err) {
@@ -121,6 +125,12 @@ describe('agent sessions over Socket.IO', () => {
 
   it('given a bad token, then connecting fails with HubAuthError', async () => {
     await expect(connectAgent(url, 'bad-token', { timeoutMs: 3000 })).rejects.toBeInstanceOf(HubAuthError);
+  });
+
+  it('given a refusal whose sentence does not say "credential" (a telephony token on the agents\' namespace), then its reason makes it a HubAuthError at once', async () => {
+    const err = await connectAgent(url, telephonyToken({}), { timeoutMs: 3000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HubAuthError);
+    expect((err as HubAuthError).reason).toBe('role telephony must use the /telephony namespace');
   });
 });
 

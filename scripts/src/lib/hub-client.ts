@@ -254,8 +254,11 @@ export function connectAgent(url: string, token: string, opts: AgentSocketOption
     });
     socket.on('connect_error', (err: Error & { description?: unknown; data?: unknown }) => {
       const msg = err.message ?? String(err);
-      // Middleware errors (auth) arrive as a message from the server; transport errors mention websocket.
-      if (/unauthori|forbidden|credential|token|auth/i.test(msg)) {
+      // The hub's refusals carry a reason (`data.reason`, docs/API.md); every one but a revocation check
+      // that could not run means another credential. An older hub's only say so in words; transport errors
+      // mention websocket.
+      const reason = (err.data as { reason?: unknown } | undefined)?.reason;
+      if (typeof reason === 'string' ? reason !== 'credential_check_unavailable' : /unauthori|forbidden|credential|token|auth/i.test(msg)) {
         clearTimeout(timer);
         socket.disconnect();
         reject(new HubAuthError(base, msg));
