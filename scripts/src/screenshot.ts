@@ -29,6 +29,7 @@ const HELP = `Usage: npx tsx scripts/src/screenshot.ts [HUB_URL] [options]
   --settle S            seconds of live data before each shot        [4]
   --wait-offer S        seconds to wait for a ringing offer          [60]
   --admin USER          login for the admin pages                    [admin]
+  --report-date D       the day of the report pages (YYYY-MM-DD)    [today]
   --only a,b            only these groups: login, wallboard, supervisor, team, agent, manager  [all]
   --browser PATH        Chromium executable                          [/usr/bin/chromium]
   --size WxH            the screen, e.g. 1366x768 for a laptop       [1920x1080]
@@ -47,6 +48,7 @@ const { values: o, positionals } = parseArgs({
     settle: { type: 'string', default: '4' },
     'wait-offer': { type: 'string', default: '60' },
     admin: { type: 'string', default: 'admin' },
+    'report-date': { type: 'string' },
     only: { type: 'string' },
     browser: { type: 'string', default: '/usr/bin/chromium' },
     size: { type: 'string', default: '1920x1080' },
@@ -58,6 +60,13 @@ if (o.help) {
   process.exit(0);
 }
 const hub = (positionals[0] ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const reportDate = o['report-date'];
+if (reportDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(reportDate)) {
+  process.stderr.write(`--report-date: expected YYYY-MM-DD, got "${reportDate}"\n`);
+  process.exit(2);
+}
+const reportPath = reportDate ? `/reports?kind=daily&date=${reportDate}&scope=site` : '/reports';
+const reportClick = reportDate ? {} : { click: 'form.controls button[type=submit]' };
 const outDir = resolve(o.out);
 const settleMs = Number(o.settle) * 1000;
 const waitOfferMs = Number(o['wait-offer']) * 1000;
@@ -206,12 +215,13 @@ async function managerPages(browser: Browser): Promise<void> {
         await p.waitForURL((u) => /^\/campaigns\/[^/]+/.test(u.pathname), { timeout: 10000 });
       },
     },
-    { user: o.supervisor!, path: '/reports', name: 'reports', click: 'form.controls button[type=submit]', ready: '[data-testid=report-total]' },
+    // A day's report by its address (shown at once) when a day is given, else today's by the form.
+    { user: o.supervisor!, path: reportPath, name: 'reports', ...reportClick, ready: '[data-testid=report-total]' },
     {
       user: o.supervisor!,
-      path: '/reports',
+      path: reportPath,
       name: 'report-complaints',
-      click: 'form.controls button[type=submit]',
+      ...reportClick,
       ready: '[data-testid=report-complaints]',
       // The report's complaints section, scrolled to the top of the window.
       then: (p) => p.getByTestId('report-complaints').evaluate((el) => el.scrollIntoView({ block: 'start' })),
