@@ -138,7 +138,7 @@ describe('revocation', () => {
     h.accounts.revocations.redis.disconnect();
     const r = await call(h.url, 'GET', '/api/v1/snapshot', token);
     expect(r.status).toBe(503);
-    expect(r.json.error).toMatchObject({ reason: 'credential_check_unavailable' });
+    expect(r.json.error).toMatchObject({ code: 'unavailable', reason: 'credential_check_unavailable' });
     expect(r.json.error.message).toMatch(/retry/);
     expect(await attempt(h.url, token)).toMatch(/retry/);
   });

@@ -201,6 +201,9 @@ describe('given the ingest edge', () => {
       status: 415,
       json: { error: { code: 'invalid', message: 'send application/json or application/x-ndjson (not text/plain)', reason: 'unsupported_media_type', params: { contentType: 'text/plain' } } },
     });
+    // JSON in a charset the parser does not read: the same reason, not an internal error.
+    const latin = await post(url, '/api/v1/events', tel, '[]', 'application/json; charset=latin1');
+    expect([latin.status, latin.json.error.code, latin.json.error.reason, latin.json.error.params]).toEqual([415, 'invalid', 'unsupported_media_type', { contentType: 'application/json; charset=latin1' }]);
     expect((await get(url, '/api/v1/staffing?queue=nope', sup)).json).toEqual({ error: { code: 'not_found', message: 'no line nope', reason: 'unknown_line', params: { queue: 'nope' } } });
     // A refused credential on REST: 401 with the credential's reason.
     expect((await get(url, '/api/v1/snapshot')).json.error).toEqual({ code: 'unauthorized', message: 'missing credential', reason: 'no_credential', params: {} });

@@ -262,7 +262,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         metrics.badPayloads.inc({ edge: 'auth' });
         // The logger redacts credentials (realtime/src/accounts/safe-logger.ts).
         logger.debug({ req: { method: req.method, url: req.originalUrl, ip: req.ip, headers: req.headers }, reason: (err as Error).message }, 'request refused');
-        if (err instanceof AuthUnavailable) res.status(503).json({ error: { code: 'internal', ...err.fail } });
+        if (err instanceof AuthUnavailable) res.status(503).json({ error: { code: 'unavailable', ...err.fail } });
         else res.status(401).json({ error: { code: 'unauthorized', ...(err instanceof AuthError ? err.fail : { message: (err as Error).message }) } });
       },
     );
@@ -456,7 +456,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(404).json({ error: { code: 'not_found', ...apiFail('no_such_endpoint', { method: req.method, path: req.path }) } });
   });
   // body-parser's errors: `type` says which, `limit` is the endpoint's, in bytes.
-  app.use((err: Error & { type?: string; status?: number; limit?: number }, _req: Request, res: ExResponse, _next: NextFunction) => {
+  app.use((err: Error & { type?: string; status?: number; limit?: number }, req: Request, res: ExResponse, _next: NextFunction) => {
+    // A charset or content encoding body-parser does not read (`charset.unsupported`, `encoding.unsupported`).
+    if (err.status === 415) {
+      metrics.badPayloads.inc({ edge: 'body' });
+      res.status(415).json({ error: { code: 'invalid', ...apiFail('unsupported_media_type', { contentType: req.headers['content-type'] ?? 'none' }), details: [err.message] } });
+      return;
+    }
     if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large' || err.status === 400 || err.status === 413) {
       metrics.badPayloads.inc({ edge: 'body' });
       // Other unreadable bodies (an aborted upload, a wrong length) reach no user: their code words them.
