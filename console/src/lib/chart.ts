@@ -6,6 +6,12 @@ import type { Chart } from 'chart.js';
 
 let loading: Promise<typeof Chart> | undefined;
 
+/**
+ * `spanGaps` of a rate line over a series with every interval: it bridges one interval without calls; a
+ * longer quiet stretch (the evening) is a gap in the line, not a flat line at the last value.
+ */
+export const RATE_SPAN_GAPS = 2;
+
 export function loadChart(): Promise<typeof Chart> {
   return (loading ??= import('chart.js').then((m) => {
     m.Chart.register(m.BarController, m.BarElement, m.LineController, m.LineElement, m.PointElement, m.CategoryScale, m.LinearScale, m.Legend, m.Tooltip, m.Filler);

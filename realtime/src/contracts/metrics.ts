@@ -174,6 +174,21 @@ export interface LeadCoverage {
 }
 
 /** Formulas as shown by "explain this number". */
+/**
+ * Every start from the first of `starts` (sorted) to the last, `step` ms apart: a series with its quiet
+ * intervals, so a chart's axis keeps time (an evening without calls is a gap, not the next bar). Starts
+ * that are not all on one grid of `step` come back as they are. The hub's series, the daily report's and
+ * the wallboard's sum of several lines use it.
+ */
+export function everyStep(starts: readonly number[], step: number): number[] {
+  const first = starts[0];
+  const last = starts[starts.length - 1];
+  if (first === undefined || last === undefined || !(step > 0) || starts.some((t) => (t - first) % step !== 0)) return [...starts];
+  const out: number[] = [];
+  for (let t = first; t <= last; t += step) out.push(t);
+  return out;
+}
+
 export const METRIC_FORMULAS: Record<string, string> = {
   offered: 'calls offered to the queue',
   answered: 'offered calls answered by an agent',

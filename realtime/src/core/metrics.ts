@@ -7,6 +7,7 @@
 import {
   COUNTER_KEYS,
   emptyCounters,
+  everyStep,
   type Counters,
   type MetricParams,
   type MetricValues,
@@ -351,14 +352,8 @@ export class MetricsStore {
     const starts: number[] = [];
     for (const k of map.keys()) if (k >= from && k < to) starts.push(k);
     starts.sort((a, b) => a - b);
-    // Every interval from the first with data to the last, the quiet ones with zero counts: a chart's axis
-    // keeps time (an evening without calls is a gap, not the next bar).
-    const aligned = starts.every((k) => (k - starts[0]!) % ivMs === 0);
-    const out: { start: number; bucket: Bucket }[] = [];
-    const push = (k: number) => out.push({ start: k, bucket: { c: toCounters(map.get(k) ?? newRow()), staffed: this.staffedResolver(scope, k, k + ivMs) } });
-    if (aligned && starts.length > 1) for (let k = starts[0]!; k <= starts[starts.length - 1]!; k += ivMs) push(k);
-    else for (const k of starts) push(k);
-    return out;
+    // The quiet intervals between with zero counts.
+    return everyStep(starts, ivMs).map((k) => ({ start: k, bucket: { c: toCounters(map.get(k) ?? newRow()), staffed: this.staffedResolver(scope, k, k + ivMs) } }));
   }
 
   /**

@@ -5,7 +5,7 @@
  * each miss (volume over forecast, handle time up, agents absent), and CRM data-entry quality per agent.
  * No I/O here; `ReportsService` reads the rows and calls `buildReport`.
  */
-import { emptyCounters, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues, type ReportFactor, type TargetCause } from '../contracts/index.ts';
+import { emptyCounters, everyStep, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues, type ReportFactor, type TargetCause } from '../contracts/index.ts';
 import { addCounters, deriveMetrics, type Bucket } from '../core/metrics.ts';
 
 export type ReportKind = 'daily' | 'weekly';
@@ -276,11 +276,7 @@ export function buildReport(x: BuildInput): Report {
       l.push(r);
     }
     const starts = [...byStart.keys()].sort((a, b) => a - b);
-    const step = x.intervalMs;
-    if (step && step > 0 && starts.length > 1 && starts.every((t) => (t - starts[0]!) % step === 0)) {
-      const last = starts[starts.length - 1]!;
-      for (let start = starts[0]!; start <= last; start += step) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start) ?? [], x.params) });
-    } else for (const start of starts) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start)!, x.params) });
+    for (const start of x.intervalMs ? everyStep(starts, x.intervalMs) : starts) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start) ?? [], x.params) });
   } else {
     for (let i = 0; i < x.dayStarts.length; i++) {
       const from = x.dayStarts[i]!;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyCounters } from '../contracts/index.ts';
+import { emptyCounters, type Counters } from '../contracts/index.ts';
 import { RecordsRepository } from '../storage/records.repository.ts';
 import { testBackends, type TestDatabase } from '../storage/testing.ts';
 import { ReportsRepository } from './reports.repository.ts';
@@ -12,21 +12,29 @@ afterEach(async () => {
 
 const vn = (s: string) => new Date(`${s}+07:00`);
 
+/** A throwaway database with site `s` (Asia/Ho_Chi_Minh), and a site-wide 15-minute bucket starting at `when` (site time). */
+async function siteDb(backend: ReturnType<typeof testBackends>[number]) {
+  const db = await backend.create();
+  dbs.push(db);
+  const records = new RecordsRepository(db.database);
+  await records.ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
+  return { db, records };
+}
+const siteBucket = (when: string, counters: Partial<Counters>, staffed: string[]) => ({
+  siteId: 's',
+  scope: 'site',
+  scopeId: '',
+  intervalStart: vn(when),
+  intervalMin: 15,
+  counters: { ...emptyCounters(), ...counters },
+  staffed,
+});
+
 describe.each(testBackends())('report causes against the baseline ($name)', (backend) => {
   it('given four earlier Mondays, a Monday with 50% more calls, longer handling and fewer agents names all three', async () => {
-    const db = await backend.create();
-    dbs.push(db);
-    const records = new RecordsRepository(db.database);
-    await records.ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
-    const bucket = (day: string, offered: number, handleSec: number, staffed: string[]) => ({
-      siteId: 's',
-      scope: 'site',
-      scopeId: '',
-      intervalStart: vn(`${day}T09:00:00`),
-      intervalMin: 15,
-      counters: { ...emptyCounters(), offered, answered: offered, answeredWithinT: Math.round(offered / 2), handled: offered, handleMs: offered * handleSec * 1000 },
-      staffed,
-    });
+    const { db, records } = await siteDb(backend);
+    const bucket = (day: string, offered: number, handleSec: number, staffed: string[]) =>
+      siteBucket(`${day}T09:00:00`, { offered, answered: offered, answeredWithinT: Math.round(offered / 2), handled: offered, handleMs: offered * handleSec * 1000 }, staffed);
     const four = ['a1', 'a2', 'a3', 'a4'];
     await records.upsertAggregates([
       bucket('2026-02-02', 100, 180, four),
@@ -56,19 +64,8 @@ describe.each(testBackends())('report causes against the baseline ($name)', (bac
 
 describe.each(testBackends())('daily report series ($name)', (backend) => {
   it('given calls at 20:45 and 23:00 and none between, when the day is read then the quiet intervals are in its series with zero calls (the chart keeps time)', async () => {
-    const db = await backend.create();
-    dbs.push(db);
-    const records = new RecordsRepository(db.database);
-    await records.ensureSite({ id: 's', name: 'S', timeZone: 'Asia/Ho_Chi_Minh' });
-    const at = (hhmm: string, offered: number) => ({
-      siteId: 's',
-      scope: 'site',
-      scopeId: '',
-      intervalStart: vn(`2026-03-02T${hhmm}:00`),
-      intervalMin: 15,
-      counters: { ...emptyCounters(), offered, answered: offered, answeredWithinT: offered },
-      staffed: ['a1'],
-    });
+    const { db, records } = await siteDb(backend);
+    const at = (hhmm: string, offered: number) => siteBucket(`2026-03-02T${hhmm}:00`, { offered, answered: offered, answeredWithinT: offered }, ['a1']);
     await records.upsertAggregates([at('20:45', 4), at('23:00', 33)]);
     const r = await new ReportsService(new ReportsRepository(db.database)).daily('s', '2026-03-02', 'site');
     expect(r.series.map((x) => `${x.label}:${x.values.offered}`)).toEqual([
