@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { generateTraffic, batches } from '../../../scripts/src/bench/lib.ts';
+import { generateTraffic, batches } from '../../../scripts/bench/lib.ts';
 import { agentDTO, callDTO, queueDTO, siteDTO, teamDTO } from '../core/index.ts';
 import { createHubMetrics, Hub, MemoryEventLog } from '../hub/index.ts';
 import { demoSite } from '../site/demo-site.ts';

@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { generateTraffic } from '../../../scripts/src/bench/lib.ts';
+import { generateTraffic } from '../../../scripts/bench/lib.ts';
 import { METRIC_FORMULAS, parseSiteConfig, type SiteConfig } from '../contracts/index.ts';
 import { dumpState, loadState, queryMetrics, snapshot } from '../core/index.ts';
 import { demoSite, demoSiteInput } from '../site/demo-site.ts';

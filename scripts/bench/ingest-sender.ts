@@ -5,8 +5,8 @@
  * in its own process keeps JSON encoding off the server's core.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { IngestResult } from '../../../realtime/src/contracts/index.ts';
-import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import type { IngestResult } from '../../realtime/src/contracts/index.ts';
+import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import { batches, generateTraffic } from './lib.ts';
 
 export interface SenderInit {

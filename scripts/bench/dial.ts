@@ -18,11 +18,11 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { demoSite } from '../../../realtime/src/site/demo-site.ts';
-import { openDatabase } from '../../../realtime/src/storage/database.ts';
-import { FakeHub, leadsCsv, testCampaign } from '../../../queue-workers/src/campaigns/testing.ts';
-import { startCampaignWorkers } from '../../../queue-workers/src/campaigns/workers.ts';
-import { ensureRedis } from '../lib/redis.ts';
+import { demoSite } from '../../realtime/src/site/demo-site.ts';
+import { openDatabase } from '../../realtime/src/storage/database.ts';
+import { FakeHub, leadsCsv, testCampaign } from '../../queue-workers/src/campaigns/testing.ts';
+import { startCampaignWorkers } from '../../queue-workers/src/campaigns/workers.ts';
+import { ensureRedis } from '../src/lib/redis.ts';
 import { args, fmt, log, machine, median, printSummary, printTable, watchdog } from './lib.ts';
 
 const a = args();

@@ -16,10 +16,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, type Database } from '../../../realtime/src/storage/index.ts';
-import { ReportsRepository } from '../../../realtime/src/reports/reports.repository.ts';
-import { addDays, ReportsService } from '../../../realtime/src/reports/reports.service.ts';
-import { AB_SITE_ID, importFiles } from '../import/run.ts';
+import { openDatabase, rowsOf, type Database } from '../../realtime/src/storage/index.ts';
+import { ReportsRepository } from '../../realtime/src/reports/reports.repository.ts';
+import { addDays, ReportsService } from '../../realtime/src/reports/reports.service.ts';
+import { AB_SITE_ID, importFiles } from '../src/import/run.ts';
 import { args, fmt, log, machine, median, printSummary, printTable } from './lib.ts';
 
 const a = args();

@@ -13,8 +13,8 @@
  *
  * Goal (issue): offer decision p99 <= 50 µs.
  */
-import { parseSiteConfig, type DomainEvent, type SiteConfigInput } from '../../../realtime/src/contracts/index.ts';
-import { createState, evolve, route, type AgentState, type CallState, type HubState } from '../../../realtime/src/core/index.ts';
+import { parseSiteConfig, type DomainEvent, type SiteConfigInput } from '../../realtime/src/contracts/index.ts';
+import { createState, evolve, route, type AgentState, type CallState, type HubState } from '../../realtime/src/core/index.ts';
 import { args, fmt, log, machine, printSummary, printTable, rng, stats, watchdog, type Stats } from './lib.ts';
 
 const a = args();

@@ -13,9 +13,9 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { parseSiteConfig } from '../../../realtime/src/contracts/index.ts';
-import { createHubMetrics, Hub, MemoryEventLog } from '../../../realtime/src/hub/index.ts';
-import { AB_TIME_ZONE, isAnonymousBankFile, readAnonymousBank } from '../replay/anonymous-bank.ts';
+import { parseSiteConfig } from '../../realtime/src/contracts/index.ts';
+import { createHubMetrics, Hub, MemoryEventLog } from '../../realtime/src/hub/index.ts';
+import { AB_TIME_ZONE, isAnonymousBankFile, readAnonymousBank } from '../src/replay/anonymous-bank.ts';
 import { args, fmt, log, machine, printSummary, printTable, watchdog } from './lib.ts';
 
 const a = args();

@@ -2,8 +2,8 @@
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): the functions with the most self time and
  * the most inclusive time, with file:line, so a hot spot can be named precisely.
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/src/bench/ingest.ts --inproc-only
- *   npx tsx scripts/src/bench/cpuprofile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--filter realtime/src] [--under applyOnce]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/ingest.ts --inproc-only
+ *   npx tsx scripts/bench/cpuprofile.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--filter realtime/src] [--under applyOnce]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

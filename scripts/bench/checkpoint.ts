@@ -8,8 +8,8 @@
  *   npm run -s bench:checkpoint -- [--events 150000] [--rounds 3]
  */
 import pino from 'pino';
-import { demoSite } from '../../../realtime/src/site/demo-site.ts';
-import { Hub, MemoryEventLog } from '../../../realtime/src/hub/index.ts';
+import { demoSite } from '../../realtime/src/site/demo-site.ts';
+import { Hub, MemoryEventLog } from '../../realtime/src/hub/index.ts';
 import { args, batches, fmt, generateTraffic, log, machine, median, printSummary, printTable, watchdog } from './lib.ts';
 
 const a = args();

@@ -32,10 +32,10 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Server } from 'socket.io';
-import { parseCtiEvent, type CtiEvent } from '../../../realtime/src/contracts/index.ts';
-import { createState, evolve, route } from '../../../realtime/src/core/index.ts';
-import { createApp, createHubMetrics, Hub, MemoryEventLog, signToken, type App } from '../../../realtime/src/hub/index.ts';
-import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import { parseCtiEvent, type CtiEvent } from '../../realtime/src/contracts/index.ts';
+import { createState, evolve, route } from '../../realtime/src/core/index.ts';
+import { createApp, createHubMetrics, Hub, MemoryEventLog, signToken, type App } from '../../realtime/src/hub/index.ts';
+import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import type { SenderDone, SenderInit, SenderReady, SenderRun } from './ingest-sender.ts';
 import { args, batches, forkTs, retry, tolerateAdapterCloseRace, generateTraffic, log, machine, median, printSummary, printTable, waitMessage, watchdog } from './lib.ts';
 

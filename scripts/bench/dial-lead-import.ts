@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../../../realtime/src/storage/database.ts';
-import { vietnameseName } from '../../../realtime/src/site/demo-site.ts';
-import { CampaignRepository } from '../../../queue-workers/src/campaigns/campaign.repository.ts';
-import { importLeads } from '../../../queue-workers/src/campaigns/lead-import.ts';
-import { testCampaign } from '../../../queue-workers/src/campaigns/testing.ts';
+import { openDatabase } from '../../realtime/src/storage/database.ts';
+import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
+import { CampaignRepository } from '../../queue-workers/src/campaigns/campaign.repository.ts';
+import { importLeads } from '../../queue-workers/src/campaigns/lead-import.ts';
+import { testCampaign } from '../../queue-workers/src/campaigns/testing.ts';
 import { args, fmt, log, machine, printSummary, printTable, watchdog } from './lib.ts';
 
 const a = args();

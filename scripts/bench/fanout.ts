@@ -26,10 +26,10 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { diff, type CtiEventIn, type DeltaDTO, type EntityPatch, type IngestResult, type QueueDTO } from '../../../realtime/src/contracts/index.ts';
-import { callDTO, queueDTO, siteDTO } from '../../../realtime/src/core/index.ts';
-import { createApp, signToken } from '../../../realtime/src/hub/index.ts';
-import { demoSite } from '../../../realtime/src/site/demo-site.ts';
+import { diff, type CtiEventIn, type DeltaDTO, type EntityPatch, type IngestResult, type QueueDTO } from '../../realtime/src/contracts/index.ts';
+import { callDTO, queueDTO, siteDTO } from '../../realtime/src/core/index.ts';
+import { createApp, signToken } from '../../realtime/src/hub/index.ts';
+import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import type { ClientsInit, ClientsReady, ClientsReport } from './fanout-clients.ts';
 import { args, batches, fmt, retry, tolerateAdapterCloseRace, forkTs, generateTraffic, log, machine, printSummary, printTable, sleep, stats, waitMessage, wallMs, watchdog, type Stats } from './lib.ts';
 

@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { AgentConfig, CtiEventIn, SiteConfig } from '../../../realtime/src/contracts/index.ts';
+import type { AgentConfig, CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 
 // ------------------------------------------------------------------------------------ statistics
 
