@@ -89,6 +89,8 @@ describe('managers\' pages end to end', () => {
   it('a supervisor opens a complaint from the list, moves it to in progress with a note, assigns it to a person picked by name; the history and the list show both', async () => {
     // Taken by a1 (Tổ đặt lịch): its lead may be given it.
     const opened = await api('POST', '/api/v1/complaints', { category: 'vaccine-reaction', description: 'Bé sốt 39 độ sau tiêm', customerRef: 'KH-77', agentId: 'a1' });
+    // The same customer complained of something else too.
+    const again = await api('POST', '/api/v1/complaints', { category: 'billing', description: 'Bị trừ tiền hai lần', customerRef: 'KH-77' });
     const page = await signIn(browser, url, 'sup', '/complaints');
     const link = page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`);
     // Category and department by their names in the page's language, not their codes.
@@ -100,6 +102,9 @@ describe('managers\' pages end to end', () => {
     await expect(page.getByTestId('cd-event').textContent()).resolves.toContain('chuyển bộ phận Khối y tế');
     // A 2-hour SLA for a vaccine reaction: the clock says how much business time is left (or that it is stopped).
     await expect(page.getByTestId('cd-clock').textContent()).resolves.toMatch(/làm việc|SLA/);
+    // Who complained: no call behind this one, so no number; the customer's other complaint is a link away.
+    await expect(page.getByTestId('cd-customer').textContent()).resolves.toMatch(/không có số\)\s*0 cuộc gọi trong 30 ngày/);
+    await expect(page.getByTestId('cd-others').locator('a').allTextContents()).resolves.toEqual([`#${again.id}`]);
 
     await page.getByTestId('cd-move').selectOption('in_progress');
     await page.getByTestId('cd-note').fill('Đã gọi lại, hướng dẫn theo dõi');

@@ -123,7 +123,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
         return;
       }
       logger.error({ err }, 'admin request failed');
-      res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+      res.status(500).json({ error: { code: 'internal', ...apiFail('internal_error', {}) } });
     };
     const handle = (fn: (req: Request, res: ExResponse) => Promise<void>) => (req: Request, res: ExResponse) => {
       fn(req, res).catch((err: unknown) => fail(res, err));

@@ -11,6 +11,7 @@ import { testBackends } from '../storage/testing.ts';
 import { UsersRepository, type NewUser } from '../accounts/users.repository.ts';
 import { complaintsMount } from './complaints.router.ts';
 import { parseSiteConfig, type SiteConfigInput } from '../contracts/index.ts';
+import { calls } from '../storage/schema.ts';
 
 const redisUrl = inject('redisUrl');
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -174,6 +175,24 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     expect(read.json.routes).toEqual(routes);
     expect((await call(url, 'PUT', '/api/v1/complaints/config/routes', agent, { routes })).status).toBe(403);
   });
+  it('the complaint about a call names its customer: the number masked for a supervisor, whole for an admin, and the calls before it', async () => {
+    const { url, db } = await setup();
+    const d = new Date(vn('2026-03-06T09:00:00'));
+    const row = (id: string) => ({
+      siteId: 'cphttp', id, queueId: 'q1', lastQueueId: 'q1', path: ['q1'], direction: 'inbound', status: 'done', result: 'answered', priority: 5,
+      offeredAt: d, enteredAt: d, answeredAt: d, endedAt: d, waitMs: 0, handleMs: 1000, holdMs: 0, agentId: 'a1', teamId: 't1', transfers: 0, missedOffers: 0,
+      fromNumber: '+84901234567', customerId: 'tel:5e5e', skills: [], source: 'live',
+    });
+    await db.database.transaction((tx) => tx.insert(calls).values([row('k1'), row('k2')]));
+    const sup = token('supervisor', { userId: 'sup' });
+    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'billing', callId: 'k2', agentId: 'a1' });
+    expect(opened.json.customerRef).toBe('tel:5e5e');
+    const id = opened.json.id as number;
+    expect((await call(url, 'GET', `/api/v1/complaints/${id}`, sup)).json.customer).toEqual({ id: 'tel:5e5e', number: '+8490***4567', calls30d: 2, others: [] });
+    expect((await call(url, 'GET', `/api/v1/complaints/${id}`, token('admin'))).json.customer.number).toBe('+84901234567');
+    expect((await call(url, 'GET', `/api/v1/complaints/${id}`, token('agent', { agentId: 'a1' }))).json.customer.number).toBe('+8490***4567');
+  });
+
   it('refusals answer a reason and its params beside the code and the English message (the console words the reason)', async () => {
     const { url } = await setup();
     const sup = token('supervisor', { userId: 'sup' });
@@ -209,6 +228,18 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
       403,
       { code: 'forbidden', message: 'role qa may not use: GET /api/v1/complaints', reason: 'role_may_not', params: { role: 'qa', action: 'use', request: 'GET /api/v1/complaints' } },
     ]);
+  });
+});
+
+describe('complaints REST when the database fails', () => {
+  it('answers 500 internal with the reason internal_error, and the hub goes on answering', async () => {
+    // A database whose every query throws (a dropped connection, a broken table).
+    const broken = new Proxy({}, { get: () => { throw new Error('connection terminated'); } }) as never;
+    const { app, url } = await startHub(redisUrl, input, { mounts: [complaintsMount({ config, database: () => broken })] });
+    cleanup.push(() => app.close());
+    const r = await call(url, 'GET', '/api/v1/complaints', token('supervisor'));
+    expect([r.status, r.json.error]).toEqual([500, { code: 'internal', message: 'internal error', reason: 'internal_error', params: {} }]);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });
 

@@ -16,6 +16,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import { apiFail, mayHandleComplaint, reasonOf, type ComplaintAssignee, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
+import { authorize } from '../accounts/access.ts';
 import { UsersRepository } from '../accounts/users.repository.ts';
 import type { Mount } from '../hub/app.ts';
 import type { Database } from '../storage/database.ts';
@@ -82,7 +83,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
         return;
       }
       log.error({ err: (err as Error).message }, 'complaints request failed');
-      res.status(500).json({ error: { code: 'internal', message: 'complaints request failed' } });
+      res.status(500).json({ error: { code: 'internal', ...apiFail('internal_error', {}) } });
     };
     const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', ...apiFail('no_database', { area: 'complaints' }) } });
     const invalid = (res: Response, issues: z.core.$ZodIssue[]) =>
@@ -229,7 +230,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
           if (!s) return noDb(res);
           const session = res.locals.session as SessionDTO;
           try {
-            const c = await s.get(siteId, id.data);
+            const c = await s.brief(siteId, id.data);
             if (!mayAccess(session, c)) {
               res.status(403).json({ error: { code: 'forbidden', ...apiFail('not_your_complaint', {}) } });
               return;
@@ -242,7 +243,7 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
         },
       ] as const;
 
-    app.get('/api/v1/complaints/:id', ...withComplaint([...MANAGE, 'agent'], (s, id) => s.get(siteId, id)));
+    app.get('/api/v1/complaints/:id', ...withComplaint([...MANAGE, 'agent'], (s, id, session) => s.get(siteId, id, { showNumbers: authorize(session, 'numbers:view').ok })));
     app.patch(
       '/api/v1/complaints/:id',
       ...withComplaint(MANAGE, (s, id, session, body) => s.update(siteId, id, { ...PatchBody.parse(body), actor: session.userId })),

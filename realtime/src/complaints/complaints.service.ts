@@ -9,10 +9,11 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../storage/database.ts';
 import type { CallRecord } from '../storage/records.ts';
-import { complaints } from '../storage/schema.ts';
+import { calls, complaints } from '../storage/schema.ts';
+import { maskNumber } from '../core/selectors.ts';
 import { businessCalendars, complaintEvents, complaintRootCauses, complaintRoutes } from '../storage/schema.reports.ts';
 import { BusinessClock, defaultBusinessHours, validateBusinessHours, type BusinessHours } from './business-hours.ts';
-import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintListItem, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
+import { DEFAULT_COMPLAINT_ROOT_CAUSES, DEFAULT_COMPLAINT_ROUTES, type ComplaintCustomer, type ComplaintDetail, type ComplaintDTO, type ComplaintEvent, type ComplaintListItem, type ComplaintRoute, type ComplaintsSummary, type ComplaintsSummaryLine, type SlaClock } from '../contracts/records.ts';
 import { apiFail, type ApiFail } from '../contracts/api-errors.ts';
 import { WRAPUP_NOTE_FIELDS } from '../contracts/socket.ts';
 import { reopen as reopenFlow, slaState, transition, type ComplaintStatus, type FlowState } from './complaint-flow.ts';
@@ -240,6 +241,10 @@ export class ComplaintsService {
       const route = routes.find((r) => r.category === input.category) ?? routes.find((r) => r.category === fallback) ?? routes.find((r) => r.category === 'other');
       const clock = new BusinessClock(await this.businessHours(input.siteId, tx));
       const at = input.at ?? this.now();
+      // A complaint about a call is the call's customer's, unless the intake names one.
+      const customerRef =
+        input.customerRef ??
+        (input.callId ? ((await tx.select({ id: calls.customerId }).from(calls).where(and(eq(calls.siteId, input.siteId), eq(calls.id, input.callId))))[0]?.id ?? null) : null);
       const inserted = await tx
         .insert(complaints)
         .values({
@@ -255,7 +260,7 @@ export class ComplaintsService {
           queueId: input.queueId ?? null,
           teamId: input.teamId ?? null,
           campaignId: input.campaignId ?? null,
-          customerRef: input.customerRef ?? null,
+          customerRef,
           surveyScore: input.surveyScore ?? null,
           openedAt: new Date(at),
           slaBusinessMin: route?.slaBusinessMin ?? null,
@@ -327,7 +332,7 @@ export class ComplaintsService {
   async intakeFromCalls(siteId: string, rows: readonly CallRecord[], db: Db): Promise<number> {
     let opened = 0;
     for (const c of rows) {
-      const base = { siteId, callId: c.id, agentId: c.agentId ?? undefined, queueId: c.queueId, teamId: c.teamId ?? undefined, campaignId: c.campaignId ?? undefined };
+      const base = { siteId, callId: c.id, agentId: c.agentId ?? undefined, queueId: c.queueId, teamId: c.teamId ?? undefined, campaignId: c.campaignId ?? undefined, customerRef: c.customerId ?? undefined };
       const at = (c.wrapEndAt ?? c.endedAt ?? c.offeredAt).getTime();
       if (c.disposition === 'complaint') {
         const w = wrapupFields(c.notes);
@@ -366,16 +371,59 @@ export class ComplaintsService {
    * event) and its SLA clock now in business time: left until due, or past due (business minutes, so
    * evenings and weekends do not make a complaint look later than the SLA counts it).
    */
-  async get(siteId: string, id: number): Promise<ComplaintDetail> {
+  async get(siteId: string, id: number, view: { showNumbers: boolean } = { showNumbers: false }): Promise<ComplaintDetail> {
     const r = await this.db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
     if (!r[0]) throw new ComplaintError('not_found', apiFail('complaint_not_found', { id: String(id) }));
+    const customer = await this.customerOf(siteId, r[0], view.showNumbers);
     const ev = await this.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.at), asc(complaintEvents.id));
     const events: ComplaintEvent[] = ev.map((e) => ({ at: e.at.getTime(), actor: e.actor, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, data: (e.data as Record<string, unknown> | null) ?? null }));
     const now = this.now();
     const dto = this.dto(r[0], now);
     const assigned = events.filter((e) => e.action === 'assigned').at(-1);
     const clock = new BusinessClock(await this.businessHours(siteId));
-    return { ...dto, assignee: (assigned?.data?.to as string | null | undefined) ?? null, clock: slaClock(dto, now, clock), events };
+    return { ...dto, assignee: (assigned?.data?.to as string | null | undefined) ?? null, clock: slaClock(dto, now, clock), events, customer };
+  }
+
+  /** A complaint without its history, customer or clock: who may open it is decided on this. */
+  async brief(siteId: string, id: number): Promise<ComplaintDTO> {
+    const r = await this.db.select().from(complaints).where(and(eq(complaints.siteId, siteId), eq(complaints.id, id)));
+    if (!r[0]) throw new ComplaintError('not_found', apiFail('complaint_not_found', { id: String(id) }));
+    return this.dto(r[0]);
+  }
+
+  /**
+   * Who complained, for the person handling it: the customer (the complaint's `customerRef`, else the
+   * customer of its call), the number of its call (masked unless `showNumbers`), the customer's calls in
+   * the 30 days up to the complaint, and their other complaints (a repeat complaint, or one already in
+   * hand). Null when the complaint names neither a customer nor a call of the records.
+   */
+  private async customerOf(siteId: string, r: Row, showNumbers: boolean): Promise<ComplaintCustomer | null> {
+    const call = r.callId
+      ? (await this.db.select({ direction: calls.direction, from: calls.fromNumber, to: calls.toNumber, customerId: calls.customerId }).from(calls).where(and(eq(calls.siteId, siteId), eq(calls.id, r.callId))))[0]
+      : undefined;
+    const ref = r.customerRef ?? call?.customerId ?? null;
+    const raw = call ? (call.direction === 'outbound' ? call.to : call.from) : null;
+    if (!ref && !raw) return null;
+    let calls30d = 0;
+    let others: ComplaintCustomer['others'] = [];
+    if (ref) {
+      const since = new Date(r.openedAt.getTime() - 30 * 86_400_000);
+      const [n, rows] = await Promise.all([
+        this.db.select({ n: count() }).from(calls).where(and(eq(calls.siteId, siteId), eq(calls.customerId, ref), gte(calls.offeredAt, since), lt(calls.offeredAt, new Date(r.openedAt.getTime() + 1)))),
+        this.db
+          .select()
+          .from(complaints)
+          .where(and(eq(complaints.siteId, siteId), eq(complaints.customerRef, ref), sql`${complaints.id} <> ${r.id}`))
+          .orderBy(desc(complaints.openedAt), desc(complaints.id))
+          .limit(10),
+      ]);
+      calls30d = Number(n[0]?.n ?? 0);
+      others = rows.map((o) => {
+        const d = this.dto(o);
+        return { id: d.id, status: d.status, category: d.category, openedAt: d.openedAt };
+      });
+    }
+    return { id: ref, number: raw ? (showNumbers ? raw : maskNumber(raw)) : null, calls30d, others };
   }
 
   /** Adds a note to a complaint's history (no change of status). */

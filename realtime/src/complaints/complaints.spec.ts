@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../storage/records.ts';
+import { calls } from '../storage/schema.ts';
 import { testBackends, type TestDatabase } from '../storage/testing.ts';
 import { ComplaintsService } from './complaints.service.ts';
 
@@ -107,6 +108,47 @@ describe.each(testBackends())('complaints ($name)', (backend) => {
     expect((await svc.openFromSurvey({ siteId: 's1', score: 1, scale: '1-5', callId: 'c9' }))?.created).toBe(true);
     expect((await svc.list('s1', { teamIds: ['t2'] })).total).toBe(0);
     expect(await svc.countOpened('s1', vn('2026-03-04T00:00:00'), vn('2026-03-05T00:00:00'), { scope: 'agent', id: 'a1' })).toBe(4);
+  });
+
+  it('given a customer who called three times in a month and complained twice, each complaint shows who complained: the number masked, the calls up to it and the other complaint', async () => {
+    const { db, svc } = await setup(vn('2026-03-04T12:00:00'));
+    const who = { customerId: 'tel:0a1b2c', fromNumber: '+84901234567' };
+    const at = (s: string) => {
+      const d = new Date(vn(s));
+      return { offeredAt: d, enteredAt: d, answeredAt: d, endedAt: d, wrapEndAt: d };
+    };
+    const rows = [
+      call('old', { ...who, ...at('2026-01-20T09:00:00') }), // over 30 days before: not counted
+      call('c0', { ...who, ...at('2026-02-20T09:00:00') }),
+      call('c1', { ...who, ...at('2026-03-04T10:00:00'), disposition: 'complaint', notes: 'Chờ quá lâu' }),
+      call('c2', { ...who, ...at('2026-03-04T11:00:00'), surveyScore: 1 }),
+      call('out', { direction: 'outbound', customerId: 'tel:ffee', toNumber: '+84987654321', fromNumber: '1900 1234', ...at('2026-03-04T09:00:00') }),
+      call('anon', { ...at('2026-03-04T09:30:00') }),
+    ];
+    await db.database.transaction((tx) => tx.insert(calls).values(rows));
+    await db.database.transaction((tx) => svc.intakeFromCalls('s1', rows, tx));
+    const by = new Map((await svc.list('s1')).complaints.map((c) => [c.callId, c]));
+    // The intake names the call's customer.
+    expect(by.get('c1')?.customerRef).toBe('tel:0a1b2c');
+    const first = await svc.get('s1', by.get('c1')!.id);
+    expect(first.customer).toEqual({
+      id: 'tel:0a1b2c',
+      number: '+8490***4567',
+      calls30d: 2, // c0 and c1; c2 came after this complaint
+      others: [{ id: by.get('c2')!.id, status: 'open', category: 'service', openedAt: vn('2026-03-04T11:00:00') }],
+    });
+    const second = await svc.get('s1', by.get('c2')!.id, { showNumbers: true });
+    expect(second.customer).toMatchObject({ number: '+84901234567', calls30d: 3, others: [{ id: by.get('c1')!.id }] });
+
+    // A complaint written in by hand about a call is that call's customer's; an outbound call's customer is the one dialed.
+    const typed = await svc.openComplaint({ siteId: 's1', channel: 'form', category: 'billing', callId: 'out' });
+    expect(typed.complaint.customerRef).toBe('tel:ffee');
+    expect((await svc.get('s1', typed.complaint.id)).customer).toEqual({ id: 'tel:ffee', number: '+8498***4321', calls30d: 1, others: [] });
+    // A call without a number or customer, and a complaint with neither: nobody to show.
+    const anon = await svc.openComplaint({ siteId: 's1', channel: 'form', category: 'service', callId: 'anon' });
+    expect((await svc.get('s1', anon.complaint.id)).customer).toBeNull();
+    const none = await svc.openComplaint({ siteId: 's1', channel: 'form', category: 'service' });
+    expect((await svc.get('s1', none.complaint.id)).customer).toBeNull();
   });
 
   it('given a wrap-up whose form set a category and a high severity, when it is taken in then the complaint is routed by that category, high priority, described by the notes alone', async () => {

@@ -217,9 +217,25 @@ export interface ComplaintAssignee {
 export const mayHandleComplaint = (p: Pick<ComplaintAssignee, 'role' | 'teams'>, teamId: string | null): boolean =>
   p.role !== 'team_lead' || (teamId !== null && p.teams.includes(teamId));
 
+/**
+ * Who complained (`GET /api/v1/complaints/:id`), for the person handling it; null when the complaint
+ * names neither a customer nor a call of the records.
+ */
+export interface ComplaintCustomer {
+  /** The customer id: a CRM id, or `tel:` + a hash of the number (never the number). */
+  id: string | null;
+  /** The number of the complaint's call (the caller; the number dialed for an outbound call), masked (`+8490***4567`) unless the reader may see numbers. */
+  number: string | null;
+  /** The customer's calls in the 30 days up to the complaint (a customer who called again and again). */
+  calls30d: number;
+  /** The customer's other complaints, newest first (at most 10). */
+  others: { id: number; status: ComplaintStatus; category: string | null; openedAt: number }[];
+}
+
 export interface ComplaintDetail extends ComplaintListItem {
   clock: SlaClock;
   events: ComplaintEvent[];
+  customer: ComplaintCustomer | null;
 }
 
 // ------------------------------------------------------------------------------------ users, audit

@@ -625,7 +625,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           (err: unknown) => {
             logger.error({ err, name }, 'command failed');
             if (audited) audit('internal', { request: payload ?? null });
-            reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
+            reply({ ok: false, error: { code: 'internal', ...apiFail('internal_error', {}) } });
           },
         );
       });

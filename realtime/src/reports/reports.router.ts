@@ -103,7 +103,7 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
         return;
       }
       log.error({ err: (err as Error).message }, 'report failed');
-      res.status(500).json({ error: { code: 'internal', message: 'report failed' } });
+      res.status(500).json({ error: { code: 'internal', ...apiFail('internal_error', {}) } });
     };
     const noDb = (res: Response) => res.status(503).json({ error: { code: 'unavailable', ...apiFail('no_database', { area: 'reports' }) } });
     const invalid = (res: Response, issues: z.core.$ZodIssue[], query?: unknown) => {
