@@ -13,7 +13,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import type { CtiEventIn } from '../../realtime/src/contracts/index.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, historyDaysOf, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, hasTodayStretch, historyDaysOf, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -167,7 +167,10 @@ if (historyDays !== undefined) {
     const accepted = r.accepted;
     const rejected = r.rejected.length;
     const calls = history.filter((e) => e.type === 'call.offered').length;
-    say(`loaded ${historyDays ? `${plural(historyDays)} of history and ` : ''}today's since 07:00: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
+    // Before 07:33 the morning is left to live traffic: the history has no stretch of today to speak of.
+    const today = hasTodayStretch(new SiteCalendar(config.timeZone, config.intervalMin), Date.now());
+    const what = [historyDays ? `${plural(historyDays)} of history` : '', today ? "today's since 07:00" : ''].filter(Boolean).join(' and ');
+    say(`loaded ${what}: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
 }
 
