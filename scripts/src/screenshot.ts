@@ -203,7 +203,7 @@ async function agentDesk(browser: Browser): Promise<void> {
 
 /** The managers' pages, each once its data is there (or after `--settle` when a page has no marker). */
 async function managerPages(browser: Browser): Promise<void> {
-  const pages: { user: string; path: string; name: string; ready?: string; click?: string; then?: (p: Page) => Promise<void> }[] = [
+  const pages: { user: string; path: string; name: string; lang?: 'vi' | 'en'; ready?: string; click?: string; then?: (p: Page) => Promise<void> }[] = [
     { user: o.supervisor!, path: '/campaigns', name: 'campaigns', ready: '[data-testid=campaign-row]' },
     {
       user: o.supervisor!,
@@ -228,23 +228,24 @@ async function managerPages(browser: Browser): Promise<void> {
     },
     { user: o.supervisor!, path: '/cx', name: 'cx', ready: '[data-testid=cx-row]' },
     { user: o.supervisor!, path: '/complaints', name: 'complaints', ready: '[data-testid=complaints]' },
-    {
+    ...(['vi', 'en'] as const).map((lang) => ({
       user: o.supervisor!,
       path: '/complaints',
-      name: 'complaint-detail',
+      name: lang === 'vi' ? 'complaint-detail' : 'complaint-detail-en',
+      lang,
       ready: '[data-testid=complaint-link]',
-      then: async (p) => {
+      then: async (p: Page) => {
         await p.locator('[data-testid=complaint-link]').first().click();
         await p.locator('[data-testid=complaint]').waitFor({ timeout: 10000 });
       },
-    },
+    })),
     { user: o.supervisor!, path: '/settings', name: 'settings' },
     { user: o.admin!, path: '/admin/users', name: 'admin-users' },
     { user: o.admin!, path: '/admin/audit', name: 'admin-audit' },
     { user: o.admin!, path: '/admin/tokens', name: 'admin-tokens', ready: '[data-testid=tokens]' },
   ];
   for (const x of pages) {
-    const page = await signIn(browser, x.user, x.path);
+    const page = await signIn(browser, x.user, x.path, x.lang);
     try {
       if (x.click) await page.locator(x.click).first().click({ timeout: 10000 });
       if (x.ready) await page.locator(x.ready).first().waitFor({ timeout: 15000 });

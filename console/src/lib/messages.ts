@@ -1184,7 +1184,7 @@ const en: Record<MessageKey, string> = {
   cdHigh: "▲ High",
   cdNormal: "Normal",
   cdCustomer: "Customer",
-  cdCustomerCalls: "{n} calls in 30 days",
+  cdCustomerCalls: "Calls in 30 days: {n}",
   cdCustomerOthers: "This customer's other complaints",
   cdCustomerNoNumber: "(no number)",
   cdAgent: "Agent",
