@@ -62,6 +62,12 @@ export class SiteCalendar {
     return d;
   }
 
+  /** Start (epoch ms) of a site-local date `YYYY-MM-DD` (its local midnight). */
+  dateStart(date: string): number {
+    const noonUtc = Date.parse(`${date}T12:00:00Z`);
+    return this.computeDayStart(noonUtc - this.offsetMs(noonUtc));
+  }
+
   /** Start of the day after the one starting at `dayStart` (23 or 25 hours later around DST). */
   nextDayStart(dayStart: number): number {
     if (dayStart === this.cDayStart) return this.cDayEnd;

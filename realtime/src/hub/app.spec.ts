@@ -95,6 +95,27 @@ describe('given a hub with two agents on the booking line', () => {
   });
 });
 
+describe('given calls either side of the site\'s midnight (Asia/Ho_Chi_Minh, UTC+7)', () => {
+  it('a date in from/to is the site\'s day, not UTC\'s, and a date as "to" takes its whole day in', async () => {
+    const { url } = await hub();
+    // 23:30 on 4 March and 06:30 on 5 March, site time: both on 4 March in UTC.
+    const at = (local: string) => new Date(Date.parse(`${local}+07:00`)).toISOString();
+    const offered = (id: string, t: string) => ({ id: `e-${id}`, type: 'call.offered', at: at(t), callId: id, queue: 'booking', direction: 'inbound' });
+    const ab = (id: string, t: string) => ({ id: `x-${id}`, type: 'call.abandoned', at: at(t), callId: id });
+    const r = await post(url, '/api/v1/events', tel, [offered('late', '2026-03-04T23:30:00'), ab('late', '2026-03-04T23:31:00'), offered('early', '2026-03-05T06:30:00'), ab('early', '2026-03-05T06:31:00')]);
+    expect(r.json.accepted).toBe(4);
+    const sup = token('supervisor');
+    const offeredOn = async (q: string) => (await get(url, `/api/v1/metrics?scope=site&${q}`, sup)).json.total.offered;
+    expect(await offeredOn('from=2026-03-04&to=2026-03-04')).toBe(1);
+    expect(await offeredOn('from=2026-03-05&to=2026-03-05')).toBe(1);
+    expect(await offeredOn('from=2026-03-04&to=2026-03-05')).toBe(2);
+    // An instant with its offset is taken as it is.
+    expect(await offeredOn(`from=${encodeURIComponent('2026-03-05T00:00:00+07:00')}&to=${encodeURIComponent('2026-03-05T12:00:00+07:00')}`)).toBe(1);
+    const calls = await get(url, '/api/v1/calls?scope=site&metric=offered&from=2026-03-05&to=2026-03-05', sup);
+    expect(calls.json.calls.map((c: { id: string }) => c.id)).toEqual(['early']);
+  });
+});
+
 describe('given a supervisor and a wallboard watching the booking line', () => {
   it('when the supervisor closes the line, then the wallboard sees it closed and new calls are refused', async () => {
     const { url, app } = await hub();

@@ -29,6 +29,7 @@ import {
   type TelephonyClientToServerEvents,
   type TelephonyServerToClientEvents,
 } from '../contracts/index.ts';
+import { SiteCalendar } from '../core/time.ts';
 import { DRILLABLE, maskNumber, offerOf, queryCalls, queryMetrics, requiredAgents, snapshot, staffingForQueue, type ViewOptions } from '../core/index.ts';
 import { authorize, COMMAND_ACTIONS, rolesFor, type Action, type Decision, type Target } from '../accounts/access.ts';
 import { AuthError, AuthUnavailable, signToken, verifyCredential, type AccountsPort } from './auth.ts';
@@ -131,9 +132,8 @@ function viewFor(session: SessionDTO, queues: string[]): ViewOptions {
   return v;
 }
 
-const TimeParam = z
-  .union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(s + 'T00:00:00Z'))])
-  .optional();
+/** An instant (epoch ms, ISO-8601 with an offset), or a site-local date `YYYY-MM-DD` kept as it is: see `instantOf`. */
+const TimeParam = z.union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date()]).optional();
 const ScopeParams = {
   scope: z.enum(['site', 'queue', 'team', 'agent', 'campaign']).default('site'),
   id: z.string().min(1).max(128).optional(),
@@ -390,14 +390,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.json(snapshot(hub.state, hub.now(), viewFor(session, q)));
   });
 
+  // A date is the site's day, not UTC's: `from=2026-12-05` is that day's local midnight, and a date as `to`
+  // takes its whole day in (`from=D&to=D` is day D), as the reports' dates do.
+  const calendar = new SiteCalendar(config.timeZone, config.intervalMin);
+  const instantOf = (v: number | string | undefined, end: boolean): number | undefined =>
+    typeof v !== 'string' ? v : end ? calendar.nextDayStart(calendar.dateStart(v)) : calendar.dateStart(v);
+
   app.get('/api/v1/metrics', can('reports:read'), (req, res) => {
     const p = MetricsQuerySchema.safeParse(req.query);
     if (!p.success) return badQuery(res, p.error.issues);
     const q = p.data;
     const mq: Parameters<typeof queryMetrics>[1] = { scope: q.scope };
     if (q.id !== undefined) mq.id = q.id;
-    if (q.from !== undefined) mq.from = q.from;
-    if (q.to !== undefined) mq.to = q.to;
+    if (q.from !== undefined) mq.from = instantOf(q.from, false)!;
+    if (q.to !== undefined) mq.to = instantOf(q.to, true)!;
     if (q.interval !== undefined) mq.interval = q.interval === 'day' ? 'day' : 'interval';
     if (q.window !== undefined) mq.windowMin = q.window;
     res.json(queryMetrics(hub.state, mq, hub.now(), METRIC_FORMULAS));
@@ -409,8 +415,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const q = p.data;
     const cq: Parameters<typeof queryCalls>[1] = { scope: q.scope, metric: q.metric, limit: q.limit, offset: q.offset };
     if (q.id !== undefined) cq.id = q.id;
-    if (q.from !== undefined) cq.from = q.from;
-    if (q.to !== undefined) cq.to = q.to;
+    if (q.from !== undefined) cq.from = instantOf(q.from, false)!;
+    if (q.to !== undefined) cq.to = instantOf(q.to, true)!;
     const r = queryCalls(hub.state, cq, hub.now());
     res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
   });

@@ -59,8 +59,7 @@ const DAY = 86_400_000;
 /** Local midnight of a site-local date. */
 export function dayStartOf(cal: SiteCalendar, date: string): number {
   if (!DAY_RE.test(date) || Number.isNaN(Date.parse(date))) throw new ReportError('invalid', apiFail('not_a_date', { date }));
-  const noonUtc = Date.parse(`${date}T12:00:00Z`);
-  return cal.dayStart(noonUtc - cal.offsetMs(noonUtc));
+  return cal.dateStart(date);
 }
 
 /** ISO weekday 1 (Monday) .. 7 of a site-local date. */
