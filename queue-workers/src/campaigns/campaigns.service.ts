@@ -528,15 +528,21 @@ export class CampaignService {
     const campaignAgents = snap.agents.filter((a) => a.queues.includes(camp.queueId));
     const soon = campaignAgents.filter((a) => a.state === 'onCall' && a.callId?.startsWith(prefix) && now - a.since > ahtMs - 15_000).length;
     const free = campaignAgents.filter((a) => a.state === 'available').length;
+    // The cap is held over a window (24 h by default), not the campaign's life: clean past days must not
+    // pay for a bad hour today.
+    // (A campaign saved before the setting existed has none: the default.)
+    const windowHours = camp.settings.dropRateWindowHours ?? 24;
+    const win = await this.store.windowCounts(campaignId, now, windowHours * 3_600_000, { attempts: st.attempts ?? 0, connected: st.connected ?? 0, dropped: st.dropped ?? 0 });
     const plan = planDials({
       mode: camp.dialingMode,
       freeAgents: free,
       agentsFreeingSoon: soon,
       inflight,
       waitingConnected: waiting,
-      attempts: st.attempts ?? 0,
-      connected: st.connected ?? 0,
-      dropped: st.dropped ?? 0,
+      attempts: win.attempts,
+      connected: win.connected,
+      dropped: win.dropped,
+      windowHours,
       dropRateCapPct: camp.settings.dropRateCapPct,
       maxDialRatio: camp.settings.maxDialRatio,
       governor: gov.factor,
@@ -726,7 +732,7 @@ export class CampaignService {
       for (const pattern of [`${leadPrefix}*`, `${store.prefix}:att:${campaignId}:*`, `${k.due(campaignId)}:*`]) {
         for await (const keys of store.scanKeys(pattern)) deleted += await store.redis.unlink(...keys);
       }
-      deleted += await store.redis.unlink(k.due(campaignId), k.fly(campaignId), k.conn(campaignId), k.dialTimes(campaignId), k.dialsByMinute(campaignId), k.personal(campaignId), k.tzs(campaignId));
+      deleted += await store.redis.unlink(k.due(campaignId), k.fly(campaignId), k.conn(campaignId), k.dialTimes(campaignId), k.dialsByMinute(campaignId), k.dropWindow(campaignId), k.personal(campaignId), k.tzs(campaignId));
       await store.redis.zrem(k.finishing(), campaignId);
       this.d.logger.info({ campaign: campaignId, leads, keys: deleted }, 'finished campaign: lead states in the database, lead keys out of Redis');
       // Started again meanwhile: its workable leads come back from the database.

@@ -40,8 +40,14 @@ export const SettingsSchema = z.strictObject({
   retry: z.record(z.string().min(1).max(64), RetryDelay).default({ busy: 30, no_answer: 120, voicemail: 'next-day', failed: 60, dropped: 60, callback: 240 }),
   /** Dispositions that finish a lead as a success (conversion). Others finish it too unless `retry` names them. */
   successDispositions: z.array(z.string()).default(['sold', 'booked', 'renewed', 'converted', 'completed']),
-  /** Maximum share of connected calls dropped (no agent in time), over the campaign window. @defaultValue 3 */
+  /** Maximum share of connected calls dropped (no agent in time), over `dropRateWindowHours`. @defaultValue 3 */
   dropRateCapPct: z.number().min(0).max(100).default(3),
+  /**
+   * The window the drop-rate cap is held over: the last N hours (24, as Ofcom counts; 720 for the FTC's
+   * 30 days), or 0 for the campaign's whole life. A window keeps a campaign from spending, in one bad hour,
+   * the budget its clean past days built up. @defaultValue 24
+   */
+  dropRateWindowHours: z.number().int().min(0).max(24 * 90).default(24),
   /** A connected call no agent answered within this many seconds is dropped (hung up, apology message). @defaultValue 2 */
   dropAfterSec: z.number().min(0.5).max(120).default(2),
   /** Pacing cycle. @defaultValue 1000 */

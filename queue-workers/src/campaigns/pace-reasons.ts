@@ -36,7 +36,8 @@ export interface PaceWhyArgs {
   /** Predictive, still measuring the connect rate: progressive for the first `minAttempts` attempts. */
   measuring: { attempts: number; minAttempts: number };
   /** Predictive without a drop budget (drop rate near the cap, or past it): progressive. */
-  dropNearCap: { dropRatePct: number; capPct: number };
+  /** `windowHours`: the rate is over the last N hours (0: the whole campaign). */
+  dropNearCap: { dropRatePct: number; capPct: number; windowHours: number };
   /** Predictive dialing ahead: `dialsInFlight` for `agents` expected free, at `connectRatePct`. */
   predictive: { dialsInFlight: number; agents: number; connectRatePct: number };
   /** `planDials` with the governor at 0 (the pacer reports `backingOff` instead, with the queues). */
@@ -84,7 +85,8 @@ const WHY_EN: { [K in PaceWhyCode]: (a: PaceWhyArgs[K]) => string } = {
   preview: () => 'preview: agents dial',
   progressive: () => 'progressive: one dial per free agent',
   measuring: (a) => `predictive: measuring (progressive for the first ${a.minAttempts} attempts)`,
-  dropNearCap: (a) => `predictive: drop rate ${a.dropRatePct.toFixed(1)}% ${a.dropRatePct > a.capPct ? 'over' : 'near'} the ${a.capPct}% cap, progressive`,
+  dropNearCap: (a) =>
+    `predictive: drop rate ${a.dropRatePct.toFixed(1)}% ${a.windowHours ? `in the last ${a.windowHours} h ` : ''}${a.dropRatePct > a.capPct ? 'over' : 'near'} the ${a.capPct}% cap, progressive`,
   predictive: (a) => `predictive: ${a.dialsInFlight.toFixed(0)} dials in flight for ${a.agents.toFixed(1)} agents at ${pct0(a.connectRatePct)} connect`,
   governorStopped: () => 'governor: inbound service level below target',
   backingOff: (a) => backOffEn(a.factor, a.queues),

@@ -176,7 +176,13 @@ describe('why the pacer does what it does, as codes with arguments beside the En
     expect(why({ mode: 'predictive', attempts: 1000, connected: 300, dropped: 6 })).toEqual({
       why: 'predictive: drop rate 2.0% near the 3% cap, progressive',
       whyCode: 'dropNearCap',
-      whyArgs: { dropRatePct: 2, capPct: 3 },
+      whyArgs: { dropRatePct: 2, capPct: 3, windowHours: 0 },
+    });
+    // Counts over a window: the sentence and the arguments say which.
+    expect(why({ mode: 'predictive', attempts: 1000, connected: 300, dropped: 6, windowHours: 24 })).toEqual({
+      why: 'predictive: drop rate 2.0% in the last 24 h near the 3% cap, progressive',
+      whyCode: 'dropNearCap',
+      whyArgs: { dropRatePct: 2, capPct: 3, windowHours: 24 },
     });
     // A zero cap never dials ahead either.
     expect(why({ mode: 'predictive', attempts: 1000, connected: 300, dropRateCapPct: 0 })).toMatchObject({ whyCode: 'dropNearCap', whyArgs: { dropRatePct: 0, capPct: 0 } });

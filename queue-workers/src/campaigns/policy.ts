@@ -130,10 +130,12 @@ export interface PacingInput {
   inflight: number;
   /** Connected calls waiting for an agent. */
   waitingConnected: number;
-  /** Over the campaign window: attempts with a result (dials in flight are not counted). */
+  /** Over the drop-rate window (`windowHours`): attempts with a result (dials in flight are not counted). */
   attempts: number;
   connected: number;
   dropped: number;
+  /** The window the counts are over, in hours (0: the whole campaign); the reasons say it. @defaultValue 0 */
+  windowHours?: number;
   dropRateCapPct: number;
   maxDialRatio: number;
   /** Governor: 0 (stopped) .. 1 (full pace). */
@@ -159,10 +161,10 @@ export const MEASURE_ATTEMPTS = 30;
  *   and the agents about to finish (handle time): it keeps n dials in flight such that the connects
  *   they bring exceed the agents there to take them only with small probability
  *   (n·p + z·sqrt(n·p·(1-p)) <= agents, normal approximation of the binomial). The campaign's drop
- *   budget (3/4 of the cap as a share of connected calls so far, minus the drops so far) decides how bold it may be: under one
+ *   budget (3/4 of the cap as a share of the window's connected calls, minus its drops) decides how bold it may be: under one
  *   drop of budget it is progressive (which drops nothing), with a little z = 2.3, with 3 or more z = 1.3
  *   and a quarter of the budget as allowed surplus. So a drop can only happen while the budget covers it,
- *   and the drop rate over the campaign stays under the cap (the predictive test runs the simulator).
+ *   and the drop rate over the window stays under the cap (the predictive test runs the simulator).
  */
 export function planDials(p: PacingInput): PacingPlan {
   const dropRatePct = p.connected > 0 ? (100 * p.dropped) / p.connected : 0;
@@ -184,7 +186,7 @@ export function planDials(p: PacingInput): PacingPlan {
       ...base,
       ...(p.attempts < MEASURE_ATTEMPTS
         ? paceWhy('measuring', { attempts: p.attempts, minAttempts: MEASURE_ATTEMPTS })
-        : paceWhy('dropNearCap', { dropRatePct, capPct: cap })),
+        : paceWhy('dropNearCap', { dropRatePct, capPct: cap, windowHours: p.windowHours ?? 0 })),
     };
   }
   const q = connectRate;

@@ -181,6 +181,27 @@ const SHIFT_SAMPLES = `
 for _, m in ipairs(redis.call('HKEYS', KEYS[1])) do redis.call('HINCRBY', KEYS[1], m, ARGV[1]) end
 return 1`;
 
+/**
+ * Adds the past dials' attempts, connected and dropped calls (ARGV[1..3]) to every sample of a
+ * campaign's drop-rate window (KEYS[1], `dropWindow`: fields `<slot>:a|c|d`).
+ */
+const SHIFT_WINDOW = `
+local add = { a = tonumber(ARGV[1]), c = tonumber(ARGV[2]), d = tonumber(ARGV[3]) }
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local n = add[string.sub(f, -1)]
+  if n and n ~= 0 then redis.call('HINCRBY', KEYS[1], f, n) end
+end
+return 1`;
+
+/** A campaign's counters the drop-rate cap is held on. */
+export interface DropCounts {
+  attempts: number;
+  connected: number;
+  dropped: number;
+}
+/** The drop-rate window's sampling step. */
+export const DROP_SAMPLE_MS = 10 * 60_000;
+
 // The dial rate (the run-out alert) is not kept per dial: pacing samples the `attempts` counter once a
 // minute (`CampaignService.runOutAlert`).
 const FINISH_REST = `
@@ -368,6 +389,8 @@ export class CampaignStore {
     dialTimes: (c: string) => `${this.prefix}:c:${c}:dialt`,
     /** The `attempts` counter sampled by pacing, minute -> attempts (the run-out alert's dial rate). */
     dialsByMinute: (c: string) => `${this.prefix}:c:${c}:dialm`,
+    /** `attempts`, `connected` and `dropped` sampled by pacing every 10 minutes, `<slot>:a|c|d` -> count (the drop-rate window). */
+    dropWindow: (c: string) => `${this.prefix}:c:${c}:dropw`,
     att: (c: string, l: string, n: number) => `${this.prefix}:att:${c}:${l}:${n}`,
     dnc: (scope: string) => `${this.prefix}:dnc:${scope}`,
     log: () => `${this.prefix}:log`,
@@ -694,6 +717,39 @@ export class CampaignStore {
     return attempts - (base ?? oldestValue ?? attempts);
   }
 
+  /**
+   * Campaign `c`'s attempts, connected and dropped calls over the last `windowMs` (the drop-rate cap's
+   * window; 0: the whole campaign, `cur` as it is): the counters now minus their sample at the window's
+   * start. Pacing samples them every 10 minutes (`DROP_SAMPLE_MS`, the first cycle of each step) into a
+   * small hash instead of a record per dial. The base is the latest sample taken at or before the
+   * window's start, or the oldest while the campaign is younger (its life so far); older samples are
+   * dropped. Past dials (`addPast`) shift the samples: they never count as the dialer's recent ones.
+   */
+  async windowCounts(c: string, now: number, windowMs: number, cur: DropCounts): Promise<DropCounts> {
+    if (windowMs <= 0) return cur;
+    const key = this.k.dropWindow(c);
+    const slot = Math.floor(now / DROP_SAMPLE_MS);
+    const start = Math.floor((now - windowMs) / DROP_SAMPLE_MS);
+    const samples = new Map<number, DropCounts>();
+    for (const [f, v] of Object.entries(await this.redis.hgetall(key))) {
+      const at = Number(f.slice(0, -2));
+      const x = samples.get(at) ?? { attempts: 0, connected: 0, dropped: 0 };
+      const n = Number(v);
+      if (f.endsWith(':a')) x.attempts = n;
+      else if (f.endsWith(':c')) x.connected = n;
+      else x.dropped = n;
+      samples.set(at, x);
+    }
+    const slots = [...samples.keys()].sort((a, b) => a - b);
+    const baseSlot = slots.filter((s) => s <= start).at(-1) ?? slots[0];
+    const base = baseSlot === undefined ? cur : samples.get(baseSlot)!;
+    if (!samples.has(slot)) await this.redis.hset(key, `${slot}:a`, cur.attempts, `${slot}:c`, cur.connected, `${slot}:d`, cur.dropped);
+    const stale = slots.filter((s) => baseSlot !== undefined && s < baseSlot).flatMap((s) => [`${s}:a`, `${s}:c`, `${s}:d`]);
+    if (stale.length) await this.redis.hdel(key, ...stale);
+    const d = (k: keyof DropCounts) => Math.max(0, cur[k] - base[k]);
+    return { attempts: d('attempts'), connected: d('connected'), dropped: d('dropped') };
+  }
+
   async isDnc(c: string, phone: string): Promise<boolean> {
     const p = this.redis.pipeline();
     p.sismember(this.k.dnc('global'), phone);
@@ -722,6 +778,8 @@ export class CampaignStore {
     // Past dials are not recent ones: the run-out alert's minute samples of `attempts` move up with it, so
     // their differences (dials made in the last 15 minutes) stay the dialer's own.
     if (stats.attempts) p.eval(SHIFT_SAMPLES, 1, this.k.dialsByMinute(c), stats.attempts);
+    // So do the drop-rate window's: a past day's drops are not today's.
+    if (stats.attempts || stats.connected || stats.dropped) p.eval(SHIFT_WINDOW, 1, this.k.dropWindow(c), stats.attempts ?? 0, stats.connected ?? 0, stats.dropped ?? 0);
     if (pending !== undefined) p.hdel(this.k.pastPending(c), pending);
     await p.exec();
   }

@@ -45,6 +45,7 @@ export interface Campaign {
   settings: {
     window: { start: string; end: string; days: number[] };
     dropRateCapPct: number;
+    dropRateWindowHours?: number;
     dropAfterSec: number;
     teams: string[];
     sharedQueues: string[];

@@ -18,7 +18,7 @@ const EVERY_WHY: PaceWhy[] = [
   { why: 'preview: agents dial', whyCode: 'preview', whyArgs: {} },
   { why: 'progressive: one dial per free agent', whyCode: 'progressive', whyArgs: {} },
   { why: 'predictive: measuring (progressive for the first 30 attempts)', whyCode: 'measuring', whyArgs: { attempts: 12, minAttempts: 30 } },
-  { why: 'predictive: drop rate 2.5% near the 3% cap, progressive', whyCode: 'dropNearCap', whyArgs: { dropRatePct: 2.5, capPct: 3 } },
+  { why: 'predictive: drop rate 2.5% in the last 24 h near the 3% cap, progressive', whyCode: 'dropNearCap', whyArgs: { dropRatePct: 2.5, capPct: 3, windowHours: 24 } },
   { why: 'predictive: 14 dials in flight for 6.7 agents at 30% connect', whyCode: 'predictive', whyArgs: { dialsInFlight: 14, agents: 6.6875, connectRatePct: 30.05 } },
   { why: 'governor: inbound service level below target', whyCode: 'governorStopped', whyArgs: {} },
   { why: 'backing off (paused): after-care: SL 70% < target 90%, 2 waiting', whyCode: 'backingOff', whyArgs: backOff(0, 2) },
@@ -42,11 +42,13 @@ describe('the pacer reasons in the page language', () => {
     expect(whyText(p, queueLabel, 'vi')).toBe(`Dự đoán: 14 cuộc đang quay cho khoảng 6,7 nhân viên, tỷ lệ kết nối 30${NBSP}%`);
     expect(whyText(p, queueLabel, 'en')).toBe('Predictive: 14 dials in flight for about 6.7 agents at 30% connect');
     const near = EVERY_WHY.find((w) => w.whyCode === 'dropNearCap')!;
-    expect(whyText(near, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 2,5${NBSP}% đã gần mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
-    // Past the cap, the words say so.
-    const over: PaceWhy = { ...near, whyArgs: { dropRatePct: 3.4, capPct: 3 } } as PaceWhy;
-    expect(whyText(over, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 3,4${NBSP}% đã vượt mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
-    expect(whyText(over, queueLabel, 'en')).toBe('Predictive: drop rate 3.4% over the 3% cap, dialing progressively');
+    // The rate is over the campaign's window (24 h by default), and the words say which.
+    expect(whyText(near, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 2,5${NBSP}% trong 24 giờ qua đã gần mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
+    expect(whyText(near, queueLabel, 'en')).toBe('Predictive: drop rate 2.5% in the last 24 h near the 3% cap, dialing progressively');
+    // Past the cap, the words say so; a campaign held over its whole life (window 0) says that.
+    const over: PaceWhy = { ...near, whyArgs: { dropRatePct: 3.4, capPct: 3, windowHours: 0 } } as PaceWhy;
+    expect(whyText(over, queueLabel, 'vi')).toBe(`Dự đoán: tỷ lệ rớt 3,4${NBSP}% từ đầu chiến dịch đã vượt mức tối đa 3${NBSP}%, tạm quay lũy tiến`);
+    expect(whyText(over, queueLabel, 'en')).toBe('Predictive: drop rate 3.4% since the campaign began over the 3% cap, dialing progressively');
   });
 
   it('given the campaign paused, stopped or a draft, the reason names its state', () => {

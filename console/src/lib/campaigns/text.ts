@@ -38,6 +38,7 @@ const VI = {
   maxAttempts: 'Số lần gọi tối đa',
   window: 'Khung giờ gọi (giờ của khách)',
   dropCap: 'Tỷ lệ rớt tối đa (%)',
+  dropWindow: 'Tính trong (giờ; 0 = cả chiến dịch)',
   script: 'Kịch bản cho nhân viên',
   save: 'Lưu',
   saved: 'Đã lưu',
@@ -91,8 +92,10 @@ const VI = {
   why_preview: 'Xem trước: nhân viên tự quay số',
   why_progressive: 'Lũy tiến: quay một số cho mỗi nhân viên đang rảnh',
   why_measuring: 'Dự đoán: đang đo tỷ lệ kết nối (lũy tiến trong {n} lượt gọi đầu)',
-  why_dropNearCap: 'Dự đoán: tỷ lệ rớt {rate} đã gần mức tối đa {cap}, tạm quay lũy tiến',
-  why_dropOverCap: 'Dự đoán: tỷ lệ rớt {rate} đã vượt mức tối đa {cap}, tạm quay lũy tiến',
+  why_dropNearCap: 'Dự đoán: tỷ lệ rớt {rate} {span} đã gần mức tối đa {cap}, tạm quay lũy tiến',
+  why_dropOverCap: 'Dự đoán: tỷ lệ rớt {rate} {span} đã vượt mức tối đa {cap}, tạm quay lũy tiến',
+  span_hours: 'trong {n} giờ qua',
+  span_campaign: 'từ đầu chiến dịch',
   why_predictive: 'Dự đoán: {n} cuộc đang quay cho khoảng {agents} nhân viên, tỷ lệ kết nối {pct}',
   why_governorStopped: 'Ngừng quay: mức phục vụ của tổng đài vào dưới mục tiêu',
   why_draft: 'Chiến dịch chưa chạy (bản nháp)',
@@ -149,6 +152,7 @@ const EN: Record<Key, string> = {
   maxAttempts: 'Max attempts',
   window: 'Call window (callee time)',
   dropCap: 'Drop-rate cap (%)',
+  dropWindow: 'Over the last (hours; 0 = whole campaign)',
   script: 'Script for agents',
   save: 'Save',
   saved: 'Saved',
@@ -202,8 +206,10 @@ const EN: Record<Key, string> = {
   why_preview: 'Preview: agents dial',
   why_progressive: 'Progressive: one dial per free agent',
   why_measuring: 'Predictive: measuring the connect rate (progressive for the first {n} attempts)',
-  why_dropNearCap: 'Predictive: drop rate {rate} near the {cap} cap, dialing progressively',
-  why_dropOverCap: 'Predictive: drop rate {rate} over the {cap} cap, dialing progressively',
+  why_dropNearCap: 'Predictive: drop rate {rate} {span} near the {cap} cap, dialing progressively',
+  why_dropOverCap: 'Predictive: drop rate {rate} {span} over the {cap} cap, dialing progressively',
+  span_hours: 'in the last {n} h',
+  span_campaign: 'since the campaign began',
   why_predictive: 'Predictive: {n} dials in flight for about {agents} agents at {pct} connect',
   why_governorStopped: 'Stopped: inbound service level below target',
   why_draft: 'The campaign is a draft (not started)',
@@ -276,7 +282,12 @@ export function whyText(p: PaceWhyInfo | null | undefined, queueLabel: QueueLabe
     case 'dropNearCap':
       // The same code whether the rate is near the cap or past it (a blended agent taken by an inbound call
       // drops a connected call even when dialing one per free agent): the words say which.
-      return tx(lang, p.whyArgs.dropRatePct > p.whyArgs.capPct ? 'why_dropOverCap' : 'why_dropNearCap', { rate: fmtPct(p.whyArgs.dropRatePct, lang, 1), cap: fmtPct(p.whyArgs.capPct, lang, 1) });
+      // Over the campaign's drop-rate window (a pace saved before windows existed has none: the whole campaign).
+      return tx(lang, p.whyArgs.dropRatePct > p.whyArgs.capPct ? 'why_dropOverCap' : 'why_dropNearCap', {
+        rate: fmtPct(p.whyArgs.dropRatePct, lang, 1),
+        cap: fmtPct(p.whyArgs.capPct, lang, 1),
+        span: p.whyArgs.windowHours ? tx(lang, 'span_hours', { n: fmtInt(p.whyArgs.windowHours, lang) }) : tx(lang, 'span_campaign'),
+      });
     case 'predictive':
       return tx(lang, 'why_predictive', { n: fmtInt(p.whyArgs.dialsInFlight, lang), agents: num(p.whyArgs.agents, lang, 1), pct: fmtPct(p.whyArgs.connectRatePct, lang) });
     case 'backingOff':
