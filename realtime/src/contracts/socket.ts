@@ -100,6 +100,8 @@ export interface CallDTO {
   agentId?: string;
   /** Caller number, masked for roles that do not need it. */
   from?: string;
+  /** An outbound call's number dialled (the customer), masked like `from`. */
+  to?: string;
   campaignId?: string;
   attributes?: Record<string, string>;
   /** The agent this call goes to first; `keptUntil` while nobody else may take it yet. */

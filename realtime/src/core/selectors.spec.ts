@@ -302,4 +302,15 @@ describe('selectors: live figures and views', () => {
     const s = floor();
     expect(callDTO(s.calls.get('c1')!, true).from).toBe('+84901234567');
   });
+
+  it("given an outbound call, its card carries the number dialled (the customer), masked like the caller's; an inbound call's hotline number is left out", () => {
+    const s = site({ queues: [{ id: 'booking', name: 'Booking' }], agents: [{ id: 'a1', name: 'A1', teamId: 't1', queues: ['booking'] }] });
+    apply(s, [
+      ev.offered('out1', 'booking', t(0), { direction: 'outbound', from: '19001234', to: '+84812345529' }),
+      ev.offered('in1', 'booking', t(1), { from: '+84901234567', to: '19001234' }),
+    ]);
+    expect(callDTO(s.calls.get('out1')!, false)).toMatchObject({ direction: 'outbound', to: '+8481***5529' });
+    expect(callDTO(s.calls.get('out1')!, true).to).toBe('+84812345529');
+    expect(callDTO(s.calls.get('in1')!, false).to).toBeUndefined();
+  });
 });

@@ -183,6 +183,8 @@ export function callDTO(c: CallState, showNumbers: boolean): CallDTO {
   if (c.answeredAt !== undefined) dto.answeredAt = c.answeredAt;
   if (c.agentId !== undefined) dto.agentId = c.agentId;
   if (c.from !== undefined) dto.from = showNumbers ? c.from : maskNumber(c.from);
+  // The customer of an outbound call is the number dialled (an inbound call's `to` is the hotline's: left out).
+  if (c.direction === 'outbound' && c.to !== undefined) dto.to = showNumbers ? c.to : maskNumber(c.to);
   if (c.campaignId !== undefined) dto.campaignId = c.campaignId;
   if (c.attributes !== undefined) dto.attributes = c.attributes;
   if (c.preferredAgentId !== undefined) dto.preferredAgentId = c.preferredAgentId;

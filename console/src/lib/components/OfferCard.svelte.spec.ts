@@ -76,4 +76,27 @@ describe('OfferCard', () => {
     await userEvent.keyboard('d');
     expect(ondecline).toHaveBeenCalledTimes(1);
   });
+
+  it('a letter typed in a list (the wrap-up form beside the offer) or with Ctrl picks nothing', async () => {
+    const onaccept = vi.fn();
+    const ondecline = vi.fn();
+    const list = document.createElement('select');
+    for (const v of ['', 'advice', 'done']) list.add(new Option(v, v));
+    document.body.append(list);
+    try {
+      await render(OfferCard, { offer, hubNow: 1_001_000, onaccept, ondecline });
+      list.focus();
+      await userEvent.keyboard('a');
+      await userEvent.keyboard('d');
+      list.blur();
+      await userEvent.keyboard('{Control>}a{/Control}');
+      await userEvent.keyboard('{Control>}d{/Control}');
+      expect(onaccept).not.toHaveBeenCalled();
+      expect(ondecline).not.toHaveBeenCalled();
+      await userEvent.keyboard('a');
+      expect(onaccept).toHaveBeenCalledTimes(1);
+    } finally {
+      list.remove();
+    }
+  });
 });
