@@ -439,6 +439,7 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       call.missedOffers++;
       // Whoever let it ring out or declined comes last for this call: the next agent gets it.
       (call.declinedBy ??= []).push(a.id);
+      if (e.reason === 'declined') (call.refusedBy ??= []).push(a.id);
       // The preferred agent did not take it: it is anyone's now.
       if (call.preferredAgentId === a.id) releasePreference(s, call);
       const next =

@@ -163,9 +163,17 @@ describe('routing: missed offers', () => {
       expect(routeAt(s, t(12)).sort()).toEqual(['c1->a2', 'c2->a1']);
     });
 
-    it('when a1 declines while a2 is busy then the call is offered to a1 again rather than left waiting', () => {
+    it('when a1 declines while a2 is busy then the call waits for a2 rather than ringing at a1 again (a decline is not undone by the next routing pass)', () => {
       const s = g();
       apply(s, [ev.offered('other', 'booking', t(11)), ev.answered('other', 'a2', t(11)), ev.offerRejected('c1', 'a1', t(12), 'declined')]);
+      expect(routeAt(s, t(12))).toEqual([]);
+      apply(s, [ev.ended('other', t(20)), ev.state('a2', 'available', t(21))]);
+      expect(routeAt(s, t(21))).toEqual(['c1->a2']);
+    });
+
+    it('when a1 lets the offer ring out while a2 is busy then a1 is rung again (K missed offers set an absent agent not ready)', () => {
+      const s = g();
+      apply(s, [ev.offered('other', 'booking', t(11)), ev.answered('other', 'a2', t(11)), ev.offerRejected('c1', 'a1', t(12), 'timeout')]);
       expect(routeAt(s, t(12))).toEqual(['c1->a1']);
     });
 
@@ -222,6 +230,21 @@ describe('routing: missed offers', () => {
       expect(s.agents.get('a1')).toMatchObject({ state: 'notReady', reason: 'missed', missedInRow: 2, since: t(20) });
       expect(agentDTO(s, s.agents.get('a1')!, t(30))).toMatchObject({ state: 'notReady', reason: 'missed', missedInRow: 2, today: { missedOffers: 2 } });
       expect(s.calls.get('c1')).toMatchObject({ status: 'waiting', missedOffers: 2 });
+    });
+
+    it('when the agent declines the call then it is not rung at them again (it waits), and the next agent to come in gets it', () => {
+      const s = g();
+      expect(routeAt(s, t(0))).toEqual(['c1->a1']);
+      apply(s, [ev.offerRejected('c1', 'a1', t(3), 'declined')]);
+      // Not the same call again at once, as if the button had done nothing.
+      expect(routeAt(s, t(3))).toEqual([]);
+      expect(s.agents.get('a1')).toMatchObject({ state: 'available', missedInRow: 1 });
+      expect(s.calls.get('c1')).toMatchObject({ status: 'waiting', declinedBy: ['a1'], refusedBy: ['a1'] });
+      // A new call still goes to a1; the declined one goes to a2 once a2 is in.
+      apply(s, [ev.offered('c2', 'booking', t(4))]);
+      expect(routeAt(s, t(4))).toEqual(['c2->a1']);
+      apply(s, ready(t(6), 'a2'));
+      expect(routeAt(s, t(6))).toEqual(['c1->a2']);
     });
 
     it('when one offer times out and the next call is answered then the count starts over', () => {

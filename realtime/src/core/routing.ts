@@ -24,7 +24,8 @@ function skillScore(a: AgentState, call: CallState): number {
 }
 
 /**
- * The agent to offer `call` to in `q`, or undefined. Agents who declined it come last. A call kept for
+ * The agent to offer `call` to in `q`, or undefined. Agents who let its offer ring out come last; those who
+ * declined it are not offered it again. A call kept for
  * its preferred agent goes to that agent when free, and to nobody else until the preference lapses.
  */
 export function pickAgent(s: HubState, q: QueueState, call: CallState, now = -Infinity): AgentState | undefined {
@@ -42,7 +43,8 @@ export function pickAgent(s: HubState, q: QueueState, call: CallState, now = -In
     // Held for a call the dialer is ringing for them: only that call (it comes through the preferred path).
     if (isHeld(a, now)) continue;
     if (call.declinedBy?.includes(a.id)) {
-      fallback ??= a;
+      // Nobody else free: one who let it ring out may get it again (K misses set them not ready), not one who declined it.
+      if (!call.refusedBy?.includes(a.id)) fallback ??= a;
       continue;
     }
     if (!mostSkilled) return a; // insertion order = longest idle first

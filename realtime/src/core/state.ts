@@ -132,8 +132,14 @@ export interface CallState {
   overflowAt?: number;
   offerAgentId?: string;
   offerExpiresAt?: number;
-  /** Agents who declined this call; others are preferred for the next offer. */
+  /** Agents who declined this call or let its offer ring out; others are preferred for the next offer. */
   declinedBy?: string[];
+  /**
+   * Agents who declined it with the button: never offered it again (it rang again at once when nobody else
+   * was free, as if the decline had done nothing). One who let it ring out may be offered it again when
+   * nobody else is free, which is how K missed offers set an absent agent not ready.
+   */
+  refusedBy?: string[];
   /** The agent this call goes to first (e.g. the agent a campaign lead is assigned to). */
   preferredAgentId?: string;
   /** Until when (event time) only the preferred agent may take the call; deleted once it lapses. */
@@ -183,6 +189,7 @@ export function newCall(c: Pick<CallState, 'id' | 'queue' | 'path' | 'direction'
     offerAgentId: c.offerAgentId,
     offerExpiresAt: c.offerExpiresAt,
     declinedBy: c.declinedBy,
+    refusedBy: c.refusedBy,
     preferredAgentId: c.preferredAgentId,
     preferredUntil: c.preferredUntil,
     answeredAt: c.answeredAt,
