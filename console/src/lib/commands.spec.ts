@@ -88,7 +88,8 @@ describe('why a command failed, in the console language', () => {
     expect(failText(fail('unknown_state', { state: 'napping', allowed: 'available, break, lunch, siesta' }), 'vi')).toBe(
       'tổng đài này không có trạng thái napping; các trạng thái được dùng: Sẵn sàng, Nghỉ giải lao, Ăn trưa, siesta',
     );
-    expect(failText(fail('agent_on_call', { agentId: 'a1', callId: 'c9' }), 'vi')).toBe('điện thoại viên a1 đang trong cuộc gọi c9; hãy kết thúc cuộc gọi trước');
+    // Not the call's id (noise to a team lead), nor "end it first" (a team lead cannot).
+    expect(failText(fail('agent_on_call', { agentId: 'a1', callId: 'out:vaccine-packages:3p88:1' }), 'vi')).toBe('điện thoại viên a1 đang trong một cuộc gọi: chỉ đổi được trạng thái khi cuộc gọi kết thúc');
   });
 
   it('given an invalid payload, the toast says "invalid data" with the field paths (zod messages stay untranslated in details)', async () => {
