@@ -92,7 +92,8 @@ export function combine(queues: readonly QueueDTO[], agents: readonly AgentDTO[]
     open: queues.every((q) => q.open),
     direction: 'inbound',
     slTargetPct: Math.max(0, ...queues.map((q) => q.slTargetPct)),
-    slThresholdSec: Math.min(...queues.map((q) => q.slThresholdSec), 20),
+    // The strictest of the lines' (20 s, the spec's default, only for an empty selection).
+    slThresholdSec: queues.length ? Math.min(...queues.map((q) => q.slThresholdSec)) : 20,
     live,
     today,
   };

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueDTO } from '$contracts/socket.ts';
+import { combine } from './figures.ts';
+
+const line = (id: string, slThresholdSec: number, slTargetPct: number, today: Partial<QueueDTO['today']>): QueueDTO =>
+  ({
+    id,
+    name: id,
+    open: true,
+    direction: 'inbound',
+    slTargetPct,
+    slThresholdSec,
+    live: { inQueue: 0, longestWaitSec: 0, oldestWaitingSince: null },
+    today: { offered: 0, answered: 0, abandoned: 0, shortAbandoned: 0, answeredWithinT: 0, handled: 0, overflowed: 0, rejectedClosed: 0, maxWaitSec: 0, ...today },
+  }) as unknown as QueueDTO;
+
+describe('a wallboard tile over several chosen lines', () => {
+  it('takes the strictest answer time of the lines, not a 20 s cap (lines answered within 30 s stay at 30 s)', () => {
+    const t = combine([line('clinic', 30, 80, {}), line('care', 45, 90, {})], [], 'Hai line');
+    expect(t.slThresholdSec).toBe(30);
+    expect(t.slTargetPct).toBe(90);
+    expect(combine([line('booking', 15, 80, {}), line('advice', 30, 80, {})], [], 'x').slThresholdSec).toBe(15);
+  });
+
+  it('adds the counts and recomputes the rates from them', () => {
+    const t = combine(
+      [line('a', 20, 80, { offered: 10, answered: 8, abandoned: 2, shortAbandoned: 1, answeredWithinT: 6 }), line('b', 20, 80, { offered: 30, answered: 27, abandoned: 3, answeredWithinT: 24 })],
+      [],
+      'x',
+    );
+    expect(t.today).toMatchObject({ offered: 40, answered: 35, abandoned: 5, shortAbandoned: 1 });
+    // SL = within T / (answered + abandoned − short) = 30 / 39; abandon = (5 − 1) / (40 − 1).
+    expect(t.today.serviceLevelPct).toBeCloseTo((100 * 30) / 39, 10);
+    expect(t.today.abandonRatePct).toBeCloseTo((100 * 4) / 39, 10);
+  });
+});
