@@ -35,10 +35,37 @@ describe('the drop-rate window', () => {
     // 12 h in, then 30 h in: from the sample at or before the window's start (t0 + 6 h), the older ones dropped.
     expect(await store.windowCounts('c', t0 + 6 * H, W, counts(4_400, 1_960, 47))).toEqual(counts(400, 160, 7));
     expect(await store.windowCounts('c', t0 + 30 * H, W, counts(5_000, 2_200, 60))).toEqual(counts(600, 240, 13));
-    const slots = new Set(Object.keys(await redis.hgetall(store.k.dropWindow('c'))).map((f) => Number(f.split(':')[0])));
+    const h = await redis.hgetall(store.k.dropWindow('c'));
+    expect(h.step).toBe(String(DROP_SAMPLE_MS));
+    const slots = new Set(Object.keys(h).filter((f) => f !== 'step').map((f) => Number(f.split(':')[0])));
     expect([...slots].sort()).toEqual([t0 + 6 * H, t0 + 30 * H].map((t) => Math.floor(t / DROP_SAMPLE_MS)));
     // A window of 0 is the whole campaign: the counters as they are.
     expect(await store.windowCounts('c', t0 + 31 * H, 0, counts(5_000, 2_200, 60))).toEqual(counts(5_000, 2_200, 60));
+  });
+
+  it('a 30-day window keeps about 144 samples (a 5-hour step), and a changed window starts its samples afresh', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    cleanups.push(() => redis.quit());
+    const store = new CampaignStore(redis, `t:dropw:${randomBytes(4).toString('hex')}`);
+    const W = 720 * H;
+    const t0 = 1_000 * W;
+    let n = 0;
+    // A cycle every hour for 40 days, 10 connects an hour, one drop a day.
+    for (let i = 0; i <= 40 * 24; i++) {
+      n = i;
+      await store.windowCounts('c', t0 + i * H, W, counts(30 * i, 10 * i, Math.floor(i / 24)));
+    }
+    const h = await redis.hgetall(store.k.dropWindow('c'));
+    expect(h.step).toBe(String(5 * H));
+    expect((Object.keys(h).length - 1) / 3).toBeLessThanOrEqual(146);
+    // The last 30 days (to the step): 720 hours of connects, 30 drops.
+    const last = await store.windowCounts('c', t0 + n * H, W, counts(30 * n, 10 * n, Math.floor(n / 24)));
+    expect(last.connected).toBeGreaterThanOrEqual(7_200);
+    expect(last.connected).toBeLessThanOrEqual(7_250);
+    expect(last.dropped).toBe(30);
+    // Back to a day: a new step, so the samples start again and the window is empty for now.
+    expect(await store.windowCounts('c', t0 + (n + 1) * H, 24 * H, counts(30 * n, 10 * n, 40))).toEqual(counts(0, 0, 0));
+    expect((await redis.hgetall(store.k.dropWindow('c'))).step).toBe(String(DROP_SAMPLE_MS));
   });
 
   it('given a predictive campaign with a clean past and a bad last hour, the 24-hour window holds it progressive where its whole life would let it dial ahead', async () => {

@@ -389,7 +389,7 @@ export class CampaignStore {
     dialTimes: (c: string) => `${this.prefix}:c:${c}:dialt`,
     /** The `attempts` counter sampled by pacing, minute -> attempts (the run-out alert's dial rate). */
     dialsByMinute: (c: string) => `${this.prefix}:c:${c}:dialm`,
-    /** `attempts`, `connected` and `dropped` sampled by pacing every 10 minutes, `<slot>:a|c|d` -> count (the drop-rate window). */
+    /** `attempts`, `connected` and `dropped` sampled by pacing, `<slot>:a|c|d` -> count, and the sampling `step` in ms (the drop-rate window). */
     dropWindow: (c: string) => `${this.prefix}:c:${c}:dropw`,
     att: (c: string, l: string, n: number) => `${this.prefix}:att:${c}:${l}:${n}`,
     dnc: (scope: string) => `${this.prefix}:dnc:${scope}`,
@@ -720,31 +720,41 @@ export class CampaignStore {
   /**
    * Campaign `c`'s attempts, connected and dropped calls over the last `windowMs` (the drop-rate cap's
    * window; 0: the whole campaign, `cur` as it is): the counters now minus their sample at the window's
-   * start. Pacing samples them every 10 minutes (`DROP_SAMPLE_MS`, the first cycle of each step) into a
-   * small hash instead of a record per dial. The base is the latest sample taken at or before the
+   * start. Pacing samples them every 10 minutes (`DROP_SAMPLE_MS`; a longer step for windows over a day,
+   * so there are never more than ~144 samples; the first cycle of each step) into a small hash instead of
+   * a record per dial. The base is the latest sample taken at or before the
    * window's start, or the oldest while the campaign is younger (its life so far); older samples are
    * dropped. Past dials (`addPast`) shift the samples: they never count as the dialer's recent ones.
    */
   async windowCounts(c: string, now: number, windowMs: number, cur: DropCounts): Promise<DropCounts> {
     if (windowMs <= 0) return cur;
     const key = this.k.dropWindow(c);
-    const slot = Math.floor(now / DROP_SAMPLE_MS);
-    const start = Math.floor((now - windowMs) / DROP_SAMPLE_MS);
+    // At most ~144 samples whatever the window: 10 minutes for a day, 5 hours for 30 days. A new step
+    // (the window was changed) starts the samples afresh: the window is then the time since.
+    const step = Math.max(DROP_SAMPLE_MS, Math.ceil(windowMs / 144 / DROP_SAMPLE_MS) * DROP_SAMPLE_MS);
+    const slot = Math.floor(now / step);
+    const start = Math.floor((now - windowMs) / step);
+    const h = await this.redis.hgetall(key);
+    const same = h.step === String(step);
     const samples = new Map<number, DropCounts>();
-    for (const [f, v] of Object.entries(await this.redis.hgetall(key))) {
-      const at = Number(f.slice(0, -2));
-      const x = samples.get(at) ?? { attempts: 0, connected: 0, dropped: 0 };
-      const n = Number(v);
-      if (f.endsWith(':a')) x.attempts = n;
-      else if (f.endsWith(':c')) x.connected = n;
-      else x.dropped = n;
-      samples.set(at, x);
+    if (same) {
+      for (const [f, v] of Object.entries(h)) {
+        if (f === 'step') continue;
+        const at = Number(f.slice(0, -2));
+        const x = samples.get(at) ?? { attempts: 0, connected: 0, dropped: 0 };
+        const n = Number(v);
+        if (f.endsWith(':a')) x.attempts = n;
+        else if (f.endsWith(':c')) x.connected = n;
+        else x.dropped = n;
+        samples.set(at, x);
+      }
     }
     const slots = [...samples.keys()].sort((a, b) => a - b);
-    const baseSlot = slots.filter((s) => s <= start).at(-1) ?? slots[0];
+    const baseSlot = slots.filter((x) => x <= start).at(-1) ?? slots[0];
     const base = baseSlot === undefined ? cur : samples.get(baseSlot)!;
-    if (!samples.has(slot)) await this.redis.hset(key, `${slot}:a`, cur.attempts, `${slot}:c`, cur.connected, `${slot}:d`, cur.dropped);
-    const stale = slots.filter((s) => baseSlot !== undefined && s < baseSlot).flatMap((s) => [`${s}:a`, `${s}:c`, `${s}:d`]);
+    if (!same) await this.redis.multi().del(key).hset(key, 'step', step, `${slot}:a`, cur.attempts, `${slot}:c`, cur.connected, `${slot}:d`, cur.dropped).exec();
+    else if (!samples.has(slot)) await this.redis.hset(key, `${slot}:a`, cur.attempts, `${slot}:c`, cur.connected, `${slot}:d`, cur.dropped);
+    const stale = slots.filter((x) => baseSlot !== undefined && x < baseSlot).flatMap((x) => [`${x}:a`, `${x}:c`, `${x}:d`]);
     if (stale.length) await this.redis.hdel(key, ...stale);
     const d = (k: keyof DropCounts) => Math.max(0, cur[k] - base[k]);
     return { attempts: d('attempts'), connected: d('connected'), dropped: d('dropped') };
