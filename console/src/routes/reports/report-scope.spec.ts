@@ -22,6 +22,12 @@ describe('report scope list', () => {
     expect(scopeIds('queue', live, 'en').map((x) => x.name)).toEqual(['Vaccine booking', 'Advice']);
     expect(scopeIds('team', live, 'vi').map((x) => x.name)).toEqual(['Tổ đặt lịch', 'Tổ chăm sóc']);
   });
+  it('a campaign report offers the campaigns by name (none until they are read)', () => {
+    const campaigns = [{ id: 'vaccine-packages', name: 'Gói vắc xin 2026' }, { id: 'satisfaction-survey', name: 'Khảo sát hài lòng' }];
+    expect(scopeIds('campaign', { ...live, campaigns }, 'vi')).toEqual(campaigns);
+    expect(scopeIds('campaign', live, 'vi')).toEqual([]);
+    expect(pickedId('campaign', '', scopeIds('campaign', { ...live, campaigns }, 'vi'))).toBe('vaccine-packages');
+  });
   it("a team lead's lists hold their own teams and agents only", () => {
     expect(scopeIds('team', live, 'vi', ['team-care']).map((x) => x.id)).toEqual(['team-care']);
     expect(scopeIds('agent', live, 'vi', ['team-care']).map((x) => x.id)).toEqual(['a11']);

@@ -5,7 +5,7 @@
 import { localName } from '$lib/figures.ts';
 import type { Lang } from '$lib/format.ts';
 
-export type ReportScope = 'site' | 'queue' | 'team' | 'agent';
+export type ReportScope = 'site' | 'queue' | 'team' | 'agent' | 'campaign';
 interface Named {
   id: string;
   name: string;
@@ -15,7 +15,7 @@ interface Named {
 /** The lines, teams or agents a report can be about, named in the page's language (a team lead: their own teams). */
 export function scopeIds(
   scope: ReportScope,
-  from: { queues: readonly Named[]; teams: readonly Named[]; agents: readonly (Named & { teamId?: string })[] },
+  from: { queues: readonly Named[]; teams: readonly Named[]; agents: readonly (Named & { teamId?: string })[]; campaigns?: readonly Named[] },
   lang: Lang,
   ownTeams?: readonly string[],
 ): { id: string; name: string }[] {
@@ -23,6 +23,7 @@ export function scopeIds(
   if (scope === 'queue') return from.queues.map((q) => ({ id: q.id, name: localName(q, lang) }));
   if (scope === 'team') return from.teams.filter((t) => mine(t.id)).map((t) => ({ id: t.id, name: localName(t, lang) }));
   if (scope === 'agent') return from.agents.filter((a) => mine(a.teamId)).map((a) => ({ id: a.id, name: a.name }));
+  if (scope === 'campaign') return (from.campaigns ?? []).map((c) => ({ id: c.id, name: c.name }));
   return [];
 }
 
