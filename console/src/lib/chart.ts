@@ -12,6 +12,17 @@ let loading: Promise<typeof Chart> | undefined;
  */
 export const RATE_SPAN_GAPS = 2;
 
+/** A line's point radius: big enough to see while a series has only a few points (the first minutes of a day, on a TV). */
+export const pointRadiusFor = (points: number, base: number): number => (points <= 3 ? Math.max(base, 6) : base);
+
+/**
+ * A line's `segment` option that dashes its last segment when the last point is a day not over yet
+ * (today: its figures still move, a drop there is not a trend).
+ */
+export const partialLast = (points: number, partial: boolean) => ({
+  borderDash: (ctx: { p1DataIndex: number }): number[] | undefined => (partial && ctx.p1DataIndex === points - 1 ? [5, 4] : undefined),
+});
+
 export function loadChart(): Promise<typeof Chart> {
   return (loading ??= import('chart.js').then((m) => {
     m.Chart.register(m.BarController, m.BarElement, m.LineController, m.LineElement, m.PointElement, m.CategoryScale, m.LinearScale, m.Legend, m.Tooltip, m.Filler);
