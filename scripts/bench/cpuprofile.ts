@@ -73,7 +73,7 @@ function mapBundleLine(path: string, line: number, name: string): string | undef
   }
   return i >= 0 ? `${src}:${i + 1}` : src;
 }
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function label(n: Node): string {
   const f = n.callFrame;

@@ -19,7 +19,7 @@ import { AB_TIME_ZONE, isAnonymousBankFile, readAnonymousBank } from '../src/rep
 import { args, fmt, log, machine, printSummary, printTable, watchdog } from './lib.ts';
 
 const a = args();
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = resolve(a.positional[0] ?? a.get('data') ?? join(ROOT, '../shared/data/anonymous-bank-1999/'));
 const BATCH = a.num('batch', 1000);
 const ONLY = a.get('months')?.split(',').map((m) => m.trim().toLowerCase());
