@@ -15,7 +15,7 @@ import { countryOfZone, customerIdOfNumber, e164 } from '../../../realtime/src/s
 import { hash01, SimulatedCarrier, type DialerPort, type DialRequest } from './carrier.ts';
 import { campaignClock, type CampaignClock } from './clock.ts';
 import { importLeads, type ImportResult } from './lead-import.ts';
-import type { Campaign, DialResult, LeadStatus, SurveyQuestion } from './model.ts';
+import { DROP_RATE_WINDOW_HOURS, type Campaign, type DialResult, type LeadStatus, type SurveyQuestion } from './model.ts';
 import { paceAlert, paceWhy, type PaceAlert, type PaceAlertArgs, type PaceWhy } from './pace-reasons.ts';
 import { checkWindow, governor, GOVERNOR_NOT_CHECKED, nextStep, planDials, quotaState, type GovernorState, type PacingPlan } from './policy.ts';
 import type { ComplaintPort, HubPort } from './ports.ts';
@@ -529,9 +529,8 @@ export class CampaignService {
     const soon = campaignAgents.filter((a) => a.state === 'onCall' && a.callId?.startsWith(prefix) && now - a.since > ahtMs - 15_000).length;
     const free = campaignAgents.filter((a) => a.state === 'available').length;
     // The cap is held over a window (24 h by default), not the campaign's life: clean past days must not
-    // pay for a bad hour today.
-    // (A campaign saved before the setting existed has none: the default.)
-    const windowHours = camp.settings.dropRateWindowHours ?? 24;
+    // pay for a bad hour today. A campaign saved before the setting existed has none: the default.
+    const windowHours = camp.settings.dropRateWindowHours ?? DROP_RATE_WINDOW_HOURS;
     const win = await this.store.windowCounts(campaignId, now, windowHours * 3_600_000, { attempts: st.attempts ?? 0, connected: st.connected ?? 0, dropped: st.dropped ?? 0 });
     const plan = planDials({
       mode: camp.dialingMode,

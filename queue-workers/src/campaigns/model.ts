@@ -6,6 +6,9 @@ import { z } from 'zod';
 const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only');
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
+/** The drop-rate cap's window by default, in hours (`dropRateWindowHours`). */
+export const DROP_RATE_WINDOW_HOURS = 24;
+
 export const DIAL_RESULTS = ['connected', 'busy', 'no_answer', 'voicemail', 'failed', 'invalid'] as const;
 export type DialResult = (typeof DIAL_RESULTS)[number];
 export const QUESTION_KINDS = ['nps', 'csat', 'yes_no', 'text'] as const;
@@ -47,7 +50,7 @@ export const SettingsSchema = z.strictObject({
    * 30 days), or 0 for the campaign's whole life. A window keeps a campaign from spending, in one bad hour,
    * the budget its clean past days built up. @defaultValue 24
    */
-  dropRateWindowHours: z.number().int().min(0).max(24 * 90).default(24),
+  dropRateWindowHours: z.number().int().min(0).max(24 * 90).default(DROP_RATE_WINDOW_HOURS),
   /** A connected call no agent answered within this many seconds is dropped (hung up, apology message). @defaultValue 2 */
   dropAfterSec: z.number().min(0.5).max(120).default(2),
   /** Pacing cycle. @defaultValue 1000 */
