@@ -95,6 +95,45 @@ describe('console end to end', () => {
     await Promise.all([desk.context().close(), sup.context().close()]);
   });
 
+  it('on a call, an agent asks for a break after it and cancels; the team lead marks them absent, and the agent is logged out when the call is done', async () => {
+    const [desk, lead] = await Promise.all([signIn(browser, hub.url, 'a1'), signIn(browser, hub.url, 'lead1')]);
+    // a1 may still be available from the call before.
+    await desk.getByTestId('my-state').waitFor();
+    if ((await desk.getByTestId('my-state').getAttribute('data-state')) !== 'available') await desk.getByTestId('state-available').click();
+    await desk.locator('[data-testid=my-state][data-state=available]').waitFor();
+    const { callId, event } = offered('booking');
+    await hub.app.hub.ingest([event]);
+    await desk.getByTestId('offer-accept').click();
+    await desk.locator(`[data-testid=call][data-call="${callId}"]`).waitFor();
+    await desk.getByTestId('next-hint').waitFor();
+
+    // Break while talking: it waits for the end of the call, on the desk and on the team page.
+    await desk.getByTestId('state-break').click();
+    await desk.locator('[data-testid=next-a1][data-next=break]').waitFor();
+    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Sau cuộc gọi: Nghỉ giải lao');
+    await lead.locator('[data-testid=team-row][data-agent=a1] [data-testid=next-a1][data-next=break]').waitFor();
+    expect(hub.app.hub.state.agents.get('a1')?.state).toBe('onCall');
+    await desk.getByTestId('next-cancel-a1').click();
+    await desk.getByTestId('next-a1').waitFor({ state: 'detached' });
+
+    // The lead marks the agent absent: it waits for the end of the call too, and the desk says who asked.
+    await lead.getByTestId('absent-a1').click();
+    await expect(lead.getByTestId('confirm').textContent()).resolves.toContain('đang trong cuộc gọi');
+    await lead.getByTestId('confirm-ok').click();
+    await desk.locator('[data-testid=next-a1][data-next=offline]').waitFor();
+    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Trưởng nhóm lead1');
+    await lead.locator('[data-testid=absent-a1]:disabled').waitFor();
+
+    await desk.getByTestId('call-end').click();
+    await desk.getByTestId('wrapup').waitFor();
+    await desk.getByTestId('disposition').selectOption('info');
+    await desk.getByTestId('wrap-finish').click();
+    await desk.locator('[data-testid=my-state][data-state=offline]').waitFor();
+    await lead.locator('[data-testid=team-row][data-agent=a1][data-state=offline]').waitFor();
+    expect(hub.app.hub.state.agents.get('a1')?.next).toBeUndefined();
+    await Promise.all([desk.context().close(), lead.context().close()]);
+  });
+
   it('a supervisor closes a line and the wallboard shows it closed within a second', async () => {
     const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?queues=booking,advice&tv')]);
     const tile = board.locator('[data-testid=tile][data-queue=booking]');

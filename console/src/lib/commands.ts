@@ -38,7 +38,7 @@ export async function send<K extends CommandName>(name: K, payload: CommandPaylo
   if (res.ok) {
     // Applied, but the hub's event log (Redis) has not taken it yet: say so, so nobody does it twice.
     if (res.data.unsaved) toast.show(i18n.t('ackUnsaved'), 'bad', 10_000);
-    else if (okText !== undefined) toast.show(`${okText} — ${i18n.t('ackOk', { seq: res.data.seq })}`, 'ok');
+    else if (okText !== undefined) toast.show(`${okText} — ${i18n.t('ackOk')}`, 'ok');
   } else {
     const msg = res.error.message === 'not connected' ? i18n.t('notConnected') : res.error.message === 'timeout' ? i18n.t('hubTimeout') : failText(res.error, i18n.lang);
     toast.show(i18n.t('ackFail', { msg }), 'bad', 8000);

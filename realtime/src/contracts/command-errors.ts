@@ -32,6 +32,8 @@ export interface RejectionParams {
   agent_already_on_call: { agentId: string; callId: string };
   /** A state change while on a call. */
   agent_on_call: { agentId: string; callId: string };
+  /** A state for after the call (`agent.next`) for an agent who is on none: their state changes at once instead. */
+  agent_not_on_call: { agentId: string };
   offer_not_ringing_for_agent: { callId: string; agentId: string };
   unknown_queue: { queue: string };
   /** `reserved`, `oncall`: states calls set. */
@@ -91,6 +93,7 @@ export const COMMAND_FAIL_EN: { readonly [K in CommandFailReason]: string } = {
   agent_offline: 'agent {agentId} is offline',
   agent_already_on_call: 'agent {agentId} is already on call {callId}',
   agent_on_call: 'agent {agentId} is on call {callId}; end it first',
+  agent_not_on_call: 'agent {agentId} is not on a call; change the state now instead',
   offer_not_ringing_for_agent: 'no offer of call {callId} is ringing for agent {agentId}',
   unknown_queue: 'unknown queue {queue}',
   state_not_requestable: 'state {state} is set by calls, not requested',

@@ -197,6 +197,18 @@ export const AgentHeld = z.strictObject({
   until: z.number().int(),
   ref: z.string().max(256).optional(),
 });
+/**
+ * The agent's state once their current call (and its wrap-up) is over: "break after this call", or a
+ * team lead's "absent after this call". `state: null` cancels it. Only while the agent is on a call:
+ * otherwise a state change applies at once.
+ */
+export const AgentNext = z.strictObject({
+  ...hubBase,
+  type: z.literal('agent.next'),
+  agentId: Id,
+  state: z.string().min(1).max(64).nullable(),
+  reason: z.string().max(64).optional(),
+});
 export const HubEventSchema = z.discriminatedUnion('type', [
   OfferCreated,
   OfferRejected,
@@ -205,6 +217,7 @@ export const HubEventSchema = z.discriminatedUnion('type', [
   QueuePriority,
   AgentQueues,
   AgentHeld,
+  AgentNext,
 ]);
 export type HubEventWire = z.output<typeof HubEventSchema>;
 

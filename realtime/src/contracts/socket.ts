@@ -76,6 +76,11 @@ export interface AgentDTO {
   /** Held until then for a call the dialer is ringing for them (a lead assigned to them). */
   heldUntil?: number;
   missedInRow: number;
+  /**
+   * The state the agent takes once the current call and its wrap-up are over ("break after this call",
+   * a lead's "absent after this call"); `by` is who asked (`role:userId`).
+   */
+  next?: { state: string; reason?: string; by?: string; at: number };
   today: {
     handled: number;
     occupancyPct: number | null;

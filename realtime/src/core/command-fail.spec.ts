@@ -120,6 +120,12 @@ const REJECTIONS: { [K in RejectionReason]: RejectionCase } = {
     message: 'agent a1 is on call c1; end it first',
     params: { agentId: 'a1', callId: 'c1' },
   },
+  agent_not_on_call: {
+    given: () => ready(t(0), 'a1'),
+    when: () => ev.agentNext('a1', 'break', t(3)),
+    message: 'agent a1 is not on a call; change the state now instead',
+    params: { agentId: 'a1' },
+  },
   offer_not_ringing_for_agent: {
     given: () => [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(1))],
     when: () => ev.offerRejected('c1', 'a1', t(3), 'declined'),

@@ -13,7 +13,7 @@ import {
   type ErrorBody,
   type SessionDTO,
 } from '../contracts/index.ts';
-import type { HubState } from './state.ts';
+import type { AgentState, HubState } from './state.ts';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: ErrorBody };
 
@@ -40,6 +40,18 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
     if (!session.agentId) return undefined;
     return s.agents.get(session.agentId);
   };
+  /**
+   * A state asked for while on a call: taken once the call and its wrap-up are over. Available while on
+   * a call is "nothing after the call": it cancels a state asked for before.
+   */
+  const afterCall = (a: AgentState, state: string, reason: string | undefined): Decision => {
+    if (state === 'available') {
+      // Nothing to cancel: the plain state change, which evolve refuses (on a call).
+      if (!a.next) return { ok: true, events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state }] };
+      return { ok: true, events: [{ id: nextId(), type: 'agent.next', ...base, agentId: a.id, state: null }] };
+    }
+    return { ok: true, events: [{ id: nextId(), type: 'agent.next', ...base, agentId: a.id, state, ...(reason ? { reason } : {}) }] };
+  };
   switch (name) {
     case 'agent:setState': {
       const p = payload as CommandPayload<'agent:setState'>;
@@ -55,6 +67,7 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
           ],
         };
       }
+      if (a.callId) return afterCall(a, p.state, p.reason);
       if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
       return { ok: true, events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) }] };
     }
@@ -103,7 +116,11 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
           ...(p.revenue !== undefined ? { revenue: p.revenue } : {}),
         });
       }
-      if (a.state === 'wrapup') events.push({ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: 'available' });
+      if (a.state === 'wrapup') {
+        // Wrap-up done: the state asked for after the call, if any.
+        const next = a.next;
+        events.push({ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: next?.state ?? 'available', ...(next?.reason !== undefined ? { reason: next.reason } : {}) });
+      }
       if (events.length === 0) return fail('conflict', 'not_in_wrapup', {});
       return { ok: true, events };
     }
@@ -143,6 +160,8 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
         for (const q of p.queues) if (!s.queues.has(q)) return fail('not_found', 'unknown_queue', { queue: q });
         return { ok: true, events: [{ id: nextId(), type: 'agent.queues', ...base, agentId: a.id, queues: p.queues }] };
       }
+      // On a call: the state waits for the end of it (a sudden absence, "offline after this call").
+      if (a.callId) return afterCall(a, p.state, p.reason);
       if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
       return {
         ok: true,

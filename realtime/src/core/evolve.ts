@@ -238,8 +238,19 @@ function endSegment(s: HubState, a: AgentState, call: CallState, at: number): vo
     a.wrapupUntil = at + q.wrapupSec * 1000;
   } else {
     finishHandle(s, a, at);
-    setAgentState(s, a, 'available', undefined, at);
+    afterWork(s, a, at);
   }
+}
+
+/**
+ * The agent's work on a call is over (no wrap-up, or wrap-up ended): the state they asked for after the
+ * call (`agent.next`), else available. A state the site no longer has falls back to available.
+ */
+function afterWork(s: HubState, a: AgentState, at: number): void {
+  const next = a.next;
+  if (next && agentTo(s, a, next.state, next.reason, at) === null) return;
+  a.next = undefined;
+  setAgentState(s, a, 'available', undefined, at);
 }
 
 /** The agent finished wrap-up (or had none): the call counts as handled with its full handle time. */
@@ -413,6 +424,24 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const a = s.agents.get(e.agentId);
       if (!a) return reject('agent_never_logged_in', { agentId: e.agentId });
       return agentTo(s, a, e.state, e.reason, e.at);
+    }
+    case 'agent.next': {
+      const a = s.agents.get(e.agentId);
+      if (!a) return reject('unknown_agent', { agentId: e.agentId });
+      if (e.state === null) {
+        if (a.next) {
+          a.next = undefined;
+          markAgent(s, a);
+        }
+        return null;
+      }
+      // Wrap-up follows a call by itself; after it comes the state asked for.
+      const bad = e.state === 'wrapup' ? reject('state_not_requestable', { state: e.state }) : requestable(s, e.state);
+      if (bad) return bad;
+      if (!a.callId) return reject('agent_not_on_call', { agentId: a.id });
+      a.next = { state: e.state, at: e.at, ...(e.reason !== undefined ? { reason: e.reason } : {}), ...(e.source !== undefined ? { by: e.source } : {}) };
+      markAgent(s, a);
+      return null;
     }
     case 'offer.created': {
       const call = s.calls.get(e.callId);
@@ -748,14 +777,23 @@ function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null 
   return null;
 }
 
-/** An agent state change requested by the phone system, a supervisor or the agent. */
-function agentTo(s: HubState, a: AgentState, target: string, reason: string | undefined, at: number): Rejection | null {
+/** Why `target` cannot be requested (a state calls set, or one the site does not have); null if it can. */
+function requestable(s: HubState, target: string): Rejection | null {
   if (target === 'reserved' || target === 'oncall' || target === 'on_call') return reject('state_not_requestable', { state: target });
   const builtin = target === 'available' || target === 'break' || target === 'wrapup' || target === 'offline';
   if (!builtin && !isKnownNotReady(s, target)) {
     return reject('unknown_state', { state: target, allowed: ['available', 'break', 'wrapup', 'offline', ...BUILTIN_NOT_READY, ...s.config.notReadyReasons].join(', ') });
   }
+  return null;
+}
+
+/** An agent state change requested by the phone system, a supervisor or the agent. */
+function agentTo(s: HubState, a: AgentState, target: string, reason: string | undefined, at: number): Rejection | null {
+  const bad = requestable(s, target);
+  if (bad) return bad;
   if (a.callId) return reject('agent_on_call', { agentId: a.id, callId: a.callId });
+  // A state set now replaces the one asked for after the call.
+  a.next = undefined;
   if (a.offerCallId) {
     const call = s.calls.get(a.offerCallId);
     if (call) withdrawOffer(s, call, 'state-change', at, 'keep');

@@ -193,7 +193,10 @@ export function due(s: HubState, now: number, nextId: IdGen): DomainEvent[] {
         applyAll(s, out, { id: nextId(), type: 'offer.rejected', at: call.offerExpiresAt, source: 'hub', callId: call.id, agentId: a.id, reason: 'timeout' });
       }
     } else if (a.state === 'wrapup' && a.wrapupUntil !== undefined && a.wrapupUntil <= now) {
-      applyAll(s, out, { id: nextId(), type: 'agent.state', at: a.wrapupUntil, source: 'hub', agentId: a.id, state: 'available', reason: 'wrapup-timeout' });
+      // Wrap-up is over: the state asked for after the call, if any, else available.
+      const next = a.next;
+      const to = next ? { state: next.state, ...(next.reason !== undefined ? { reason: next.reason } : {}) } : { state: 'available', reason: 'wrapup-timeout' };
+      applyAll(s, out, { id: nextId(), type: 'agent.state', at: a.wrapupUntil, source: 'hub', agentId: a.id, ...to });
     }
   }
   for (const q of s.queues.values()) {

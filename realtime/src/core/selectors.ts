@@ -166,6 +166,7 @@ export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
   if (a.callId !== undefined) dto.callId = a.callId;
   else if (a.wrapCallId !== undefined) dto.callId = a.wrapCallId;
   if (a.offerCallId !== undefined) dto.offerCallId = a.offerCallId;
+  if (a.next !== undefined) dto.next = a.next;
   if (a.heldUntil !== undefined && a.heldUntil > now) dto.heldUntil = a.heldUntil;
   return dto;
 }

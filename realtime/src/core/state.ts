@@ -65,6 +65,8 @@ export interface AgentState {
   heldUntil?: number;
   heldRef?: string;
   missedInRow: number;
+  /** The state to take once the current call and its wrap-up are over (`agent.next`); who asked for it. */
+  next?: PendingState;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
   /** Metric series the agent's time goes to (cache). */
@@ -97,11 +99,21 @@ export function newAgent(a: Pick<AgentState, 'id' | 'name' | 'queues' | 'skills'
     heldUntil: a.heldUntil,
     heldRef: a.heldRef,
     missedInRow: a.missedInRow ?? 0,
+    next: a.next,
     segment: a.segment,
     series: a.series,
     spans: a.spans ?? [],
   };
   return agent;
+}
+
+export interface PendingState {
+  state: string;
+  reason?: string;
+  /** The event's source (`role:userId`): the agent themselves or a lead. */
+  by?: string;
+  /** When it was asked for (event time). */
+  at: number;
 }
 
 export interface Segment {

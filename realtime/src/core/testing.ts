@@ -100,6 +100,9 @@ export const ev = {
   queuePriority: (queue: string, priority: number, at: number) => hub({ type: 'queue.priority', at, queue, priority }),
   agentQueues: (agentId: string, queues: string[], at: number) => hub({ type: 'agent.queues', at, agentId, queues }),
   agentHeld: (agentId: string, until: number, at: number) => hub({ type: 'agent.held', at, agentId, until }),
+  /** The state after the current call; `null` cancels it. */
+  agentNext: (agentId: string, state: string | null, at: number, reason?: string) =>
+    hub({ type: 'agent.next', at, agentId, state, ...(reason ? { reason } : {}) }),
 };
 
 /** Login + available at `at` for each agent. */

@@ -67,12 +67,19 @@ describe('Hub.command: refusals of decide and rejections of evolve', () => {
     expect(r).toEqual({ ok: false, error: { code: 'conflict', message: 'call c1 is not your current call', reason: 'not_your_current_call', params: { callId: 'c1' } } });
   });
 
-  it('given a1 on c1, when a supervisor sends a1 to lunch, then the conflict says agent_on_call with the agent and the call', async () => {
-    const r = await hubWithCall().command(supervisor, 'agent:forceState', { agentId: 'a1', state: 'lunch' });
+  it('given a1 on c1, when a supervisor makes a1 available with nothing waiting for the end of the call, then the conflict says agent_on_call with the agent and the call', async () => {
+    const r = await hubWithCall().command(supervisor, 'agent:forceState', { agentId: 'a1', state: 'available' });
     expect(r).toEqual({
       ok: false,
       error: { code: 'conflict', message: 'agent a1 is on call c1; end it first', reason: 'agent_on_call', params: { agentId: 'a1', callId: 'c1' } },
     });
+  });
+
+  it('given a1 on c1, when a supervisor sends a1 to lunch, then lunch waits for the end of the call (agent.next) and a1 stays on it', async () => {
+    const hub = hubWithCall();
+    const r = await hub.command(supervisor, 'agent:forceState', { agentId: 'a1', state: 'lunch' });
+    expect(r.ok).toBe(true);
+    expect(hub.state.agents.get('a1')).toMatchObject({ state: 'onCall', next: { state: 'lunch', by: 'supervisor:sup' } });
   });
 
   it('given a1 on c1, when it resumes a call not on hold and then holds it twice, then call_not_held and call_not_holdable carry the status', async () => {
