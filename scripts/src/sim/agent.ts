@@ -43,6 +43,11 @@ export interface AgentPort {
   end(agentId: string, callId: string, by: 'caller' | 'agent'): void;
   /** Record the outcome; then become available, or go to `next`. */
   finishWrapup(agentId: string, callId: string, outcome: Outcome, next: AfterWrapup): void;
+  /**
+   * Ask, during a call, for the state to take once it is over (the desk's "break after this call"), so
+   * the boards show it coming. Optional: `finishWrapup` sets the state anyway.
+   */
+  afterCall?(agentId: string, state: string, reason?: string): void;
   logout(agentId: string): void;
 }
 
@@ -136,6 +141,8 @@ export class SimAgent {
       return;
     }
     if (this.state === 'idle') return this.goAway(a, a.durationMs);
+    // On a call, say so on the desk: the first thing waiting is what comes after the call.
+    if (this.state === 'talking' && this.pending.length === 0) this.port.afterCall?.(this.id, a.state, a.reason);
     // Busy or already away: do it afterwards, shortened by the delay (a late lunch ends on time).
     this.pending.push(a);
   }

@@ -349,6 +349,10 @@ export function runSimulation(options: HubSimOptions, transport: HubTransport): 
       if (next === 'logout') port.logout(agentId);
       else if (next) port.setState(agentId, next.state, next.reason);
     },
+    afterCall(agentId, state, reason) {
+      // On a call the hub keeps it for the end of the call (`agent.next`).
+      then(agentId, () => commandOf(agentId, 'agent:setState', reason ? { state, reason } : { state }));
+    },
     logout(agentId) {
       const s = sessions.get(agentId);
       if (!s) return;
