@@ -34,6 +34,8 @@ export interface RejectionParams {
   agent_on_call: { agentId: string; callId: string };
   /** A state for after the call (`agent.next`) for an agent who is on none: their state changes at once instead. */
   agent_not_on_call: { agentId: string };
+  /** An `agent.schedule` whose activities are out of order, overlap, or lie outside its period. */
+  invalid_schedule: { agentId: string; why: string };
   offer_not_ringing_for_agent: { callId: string; agentId: string };
   unknown_queue: { queue: string };
   /** `reserved`, `oncall`: states calls set. */
@@ -94,6 +96,7 @@ export const COMMAND_FAIL_EN: { readonly [K in CommandFailReason]: string } = {
   agent_already_on_call: 'agent {agentId} is already on call {callId}',
   agent_on_call: 'agent {agentId} is on call {callId}; end it first',
   agent_not_on_call: 'agent {agentId} is not on a call; change the state now instead',
+  invalid_schedule: 'the schedule of agent {agentId} is invalid: {why}',
   offer_not_ringing_for_agent: 'no offer of call {callId} is ringing for agent {agentId}',
   unknown_queue: 'unknown queue {queue}',
   state_not_requestable: 'state {state} is set by calls, not requested',

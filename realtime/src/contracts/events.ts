@@ -209,6 +209,19 @@ export const AgentNext = z.strictObject({
   state: z.string().min(1).max(64).nullable(),
   reason: z.string().max(64).optional(),
 });
+/**
+ * An agent's schedule for [from, to) (usually one site day), replacing what was scheduled there: the
+ * activities in time order (`work`, `break`, or a not-ready reason such as `lunch`); none is a day off.
+ * Adherence and conformance (metrics.md) are counted against it from the moment it is known.
+ */
+export const AgentScheduled = z.strictObject({
+  ...hubBase,
+  type: z.literal('agent.schedule'),
+  agentId: Id,
+  from: z.number().int(),
+  to: z.number().int(),
+  activities: z.array(z.strictObject({ start: z.number().int(), end: z.number().int(), activity: z.string().min(1).max(64) })).max(96),
+});
 export const HubEventSchema = z.discriminatedUnion('type', [
   OfferCreated,
   OfferRejected,
@@ -218,6 +231,7 @@ export const HubEventSchema = z.discriminatedUnion('type', [
   AgentQueues,
   AgentHeld,
   AgentNext,
+  AgentScheduled,
 ]);
 export type HubEventWire = z.output<typeof HubEventSchema>;
 

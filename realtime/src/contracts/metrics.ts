@@ -29,6 +29,12 @@ export interface Counters {
   availableMs: number;
   busyMs: number;
   staffedMs: number;
+  /** Minutes of the agents' schedules (any activity) that have passed, ms. */
+  scheduledMs: number;
+  /** Of those, the time the agent was in the scheduled activity (working, on break, at lunch...), ms. */
+  adherentMs: number;
+  /** Staffed time within the days the agent has a schedule for, ms (conformance's numerator). */
+  scheduledStaffedMs: number;
   attempts: number;
   connected: number;
   /** Outbound connected calls abandoned before an agent answered. */
@@ -58,6 +64,9 @@ export const COUNTER_KEYS: readonly (keyof Counters)[] = [
   'availableMs',
   'busyMs',
   'staffedMs',
+  'scheduledMs',
+  'adherentMs',
+  'scheduledStaffedMs',
   'attempts',
   'connected',
   'dropped',
@@ -87,6 +96,9 @@ export function emptyCounters(): Counters {
     availableMs: 0,
     busyMs: 0,
     staffedMs: 0,
+    scheduledMs: 0,
+    adherentMs: 0,
+    scheduledStaffedMs: 0,
     attempts: 0,
     connected: 0,
     dropped: 0,
@@ -120,6 +132,10 @@ export interface MetricValues {
   volumePerAgent: number | null;
   staffedAgents: number;
   missedOffers: number;
+  /** 100 · minutes in the scheduled activity / scheduled minutes (null without a schedule). */
+  adherencePct: number | null;
+  /** 100 · staffed minutes / scheduled minutes, can exceed 100 (null without a schedule). */
+  conformancePct: number | null;
   attempts: number;
   connectivityRatePct: number | null;
   dropRatePct: number | null;
@@ -208,6 +224,8 @@ export const METRIC_FORMULAS: Record<string, string> = {
   utilizationPct: '100 · handle time / staffed time',
   volumePerAgent: 'handled / agents who were staffed in the window',
   missedOffers: 'offers that timed out or were declined',
+  adherencePct: '100 · minutes in the scheduled activity / scheduled minutes',
+  conformancePct: '100 · staffed minutes / scheduled minutes (can exceed 100)',
   attempts: 'call.dialed events',
   connectivityRatePct: '100 · dialed with result connected / attempts',
   dropRatePct: '100 · connected calls abandoned before an agent answered / connected calls',

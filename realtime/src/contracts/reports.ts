@@ -37,6 +37,8 @@ export const METRIC_NAMES = {
   volumePerAgent: { vi: 'Số cuộc / điện thoại viên', en: 'Calls per agent' },
   staffedAgents: { vi: 'Điện thoại viên làm việc', en: 'Agents staffed' },
   missedOffers: { vi: 'Lượt mời bị lỡ', en: 'Missed offers' },
+  adherencePct: { vi: 'Tuân thủ lịch (%)', en: 'Schedule adherence (%)' },
+  conformancePct: { vi: 'Đủ giờ theo lịch (%)', en: 'Schedule conformance (%)' },
   attempts: { vi: 'Lượt quay số', en: 'Dial attempts' },
   connectivityRatePct: { vi: 'Tỷ lệ kết nối (%)', en: 'Connect rate (%)' },
   dropRatePct: { vi: 'Tỷ lệ rớt cuộc (%)', en: 'Drop rate (%)' },

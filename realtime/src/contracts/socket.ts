@@ -90,6 +90,10 @@ export interface AgentDTO {
     staffedSec: number;
     /** When the agent logged in for the shift that reaches into today (epoch ms), or null if not today. */
     shiftStart: number | null;
+    /** Today's shift as scheduled (`PUT /api/v1/schedules/:date`): first activity's start, last one's end; null without one. */
+    scheduled: [number, number] | null;
+    /** Schedule adherence so far today (metrics.md), null without a schedule. */
+    adherencePct: number | null;
   };
 }
 

@@ -126,6 +126,12 @@ const REJECTIONS: { [K in RejectionReason]: RejectionCase } = {
     message: 'agent a1 is not on a call; change the state now instead',
     params: { agentId: 'a1' },
   },
+  invalid_schedule: {
+    given: () => [],
+    when: () => ev.schedule('a1', t(0), t(3600), [[t(1800), t(3600), 'work'], [t(0), t(1800), 'work']], t(0)),
+    message: 'the schedule of agent a1 is invalid: activities overlap or are out of order',
+    params: { agentId: 'a1', why: 'activities overlap or are out of order' },
+  },
   offer_not_ringing_for_agent: {
     given: () => [...ready(t(0), 'a1'), ev.offered('c1', 'booking', t(1))],
     when: () => ev.offerRejected('c1', 'a1', t(3), 'declined'),

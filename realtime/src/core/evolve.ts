@@ -89,6 +89,7 @@ function qs(s: HubState, queueId: string): ScopeSeries {
 
 /** Accounts the agent's time in its current state up to `to` into the metrics. */
 export function accrue(s: HubState, a: AgentState, to: number): void {
+  if (a.schedule !== undefined && to > a.schedule.until) accrueSchedule(s, a, to);
   if (a.state === 'offline' || !(to > a.accruedUntil)) {
     if (to > a.accruedUntil) a.accruedUntil = to;
     return;
@@ -99,9 +100,64 @@ export function accrue(s: HubState, a: AgentState, to: number): void {
   a.accruedUntil = to;
 }
 
-/** Accounts every staffed agent's time up to `now` (called by the hub's ticker). */
+/** Accounts every staffed (or scheduled) agent's time up to `now` (called by the hub's ticker). */
 export function accrueAll(s: HubState, now: number): void {
-  for (const a of s.agents.values()) if (a.state !== 'offline') accrue(s, a, now);
+  for (const a of s.agents.values()) if (a.state !== 'offline' || a.schedule !== undefined) accrue(s, a, now);
+}
+
+/** Whether the agent's state now is the scheduled `activity` (`work`, `break`, or a not-ready reason). */
+function inActivity(a: AgentState, activity: string): boolean {
+  if (activity === 'work') return a.state === 'available' || a.state === 'reserved' || a.state === 'onCall' || a.state === 'wrapup';
+  if (a.state === 'break') return activity === 'break' || a.reason === activity;
+  return a.state === 'notReady' && a.reason === activity;
+}
+
+/**
+ * Accounts the agent's schedule up to `to` (the state has not changed since `schedule.until`): scheduled
+ * time, the part of it in the scheduled activity, and staffed time within the scheduled periods.
+ */
+function accrueSchedule(s: HubState, a: AgentState, to: number): void {
+  const sch = a.schedule!;
+  const from = sch.until;
+  sch.until = to;
+  const series = agentSeries(s, a);
+  for (const [start, end, activity] of sch.spans) {
+    if (end <= from) continue;
+    if (start >= to) break;
+    const f = start > from ? start : from;
+    const t = end < to ? end : to;
+    s.metrics.recordTime(series, f, t, 'scheduledMs');
+    if (inActivity(a, activity)) s.metrics.recordTime(series, f, t, 'adherentMs');
+  }
+  if (a.state === 'offline') return;
+  for (const [cf, ct] of sch.cover) {
+    if (ct <= from) continue;
+    if (cf >= to) break;
+    s.metrics.recordTime(series, cf > from ? cf : from, ct < to ? ct : to, 'scheduledStaffedMs');
+  }
+}
+
+/** Schedules kept this long after they end (enough for a week's report from the live state). */
+const SCHEDULE_KEPT_MS = 8 * 86_400_000;
+
+/** Why `evolve` would refuse this schedule (unknown agent, bad activities), without applying it; null if it would not. */
+export function checkSchedule(s: HubState, e: EventOf<'agent.schedule'>): Rejection | null {
+  if (!s.agents.has(e.agentId)) return reject('unknown_agent', { agentId: e.agentId });
+  const why = scheduleProblem(e.from, e.to, e.activities);
+  return why ? reject('invalid_schedule', { agentId: e.agentId, why }) : null;
+}
+
+/** Why a schedule cannot be taken (activities out of order, overlapping, outside its period), or null. */
+function scheduleProblem(from: number, to: number, activities: readonly { start: number; end: number }[]): string | null {
+  if (!(to > from)) return 'its end is not after its start';
+  let last = from;
+  for (const x of activities) {
+    if (!(x.end > x.start)) return 'an activity ends before it starts';
+    if (x.start < last) return x.start < from ? 'an activity starts before the period' : 'activities overlap or are out of order';
+    if (x.end > to) return 'an activity ends after the period';
+    last = x.end;
+  }
+  return null;
 }
 
 function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], reason: string | undefined, at: number): void {
@@ -424,6 +480,33 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const a = s.agents.get(e.agentId);
       if (!a) return reject('agent_never_logged_in', { agentId: e.agentId });
       return agentTo(s, a, e.state, e.reason, e.at);
+    }
+    case 'agent.schedule': {
+      const refused = checkSchedule(s, e);
+      if (refused) return refused;
+      const a = s.agents.get(e.agentId)!;
+      // Time so far is counted against the schedule as it was.
+      accrue(s, a, e.at);
+      const keepFrom = e.at - SCHEDULE_KEPT_MS;
+      const old = a.schedule ?? { spans: [], cover: [], until: e.at };
+      const clip = <T extends [number, number, ...unknown[]]>(list: T[]): T[] =>
+        list.flatMap((x): T[] => {
+          if (x[1] <= keepFrom) return [];
+          if (x[1] <= e.from || x[0] >= e.to) return [x];
+          const parts: T[] = [];
+          if (x[0] < e.from) parts.push([x[0], e.from, ...x.slice(2)] as T);
+          if (x[1] > e.to) parts.push([e.to, x[1], ...x.slice(2)] as T);
+          return parts;
+        });
+      const spans = clip(old.spans);
+      for (const x of e.activities) spans.push([x.start, x.end, x.activity]);
+      spans.sort((p, q) => p[0] - q[0]);
+      const cover = clip(old.cover);
+      cover.push([e.from, e.to]);
+      cover.sort((p, q) => p[0] - q[0]);
+      a.schedule = { spans, cover, until: Math.max(old.until, e.at) };
+      markAgent(s, a);
+      return null;
     }
     case 'agent.next': {
       const a = s.agents.get(e.agentId);

@@ -127,10 +127,10 @@ function addDelta(r: Row, off: number, n: number): void {
   }
 }
 
-function addTime(r: Row, off: number, ms: number, avail: boolean, busy: boolean): void {
-  r[off + I_STAFFED] = r[off + I_STAFFED]! + ms;
-  if (avail) r[off + I_AVAILABLE] = r[off + I_AVAILABLE]! + ms;
-  else if (busy) r[off + I_BUSY] = r[off + I_BUSY]! + ms;
+/** Adds `ms` to counter `i1` of the row at `off`, and to `i2` too when it is >= 0. */
+function addTime(r: Row, off: number, ms: number, i1: number, i2: number): void {
+  r[off + i1] = r[off + i1]! + ms;
+  if (i2 >= 0) r[off + i2] = r[off + i2]! + ms;
 }
 
 function dayRow(s: ScopeSeries, key: number): Row {
@@ -240,12 +240,20 @@ export class MetricsStore {
    * Hot path: takes resolved series, plain loops.
    */
   recordAgentTime(scopes: readonly ScopeSeries[], from: number, to: number, kind: 'availableMs' | 'busyMs' | null): void {
+    this.addTimeSpan(scopes, from, to, I_STAFFED, kind === 'availableMs' ? I_AVAILABLE : kind === 'busyMs' ? I_BUSY : -1);
+  }
+
+  /** Adds [from, to) as milliseconds to one time counter of the scopes (schedule time), split at bucket boundaries. */
+  recordTime(scopes: readonly ScopeSeries[], from: number, to: number, counter: 'scheduledMs' | 'adherentMs' | 'scheduledStaffedMs'): void {
+    this.addTimeSpan(scopes, from, to, IDX[counter], -1);
+  }
+
+  /** Adds the length of [from, to) to counter `i1` (and `i2` when >= 0) of day, interval and minute buckets. */
+  private addTimeSpan(scopes: readonly ScopeSeries[], from: number, to: number, i1: number, i2: number): void {
     if (!(to > from)) return;
     const cal = this.calendar;
     const endMin = Math.floor(to / MINUTE) * MINUTE;
     if (endMin > this.latestMinute) this.advanceMinute(endMin);
-    const avail = kind === 'availableMs';
-    const busy = kind === 'busyMs';
     const n = scopes.length;
     // days
     for (let t = from; t < to; ) {
@@ -253,7 +261,7 @@ export class MetricsStore {
       const dayEnd = cal.nextDayStart(d);
       const next = dayEnd < to ? dayEnd : to;
       const ms = next - t;
-      for (let i = 0; i < n; i++) addTime(dayRow(scopes[i]!, d), 0, ms, avail, busy);
+      for (let i = 0; i < n; i++) addTime(dayRow(scopes[i]!, d), 0, ms, i1, i2);
       t = next > t ? next : to;
     }
     // intervals: only within retention
@@ -263,7 +271,7 @@ export class MetricsStore {
       const k = cal.intervalStart(t);
       const next = k + ivMs < to ? k + ivMs : to;
       const ms = next - t;
-      for (let i = 0; i < n; i++) addTime(intervalRow(scopes[i]!, k), 0, ms, avail, busy);
+      for (let i = 0; i < n; i++) addTime(intervalRow(scopes[i]!, k), 0, ms, i1, i2);
       t = next;
     }
     // minutes: only the kept window
@@ -274,7 +282,7 @@ export class MetricsStore {
       const ms = next - t;
       for (let i = 0; i < n; i++) {
         const s = scopes[i]!;
-        addTime(s.ring, minuteOff(s, k), ms, avail, busy);
+        addTime(s.ring, minuteOff(s, k), ms, i1, i2);
       }
       t = next;
     }
@@ -439,6 +447,8 @@ export function deriveMetrics(b: Bucket, p: MetricParams): MetricValues {
     volumePerAgent: staffedAgents > 0 ? c.handled / staffedAgents : null,
     staffedAgents,
     missedOffers: c.missedOffers,
+    adherencePct: pct(c.adherentMs, c.scheduledMs),
+    conformancePct: pct(c.scheduledStaffedMs, c.scheduledMs),
     attempts: c.attempts,
     connectivityRatePct: pct(c.connected, c.attempts),
     dropRatePct: pct(c.dropped, c.connected),

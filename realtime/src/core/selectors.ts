@@ -151,6 +151,13 @@ export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
     if (end <= dayStart) break;
     shiftStart = start;
   }
+  // Today's shift as scheduled: from the first scheduled activity of today to the end of the last.
+  let scheduled: [number, number] | null = null;
+  const dayEnd = s.calendar.nextDayStart(dayStart);
+  for (const [start, end] of a.schedule?.spans ?? []) {
+    if (end <= dayStart || start >= dayEnd) continue;
+    scheduled = scheduled ? [scheduled[0], end] : [start, end];
+  }
   const dto: AgentDTO = {
     id: a.id,
     name: a.name,
@@ -159,7 +166,16 @@ export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
     state: a.state,
     since: a.since,
     missedInRow: a.missedInRow,
-    today: { handled: m.handled, occupancyPct: m.occupancyPct, ahtSec: m.ahtSec, missedOffers: m.missedOffers, staffedSec: Math.round(day.c.staffedMs / 1000), shiftStart },
+    today: {
+      handled: m.handled,
+      occupancyPct: m.occupancyPct,
+      ahtSec: m.ahtSec,
+      missedOffers: m.missedOffers,
+      staffedSec: Math.round(day.c.staffedMs / 1000),
+      shiftStart,
+      scheduled,
+      adherencePct: m.adherencePct,
+    },
   };
   if (a.teamId !== undefined) dto.teamId = a.teamId;
   if (a.reason !== undefined) dto.reason = a.reason;

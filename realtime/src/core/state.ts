@@ -67,6 +67,8 @@ export interface AgentState {
   missedInRow: number;
   /** The state to take once the current call and its wrap-up are over (`agent.next`); who asked for it. */
   next?: PendingState;
+  /** The agent's schedule (`agent.schedule`), for adherence and conformance. */
+  schedule?: AgentSchedule;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
   /** Metric series the agent's time goes to (cache). */
@@ -100,11 +102,21 @@ export function newAgent(a: Pick<AgentState, 'id' | 'name' | 'queues' | 'skills'
     heldRef: a.heldRef,
     missedInRow: a.missedInRow ?? 0,
     next: a.next,
+    schedule: a.schedule,
     segment: a.segment,
     series: a.series,
     spans: a.spans ?? [],
   };
   return agent;
+}
+
+export interface AgentSchedule {
+  /** Scheduled activities [start, end, activity], in time order, not overlapping. */
+  spans: [number, number, string][];
+  /** The periods [from, to) a schedule was given for, in time order (a day off is a period without spans). */
+  cover: [number, number][];
+  /** Schedule time is accounted into the metrics up to here. */
+  until: number;
 }
 
 export interface PendingState {

@@ -100,6 +100,9 @@ export const ev = {
   queuePriority: (queue: string, priority: number, at: number) => hub({ type: 'queue.priority', at, queue, priority }),
   agentQueues: (agentId: string, queues: string[], at: number) => hub({ type: 'agent.queues', at, agentId, queues }),
   agentHeld: (agentId: string, until: number, at: number) => hub({ type: 'agent.held', at, agentId, until }),
+  /** The agent's schedule for [from, to): `[start, end, activity]` triples. */
+  schedule: (agentId: string, from: number, to: number, activities: [number, number, string][], at: number) =>
+    hub({ type: 'agent.schedule', at, agentId, from, to, activities: activities.map(([start, end, activity]) => ({ start, end, activity })) }),
   /** The state after the current call; `null` cancels it. */
   agentNext: (agentId: string, state: string | null, at: number, reason?: string) =>
     hub({ type: 'agent.next', at, agentId, state, ...(reason ? { reason } : {}) }),

@@ -384,6 +384,50 @@ export async function createApp(deps: AppDeps): Promise<App> {
     else res.status(409).json({ error: { code: 'conflict', message: r.reason, ...commandFailOf(r.reason) } });
   });
 
+  // Agents' schedules for one site day (docs/API.md): adherence and conformance are counted against them.
+  const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM, 00:00 to 24:00');
+  const ScheduleBody = z.strictObject({
+    agents: z.record(z.string().min(1).max(128), z.array(z.strictObject({ from: Clock, to: Clock, activity: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/) })).max(48)),
+  });
+  const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  const DateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  app.put('/api/v1/schedules/:date', can('agent:control'), express.json({ limit: '256kb' }), async (req, res) => {
+    const session = res.locals.session as SessionDTO;
+    const date = DateParam.safeParse(req.params.date);
+    const p = ScheduleBody.safeParse(req.body);
+    if (!date.success || !p.success) {
+      metrics.badPayloads.inc({ edge: 'rest' });
+      const issues = p.success ? [] : p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      res.status(400).json({ error: { code: 'invalid', message: 'a date YYYY-MM-DD and a body { agents: { id: [{ from: "HH:MM", to: "HH:MM", activity }] } }', details: date.success ? issues : ['date: YYYY-MM-DD', ...issues] } });
+      return;
+    }
+    const dayStart = calendar.dateStart(date.data);
+    const dayEnd = calendar.nextDayStart(dayStart);
+    const at = (hhmm: string) => Math.min(dayEnd, dayStart + minutesOf(hhmm) * 60_000);
+    // Every agent is checked first (a team lead sets their teams' agents only), so a refusal changes nothing.
+    for (const agentId of Object.keys(p.data.agents)) {
+      const a = hub.state.agents.get(agentId);
+      if (!a) {
+        res.status(404).json({ error: { code: 'not_found', message: `unknown agent ${agentId}`, ...commandFailOf(`unknown agent ${agentId}`) } });
+        return;
+      }
+      const d = authorize(session, 'agent:control', { agentId, ...(a.teamId ? { teamId: a.teamId } : {}) });
+      if (!d.ok) {
+        res.status(403).json({ error: { code: 'forbidden', message: d.reason, reason: d.why, params: d.params } });
+        return;
+      }
+    }
+    const events = Object.entries(p.data.agents).map(([agentId, list]) => ({
+      agentId,
+      from: dayStart,
+      to: dayEnd,
+      activities: list.map((x) => ({ start: at(x.from), end: at(x.to), activity: x.activity })),
+    }));
+    const r = await hub.setSchedules(events, `${session.role}:${session.userId}`);
+    if (r.ok) res.json({ date: date.data, agents: events.length });
+    else res.status(409).json({ error: { code: 'conflict', message: r.reason, ...commandFailOf(r.reason) } });
+  });
+
   app.get('/api/v1/snapshot', can('console:connect'), (req, res) => {
     const session = res.locals.session as SessionDTO;
     const q = typeof req.query.queues === 'string' && req.query.queues ? req.query.queues.split(',') : [];

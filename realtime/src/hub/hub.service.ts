@@ -14,6 +14,7 @@ import {
   type CommandName,
   type CommandResult,
   type DomainEvent,
+  type EventOf,
   type IngestResult,
   type Response,
   type SessionDTO,
@@ -21,6 +22,7 @@ import {
 } from '../contracts/index.ts';
 import {
   accrueAll,
+  checkSchedule,
   CheckpointMismatch,
   createState,
   dumpState,
@@ -376,6 +378,29 @@ export class Hub {
     const e: DomainEvent = { id: this.nextId(), type: 'agent.held', at: now, source: 'hub', agentId, until, ...(ref !== undefined ? { ref } : {}) };
     const why = await this.applyDecision(e);
     return why === null ? { ok: true, until } : { ok: false, reason: why };
+  }
+
+  /**
+   * Sets agents' schedules (one `agent.schedule` event each, logged together). All or nothing: the first
+   * schedule the state refuses is answered and none is applied.
+   */
+  async setSchedules(
+    list: readonly { agentId: string; from: number; to: number; activities: { start: number; end: number; activity: string }[] }[],
+    source: string,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const now = this.now();
+    const events: EventOf<'agent.schedule'>[] = list.map((x) => ({ id: this.nextId(), type: 'agent.schedule', at: now, source, ...x }));
+    // All checked before any is applied.
+    for (const e of events) {
+      const why = checkSchedule(this.state, e);
+      if (why !== null) return { ok: false, reason: why };
+    }
+    for (const e of events) {
+      const why = evolve(this.state, e);
+      if (why !== null) return { ok: false, reason: why };
+    }
+    await this.commit(events);
+    return { ok: true };
   }
 
   /** Applies one hub decision made outside the ticker (e.g. an agent's socket closed mid-offer). */

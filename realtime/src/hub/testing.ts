@@ -154,13 +154,17 @@ function boardView(s: ClientSocket): BoardView {
   };
 }
 
-export async function post(url: string, path: string, tok: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: any }> {
+export async function post(url: string, path: string, tok: string, body: unknown, contentType = 'application/json', method = 'POST'): Promise<{ status: number; json: any }> {
   const r = await fetch(url + path, {
-    method: 'POST',
+    method,
     headers: { authorization: `Bearer ${tok}`, 'content-type': contentType },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: r.status, json: await r.json() };
+}
+
+export function put(url: string, path: string, tok: string, body: unknown): Promise<{ status: number; json: any }> {
+  return post(url, path, tok, body, 'application/json', 'PUT');
 }
 
 export async function get(url: string, path: string, tok?: string): Promise<{ status: number; json: any }> {
