@@ -6,7 +6,8 @@ import { demoSite } from '../../realtime/src/site/demo-site.ts';
 import { ComplaintsService } from '../../realtime/src/complaints/complaints.service.ts';
 import { BusinessClock } from '../../realtime/src/complaints/business-hours.ts';
 import { testBackends } from '../../realtime/src/storage/testing.ts';
-import { demoHistory, historyDaysOf, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, demoSchedules, historyDaysOf, workDemoComplaints } from './demo-history.ts';
+import { deriveMetrics, scopeKey } from '../../realtime/src/core/index.ts';
 
 const site = demoSite();
 const cal = new SiteCalendar(site.timeZone, site.intervalMin);
@@ -42,6 +43,29 @@ describe('the demo history', () => {
     expect(r.accepted).toBe(events.length);
     expect([...hub.state.agents.values()].filter((a) => a.state !== 'offline').map((a) => a.id)).toEqual([]);
     expect([...hub.state.calls.values()].filter((c) => c.status !== 'done')).toEqual([]);
+  });
+
+  it("given the demo's schedules published before 2 past days, then the simulated agents' adherence is high but not perfect, and conformance near 100 %", async () => {
+    const now = Date.parse('2026-03-04T07:10:00+07:00');
+    const days = [Date.parse('2026-03-02T00:00:00+07:00'), Date.parse('2026-03-03T00:00:00+07:00')];
+    const schedules = demoSchedules(site, days);
+    expect(schedules).toHaveLength(site.agents.length * 2);
+    for (const sc of schedules) {
+      // Contiguous from the shift's start to its end: 8.5 h, of which 75 minutes break and lunch.
+      const acts = sc.activities;
+      expect(acts.every((x, i) => i === 0 || x.start === acts[i - 1]!.end)).toBe(true);
+      expect(acts[acts.length - 1]!.end - acts[0]!.start).toBe(8.5 * 3_600_000);
+      expect(acts.filter((x) => x.activity !== 'work').reduce((n, x) => n + x.end - x.start, 0)).toBe(75 * 60_000);
+    }
+    const hub = new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'silent' }), clock: 'event' });
+    expect(await hub.setSchedules(schedules, 'demo:schedules', days[0]! - 3_600_000)).toEqual({ ok: true });
+    const r = await hub.ingest(demoHistory(site, now, 7, 2), { route: false });
+    expect(r.rejected).toEqual([]);
+    const m = deriveMetrics(hub.state.metrics.day(scopeKey.site, days[1]!), site.params);
+    expect(m.adherencePct).toBeGreaterThan(75);
+    expect(m.adherencePct).toBeLessThan(100);
+    expect(m.conformancePct).toBeGreaterThan(90);
+    expect(m.conformancePct).toBeLessThan(110);
   });
 
   it('given no past days before 07:30, then there is nothing to load', () => {

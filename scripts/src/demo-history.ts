@@ -8,6 +8,7 @@ import type { CampaignService, PastDial } from '../../queue-workers/src/campaign
 import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import { simulateToEvents } from './sim/index.ts';
+import { SHIFTS, shiftIndex } from './sim/agent.ts';
 import { vietnameseMobile } from './sim/callers.ts';
 import { vietnameseName } from '../../realtime/src/site/demo-site.ts';
 import { LAST_YEAR_CAMPAIGN } from '../../queue-workers/src/campaigns/demo.ts';
@@ -103,6 +104,53 @@ export function demoHistory(site: SiteConfig, now: number, seed = 7, days = 0, c
   // Calls arrive until 3 minutes before now, so the boards' last interval has its traffic too; the
   // few still going a minute before now are finished then (see stretch).
   if (hasTodayStretch(cal, now)) out.push(...stretch(site, cal, cal.dayStart(now) + DAY_OPEN, now - 3 * MIN, now - MIN, seed, campaignIds, idPrefix));
+  return out;
+}
+
+/** One agent's schedule for one day, as `Hub.setSchedules` takes it. */
+export interface DaySchedule {
+  agentId: string;
+  from: number;
+  to: number;
+  activities: { start: number; end: number; activity: string }[];
+}
+
+/**
+ * The demo's published schedules: each agent works their team position's shift pattern (the simulator's
+ * `SHIFTS`: 07:00, 08:00, 10:00 or 12:30, 8.5 h) with a 15-minute break after 2 h, 45 minutes of lunch
+ * after 4 h (staggered by 20 minutes in the team) and a break after 6.5 h. The simulated agents follow
+ * their own plan (late or early by a few minutes, breaks moved by calls), so adherence is high, not 100 %.
+ * `days`: local day starts.
+ */
+export function demoSchedules(site: SiteConfig, days: readonly number[]): DaySchedule[] {
+  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+  const out: DaySchedule[] = [];
+  const inTeam = new Map<string, number>();
+  for (const agent of site.agents) {
+    const team = agent.teamId ?? '';
+    const k = inTeam.get(team) ?? 0;
+    inTeam.set(team, k + 1);
+    const shift = SHIFTS[shiftIndex(k)]!;
+    for (const day of days) {
+      const at = (min: number) => day + min * MIN;
+      const start = at(shift.from);
+      const end = at(shift.to);
+      const lunch = start + (4 * 60 + (k % 3) * 20) * MIN;
+      const marks: [number, number, string][] = [
+        [start + 120 * MIN, start + 135 * MIN, 'break'],
+        [lunch, lunch + 45 * MIN, 'lunch'],
+        [start + 390 * MIN, start + 405 * MIN, 'break'],
+      ];
+      const activities: DaySchedule['activities'] = [];
+      let t = start;
+      for (const [from, to, activity] of marks) {
+        activities.push({ start: t, end: from, activity: 'work' }, { start: from, end: to, activity });
+        t = to;
+      }
+      activities.push({ start: t, end, activity: 'work' });
+      out.push({ agentId: agent.id, from: day, to: cal.nextDayStart(day), activities });
+    }
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import { loadSite } from '../../realtime/src/site/load-site.ts';
 import { SiteCalendar } from '../../realtime/src/core/time.ts';
 import type { CtiEventIn } from '../../realtime/src/contracts/index.ts';
 import { openDatabase, startRecordWriter, type Database, type RecordWriter } from '../../realtime/src/storage/index.ts';
-import { demoHistory, hasTodayStretch, historyDaysOf, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
+import { demoHistory, demoSchedules, hasTodayStretch, historyDaysOf, seedCampaignHistory, seedLastYearCustomers, workDemoComplaints } from './demo-history.ts';
 import { AccountsService, adminRoutes, createLogger } from '../../realtime/src/accounts/index.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
 import { complaintsMount } from '../../realtime/src/complaints/complaints.router.ts';
@@ -142,6 +142,10 @@ if (!fresh) {
     say,
   });
   if (r.accepted > 0) backfill = { events: r.history, since: r.lastAt };
+  // Today's schedules, unless a run earlier today published them (they count from now on).
+  const today = new SiteCalendar(config.timeZone, config.intervalMin).dayStart(Date.now());
+  const published = [...app.hub.state.agents.values()].some((a) => a.schedule?.cover.some(([f, t]) => f <= today && t > today));
+  if (!published) await app.hub.setSchedules(demoSchedules(config, [today]), 'demo:schedules');
 }
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
@@ -160,6 +164,13 @@ if (historyDays !== undefined) {
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   if (historyDays > 0) say(`simulating ${plural(historyDays)} of history…`);
   history = demoHistory(config, Date.now(), 7, historyDays, campaignLines);
+  // The agents' schedules of those days and today, published before the first of them, so the history
+  // has its schedule adherence and conformance (the team page, the metrics API).
+  const cal = new SiteCalendar(config.timeZone, config.intervalMin);
+  const days = [cal.dayStart(Date.now())];
+  for (let d = 0; d < historyDays; d++) days.unshift(cal.dayStart(days[0]! - 12 * 3_600_000));
+  const sched = await app.hub.setSchedules(demoSchedules(config, days), 'demo:schedules', days[0]! - 3_600_000);
+  if (!sched.ok) say(`schedules: not published (${sched.reason})`);
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
     // accrual at "now") cannot run in the middle of the past days and credit them with today's time.

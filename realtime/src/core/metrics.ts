@@ -108,7 +108,8 @@ function getRow(map: Map<number, Row>, key: number): Row {
 export function addCounters(into: Counters, from: Counters): void {
   for (const k of COUNTER_KEYS) {
     if (k === 'maxWaitMs') into.maxWaitMs = Math.max(into.maxWaitMs, from.maxWaitMs);
-    else into[k] += from[k];
+    // Stored before a counter existed (schedule time): it counts as 0.
+    else into[k] += from[k] ?? 0;
   }
 }
 

@@ -387,8 +387,9 @@ export class Hub {
   async setSchedules(
     list: readonly { agentId: string; from: number; to: number; activities: { start: number; end: number; activity: string }[] }[],
     source: string,
+    /** When they were published (a demo's history publishes its days' schedules before them). @defaultValue now */
+    now = this.now(),
   ): Promise<{ ok: true } | { ok: false; reason: string }> {
-    const now = this.now();
     const events: EventOf<'agent.schedule'>[] = list.map((x) => ({ id: this.nextId(), type: 'agent.schedule', at: now, source, ...x }));
     // All checked before any is applied.
     for (const e of events) {
