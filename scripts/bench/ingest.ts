@@ -36,6 +36,8 @@ import { parseCtiEvent, type CtiEvent } from '../../realtime/src/contracts/index
 import { createState, evolve, route } from '../../realtime/src/core/index.ts';
 import { createApp, createHubMetrics, Hub, MemoryEventLog, signToken, type App } from '../../realtime/src/hub/index.ts';
 import { demoSite } from '../../realtime/src/site/demo-site.ts';
+import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import { demoSchedules } from '../src/demo-history.ts';
 import type { SenderDone, SenderInit, SenderReady, SenderRun } from './ingest-sender.ts';
 import { args, batches, forkTs, retry, tolerateAdapterCloseRace, generateTraffic, log, machine, median, printSummary, printTable, waitMessage, watchdog } from './lib.ts';
 
@@ -86,6 +88,21 @@ function applyOnce(routing = ROUTING): { ms: number; accepted: number; rejected:
   return { ms, accepted: hub.counts.accepted, rejected: hub.counts.rejected, decisions: decisions - hub.counts.accepted };
 }
 
+/**
+ * `hub.apply()` with every agent scheduled (the demo's shift patterns, published before the traffic's
+ * days): each agent state change then also counts schedule adherence and conformance.
+ */
+async function applyScheduledOnce(): Promise<number> {
+  const hub = new Hub({ config: site, log: new MemoryEventLog(), logger, metrics: createHubMetrics(false), clock: CLOCK });
+  const cal = new SiteCalendar(site.timeZone, site.intervalMin);
+  const days = [...new Set([cal.dayStart(END_AT - 12 * 3_600_000), cal.dayStart(END_AT)])];
+  const r = await hub.setSchedules(demoSchedules(site, days), 'bench', days[0]! - 3_600_000);
+  if (!r.ok) throw new Error(`schedules refused: ${r.reason}`);
+  const t0 = performance.now();
+  for (const b of bs) hub.apply(b);
+  return performance.now() - t0;
+}
+
 /** The floor of any JSON ingest: serialise and parse the same batches (what the socket transport costs in CPU at least). */
 function jsonRoundTripOnce(): number {
   const t0 = performance.now();
@@ -123,6 +140,7 @@ const rtRuns: number[] = [];
 const parseRuns: number[] = [];
 const evolveRuns: number[] = [];
 const otherRuns: number[] = [];
+const scheduledRuns: number[] = [];
 let otherDecisions = 0;
 let applyCheck = { accepted: 0, rejected: 0, decisions: 0 };
 for (let r = 0; r < ROUNDS; r++) {
@@ -136,6 +154,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const oc = applyOnce(otherRouting);
   otherRuns.push(oc.ms);
   otherDecisions = oc.decisions;
+  scheduledRuns.push(await applyScheduledOnce());
 }
 const eps = (ms: number) => (N / ms) * 1000;
 const applyEps = eps(median(applyRuns));
@@ -304,6 +323,7 @@ printTable('in process, one core', [
   inRow('  validation only (parseCtiEvent, zod)', parseRuns),
   inRow('  evolve + route only (pre-parsed events)', evolveRuns),
   inRow(`hub.apply() with ${otherRouting === 'hub' ? 'hub-routed lines (offers, then overridden by the PBX)' : 'observed lines'}`, otherRuns),
+  inRow('hub.apply() with every agent scheduled (adherence, conformance)', scheduledRuns),
   inRow('baseline: JSON.stringify + JSON.parse of the batches', rtRuns),
 ]);
 console.log(`  hub.apply(): ${applyCheck.accepted} accepted, ${applyCheck.rejected} rejected, ${applyCheck.decisions} hub decisions (offers, timeouts, overflow); with ${otherRouting}-routed lines ${otherDecisions} decisions`);
@@ -314,6 +334,7 @@ Object.assign(summary, {
   applyEps: Math.round(applyEps),
   applyBestEps: Math.round(eps(Math.min(...applyRuns))),
   [`apply${otherRouting === 'hub' ? 'HubRouted' : 'Observed'}Eps`]: Math.round(eps(median(otherRuns))),
+  applyScheduledEps: Math.round(eps(median(scheduledRuns))),
   jsonRoundTripEps: Math.round(rtEps),
   goalRatioMet: goalRatios.live === undefined ? null : goalRatios.live >= 0.65,
   goalRatioBulkMet: goalRatios.bulk === undefined ? null : goalRatios.bulk >= 0.65,

@@ -169,11 +169,12 @@ if (historyDays !== undefined) {
   const cal = new SiteCalendar(config.timeZone, config.intervalMin);
   const days = [cal.dayStart(Date.now())];
   for (let d = 0; d < historyDays; d++) days.unshift(cal.dayStart(days[0]! - 12 * 3_600_000));
-  const sched = await app.hub.setSchedules(demoSchedules(config, days), 'demo:schedules', days[0]! - 3_600_000);
-  if (!sched.ok) say(`schedules: not published (${sched.reason})`);
+  // Applied at once, logged meanwhile: no await before the history is applied too.
+  const published = app.hub.setSchedules(demoSchedules(config, days), 'demo:schedules', days[0]! - 3_600_000);
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
-    // accrual at "now") cannot run in the middle of the past days and credit them with today's time.
+    // accrual at "now") cannot run in the middle of the past days and credit them with today's time
+    // (nor count the days' schedules as missed before their events are in).
     const r = await app.hub.ingest(history, { route: false });
     const accepted = r.accepted;
     const rejected = r.rejected.length;
@@ -183,6 +184,8 @@ if (historyDays !== undefined) {
     const what = [historyDays ? `${plural(historyDays)} of history` : '', today ? "today's since 07:00" : ''].filter(Boolean).join(' and ');
     say(`loaded ${what}: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
+  const sched = await published;
+  if (!sched.ok) say(`schedules: not published (${sched.reason})`);
 }
 
 // Durable history: the record writer follows the event log into PostgreSQL (DATABASE_URL) or the

@@ -27,6 +27,9 @@ export const REPORT_COLUMNS: readonly (keyof MetricValues)[] = [
   'connectivityRatePct',
   'conversionRatePct',
   'revenue',
+  // Added after the first release: at the end, so a reader of the CSV by position keeps working.
+  'adherencePct',
+  'conformancePct',
 ];
 
 /** The columns of a complaints summary line (CSV and the printable table). */
