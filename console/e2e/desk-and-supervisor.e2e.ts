@@ -134,6 +134,32 @@ describe('console end to end', () => {
     await Promise.all([desk.context().close(), lead.context().close()]);
   });
 
+  it("a team lead publishes today's schedule for an agent and sees the shift as scheduled and the adherence on the team page", async () => {
+    const lead = await signIn(browser, hub.url, 'lead1');
+    await lead.locator('[data-testid=team-row][data-agent=a1]').waitFor();
+    expect(await lead.locator('[data-testid=team-row][data-agent=a1] [data-testid=scheduled]').textContent()).toBe('—');
+    // With the lead's own token (the console keeps it in sessionStorage), the whole day as work.
+    const date = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const status = await lead.evaluate(async (d) => {
+      const { token } = JSON.parse(sessionStorage.getItem('callboard.session') ?? '{}') as { token?: string };
+      const r = await fetch(`/api/v1/schedules/${d}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
+        body: JSON.stringify({ agents: { a1: [{ from: '00:00', to: '24:00', activity: 'work' }] } }),
+      });
+      return r.status;
+    }, date);
+    expect(status).toBe(200);
+    await lead.locator('[data-testid=team-row][data-agent=a1] [data-testid=scheduled]', { hasText: '00:00–00:00' }).waitFor();
+    // a1 was marked absent (the test before): back at the desk, the time signed out counts against the schedule.
+    const desk = await signIn(browser, hub.url, 'a1');
+    await desk.getByTestId('state-available').click();
+    await lead.locator('[data-testid=team-row][data-agent=a1][data-state=available] [data-testid=adherence]', { hasText: '%' }).waitFor();
+    await lead.locator('[data-testid=team-adherence]', { hasText: '%' }).waitFor();
+    await desk.context().close();
+    await lead.context().close();
+  });
+
   it('a supervisor closes a line and the wallboard shows it closed within a second', async () => {
     const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?queues=booking,advice&tv')]);
     const tile = board.locator('[data-testid=tile][data-queue=booking]');

@@ -120,6 +120,8 @@ function accrueSchedule(s: HubState, a: AgentState, to: number): void {
   const sch = a.schedule!;
   const from = sch.until;
   sch.until = to;
+  // Boards see the agent's adherence move once a minute (an absent agent has no state change to carry it).
+  if (Math.floor(to / 60_000) !== Math.floor(from / 60_000)) s.dirty.agents.add(a.id);
   const series = agentSeries(s, a);
   for (const [start, end, activity] of sch.spans) {
     if (end <= from) continue;

@@ -98,6 +98,18 @@ describe('schedule adherence and conformance', () => {
     expect(team.adherencePct).toBe(50);
   });
 
+  it('given an absent scheduled agent, then the card is refreshed once a minute as the schedule is counted (no state change carries it)', () => {
+    const s = scheduled();
+    s.dirty.agents.clear();
+    accrueAll(s, t(10));
+    expect(s.dirty.agents.has('a1')).toBe(true);
+    s.dirty.agents.clear();
+    accrueAll(s, t(20));
+    expect(s.dirty.agents.has('a1')).toBe(false);
+    accrueAll(s, t(61));
+    expect(s.dirty.agents.has('a1')).toBe(true);
+  });
+
   it('given activities that overlap or leave the period, then the schedule is refused and nothing changes', () => {
     given(site()).when(ev.schedule('a1', t(0), t(60 * MIN), [[t(0), t(90 * MIN), 'work']], t(0))).rejected(/ends after the period/);
     given(site()).when(ev.schedule('a1', t(60), t(0), [], t(0))).rejected(/end is not after its start/);
