@@ -141,7 +141,9 @@ describe('console end to end', () => {
     // With the lead's own token (the console keeps it in sessionStorage), the whole day as work.
     const date = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     const status = await lead.evaluate(async (d) => {
-      const { token } = JSON.parse(sessionStorage.getItem('callboard.session') ?? '{}') as { token?: string };
+      // In the page (the e2e project compiles without the DOM's types).
+      const store = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage;
+      const { token } = JSON.parse(store.getItem('callboard.session') ?? '{}') as { token?: string };
       const r = await fetch(`/api/v1/schedules/${d}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },

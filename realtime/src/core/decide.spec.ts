@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandName, CommandPayload, SessionDTO } from '../contracts/index.ts';
-import { decide, type Decision } from './decide.ts';
-import { evolve } from './evolve.ts';
-import type { HubState } from './state.ts';
-import { apply, ev, ready, site, t } from './testing.ts';
+import type { SessionDTO } from '../contracts/index.ts';
+import { apply, carryOut, decideAs, ev, ready, site, t } from './testing.ts';
 
 const agent = (agentId: string, teamIds: string[] = ['t1']): SessionDTO => ({ userId: agentId, name: agentId, role: 'agent', agentId, teamIds });
 const supervisor: SessionDTO = { userId: 'sup', name: 'Sup', role: 'supervisor', teamIds: [] };
 const lead = (teamIds: string[]): SessionDTO => ({ userId: 'lead', name: 'Lead', role: 'team_lead', teamIds });
 
-function run<K extends CommandName>(s: HubState, session: SessionDTO, name: K, payload: CommandPayload<K>, now = t(100)): Decision {
-  let n = 0;
-  return decide(s, name, payload, { now, nextId: () => `cmd${++n}`, session });
-}
-
-/** Applies a decision's events; each must be accepted by evolve. */
-function carryOut(s: HubState, d: Decision): void {
-  expect(d.ok).toBe(true);
-  if (!d.ok) return;
-  for (const e of d.events) expect(evolve(s, e), `${e.type} should apply`).toBeNull();
-}
+const run = decideAs;
 
 describe('decide: agent commands', () => {
   it('given an offline agent, when it sets itself available then it is logged in and available', () => {

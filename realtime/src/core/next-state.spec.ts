@@ -3,26 +3,16 @@
  * after this call". It waits for the end of the call and of its wrap-up, then replaces "available".
  */
 import { describe, expect, it } from 'vitest';
-import type { CommandName, CommandPayload, SessionDTO } from '../contracts/index.ts';
-import { decide, type Decision } from './decide.ts';
+import type { SessionDTO } from '../contracts/index.ts';
 import { evolve } from './evolve.ts';
 import { due, route } from './routing.ts';
 import { agentDTO } from './selectors.ts';
-import type { HubState } from './state.ts';
-import { apply, ev, given, ids, ready, site, t } from './testing.ts';
+import { apply, carryOut, decideAs, ev, given, ids, ready, site, t } from './testing.ts';
 
 const agentSession = (agentId: string): SessionDTO => ({ userId: agentId, name: agentId, role: 'agent', agentId, teamIds: ['t1'] });
 const lead = (teamIds: string[]): SessionDTO => ({ userId: 'lead1', name: 'Lead', role: 'team_lead', teamIds });
 
-function run<K extends CommandName>(s: HubState, session: SessionDTO, name: K, payload: CommandPayload<K>, now = t(100)): Decision {
-  let n = 0;
-  return decide(s, name, payload, { now, nextId: () => `cmd${++n}`, session });
-}
-
-function carryOut(s: HubState, d: Decision): void {
-  expect(d.ok).toBe(true);
-  if (d.ok) for (const e of d.events) expect(evolve(s, e), `${e.type} should apply`).toBeNull();
-}
+const run = decideAs;
 
 /** a1 on call c1 (booking), answered at t(2). */
 const onCall = (wrapupSec = 0) => {

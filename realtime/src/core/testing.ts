@@ -10,9 +10,13 @@ import {
   parseSiteConfig,
   type CtiEvent,
   type DomainEvent,
+  type CommandName,
+  type CommandPayload,
   type HubEvent,
+  type SessionDTO,
   type SiteConfigInput,
 } from '../contracts/index.ts';
+import { decide, type Decision } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { due, route } from './routing.ts';
 import { createState, type HubState } from './state.ts';
@@ -196,4 +200,17 @@ export function tick(s: HubState, now: number, gen = ids()): { fired: DomainEven
   const fired = due(s, now, gen);
   const routed = route(s, now, gen);
   return { fired, routed };
+}
+
+/** Runs `decide` for a console command at `now` (default t(100)), with command ids cmd1, cmd2... */
+export function decideAs<K extends CommandName>(s: HubState, session: SessionDTO, name: K, payload: CommandPayload<K>, now = t(100)): Decision {
+  let n = 0;
+  return decide(s, name, payload, { now, nextId: () => `cmd${++n}`, session });
+}
+
+/** Applies a decision's events; each must be accepted by evolve. */
+export function carryOut(s: HubState, d: Decision): void {
+  expect(d.ok).toBe(true);
+  if (!d.ok) return;
+  for (const e of d.events) expect(evolve(s, e), `${e.type} should apply`).toBeNull();
 }
