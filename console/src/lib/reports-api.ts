@@ -51,6 +51,8 @@ export interface ReportValues {
   asaSec: number | null;
   ahtSec: number | null;
   occupancyPct: number | null;
+  /** Schedule adherence (missing in reports stored before it existed). */
+  adherencePct?: number | null;
   handled: number;
   staffedAgents: number;
   volumePerAgent: number | null;
