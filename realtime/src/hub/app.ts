@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   apiFail,
+  commandFailMessage,
   commandFailOf,
   COMMANDS,
   METRIC_FORMULAS,
@@ -408,7 +409,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     for (const agentId of Object.keys(p.data.agents)) {
       const a = hub.state.agents.get(agentId);
       if (!a) {
-        res.status(404).json({ error: { code: 'not_found', message: `unknown agent ${agentId}`, ...commandFailOf(`unknown agent ${agentId}`) } });
+        res.status(404).json({ error: { code: 'not_found', message: commandFailMessage('unknown_agent', { agentId }), reason: 'unknown_agent', params: { agentId } } });
         return;
       }
       const d = authorize(session, 'agent:control', { agentId, ...(a.teamId ? { teamId: a.teamId } : {}) });
