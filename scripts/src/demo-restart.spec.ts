@@ -110,10 +110,10 @@ async function restartedHub(log: MemoryEventLog, now: number): Promise<Hub> {
 }
 
 /** Offered calls per site-local date, as the hub's history API answers (`interval: 'day'`). */
-function callsPerDay(hub: Hub, from: string, now: number): Record<string, number> {
+function callsPerDay(hub: Hub, from: string, now: number, metric: 'offered' | 'adherencePct' = 'offered'): Record<string, number> {
   const cal = new SiteCalendar(site.timeZone, site.intervalMin);
   const a = queryMetrics(hub.state, { scope: 'site', from: cal.dayStart(vn(`${from}T12:00:00`)), to: now, interval: 'day' }, now, {});
-  return Object.fromEntries((a.series ?? []).map((x) => [cal.localDate(x.start), x.values.offered]));
+  return Object.fromEntries((a.series ?? []).map((x) => [cal.localDate(x.start), x.values[metric] as number]));
 }
 
 const logged = (log: MemoryEventLog) => log.batches.flat();
@@ -153,6 +153,13 @@ describe('a restart on a later day', () => {
     for (const d of ['2026-03-07', '2026-03-08']) expect(perDay[d], d).toBeGreaterThan(1000);
     expect(perDay['2026-03-09']).toBeGreaterThan(200);
     expect(perDay['2026-03-09']).toBe(r.history.filter((e) => e.type === 'call.offered' && timeOf(e) >= vn('2026-03-09T00:00:00')).length);
+    // The simulated days have their schedules, published before them, so they have adherence; the first
+    // run's Friday had none. Today's are published too (the start does not publish them again).
+    const adherence = callsPerDay(hub, '2026-03-06', monday, 'adherencePct');
+    expect(adherence['2026-03-06']).toBeNull();
+    for (const d of ['2026-03-07', '2026-03-08']) expect([d, adherence[d]! > 75 && adherence[d]! < 100]).toEqual([d, true]);
+    const mondayStart = new SiteCalendar(site.timeZone, site.intervalMin).dayStart(monday);
+    expect([...hub.state.agents.values()].filter((a) => a.schedule?.cover.some(([f, t]) => f <= mondayStart && t > mondayStart)).length).toBe(site.agents.length);
     // The live simulator starts on a clean hub: no call going, no one signed in.
     expect([...hub.state.calls.values()].filter((c) => c.status !== 'done')).toEqual([]);
     expect([...hub.state.agents.values()].filter((a) => a.state !== 'offline')).toEqual([]);

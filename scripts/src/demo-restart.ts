@@ -10,7 +10,7 @@ import type { CtiEventIn, SiteConfig } from '../../realtime/src/contracts/index.
 import type { HubState } from '../../realtime/src/core/index.ts';
 import { DAY, SiteCalendar } from '../../realtime/src/core/time.ts';
 import type { Hub } from '../../realtime/src/hub/index.ts';
-import { demoHistory, hasTodayStretch } from './demo-history.ts';
+import { demoHistory, demoSchedules, hasTodayStretch } from './demo-history.ts';
 import { hash32 } from './sim/random.ts';
 
 export function leftoversOf(state: HubState, source = 'callboard-restart'): CtiEventIn[] {
@@ -117,7 +117,7 @@ const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
  * that kept running. Their ids start with `backfill-<today>`, so they are not an earlier history's or
  * an earlier restart's, and they all come after the log's last event.
  */
-export async function resumeDemo(hub: Pick<Hub, 'state' | 'ingest'>, site: SiteConfig, o: ResumeOptions): Promise<Resumed> {
+export async function resumeDemo(hub: Pick<Hub, 'state' | 'ingest' | 'setSchedules'>, site: SiteConfig, o: ResumeOptions): Promise<Resumed> {
   const lastAt = hub.state.clock;
   const cal = new SiteCalendar(site.timeZone, site.intervalMin);
   const missed = o.historyDays === undefined ? null : missedDays(lastAt, o.now, site.timeZone, o.historyDays);
@@ -142,8 +142,17 @@ export async function resumeDemo(hub: Pick<Hub, 'state' | 'ingest'>, site: SiteC
   const idPrefix = `backfill-${missed.today}`;
   out.history = demoHistory(site, o.now, hash32(idPrefix) % 100_000, days.length, o.campaignIds ?? {}, idPrefix);
   if (!out.history.length) return out;
+  // The agents' schedules of those days and today, published before the first of them (after the log's
+  // last event), so the simulated days have their adherence as a fresh start's history has. Applied at
+  // once and logged meanwhile: no await before the history is applied, or the hub's ticker would count
+  // the days as missed shifts.
+  const starts = [cal.dayStart(o.now)];
+  for (let i = 0; i < days.length; i++) starts.unshift(cal.dayStart(starts[0]! - DAY / 2));
+  const published = hub.setSchedules(demoSchedules(site, starts), 'demo:schedules', Math.max(lastAt, starts[0]! - 3_600_000));
   // One batch, as a fresh start loads its history: the hub's ticker cannot run in the middle of it.
   const r = await hub.ingest(out.history, { route: false });
+  const p = await published;
+  if (!p.ok) o.say(`restart: the simulated days' schedules not published (${p.reason})`);
   out.accepted = r.accepted;
   out.rejected = r.rejected.length;
   const calls = out.history.filter((e) => e.type === 'call.offered').length;
