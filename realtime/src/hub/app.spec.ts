@@ -182,16 +182,24 @@ describe('given the ingest edge', () => {
     // Unparseable bodies: 400 and the hub keeps running.
     const bad = await fetch(url + '/api/v1/events', { method: 'POST', headers: { authorization: `Bearer ${tel}`, 'content-type': 'application/json' }, body: '{"id":' });
     expect(bad.status).toBe(400);
-    const nd = await post(url, '/api/v1/events', tel, '{"id":"n1","type":"call.abandoned","at":' + Date.now() + ',"callId":"c1"}\n{oops\n', 'application/x-ndjson');
-    expect(nd.json.accepted).toBe(1);
-    expect(nd.json.rejected[0].errors[0]).toMatch(/invalid JSON/);
+    // NDJSON: each bad line is reported at its own index (blank lines do not count), the good ones applied.
+    const line = (id: string) => JSON.stringify({ id, type: 'agent.state', at: Date.now(), agentId: 'a1', state: 'break' });
+    const nd = await post(url, '/api/v1/events', tel, ['{oops', line('n1'), '', '{"id":', 'nope', line('n2'), '{"type":"call.abandoned"}'].join('\n'), 'application/x-ndjson');
+    expect(nd.status).toBe(200);
+    expect(nd.json.accepted).toBe(2);
+    expect(nd.json.rejected.map((r: any) => [r.index, /invalid JSON/.test(r.errors[0])])).toEqual([[0, true], [2, true], [3, true], [5, false]]);
+    // A body none of whose lines parsed did not parse: 400, with each line's reason.
+    const none = await post(url, '/api/v1/events', tel, '{oops\n[1,\n', 'application/x-ndjson');
+    expect(none.status).toBe(400);
+    expect(none.json.rejected.map((r: any) => r.index)).toEqual([0, 1]);
 
     const health = await get(url, '/healthz');
     expect(health.json.status).toBe('ok');
     const prom = await (await fetch(url + '/metrics')).text();
-    expect(prom).toMatch(/callboard_events_rejected_total\{reason="invalid"\} [4-9]/);
-    expect(prom).toMatch(/callboard_events_rejected_total\{reason="impossible"\} [2-9]/);
-    expect(app.hub.counts.accepted).toBe(2);
+    // 4 in the batch, 4 lines of the first NDJSON body and 2 of the second.
+    expect(prom).toMatch(/callboard_events_rejected_total\{reason="invalid"\} 10\n/);
+    expect(prom).toMatch(/callboard_events_rejected_total\{reason="impossible"\} 2\n/);
+    expect(app.hub.counts.accepted).toBe(3); // b1 of the batch, n1 and n2 of the NDJSON body
   });
 
   it('when credentials are missing or wrong for the edge, then the request is refused', async () => {

@@ -348,7 +348,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           try {
             items.push(JSON.parse(line));
           } catch (err) {
-            lineErrors.push({ index: items.length + lineErrors.length, errors: [`invalid JSON: ${(err as Error).message}`] });
+            lineErrors.push({ index: items.length, errors: [`invalid JSON: ${(err as Error).message}`] });
             items.push(undefined);
           }
         }
@@ -361,11 +361,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }
       const result = await hub.ingest(items);
       // Unparseable NDJSON lines were passed as `undefined`: report the JSON error, not the schema one.
+      const byIndex = new Map(result.rejected.map((r) => [r.index, r]));
       for (const le of lineErrors) {
-        const r = result.rejected.find((x) => x.index === le.index);
+        const r = byIndex.get(le.index);
         if (r) r.errors = le.errors;
       }
-      res.json(result);
+      // "200 if the body parsed, 400 if it did not": an NDJSON body of which no line parsed did not.
+      res.status(items.length > 0 && lineErrors.length === items.length ? 400 : 200).json(result);
     },
   );
 
