@@ -154,6 +154,33 @@ describe('metrics: inbound queue metrics', () => {
       expect(siteDTO(s, NOW).today.maxWaitSec).toBe(50);
     });
 
+    it('when the metrics API is asked, then its max wait counts the waiting call too, in the total and in the interval it was offered in', () => {
+      const s = dayOfCalls();
+      apply(s, [ev.offered('c7', 'booking', t(150))]);
+      for (const scope of [{ scope: 'queue', id: 'booking' }, { scope: 'site' }] as const) {
+        const a = queryMetrics(s, { ...scope, interval: 'interval' }, NOW, METRIC_FORMULAS);
+        expect([scope.scope, a.total.maxWaitSec]).toEqual([scope.scope, 50]);
+        const at = a.series!.findLast((x) => x.start <= t(150))!;
+        expect(at.values.maxWaitSec).toBe(50);
+        expect(total(s, { ...scope, windowMin: 15 }, NOW).maxWaitSec).toBe(50);
+      }
+      // A team's figures hold answered calls only.
+      expect(total(s, { scope: 'team', id: 't1' }, NOW).maxWaitSec).toBe(30);
+    });
+
+    it('when it was offered 45 minutes ago, then it is the max wait of the day but not of the last 30 or 15 minutes (offered before them)', () => {
+      const s = dayOfCalls();
+      apply(s, [ev.offered('c7', 'booking', t(150))]);
+      const later = t(150) + 45 * 60_000;
+      const dto = queueDTO(s, s.queues.get('booking')!, later);
+      expect(dto.live.longestWaitSec).toBe(45 * 60);
+      expect([dto.today.maxWaitSec, dto.last30.maxWaitSec]).toEqual([45 * 60, 0]);
+      const site = siteDTO(s, later);
+      expect([site.today.maxWaitSec, site.last30.maxWaitSec]).toEqual([45 * 60, 0]);
+      expect(total(s, { scope: 'queue', id: 'booking', windowMin: 15 }, later).maxWaitSec).toBe(0);
+      expect(total(s, { scope: 'queue', id: 'booking' }, later).maxWaitSec).toBe(45 * 60);
+    });
+
     it('when it has waited less than the longest finished call then the max wait stays 30 s', () => {
       const s = dayOfCalls();
       apply(s, [ev.offered('c7', 'booking', t(190))]);

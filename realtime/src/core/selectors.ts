@@ -100,15 +100,39 @@ export function queueLive(s: HubState, q: QueueState, now: number): LiveFigures 
   return liveFor(s, [q], membersOf(s, q), now);
 }
 
-/** Metric values for a window that includes `now`: the longest wait of calls still waiting counts too. */
-function withLiveWait(m: MetricValues, live: LiveFigures): MetricValues {
-  if (live.longestWaitSec > m.maxWaitSec) m.maxWaitSec = live.longestWaitSec;
+/**
+ * When the calls still waiting started their wait, as the metrics attribute it (metrics.md: a call belongs to
+ * the window it was offered in): in a queue, since it entered that queue; for the site (and a campaign),
+ * since its first offer, and only for a call never answered (a transferred call was answered for the site).
+ */
+function waitingSince(queues: Iterable<QueueState>, forSite: boolean): number[] {
+  const out: number[] = [];
+  for (const q of queues) {
+    for (const c of q.waiting) {
+      if (!forSite) out.push(c.enteredQueueAt);
+      else if (c.transferred === 0) out.push(c.offeredAt);
+    }
+  }
+  return out;
+}
+
+/**
+ * `maxWaitSec` is the longest wait of any call offered in the window, so a call still waiting that was
+ * offered in [from, to) counts with its wait so far; one offered before the window does not.
+ */
+function withLiveWait(m: MetricValues, since: readonly number[], from: number, to: number, now: number): MetricValues {
+  for (const at of since) {
+    if (at < from || at >= to) continue;
+    const w = Math.max(0, (now - at) / 1000);
+    if (w > m.maxWaitSec) m.maxWaitSec = w;
+  }
   return m;
 }
 
 export function queueDTO(s: HubState, q: QueueState, now: number): QueueDTO {
   const live = queueLive(s, q, now);
   const key = scopeKey.queue(q.id);
+  const since = waitingSince([q], false);
   const dto: QueueDTO = {
     id: q.id,
     name: q.name,
@@ -122,8 +146,8 @@ export function queueDTO(s: HubState, q: QueueState, now: number): QueueDTO {
     shortAbandonSec: q.params.shortAbandonSec,
     wrapupSec: q.wrapupSec,
     live,
-    today: withLiveWait(deriveMetrics(s.metrics.day(key, now), q.params), live),
-    last30: withLiveWait(deriveMetrics(s.metrics.window(key, now, 30), q.params), live),
+    today: withLiveWait(deriveMetrics(s.metrics.day(key, now), q.params), since, s.calendar.dayStart(now), Infinity, now),
+    last30: withLiveWait(deriveMetrics(s.metrics.window(key, now, 30), q.params), since, now - 30 * 60_000, Infinity, now),
   };
   if (q.nameVi !== undefined) dto.nameVi = q.nameVi;
   return dto;
@@ -223,6 +247,7 @@ export function siteDTO(s: HubState, now: number): SiteDTO {
   const live = liveFor(s, s.queues.values(), s.agents.values(), now);
   const b = s.metrics.day(scopeKey.site, now);
   for (const a of s.agents.values()) withOngoing(b, a, now);
+  const since = waitingSince(s.queues.values(), true);
   return {
     id: s.config.id,
     name: s.config.name,
@@ -231,8 +256,8 @@ export function siteDTO(s: HubState, now: number): SiteDTO {
     intervalMin: s.config.intervalMin,
     notReadyReasons: s.config.notReadyReasons,
     live,
-    today: withLiveWait(deriveMetrics(b, s.config.params), live),
-    last30: withLiveWait(deriveMetrics(s.metrics.window(scopeKey.site, now, 30), s.config.params), live),
+    today: withLiveWait(deriveMetrics(b, s.config.params), since, s.calendar.dayStart(now), Infinity, now),
+    last30: withLiveWait(deriveMetrics(s.metrics.window(scopeKey.site, now, 30), s.config.params), since, now - 30 * 60_000, Infinity, now),
   };
 }
 
@@ -354,6 +379,14 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
     }
   }
   const ans: MetricsAnswer = { scope: q.scope, from, to, params: used, total: deriveMetrics(total, params), formulas };
+  // Calls still waiting count in the windows they were offered in (queues and the site; a team's or an
+  // agent's figures hold answered calls only).
+  const waitQueues = q.scope === 'site' ? [...s.queues.values()] : q.scope === 'queue' && q.id && s.queues.has(q.id) ? [s.queues.get(q.id)!] : [];
+  const since = waitingSince(waitQueues, q.scope === 'site');
+  if (since.length > 0) {
+    withLiveWait(ans.total, since, from, to, now);
+    series?.forEach((x, i) => withLiveWait(x.values, since, x.start, series![i + 1]?.start ?? to, now));
+  }
   if (q.id !== undefined) ans.id = q.id;
   if (series) ans.series = series;
   if (q.scope === 'queue' && q.id) {
