@@ -72,7 +72,11 @@ export function combine(queues: readonly QueueDTO[], agents: readonly AgentDTO[]
   const oldest = queues.map((q) => q.live.oldestWaitingSince).filter((x): x is number => x !== null);
   const count = (s: AgentDTO['state']) => agents.filter((a) => a.state === s).length;
   const notReady: Record<string, number> = {};
-  for (const a of agents) if (a.state === 'notReady' && a.reason) notReady[a.reason] = (notReady[a.reason] ?? 0) + 1;
+  const breakReasons: Record<string, number> = {};
+  for (const a of agents) {
+    if (a.state === 'notReady' && a.reason) notReady[a.reason] = (notReady[a.reason] ?? 0) + 1;
+    else if (a.state === 'break') breakReasons[a.reason ?? 'break'] = (breakReasons[a.reason ?? 'break'] ?? 0) + 1;
+  }
   const live: LiveFigures = {
     inQueue: sum((q) => q.live.inQueue),
     longestWaitSec: Math.max(0, ...queues.map((q) => q.live.longestWaitSec)),
@@ -82,6 +86,7 @@ export function combine(queues: readonly QueueDTO[], agents: readonly AgentDTO[]
     onCall: count('onCall'),
     wrapup: count('wrapup'),
     break: count('break'),
+    breakReasons,
     notReady,
     offline: count('offline'),
     staffed: agents.length - count('offline'),

@@ -23,7 +23,10 @@ const base = {
   source: z.string().min(1).max(128).optional(),
 };
 
-/** Agent states the phone system may report. Any other non-empty token is a site-defined not-ready state. */
+/**
+ * Agent states the phone system may report. Any other token must be one of the site's not-ready states
+ * (`notReadyReasons`, e.g. `lunch`), else the event is rejected as `unknown_state`.
+ */
 export const ReportedAgentState = z
   .string()
   .min(1)

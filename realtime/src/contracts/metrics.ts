@@ -154,6 +154,8 @@ export interface LiveFigures {
   onCall: number;
   wrapup: number;
   break: number;
+  /** Agents on break by the reason given (`break` for none): metrics.md's "`break` (by reason)". */
+  breakReasons: Record<string, number>;
   /** Not-ready agents by reason (break included under `break`). */
   notReady: Record<string, number>;
   offline: number;

@@ -251,6 +251,7 @@ describe('selectors: live figures and views', () => {
       onCall: 1,
       wrapup: 1,
       break: 1,
+      breakReasons: { smoke: 1 },
       notReady: { lunch: 1 },
       offline: 1,
       staffed: 6,

@@ -45,6 +45,7 @@ function liveFor(s: HubState, queues: Iterable<QueueState>, agents: Iterable<Age
     onCall: 0,
     wrapup: 0,
     break: 0,
+    breakReasons: {},
     notReady: {},
     offline: 0,
     staffed: 0,
@@ -73,9 +74,12 @@ function liveFor(s: HubState, queues: Iterable<QueueState>, agents: Iterable<Age
       case 'wrapup':
         f.wrapup++;
         break;
-      case 'break':
+      case 'break': {
         f.break++;
+        const r = a.reason ?? 'break';
+        f.breakReasons[r] = (f.breakReasons[r] ?? 0) + 1;
         break;
+      }
       case 'notReady': {
         const r = a.reason ?? 'notReady';
         f.notReady[r] = (f.notReady[r] ?? 0) + 1;

@@ -16,6 +16,7 @@ function tile(over: { open?: boolean; sl?: number | null; abandon?: number | nul
     onCall: 4,
     wrapup: 2,
     break: 1,
+    breakReasons: { break: 1 },
     notReady: { lunch: 2 },
     offline: 5,
     staffed: 13,
@@ -35,7 +36,9 @@ describe('QueueTile', () => {
     await expect.element(s.getByTestId('m-offered')).toHaveTextContent('120 / 110');
     // On call counts ringing agents; breaks count not-ready reasons.
     await expect.element(s.getByTitle('Đang gọi')).toHaveTextContent('5');
-    await expect.element(s.getByTitle('Nghỉ', { exact: true })).toHaveTextContent('3');
+    // Its title gives them by reason, most first (metrics.md: break by reason).
+    await expect.element(s.getByTestId('break-reasons')).toHaveTextContent('3');
+    await expect.element(s.getByTestId('break-reasons')).toHaveAttribute('title', 'Nghỉ: Ăn trưa 2 · Nghỉ giải lao 1');
   });
 
   it('shows each threshold by colour class, icon and word', async () => {
