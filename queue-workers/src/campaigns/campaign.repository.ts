@@ -364,6 +364,23 @@ export class CampaignRepository {
     return this.db.select().from(t.surveyAnswers).where(eq(t.surveyAnswers.campaignId, campaignId)).orderBy(asc(t.surveyAnswers.answeredAt));
   }
 
+  /**
+   * Surveys sent and answered as the CX report counts them (metrics.md `surveyResponseRatePct`, one meaning
+   * everywhere): the customers the campaign dialed, and of them those who answered its survey.
+   */
+  async surveyReach(campaignId: string): Promise<{ sent: number; answered: number }> {
+    const [r] = rowsOf<{ sent: string | number; answered: string | number }>(
+      await this.db.execute(sql`with sent as (
+          select distinct l.customer_id from campaign_attempts a
+            join leads l on l.campaign_id = a.campaign_id and l.id = a.lead_id
+          where a.campaign_id = ${campaignId}
+        ), answered as (select distinct customer_id from survey_answers where campaign_id = ${campaignId})
+        select (select count(*) from sent) as sent,
+               (select count(*) from sent s join answered x on x.customer_id = s.customer_id) as answered`),
+    );
+    return { sent: Number(r?.sent ?? 0), answered: Number(r?.answered ?? 0) };
+  }
+
   // ----------------------------------------------------------------------------------- imports
   async createImport(campaignId: string, fileName: string | null, bytesTotal: number | null): Promise<number> {
     const [r] = await this.db.insert(t.leadImports).values({ campaignId, fileName, bytesTotal }).returning({ id: t.leadImports.id });

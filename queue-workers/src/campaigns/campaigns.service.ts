@@ -1170,7 +1170,7 @@ export class CampaignService {
         conversionRatePct: '100 · outcomes with a success disposition / connected calls handled',
         npsScore: '% promoters (9–10) − % detractors (0–6)',
         csatPct: '100 · answers of 4 or 5 / answers',
-        surveyResponseRatePct: '100 · surveys answered / surveys sent',
+        surveyResponseRatePct: '100 · surveys answered / surveys sent (customers dialed by the survey)',
       },
     };
     const group = (p: 'a' | 't') => {
@@ -1190,10 +1190,11 @@ export class CampaignService {
       const answers = await this.repo.answers(campaignId);
       const nps = answers.filter((a) => a.kind === 'nps' && a.score !== null).map((a) => a.score!);
       const csat = answers.filter((a) => a.kind === 'csat' && a.score !== null).map((a) => a.score!);
-      const surveys = new Set(answers.map((a) => `${a.customerId}|${a.callId}`)).size;
-      out.surveysSent = st.answered ?? 0;
-      out.surveysAnswered = surveys;
-      out.surveyResponseRatePct = pct(surveys, st.answered ?? 0);
+      // Customers dialed and, of them, those who answered: as the CX report counts them.
+      const reach = await this.repo.surveyReach(campaignId);
+      out.surveysSent = reach.sent;
+      out.surveysAnswered = reach.answered;
+      out.surveyResponseRatePct = pct(reach.answered, reach.sent);
       out.npsScore = nps.length ? pct(nps.filter((s) => s >= 9).length, nps.length)! - pct(nps.filter((s) => s <= 6).length, nps.length)! : null;
       out.csatPct = pct(csat.filter((s) => s >= 4).length, csat.length);
       out.answers = answers.length;

@@ -383,6 +383,11 @@ describe('dialing pipeline', () => {
     expect(ans.filter((a) => a.kind === 'nps').length).toBeGreaterThanOrEqual(6);
     const r = await s.results('q');
     expect(r.npsScore).toBe(100);
+    // Surveys sent are the customers dialed (one lead each, dialed once), answered those who answered:
+    // the CX report's meaning of surveyResponseRatePct.
+    const answeredBy = new Set(rowsOf<{ customer_id: string }>(await db.database.db.execute(sql`select customer_id from survey_answers where campaign_id = 'q'`)).map((x) => x.customer_id)).size;
+    expect([r.surveysSent, r.surveysAnswered]).toEqual([placed, answeredBy]);
+    expect(r.surveyResponseRatePct).toBeCloseTo((100 * answeredBy) / placed, 10);
   });
 
   it('survey quota per segment: leads of a full segment are no longer dialed while other segments go on', async () => {
@@ -610,6 +615,24 @@ describe('past dials', () => {
       { id: 'sold', status: 'done', attempts: 2, last_result: 'no_answer', last_disposition: 'sold' },
     ]);
     expect(await s.coverage('past-st')).toMatchObject({ leadsDone: 2, leadsExhausted: 1, total: 3 });
+  });
+
+  it("given a survey's past dials, then surveys sent are the customers dialed and answered those who answered (as the CX report counts them), not the calls agents answered", async () => {
+    const { s } = await setup();
+    const t0 = Date.parse('2026-03-02T09:00:00+07:00');
+    await s.save(testCampaign({ id: 'sv', type: 'survey', questions: [{ id: 'nps', kind: 'nps', text: 'Bạn có giới thiệu chúng tôi không?' }] }));
+    const ok = { result: 'connected' as const, agentId: 'a31', disposition: 'completed', endedAt: t0 + 60_000 };
+    expect(await s.importPastDials('sv', [
+      { leadId: 'sv-1', phone: '0901555401', callId: 'sv-a', dialedAt: t0, ...ok, surveyScore: 9 },
+      // Dialed twice, answered the second time: one survey sent, one answered.
+      { leadId: 'sv-2', phone: '0901555402', callId: 'sv-b', dialedAt: t0, result: 'no_answer' },
+      { leadId: 'sv-2', phone: '0901555402', callId: 'sv-c', dialedAt: t0 + 3_600_000, ...ok, surveyScore: 3 },
+      // Dialed, never reached; reached, but no answer to the survey.
+      { leadId: 'sv-3', phone: '0901555403', callId: 'sv-d', dialedAt: t0, result: 'busy' },
+      { leadId: 'sv-4', phone: '0901555404', callId: 'sv-e', dialedAt: t0, ...ok, disposition: 'refused' },
+    ])).toEqual({ added: 5, skipped: 0 });
+    const r = await s.results('sv');
+    expect(r).toMatchObject({ answered: 3, surveysSent: 4, surveysAnswered: 2, surveyResponseRatePct: 50, npsScore: 0 });
   });
 
   it('given Redis failing after the past dials reached the database, then importing them again adds their figures once: results and coverage are those of an import that never failed', async () => {
