@@ -261,7 +261,7 @@ describe('given the ingest edge', () => {
 
 describe('given a wallboard on a busy line', () => {
   it('when 40 calls arrive within 400 ms, then deltas are coalesced (at most one per 250 ms) and the last one is complete', async () => {
-    const { url } = await hub(testSite(), { deltaIntervalMs: 250 });
+    const { url } = await hub(testSite(), { deltaIntervalMs: undefined } /* the hub's default, 250 ms */);
     const tv = await board(url, token('supervisor', { userId: 'tv' }), { queues: ['booking'] });
     sockets.push(tv.socket);
     const deltas: { at: number; inQueue?: number }[] = [];

@@ -83,6 +83,72 @@ describe('arrivals', () => {
   });
 });
 
+/** Mean and standard deviation. */
+function moments(xs: readonly number[]): { mean: number; sd: number } {
+  const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
+  return { mean, sd: Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) };
+}
+
+describe('distributions', () => {
+  it('given a seed, then Rng.exponential has its mean, a standard deviation equal to it, and e^-1 of the draws above it', () => {
+    const rng = new Rng(5);
+    const xs = Array.from({ length: 40_000 }, () => rng.exponential(120));
+    const { mean, sd } = moments(xs);
+    expect(Math.abs(mean - 120)).toBeLessThan(4 * (120 / Math.sqrt(xs.length)));
+    expect(sd / mean).toBeGreaterThan(0.96);
+    expect(sd / mean).toBeLessThan(1.04);
+    expect(Math.abs(xs.filter((x) => x > 120).length / xs.length - Math.exp(-1))).toBeLessThan(0.01);
+  });
+
+  it('given a seed, then Rng.lognormal has its median, and its logarithm is normal with the given sigma', () => {
+    const rng = new Rng(6);
+    const xs = Array.from({ length: 40_000 }, () => rng.lognormal(200, 0.55));
+    const logs = moments(xs.map(Math.log));
+    expect(Math.abs(logs.mean - Math.log(200))).toBeLessThan(4 * (0.55 / Math.sqrt(xs.length)));
+    expect(Math.abs(logs.sd - 0.55)).toBeLessThan(0.01);
+    const below = xs.filter((x) => x < 200).length / xs.length;
+    expect(Math.abs(below - 0.5)).toBeLessThan(0.01);
+    // Skewed right, as handle times are: the mean is above the median by exp(sigma^2 / 2).
+    expect(moments(xs).mean / 200).toBeCloseTo(Math.exp(0.55 ** 2 / 2), 1);
+  });
+
+  it("given a week of arrivals, then each caller's patience is the queue's minimum plus an exponential of its mean", () => {
+    const { calls, opts } = arrivalsOf({ start: Date.parse('2026-11-23T00:00:00+07:00'), durationMs: 7 * TIME.DAY, seed: 42 });
+    for (const q of opts.queues) {
+      const extra = calls.filter((c) => c.queue === q.config.id && c.patienceMs < opts.drainMs).map((c) => c.patienceMs / 1000 - q.model.patienceMinSec);
+      expect(extra.length).toBeGreaterThan(500);
+      expect(Math.min(...extra)).toBeGreaterThanOrEqual(0);
+      const { mean, sd } = moments(extra);
+      const m = q.model.patienceMeanSec;
+      expect([q.config.id, Math.abs(mean - m) < 4 * (m / Math.sqrt(extra.length))]).toEqual([q.config.id, true]);
+      expect(sd / mean).toBeGreaterThan(0.85);
+      expect(sd / mean).toBeLessThan(1.15);
+    }
+  });
+
+  it('given 8 hours of simulated calls, then talk times (calls without hold) are lognormal with the queue\'s median and sigma', () => {
+    const start = MONDAY_0630;
+    const { events } = simulate({ start, durationMs: 8 * TIME.HOUR, seed: 12 });
+    const opts = resolveSimOptions({ start, durationMs: 8 * TIME.HOUR, seed: 12 });
+    const answeredAt = new Map(ofType(events, 'call.answered').map((e) => [e.callId, at(e)]));
+    const held = new Set(ofType(events, 'call.held').map((e) => e.callId));
+    const queueOf = new Map(ofType(events, 'call.offered').map((e) => [e.callId, e.queue]));
+    let checked = 0;
+    for (const q of opts.queues) {
+      const logs = ofType(events, 'call.ended')
+        .filter((e) => queueOf.get(e.callId) === q.config.id && !held.has(e.callId) && answeredAt.has(e.callId))
+        .map((e) => Math.log((at(e) - answeredAt.get(e.callId)!) / 1000));
+      if (logs.length < 100) continue;
+      checked++;
+      const { mean, sd } = moments(logs);
+      const sigma = q.model.talkSigma;
+      expect([q.config.id, Math.abs(mean - Math.log(q.model.talkMedianSec)) < 4 * (sigma / Math.sqrt(logs.length))]).toEqual([q.config.id, true]);
+      expect(Math.abs(sd - sigma) / sigma).toBeLessThan(0.15);
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('abandonment', () => {
   it('given no agents, when calls arrive, then every call is abandoned once its caller has waited out their patience', () => {
     const { events } = simulate({ start: Date.parse('2026-11-23T09:00:00+07:00'), durationMs: TIME.HOUR, agents: 0, seed: 2 });
