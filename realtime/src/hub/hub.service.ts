@@ -43,6 +43,12 @@ import { SeenIds } from './seen-ids.ts';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/**
+ * The shape of the hub's own event ids (`h-<boot>-<n>`, boot = 8 hex digits): a rebuild does not remember
+ * them for idempotency (nobody sends them again). A source's id that merely starts with `h-` is remembered.
+ */
+const HUB_ID = /^h-[0-9a-f]{8}-\d+$/;
+
 export interface HubOptions {
   config: SiteConfig;
   log: EventLog;
@@ -129,6 +135,7 @@ export class Hub {
     return this.clockMode === 'wall' ? this.wallNow() : this.state.clock;
   }
 
+  /** The ids of the hub's own events (`HUB_ID`), which no source sends again. */
   private nextId = (): string => `h-${this.bootId}-${++this.idSeq}`;
 
   addListener(l: HubListener): () => void {
@@ -170,7 +177,7 @@ export class Hub {
         for (const e of batch) {
           events++;
           if (evolve(this.state, e) !== null) failed++;
-          else if (!e.id.startsWith('h-')) this.remember(e);
+          else if (!HUB_ID.test(e.id)) this.remember(e);
         }
       },
       onProgress,
