@@ -35,6 +35,10 @@ const app = await createApp({
   // A demo clock N times faster than the machine's, for the simulator at --speed N.
   ...(Number(process.env.CALLBOARD_SPEED) > 0 ? { clockSpeed: Number(process.env.CALLBOARD_SPEED) } : {}),
 });
+// The metric parameters are versioned: a configuration whose T, S or SL goal/basis changed since the last
+// run applies from now on, not to the history (metrics.md).
+const versioned = await app.hub.versionParams();
+if (versioned) logger.info({ at: new Date(versioned.at).toISOString(), site: versioned.site }, 'metric parameters: a new version in force from now on');
 const url = await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 logger.info(`Callboard hub listening on ${url}`);
 const stop = async () => {

@@ -122,6 +122,10 @@ const app = await createApp({
 const maxHistoryDays = historyDaysOf(process.env);
 const campaignLines = process.env.CALLBOARD_CAMPAIGNS !== '0' ? DEMO_CAMPAIGN_LINES : {};
 const fresh = app.hub.state.seq === 0;
+// The metric parameters are versioned (metrics.md): a configuration whose T, S or SL goal/basis changed
+// since the last run applies from now on, not to the history. Applied at once (logged meanwhile), before
+// any history, so a replay of the log counts every event with the version it was counted with.
+const versioned = app.hub.versionParams('config');
 // A log kept from an earlier run: the hub is where that run left it. Its simulator is gone, so what it left
 // open (callers waiting, calls connected, agents signed in) ends at the log's last event, as the phone
 // system would have ended it; the new simulator signs its agents in again. Stopped on an earlier day, the
@@ -147,6 +151,7 @@ if (!fresh) {
   const published = [...app.hub.state.agents.values()].some((a) => a.schedule?.cover.some(([f, t]) => f <= today && t > today));
   if (!published) await app.hub.setSchedules(demoSchedules(config, [today]), 'demo:schedules');
 }
+if ((await versioned) && app.hub.state.paramVersions.length > 1) say('metric parameters changed since the last run (T, S, service-level goal or basis): in force from now on; earlier days keep theirs');
 let port = Number(process.env.PORT ?? 8080);
 let url: string;
 try {

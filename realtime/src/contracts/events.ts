@@ -7,6 +7,7 @@
  * `.strict()` schemas: an unknown field is an error, never silently dropped.
  */
 import { z } from 'zod';
+import { MetricParamsSchema } from './site.ts';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 
@@ -225,6 +226,18 @@ export const AgentScheduled = z.strictObject({
   to: z.number().int(),
   activities: z.array(z.strictObject({ start: z.number().int(), end: z.number().int(), activity: z.string().min(1).max(64) })).max(96),
 });
+/**
+ * A version of the metric parameters (metrics.md: "settings, versioned, never applied silently to
+ * history"): the site's and each line's T, S, SL goal and basis from `at` on, logged when the hub starts with
+ * parameters other than the last version's. Events after it are counted with it, also on a replay of the
+ * log; figures of a period are derived with the version then in force. A line not named takes the site's.
+ */
+export const ParamsVersioned = z.strictObject({
+  ...hubBase,
+  type: z.literal('params.version'),
+  site: MetricParamsSchema,
+  queues: z.record(Id, MetricParamsSchema),
+});
 export const HubEventSchema = z.discriminatedUnion('type', [
   OfferCreated,
   OfferRejected,
@@ -235,6 +248,7 @@ export const HubEventSchema = z.discriminatedUnion('type', [
   AgentHeld,
   AgentNext,
   AgentScheduled,
+  ParamsVersioned,
 ]);
 export type HubEventWire = z.output<typeof HubEventSchema>;
 

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from '../contracts/index.ts';
 import type { MetricsDump } from './metrics.ts';
-import { createState, keepFor, newAgent, newCall, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
+import { applyParams, createState, keepFor, newAgent, newCall, type AgentState, type CallState, type HubState, type ParamsVersion, type QueueState } from './state.ts';
 
 /** Bump when the shape of the state or the meaning of a field changes: older checkpoints are then ignored. */
 export const STATE_VERSION = 2;
@@ -40,6 +40,8 @@ export interface StateDump {
   routeAgents: string[];
   timed: string[];
   metrics: MetricsDump;
+  /** The metric parameters' versions (`params.version`); absent in dumps made before them. */
+  paramVersions?: ParamsVersion[];
 }
 
 /** A stable hash of the site configuration (keys sorted). */
@@ -96,6 +98,7 @@ export function dumpState(s: HubState): StateDump {
     routeAgents: [...s.routeAgents],
     timed: [...s.timed].map((a) => a.id),
     metrics: s.metrics.dump(),
+    paramVersions: s.paramVersions,
   };
 }
 
@@ -181,5 +184,10 @@ export function loadState(config: SiteConfig, d: StateDump): { state: HubState; 
     }
     if (reconciled.length === 0) reconciled.push('settings updated');
   }
+  // The metric parameters stay the logged version's (a changed configuration is versioned after the
+  // rebuild, from then on: `Hub.versionParams`), so the log's events after the checkpoint count as they did.
+  s.paramVersions = d.paramVersions ?? [];
+  const last = s.paramVersions.at(-1);
+  if (last) applyParams(s, last);
   return { state: s, reconciled };
 }

@@ -24,6 +24,7 @@ import {
   releaseHold,
   releasePreference,
   queueFromConfig,
+  applyParams,
   scopeKey,
   type AgentState,
   type CallState,
@@ -66,6 +67,8 @@ function getOrCreateQueue(s: HubState, id: string): QueueState | undefined {
   let q = s.queues.get(id);
   if (!q && s.config.autoCreateQueues) {
     q = queueFromConfig(QueueConfigSchema.parse({ id, name: id, routing: 'observe' }), s.config);
+    // The site's parameters in force (a `params.version` may have changed them since the start).
+    q.params = { ...s.siteParams };
     s.queues.set(id, q);
   }
   return q;
@@ -482,6 +485,15 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const a = s.agents.get(e.agentId);
       if (!a) return reject('agent_never_logged_in', { agentId: e.agentId });
       return agentTo(s, a, e.state, e.reason, e.at);
+    }
+    case 'params.version': {
+      const v = { at: e.at, site: { ...e.site }, queues: { ...e.queues } };
+      applyParams(s, v);
+      s.paramVersions.push(v);
+      // Boards show the goals and thresholds: every line and the site.
+      for (const id of s.queues.keys()) s.dirty.queues.add(id);
+      s.dirty.site = true;
+      return null;
     }
     case 'agent.schedule': {
       const refused = checkSchedule(s, e);

@@ -15,7 +15,7 @@ import type {
   TeamDTO,
 } from '../contracts/index.ts';
 import { deriveMetrics, type Bucket } from './metrics.ts';
-import { scopeKey, type AgentState, type CallState, type HubState, type QueueState } from './state.ts';
+import { paramsAt, scopeKey, type AgentState, type CallState, type HubState, type ParamsVersion, type QueueState } from './state.ts';
 import { DAY } from './time.ts';
 
 export interface ViewOptions {
@@ -170,7 +170,7 @@ function withOngoing(b: Bucket, a: AgentState, now: number): Bucket {
 
 export function agentDTO(s: HubState, a: AgentState, now: number): AgentDTO {
   const day = withOngoing(s.metrics.day(scopeKey.agent(a.id), now), a, now);
-  const m = deriveMetrics(day, s.config.params);
+  const m = deriveMetrics(day, s.siteParams);
   // Today's shift as worked: the first staffed span that reaches into today (spans are oldest first).
   const dayStart = s.calendar.dayStart(now);
   let shiftStart: number | null = null;
@@ -241,7 +241,7 @@ export function teamDTO(s: HubState, teamId: string, now: number): TeamDTO {
   const t = s.config.teams.find((x) => x.id === teamId);
   const b = s.metrics.day(scopeKey.team(teamId), now);
   for (const a of s.agents.values()) if (a.teamId === teamId) withOngoing(b, a, now);
-  const dto: TeamDTO = { id: teamId, name: t?.name ?? teamId, today: deriveMetrics(b, s.config.params) };
+  const dto: TeamDTO = { id: teamId, name: t?.name ?? teamId, today: deriveMetrics(b, s.siteParams) };
   if (t?.nameVi !== undefined) dto.nameVi = t.nameVi;
   if (t?.leadUserId !== undefined) dto.leadUserId = t.leadUserId;
   return dto;
@@ -260,8 +260,8 @@ export function siteDTO(s: HubState, now: number): SiteDTO {
     intervalMin: s.config.intervalMin,
     notReadyReasons: s.config.notReadyReasons,
     live,
-    today: withLiveWait(deriveMetrics(b, s.config.params), since, s.calendar.dayStart(now), Infinity, now),
-    last30: withLiveWait(deriveMetrics(s.metrics.window(scopeKey.site, now, 30), s.config.params), since, now - 30 * 60_000, Infinity, now),
+    today: withLiveWait(deriveMetrics(b, s.siteParams), since, s.calendar.dayStart(now), Infinity, now),
+    last30: withLiveWait(deriveMetrics(s.metrics.window(scopeKey.site, now, 30), s.siteParams), since, now - 30 * 60_000, Infinity, now),
   };
 }
 
@@ -320,11 +320,16 @@ export interface MetricsAnswer {
   total: MetricValues;
   series?: { start: number; values: MetricValues }[];
   formulas: Record<string, string>;
+  /**
+   * Versions of the metric parameters that began inside the range (`params.version`): the series' points
+   * are each derived with the version of their time, the total with `params` (the last one's).
+   */
+  paramsChanged?: { at: number; params: MetricParams }[];
 }
 
 export function paramsFor(s: HubState, scope: MetricsQuery['scope'], id?: string): MetricParams {
-  if (scope === 'queue' && id) return s.queues.get(id)?.params ?? s.config.params;
-  return s.config.params;
+  if (scope === 'queue' && id) return s.queues.get(id)?.params ?? s.siteParams;
+  return s.siteParams;
 }
 
 export function scopeKeyOf(scope: MetricsQuery['scope'], id?: string): string {
@@ -344,8 +349,9 @@ export function scopeKeyOf(scope: MetricsQuery['scope'], id?: string): string {
 
 export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas: Record<string, string>): MetricsAnswer {
   const key = scopeKeyOf(q.scope, q.id);
-  const params = paramsFor(s, q.scope, q.id);
-  const used: MetricParamsUsed = { ...params, intervalMin: s.config.intervalMin, timeZone: s.config.timeZone };
+  // The parameters' version in force at a time (metrics.md: never applied silently to history).
+  const line = q.scope === 'queue' && q.id !== undefined && s.queues.has(q.id) ? q.id : undefined;
+  const paramsOf = (at: number) => (q.scope === 'queue' && line === undefined ? paramsFor(s, q.scope, q.id) : paramsAt(s, at, line));
   const cal = s.calendar;
   let from: number;
   let to: number;
@@ -368,7 +374,7 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
         const days: { start: number; values: MetricValues; active: boolean }[] = [];
         for (let d = from; d < to; d = cal.dayStart(d + DAY + 3 * 3_600_000)) {
           const b = s.metrics.days(key, d, d + 1);
-          days.push({ start: d, values: deriveMetrics(b, params), active: !!(b.c.offered || b.c.staffedMs || b.c.attempts || b.c.handled) });
+          days.push({ start: d, values: deriveMetrics(b, paramsOf(d)), active: !!(b.c.offered || b.c.staffedMs || b.c.attempts || b.c.handled) });
         }
         const first = days.findIndex((x) => x.active);
         const last = days.findLastIndex((x) => x.active);
@@ -378,11 +384,19 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
       const f = cal.intervalStart(from);
       total = s.metrics.intervals(key, f, to);
       if (q.interval === 'interval') {
-        series = s.metrics.series(key, f, to).map((x) => ({ start: x.start, values: deriveMetrics(x.bucket, params) }));
+        series = s.metrics.series(key, f, to).map((x) => ({ start: x.start, values: deriveMetrics(x.bucket, paramsOf(x.start)) }));
       }
     }
   }
+  // The total with the version in force at the end of the range; a version that began inside it is named.
+  const params = paramsOf(Math.min(to, now) - 1);
+  const used: MetricParamsUsed = { ...params, intervalMin: s.config.intervalMin, timeZone: s.config.timeZone };
   const ans: MetricsAnswer = { scope: q.scope, from, to, params: used, total: deriveMetrics(total, params), formulas };
+  const ofScope = (v: ParamsVersion) => (line !== undefined ? v.queues[line] ?? v.site : v.site);
+  const same = (a: MetricParams, b: MetricParams) =>
+    a.slThresholdSec === b.slThresholdSec && a.slTargetPct === b.slTargetPct && a.shortAbandonSec === b.shortAbandonSec && a.slBasis === b.slBasis;
+  const changed = s.paramVersions.filter((v, i) => i > 0 && v.at > from && v.at < to && !same(ofScope(v), ofScope(s.paramVersions[i - 1]!)));
+  if (changed.length > 0) ans.paramsChanged = changed.map((v) => ({ at: v.at, params: ofScope(v) }));
   // Calls still waiting count in the windows they were offered in (queues and the site; a team's or an
   // agent's figures hold answered calls only).
   const waitQueues = q.scope === 'site' ? [...s.queues.values()] : q.scope === 'queue' && q.id && s.queues.has(q.id) ? [s.queues.get(q.id)!] : [];
@@ -475,7 +489,7 @@ export function queryCalls(s: HubState, q: CallsQuery, now: number): { total: nu
     if (q.scope === 'queue' && c.queue !== q.id && q.metric !== 'overflowed' && q.metric !== 'offered' && q.metric !== 'transferred') return;
     if (t < from || t >= to || !inScope(s, c, q.scope, q.id)) return;
     const qs = s.queues.get(c.queue);
-    const p = qs?.params ?? s.config.params;
+    const p = qs?.params ?? s.siteParams;
     // As the metrics count them: answered from the answer on (still talking included), and outside a
     // queue the wait runs from the first offer (time before an overflow included).
     const answered = c.answeredAt !== undefined || c.result === 'answered';

@@ -281,6 +281,17 @@ export interface HubState {
   held: Set<AgentState>;
   effects: Effect[];
   dirty: Dirty;
+  /** The site's metric parameters in force (the configuration's until a `params.version` says otherwise). */
+  siteParams: MetricParams;
+  /** The versions of the metric parameters logged so far, oldest first (`params.version`). */
+  paramVersions: ParamsVersion[];
+}
+
+/** The site's and each line's metric parameters from `at` on. */
+export interface ParamsVersion {
+  at: number;
+  site: MetricParams;
+  queues: Record<string, MetricParams>;
 }
 
 export function newDirty(): Dirty {
@@ -331,6 +342,8 @@ export function createState(config: SiteConfig): HubState {
     held: new Set(),
     effects: [],
     dirty: newDirty(),
+    siteParams: { ...config.params },
+    paramVersions: [],
   };
   s.metrics.staffedResolver = (scope, from, to) => staffedIn(s, scope, from, to);
   for (const q of config.queues) s.queues.set(q.id, queueFromConfig(q, config));
@@ -434,4 +447,27 @@ export function staffedIn(s: HubState, scope: string, from: number, to: number):
     for (const a of s.agents.values()) if (a.teamId === team) check(a);
   } else if (scope.startsWith('a:')) check(s.agents.get(scope.slice(2)));
   return out;
+}
+
+/** Puts a version of the metric parameters in force: each line's it names, the site's for the site and every other line. */
+export function applyParams(s: HubState, v: ParamsVersion): void {
+  s.siteParams = { ...v.site };
+  for (const [id, q] of s.queues) q.params = { ...(v.queues[id] ?? v.site) };
+}
+
+/**
+ * The metric parameters in force at `at` for a line (or the site without `queue`): from the last version
+ * logged at or before `at`; before the first version, the first one's (the earliest known); with none
+ * logged, those in force now.
+ */
+export function paramsAt(s: HubState, at: number, queue?: string): MetricParams {
+  const vs = s.paramVersions;
+  const now = queue !== undefined ? s.queues.get(queue)?.params ?? s.siteParams : s.siteParams;
+  if (vs.length === 0 || at >= vs[vs.length - 1]!.at) return now;
+  let v = vs[0]!;
+  for (const x of vs) {
+    if (x.at > at) break;
+    v = x;
+  }
+  return queue !== undefined ? v.queues[queue] ?? v.site : v.site;
 }

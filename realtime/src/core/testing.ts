@@ -13,6 +13,7 @@ import {
   type CommandName,
   type CommandPayload,
   type HubEvent,
+  type MetricParams,
   type SessionDTO,
   type SiteConfigInput,
 } from '../contracts/index.ts';
@@ -107,6 +108,11 @@ export const ev = {
   /** The agent's schedule for [from, to): `[start, end, activity]` triples. */
   schedule: (agentId: string, from: number, to: number, activities: [number, number, string][], at: number) =>
     hub({ type: 'agent.schedule', at, agentId, from, to, activities: activities.map(([start, end, activity]) => ({ start, end, activity })) }),
+  /** A version of the metric parameters: the site's, and each line's (defaults of metrics.md for the rest). */
+  params: (at: number, site: Partial<MetricParams>, queues: Record<string, Partial<MetricParams>> = {}) => {
+    const full = (p: Partial<MetricParams>) => ({ slThresholdSec: 20, slTargetPct: 80, shortAbandonSec: 5, slBasis: 'spec', ...p });
+    return hub({ type: 'params.version', at, site: full(site), queues: Object.fromEntries(Object.entries(queues).map(([id, p]) => [id, full({ ...site, ...p })])) });
+  },
   /** The state after the current call; `null` cancels it. */
   agentNext: (agentId: string, state: string | null, at: number, reason?: string) =>
     hub({ type: 'agent.next', at, agentId, state, ...(reason ? { reason } : {}) }),

@@ -18,6 +18,7 @@ import {
   type IngestResult,
   type Response,
   type SessionDTO,
+  type MetricParams,
   type SiteConfig,
 } from '../contracts/index.ts';
 import {
@@ -47,6 +48,9 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * The shape of the hub's own event ids (`h-<boot>-<n>`, boot = 8 hex digits): a rebuild does not remember
  * them for idempotency (nobody sends them again). A source's id that merely starts with `h-` is remembered.
  */
+/** The parameters in a fixed order, for comparing versions. */
+const paramsKey = (p: MetricParams) => [p.slThresholdSec, p.slTargetPct, p.shortAbandonSec, p.slBasis];
+
 const HUB_ID = /^h-[0-9a-f]{8}-\d+$/;
 
 export interface HubOptions {
@@ -409,6 +413,31 @@ export class Hub {
     }
     await this.commit(events);
     return { ok: true };
+  }
+
+  /**
+   * Versions the metric parameters (metrics.md: settings are versioned, never applied silently to history):
+   * when the site configuration's T, S, SL goal or basis (the site's or a line's) differ from the last
+   * logged version, or none is logged yet, logs a `params.version` in force from now on. Called once at
+   * start-up, after the rebuild. @returns the version logged, or null when nothing changed
+   */
+  async versionParams(source = 'config'): Promise<EventOf<'params.version'> | null> {
+    const cfg = this.opts.config;
+    const site = { ...cfg.params };
+    const queues: Record<string, MetricParams> = {};
+    for (const id of this.state.queues.keys()) {
+      const q = cfg.queues.find((x) => x.id === id);
+      queues[id] = { ...site, ...q?.params };
+    }
+    const last = this.state.paramVersions.at(-1);
+    const canon = (v: { site: MetricParams; queues: Record<string, MetricParams> }) =>
+      JSON.stringify([paramsKey(v.site), Object.keys(v.queues).sort().map((id) => [id, paramsKey(v.queues[id]!)])]);
+    if (last && canon(last) === canon({ site, queues })) return null;
+    const e: EventOf<'params.version'> = { id: this.nextId(), type: 'params.version', at: Math.max(this.now(), this.state.clock), source, site, queues };
+    const why = evolve(this.state, e);
+    if (why !== null) throw new Error(`params.version refused: ${why}`);
+    await this.commit([e]);
+    return e;
   }
 
   /** Applies one hub decision made outside the ticker (e.g. an agent's socket closed mid-offer). */
