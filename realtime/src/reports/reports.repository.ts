@@ -7,8 +7,15 @@ import type { Database, Db } from '../storage/database.ts';
 import { rowsOf } from '../storage/database.ts';
 import { agents, intervalAggregates, queues, sites, teams } from '../storage/schema.ts';
 import { campaigns } from '../storage/schema.campaigns.ts';
-import { reportForecasts, reportRuns, reportTargets } from '../storage/schema.reports.ts';
+import { metricParamVersions, reportForecasts, reportRuns, reportTargets } from '../storage/schema.reports.ts';
 import type { AggregateRow, ForecastRow, ReportKind, TargetRow, WrapupCounts } from './report.ts';
+
+/** A version of the metric parameters as stored (`metric_param_versions`). */
+export interface ParamsVersionRow {
+  at: number;
+  site: Record<string, unknown>;
+  queues: Record<string, Record<string, unknown>>;
+}
 
 export interface SiteInfo {
   id: string;
@@ -33,6 +40,16 @@ export class ReportsRepository {
   async site(siteId: string): Promise<SiteInfo | undefined> {
     const r = await this.db.select({ id: sites.id, name: sites.name, timeZone: sites.timeZone, intervalMin: sites.intervalMin, params: sites.params }).from(sites).where(eq(sites.id, siteId));
     return r[0];
+  }
+
+  /** The metric parameters' versions the hub logged (`params.version`), oldest first. */
+  async paramVersions(siteId: string): Promise<ParamsVersionRow[]> {
+    const r = await this.db
+      .select({ at: metricParamVersions.at, site: metricParamVersions.site, queues: metricParamVersions.queues })
+      .from(metricParamVersions)
+      .where(eq(metricParamVersions.siteId, siteId))
+      .orderBy(metricParamVersions.at);
+    return r.map((x) => ({ at: x.at.getTime(), site: x.site, queues: x.queues }));
   }
 
   queues(siteId: string): Promise<(Named & { params: Record<string, unknown> })[]> {

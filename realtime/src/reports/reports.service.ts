@@ -16,7 +16,7 @@ import {
   type ReportKind,
   type ReportScope,
 } from './report.ts';
-import type { ReportsRepository, SiteInfo } from './reports.repository.ts';
+import type { ParamsVersionRow, ReportsRepository, SiteInfo } from './reports.repository.ts';
 import { ComplaintsService } from '../complaints/complaints.service.ts';
 import type { Database } from '../storage/database.ts';
 import { CxRepository } from './cx.repository.ts';
@@ -107,8 +107,8 @@ export class ReportsService {
     const from = dayStartOf(cal, fromDate);
     const to = cal.nextDayStart(dayStartOf(cal, toDate));
     const scopeId = scope === 'site' ? '' : id;
-    const queues = scope === 'queue' ? await this.repo.queues(siteId) : [];
-    const params = parseParams({ ...site.params, ...(queues.find((q) => q.id === id)?.params ?? {}) });
+    const [queues, versions] = await Promise.all([scope === 'queue' ? this.repo.queues(siteId) : [], this.repo.paramVersions(siteId)]);
+    const params = paramsIn(versions, to - 1, site, queues, scope === 'queue' ? id : undefined);
     const engine = valuesOf(await this.repo.aggregates(siteId, site.intervalMin, from, to, { scope, scopeId }), params);
     const complaints = await new ComplaintsService(database).countOpened(siteId, from, to, scope === 'site' ? undefined : { scope, id });
     const rest = await new CxRepository(database).counts(siteId, from, to, scope, id, this.success);
@@ -147,15 +147,16 @@ export class ReportsService {
     for (let i = 1; i < starts.length; i++) {
       if (cal.nextDayStart(starts[i - 1]!) !== starts[i]) throw new ReportError('invalid', `${dates[i]} does not follow ${dates[i - 1]}`);
     }
-    const queues = scope === 'queue' ? await this.repo.queues(siteId) : [];
-    const params = parseParams({ ...site.params, ...(queues.find((q) => q.id === id)?.params ?? {}) });
+    const [queues, versions] = await Promise.all([scope === 'queue' ? this.repo.queues(siteId) : [], this.repo.paramVersions(siteId)]);
+    // Each day with the parameters then in force.
+    const paramsOf = (i: number) => paramsIn(versions, bounds[i]!, site, queues, scope === 'queue' ? id : undefined);
     const rows = await this.repo.aggregates(siteId, site.intervalMin, bounds[0]!, bounds[bounds.length - 1]!, { scope, scopeId: scope === 'site' ? '' : id });
     const byDay: AggregateRow[][] = dates.map(() => []);
     for (const r of rows) byDay[dayIndex(bounds, r.start)]?.push(r);
     const rest = await new CxRepository(database).countsByDay(siteId, bounds, scope, id, this.success);
     const lifespanYears = this.opts.lifespanYears ?? 3;
     return dates.map((date, i) => {
-      const engine = valuesOf(byDay[i]!, params);
+      const engine = valuesOf(byDay[i]!, paramsOf(i));
       const counts: CxCounts = { ...rest[i]!, handled: engine.handled, conversionRatePct: engine.conversionRatePct };
       return { date, values: cxValues(counts, lifespanYears), counts };
     });
@@ -178,9 +179,10 @@ export class ReportsService {
     const dayStarts = days.map((d) => dayStartOf(cal, d));
     const from = dayStarts[0]!;
     const to = cal.nextDayStart(dayStarts[dayStarts.length - 1]!);
-    const [queues, teams, agents] = await Promise.all([this.repo.queues(siteId), this.repo.teams(siteId), this.repo.agents(siteId)]);
-    const siteParams = parseParams(site.params);
-    const queueParams = (qid: string) => parseParams({ ...site.params, ...(queues.find((q) => q.id === qid)?.params ?? {}) });
+    const [queues, teams, agents, versions] = await Promise.all([this.repo.queues(siteId), this.repo.teams(siteId), this.repo.agents(siteId), this.repo.paramVersions(siteId)]);
+    // The parameters in force at the end of the period (a day's report: that day's).
+    const siteParams = paramsIn(versions, to - 1, site, queues);
+    const queueParams = (qid: string) => paramsIn(versions, to - 1, site, queues, qid);
     const params = scope === 'queue' ? queueParams(id) : siteParams;
     const scopeId = scope === 'site' ? '' : id;
     const name =
@@ -279,6 +281,21 @@ export class ReportsService {
     // `offered` per day of the period (factorsOf multiplies by the days); staffed agents per period.
     return { offered: offered / n / days.length, ahtSec: valuesOf(all, params).ahtSec, staffedAgents: staffed / n, days: n };
   }
+}
+
+/**
+ * The metric parameters of a line (or the site without `qid`) in force at `at` (metrics.md: versioned, never
+ * applied silently to history): the last version logged at or before it (before the first, the first);
+ * without any version, the configuration's.
+ */
+function paramsIn(versions: readonly ParamsVersionRow[], at: number, site: { params: Record<string, unknown> }, queues: readonly { id: string; params: Record<string, unknown> }[], qid?: string): MetricParams {
+  let v: ParamsVersionRow | undefined;
+  for (const x of versions) {
+    if (v !== undefined && x.at > at) break;
+    v = x;
+  }
+  if (v) return parseParams(qid !== undefined ? (v.queues[qid] ?? v.site) : v.site);
+  return parseParams(qid !== undefined ? { ...site.params, ...(queues.find((q) => q.id === qid)?.params ?? {}) } : site.params);
 }
 
 function parseParams(raw: Record<string, unknown>): MetricParams {

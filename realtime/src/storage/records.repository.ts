@@ -7,7 +7,9 @@ import { and, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-or
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { SiteConfig } from '../contracts/index.ts';
 import { rowsOf, type Database, type Db } from './database.ts';
+import type { ParamsVersion } from '../core/state.ts';
 import type { AgentStateRecord, CallRecord, IntervalAggregateRecord } from './records.ts';
+import { metricParamVersions } from './schema.reports.ts';
 import {
   agents,
   agentSkills,
@@ -189,6 +191,7 @@ export class RecordsRepository {
       aggregates?: readonly IntervalAggregateRecord[];
       queueIds?: Iterable<string>;
       agentIds?: Iterable<string>;
+      paramVersions?: readonly ParamsVersion[];
     },
     position?: { streamKey: string; lastId: string; entries: number; events: number },
     /** More writes in the same transaction (complaint intake from the calls), so they commit with the rows. */
@@ -199,6 +202,12 @@ export class RecordsRepository {
       const c = await this.upsertCalls(batch.calls, db);
       const a = await this.upsertAgentStates(batch.agentStates, db);
       const g = await this.upsertAggregates(batch.aggregates ?? [], db);
+      if (batch.paramVersions?.length) {
+        await db
+          .insert(metricParamVersions)
+          .values(batch.paramVersions.map((v) => ({ siteId, at: new Date(v.at), site: v.site, queues: v.queues })))
+          .onConflictDoNothing();
+      }
       if (also) await also(db);
       if (position) {
         const row = { streamKey: position.streamKey, siteId, lastId: position.lastId, entries: position.entries, events: position.events };

@@ -225,3 +225,14 @@ describe('recordsFromEvents: batches', () => {
     expect(b.agentStates).toEqual(a.agentStates);
   });
 });
+
+describe('versions of the metric parameters', () => {
+  it('given a params.version in the log, then the batch carries it for the reports, and a later call counts with it', () => {
+    const r = given([]).when(ev.params(t(0), { slThresholdSec: 10 }), ...ready(t(1), 'a2'), ev.offered('v1', 'advice', t(2)), ev.answered('v1', 'a2', t(17)));
+    expect(r.paramVersions).toEqual([
+      { at: t(0), site: { slThresholdSec: 10, slTargetPct: 80, shortAbandonSec: 5, slBasis: 'spec' }, queues: {} },
+    ]);
+    // Answered after 15 s: within 20 s, not within the version's 10 s.
+    expect(r.aggregates.find((a) => a.scope === 'queue' && a.scopeId === 'advice')!.counters).toMatchObject({ answered: 1, answeredWithinT: 0 });
+  });
+});

@@ -7,7 +7,7 @@
  * telephony events in time order (an import). An event `evolve` refuses is reported, never applied.
  */
 import { emptyCounters, type DomainEvent, type SiteConfig } from '../contracts/index.ts';
-import { createState, due, evolve, type AgentState, type CallState, type HubState } from '../core/index.ts';
+import { createState, due, evolve, type AgentState, type CallState, type HubState, type ParamsVersion } from '../core/index.ts';
 import type { ScopeSeries } from '../core/metrics.ts';
 import type { agentStateHistory, calls, intervalAggregates } from './schema.ts';
 import { countryOfZone, customerIdOf } from './customer-id.ts';
@@ -74,6 +74,8 @@ export interface RecordBatch {
   agentIds: Set<string>;
   /** The metric engine's interval buckets the batch changed, whole (latest counters), once each. */
   aggregates: IntervalAggregateRecord[];
+  /** Versions of the metric parameters the batch logged (`params.version`), for the reports. */
+  paramVersions: ParamsVersion[];
 }
 
 /**
@@ -296,6 +298,7 @@ export function recordsFromEvents(events: readonly DomainEvent[], state: RecordS
   const touched = new Map<string, CallState>();
   const rows = new Map<string, AgentStateRecord>();
   const refused: RecordBatch['refused'] = [];
+  const paramVersions: ParamsVersion[] = [];
   const agentIds = new Set<string>();
   const touch = (id: string): void => {
     const c = hub.calls.get(id) ?? hub.recordIndex.get(id);
@@ -348,6 +351,7 @@ export function recordsFromEvents(events: readonly DomainEvent[], state: RecordS
       continue;
     }
     state.applied++;
+    if (e.type === 'params.version') paramVersions.push(hub.paramVersions.at(-1)!);
     if ('callId' in e) touch(e.callId);
     if (wrapping !== undefined) touch(wrapping);
     collect();
@@ -372,5 +376,5 @@ export function recordsFromEvents(events: readonly DomainEvent[], state: RecordS
     }
     for (const q of a.queues) staffedIn(state.queueStaffed, `q:${q}`, k, a.id);
   }
-  return { calls: out, agentStates: [...rows.values()], refused, queueIds, agentIds, aggregates: takeAggregates(state) };
+  return { calls: out, agentStates: [...rows.values()], refused, queueIds, agentIds, aggregates: takeAggregates(state), paramVersions };
 }

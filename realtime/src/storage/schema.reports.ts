@@ -35,6 +35,22 @@ export const reportTargets = pgTable(
   ],
 );
 
+/**
+ * The versions of the metric parameters (the hub's `params.version` events, written by the record writer):
+ * the site's and each line's T, S, SL goal and basis from `at` on. Reports derive a day with the version
+ * in force then (metrics.md: never applied silently to history).
+ */
+export const metricParamVersions = pgTable(
+  'metric_param_versions',
+  {
+    siteId: text('site_id').notNull(),
+    at: ts('at').notNull(),
+    site: jsonb('site').$type<Record<string, unknown>>().notNull(),
+    queues: jsonb('queues').$type<Record<string, Record<string, unknown>>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.at] })],
+);
+
 /** Forecast per scope and site-local day: calls expected, handle time expected, agents scheduled. */
 export const reportForecasts = pgTable(
   'report_forecasts',
