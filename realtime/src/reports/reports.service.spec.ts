@@ -81,7 +81,7 @@ describe.each(testBackends())('versioned metric parameters ($name)', (backend) =
   it('given the SL basis changed on Tuesday (a params.version written by the record writer), then Monday\'s report keeps the spec basis and Tuesday\'s uses the new one', async () => {
     const { db, records } = await siteDb(backend);
     const day = (d: string) => siteBucket(`${d}T09:00:00`, { offered: 20, answered: 10, abandoned: 10, answeredWithinT: 5 }, ['a1']);
-    const version = (at: string, slBasis: string) => ({ at: vn(at).getTime(), site: { slThresholdSec: 20, slTargetPct: 80, shortAbandonSec: 5, slBasis }, queues: {} });
+    const version = (at: string, slBasis: 'spec' | 'answered') => ({ at: vn(at).getTime(), site: { slThresholdSec: 20, slTargetPct: 80, shortAbandonSec: 5, slBasis }, queues: {} });
     await records.writeBatch('s', { calls: [], agentStates: [], aggregates: [day('2026-03-02'), day('2026-03-03')], paramVersions: [version('2026-03-02T06:00:00', 'spec'), version('2026-03-03T00:00:00', 'answered')] });
     const reports = new ReportsService(new ReportsRepository(db.database));
     const mon = await reports.daily('s', '2026-03-02', 'site');
