@@ -167,6 +167,16 @@ function scheduleProblem(from: number, to: number, activities: readonly { start:
 
 function setAgentState(s: HubState, a: AgentState, state: AgentState['state'], reason: string | undefined, at: number): void {
   accrue(s, a, at);
+  const ac = a.afterCall;
+  if (ac !== undefined) {
+    if (ac.wrapFrom !== undefined) {
+      if (state !== 'wrapup') {
+        lateWrapEnds(s, a, ac, at);
+        a.afterCall = undefined;
+      }
+    } else if (state === 'wrapup' && a.state === 'available' && a.since === ac.endedAt) ac.wrapFrom = at;
+    else a.afterCall = undefined;
+  }
   const wasAvailable = a.state === 'available';
   if (a.state === 'offline' && state !== 'offline') {
     a.accruedUntil = at;
@@ -298,8 +308,32 @@ function endSegment(s: HubState, a: AgentState, call: CallState, at: number): vo
     setAgentState(s, a, 'wrapup', undefined, at);
     a.wrapupUntil = at + q.wrapupSec * 1000;
   } else {
+    const seg = a.segment;
     finishHandle(s, a, at);
     afterWork(s, a, at);
+    // Available at once: a wrap-up reported next still belongs to this call (`afterCall`).
+    if (a.state === 'available' && a.since === at) a.afterCall = { seg, endedAt: at };
+  }
+}
+
+/**
+ * A wrap-up reported right after a call its line gave no wrap-up time (the phone system's after-call work in
+ * observation mode, or the agent's own) has ended: its time is that call's handle time too (metrics.md:
+ * AHT = talk + hold + wrap-up). The call was already counted as handled; only its time is added.
+ */
+function lateWrapEnds(s: HubState, a: AgentState, ac: NonNullable<AgentState['afterCall']>, at: number): void {
+  const ms = at - ac.wrapFrom!;
+  if (!(ms > 0)) return;
+  const seg = ac.seg;
+  const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
+  s.metrics.record([qs(s, seg.queue)], seg.enteredQueueAt, { handleMs: ms });
+  const others: (string | ScopeSeries)[] = [...agentSeries(s, a)];
+  if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
+  s.metrics.record(others, seg.offeredAt, { handleMs: ms });
+  if (call && call.agentId === a.id) {
+    call.handleMs = (call.handleMs ?? 0) + ms;
+    call.wrapEndAt = at;
+    markCall(s, call);
   }
 }
 

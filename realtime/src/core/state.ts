@@ -71,6 +71,12 @@ export interface AgentState {
   schedule?: AgentSchedule;
   /** The agent's part of the call being wrapped up (handle time is counted when wrap-up ends). */
   segment?: Segment;
+  /**
+   * The agent's last call, handled at once because its line has no wrap-up time, while nothing else has
+   * happened since: a wrap-up the phone system (or the agent) reports right after it (`wrapFrom`) adds to
+   * that call's handle time when it ends (observation mode: the ACD's own after-call work).
+   */
+  afterCall?: { seg: Segment; endedAt: number; wrapFrom?: number };
   /** Metric series the agent's time goes to (cache). */
   series?: ScopeSeries[];
   /** Staffed periods [start, end) in event time, oldest first; end is Infinity while staffed. */
@@ -104,6 +110,7 @@ export function newAgent(a: Pick<AgentState, 'id' | 'name' | 'queues' | 'skills'
     next: a.next,
     schedule: a.schedule,
     segment: a.segment,
+    afterCall: a.afterCall,
     series: a.series,
     spans: a.spans ?? [],
   };
