@@ -138,8 +138,23 @@ function accrueSchedule(s: HubState, a: AgentState, to: number): void {
   for (const [cf, ct] of sch.cover) {
     if (ct <= from) continue;
     if (cf >= to) break;
-    s.metrics.recordTime(series, cf > from ? cf : from, ct < to ? ct : to, 'scheduledStaffedMs');
+    // Staffed time counts from the day's first scheduled activity (a day off: all of it) to the end of
+    // the day: overtime after the shift makes conformance exceed 100 %, but signing in early does not,
+    // or the figure would be thousands of per cent in the first minutes of a shift.
+    const begin = firstActivityIn(sch.spans, cf, ct);
+    const f = Math.max(cf, begin, from);
+    const t = ct < to ? ct : to;
+    if (t > f) s.metrics.recordTime(series, f, t, 'scheduledStaffedMs');
   }
+}
+
+/** Start of the first activity scheduled in [from, to); `from` when there is none (a day off). */
+function firstActivityIn(spans: readonly [number, number, string][], from: number, to: number): number {
+  for (const [start, end] of spans) {
+    if (end <= from) continue;
+    return start < to ? start : from;
+  }
+  return from;
 }
 
 /** Schedules kept this long after they end (enough for a week's report from the live state). */

@@ -67,6 +67,19 @@ describe('schedule adherence and conformance', () => {
     expect(m.adherencePct).toBe(100);
   });
 
+  it('given a whole day published and a1 signing in 42 minutes before the shift, then conformance is 100 % two minutes into the shift (not thousands), and overtime after the shift still counts', () => {
+    const day = [t(-8 * 60 * MIN), t(16 * 60 * MIN)] as const;
+    const s = apply(site(), [
+      ev.schedule('a1', day[0], day[1], [[t(0), t(480 * MIN), 'work']], t(-9 * 60 * MIN)),
+      ev.login('a1', t(-42 * MIN)),
+      ev.state('a1', 'available', t(-42 * MIN)),
+    ]);
+    expect(agentFigures(s, 'a1', t(0), t(2 * MIN)).conformancePct).toBe(100);
+    // Signed out half an hour after the shift: 510 staffed minutes of the shift's 480.
+    apply(s, [ev.logout('a1', t(510 * MIN))]);
+    expect(agentFigures(s, 'a1', t(0), t(600 * MIN)).conformancePct).toBeCloseTo((100 * 510) / 480, 6);
+  });
+
   it('given lunch scheduled, then lunch counts as adherent as a not-ready state with that reason or a break with that reason', () => {
     const s = apply(site({ notReadyReasons: ['lunch'] }), [
       ev.schedule('a1', t(0), t(60 * MIN), [[t(0), t(30 * MIN), 'lunch'], [t(30 * MIN), t(60 * MIN), 'lunch']], t(-1)),
