@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { auditQuery, changes, mintBody, tokenStatus, withoutSecret } from './admin.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditQuery, changes, ID_PATTERN, mintBody, tokenStatus, withoutSecret } from './admin.ts';
 
 describe('auditQuery', () => {
   it('leaves out empty filters and turns local times into epoch ms', () => {
@@ -42,5 +45,26 @@ describe('tokens', () => {
     const listed = withoutSecret({ ...view, token: 'eyJ.secret.sig' });
     expect(listed).toEqual(view);
     expect(JSON.stringify(listed)).not.toContain('secret');
+  });
+});
+
+/** An input's `pattern` as Chromium compiles it (HTML: anchored, with the `v` flag). */
+const asBrowser = (pattern: string) => new RegExp(`^(?:${pattern})$`, 'v');
+
+describe('input patterns', () => {
+  it('the id pattern compiles as Chromium compiles it and takes what the hub takes (letters, digits, . _ @ -)', () => {
+    // The one of before: invalid under `v` (Chromium logged an error and validated nothing).
+    expect(() => asBrowser('[A-Za-z0-9._@-]+')).toThrow(SyntaxError);
+    const id = asBrowser(ID_PATTERN);
+    for (const ok of ['a1', 'pbx-svc', 'lan.nguyen@clinic', 'report_script']) expect(id.test(ok), ok).toBe(true);
+    for (const bad of ['tổng đài', 'a 1', 'x/y', '']) expect(id.test(bad), bad).toBe(false);
+  });
+
+  it('every literal pattern of the console\'s pages compiles as Chromium compiles it', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.svelte'));
+    const patterns = files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/\spattern="([^"]*)"/g)].map((m) => [f, m[1]!] as const));
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const [f, p] of patterns) expect(() => asBrowser(p), `${f}: ${p}`).not.toThrow();
   });
 });

@@ -14,6 +14,13 @@ export type ChainCheck = { ok: true; entries: number; head: string | null } | { 
 export const ROLES: Role[] = ['admin', 'supervisor', 'team_lead', 'agent', 'qa', 'telephony'];
 export const ACCESS: AccessKind[] = ['console', 'phone', 'campaigns'];
 
+/**
+ * A user id, token subject or agent id as the hub takes it (`Id` in admin.routes.ts), for an input's
+ * `pattern`. Chromium compiles `pattern` with the `v` flag, where a `-` in a class must be escaped: with
+ * `[...@-]` the pattern is invalid (a console error, and the browser checks nothing).
+ */
+export const ID_PATTERN = '[A-Za-z0-9._@\\-]+';
+
 export interface AuditFilters {
   actor: string;
   action: string;

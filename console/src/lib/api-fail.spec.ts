@@ -129,6 +129,15 @@ describe('why a REST request failed, in the console language', () => {
     expect(detailFields(['routes.2.department: Too small', 'body: Invalid', 'routes.2.department: x'])).toEqual(['routes.2.department']);
   });
 
+  it('given an id the admin router refuses for its characters, the wording names the characters allowed, in Vietnamese and English', () => {
+    // The hub's answer (realtime/src/accounts/admin.routes.ts) to a token subject with a space and accents.
+    const chars: ApiErrorBody = { code: 'invalid', message: 'invalid request', details: ['subject: use only letters A-Z a-z, digits 0-9 and . _ @ -', 'label: Too big: expected string to have <=200 characters'] };
+    expect(apiFailText(chars, 400, 'vi')).toBe('Dữ liệu không hợp lệ: subject (chỉ dùng chữ cái không dấu A–Z a–z, chữ số 0–9 và . _ @ -), label');
+    expect(apiFailText(chars, 400, 'en')).toBe('Invalid data: subject (use only letters A–Z a–z (no accents), digits 0–9 and . _ @ -), label');
+    expect(fieldProblems(chars.details, 'vi').subject).toBe('Chỉ dùng chữ cái không dấu A–Z a–z, chữ số 0–9 và . _ @ -');
+    expect(fieldProblems(chars.details, 'en').subject).toBe('Use only letters A–Z a–z (no accents), digits 0–9 and . _ @ -');
+  });
+
   it('a caught error: an ApiError by its body, a failed fetch as "cannot reach the hub", anything else by its message', () => {
     const e = new ApiError(400, body('invalid', 'root_cause_required', {}));
     expect(e.message).toBe(API_FAIL_EN.root_cause_required);

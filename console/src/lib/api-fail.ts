@@ -84,6 +84,9 @@ function wordParams(reason: string, p: Record<string, string>, lang: Lang): Reco
   return v;
 }
 
+/** zod's message of the admin router for an id (user, subject, agent) with other characters (admin.routes.ts). */
+const ID_CHARS = /use only letters A-Z a-z, digits 0-9 and \. _ @ -/;
+
 /** `s` with each `{name}` replaced by `vars[name]` (left as it is when there is none). */
 export const fill = (s: string, vars: Record<string, string>) => s.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 
@@ -103,7 +106,10 @@ export function apiFailText(body: Partial<ApiErrorBody> | undefined, status: num
   const code = body?.code && has(lang, `afc_${body.code}`) ? body.code : codeOfStatus(status);
   if (code === 'invalid') {
     const fields = detailFields(body?.details);
-    if (fields.length) return fill(m.afInvalidFields, { fields: fields.join(', ') });
+    // An id with characters the hub does not take: the field says which ones it does.
+    const chars = new Set(detailFields(body?.details?.filter((d) => ID_CHARS.test(d))));
+    const idChars = m.aff_idChars.charAt(0).toLocaleLowerCase(lang) + m.aff_idChars.slice(1);
+    if (fields.length) return fill(m.afInvalidFields, { fields: fields.map((f) => (chars.has(f) ? `${f} (${idChars})` : f)).join(', ') });
   }
   return m[codeKey(code)];
 }
@@ -159,7 +165,9 @@ export function fieldProblems(details: readonly string[] | undefined, lang: Lang
         ? fill(m.aff_min, { n: min[1]! })
         : /expected string to have >=1 characters|received undefined/.test(msg)
           ? m.aff_required
-          : m.aff_invalid;
+          : ID_CHARS.test(msg)
+            ? m.aff_idChars
+            : m.aff_invalid;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assigneeGroups, businessTime, causeName, clockText, complaintText, eventText, personName } from './complaints.ts';
+import { assigneeGroups, businessTime, causeName, clockText, complaintText, eventText, mayMove, openProblems, personName } from './complaints.ts';
+import { ApiError } from './api-fail.ts';
 import { DEFAULT_COMPLAINT_ROOT_CAUSES } from '$contracts/records.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
@@ -87,5 +88,40 @@ describe('people by name', () => {
     ]);
     expect(assigneeGroups(people.filter((p) => p.role === 'team_lead')).map((g) => g.role)).toEqual(['team_lead']);
     expect(assigneeGroups([])).toEqual([]);
+  });
+});
+
+describe('the complaint forms', () => {
+  it('the status filter names each choice once: the unresolved ones are not called like one status of them', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const m = MESSAGES[lang];
+      const options = [m.cpActive, m.cpAll, m.cps_open, m.cps_in_progress, m.cps_waiting_on_customer, m.cps_resolved, m.cps_closed];
+      expect(new Set(options).size, options.join(' | ')).toBe(options.length);
+    }
+    expect([MESSAGES.vi.cpActive, MESSAGES.en.cpActive]).toEqual(['Chưa giải quyết', 'Unresolved']);
+  });
+
+  it('a complaint is resolved only with a root cause someone chose; other moves need only the status', () => {
+    expect(mayMove('resolved', undefined)).toBe(false);
+    expect(mayMove('resolved', '')).toBe(false);
+    expect(mayMove('resolved', 'wait-time')).toBe(true);
+    expect(mayMove('in_progress', undefined)).toBe(true);
+    expect(mayMove('reopen', '')).toBe(true);
+    expect(mayMove('', 'wait-time')).toBe(false);
+    expect(mayMove(undefined, undefined)).toBe(false);
+  });
+
+  it('the hub\'s refusal of a new complaint goes beside its field, in Vietnamese and English; anything else above the list', () => {
+    // POST /api/v1/complaints with the form left empty, then with a made-up call id (complaints.router.ts).
+    const blank = new ApiError(400, { code: 'invalid', message: 'invalid request', details: ['description: Invalid input: expected string, received undefined'] });
+    expect(openProblems(blank, 'vi')).toEqual({ fields: { description: 'Bắt buộc' }, general: '' });
+    expect(openProblems(blank, 'en')).toEqual({ fields: { description: 'Required' }, general: '' });
+    const call = new ApiError(400, { code: 'invalid', message: 'no call x9', reason: 'unknown_call', params: { callId: 'x9' } });
+    expect(openProblems(call, 'vi')).toEqual({ fields: { callId: 'Không tìm thấy cuộc gọi x9' }, general: '' });
+    expect(openProblems(call, 'en')).toEqual({ fields: { callId: 'Call x9 was not found' }, general: '' });
+    // A field the form does not have, and a refusal of another kind: above the list.
+    const both = new ApiError(400, { code: 'invalid', message: 'invalid request', details: ['description: Too small: expected string to have >=1 characters', 'priority: Invalid option'] });
+    expect(openProblems(both, 'vi')).toEqual({ fields: { description: 'Bắt buộc' }, general: 'Dữ liệu không hợp lệ: description, priority' });
+    expect(openProblems(new ApiError(503, { code: 'unavailable', message: 'no database' }), 'en')).toEqual({ fields: {}, general: MESSAGES.en.afc_unavailable });
   });
 });

@@ -5,6 +5,8 @@
 import { rootCauseName } from '$contracts/complaint-names.ts';
 import type { ComplaintAssignee, ComplaintEvent as ComplaintEventDTO, SlaClock as SlaClockDTO } from '$contracts/records.ts';
 import type { ReportLang } from '$contracts/reports.ts';
+import { ApiError, apiFailText, errorText, fieldProblems } from './api-fail.ts';
+import type { Lang } from './format.ts';
 import type { MessageKey } from './messages.ts';
 
 export type { ComplaintEventDTO, SlaClockDTO };
@@ -106,4 +108,31 @@ export function eventText(e: ComplaintEventDTO, t: T, name: (userId: string) => 
     default:
       return e.action;
   }
+}
+
+/**
+ * Whether a move may be sent: a status picked and, to resolve, a root cause someone chose (the hub refuses
+ * `resolved` without one; a cause nobody chose would count on the root-cause chart all the same).
+ */
+export function mayMove(to: string | undefined, rootCause: string | undefined): boolean {
+  return !!to && (to !== 'resolved' || !!rootCause);
+}
+
+/** The fields of the new-complaint form. */
+export type ComplaintFormField = 'category' | 'customerRef' | 'callId' | 'description';
+const FORM_FIELDS: readonly string[] = ['category', 'customerRef', 'callId', 'description'] satisfies ComplaintFormField[];
+
+/**
+ * The hub's refusal of a new complaint, placed on the form in `lang`: each field's problem beside it
+ * (zod's `details`: a blank description; `unknown_call`: a call id the site does not know), anything
+ * else above the list.
+ */
+export function openProblems(e: unknown, lang: Lang): { fields: Partial<Record<ComplaintFormField, string>>; general: string } {
+  if (e instanceof ApiError) {
+    if (e.body.reason === 'unknown_call') return { fields: { callId: apiFailText(e.body, e.status, lang) }, general: '' };
+    const all = Object.entries(fieldProblems(e.details, lang));
+    const fields = Object.fromEntries(all.filter(([f]) => FORM_FIELDS.includes(f)));
+    if (Object.keys(fields).length) return { fields, general: all.length > Object.keys(fields).length ? errorText(e, lang) : '' };
+  }
+  return { fields: {}, general: errorText(e, lang) };
 }

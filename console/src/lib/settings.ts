@@ -6,7 +6,7 @@
 
 export const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 
-/** Metrics a report target is usually set on (any metric name is accepted by the hub). */
+/** Metrics a report target is usually set on, offered first on the page (the hub takes any metric of the engine: `report-settings.ts`). */
 export const TARGET_METRICS = ['serviceLevelPct', 'abandonRatePct', 'asaSec', 'ahtSec', 'maxWaitSec', 'occupancyPct', 'volumePerAgent', 'connectivityRatePct', 'conversionRatePct', 'revenue'] as const;
 
 const SPAN = /^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$/;

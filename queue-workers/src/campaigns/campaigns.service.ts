@@ -940,6 +940,7 @@ export class CampaignService {
         campaignId: camp.id,
         queueId,
         agentId,
+        teamId: this.teamOf(agentId),
         customerRef: lead.customerId,
         surveyScore: low.score!,
         scale: low.kind === 'csat' ? '1-5' : '0-10',
@@ -1097,7 +1098,7 @@ export class CampaignService {
     const low = rows.find((r) => (r.kind === 'nps' && (r.score ?? 99) <= camp.settings.complaintBelow.nps) || (r.kind === 'csat' && (r.score ?? 99) <= camp.settings.complaintBelow.csat));
     const comment = rows.find((r) => r.kind === 'text')?.text;
     if (low && this.d.complaints)
-      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, customerRef: customerId, surveyScore: low.score!, scale: low.kind === 'csat' ? '1-5' : '0-10', ...(comment ? { description: comment } : {}) });
+      await this.d.complaints.open({ siteId: camp.siteId, callId: callId ?? `lead:${leadId}`, campaignId, queueId: null, agentId, teamId: this.teamOf(agentId), customerRef: customerId, surveyScore: low.score!, scale: low.kind === 'csat' ? '1-5' : '0-10', ...(comment ? { description: comment } : {}) });
     return n;
   }
 
@@ -1202,6 +1203,11 @@ export class CampaignService {
       out.quota = { ...camp.settings.quota, completed: st['q:total'] ?? 0, ...quota };
     }
     return out;
+  }
+
+  /** An agent's team in the site configuration (null for none, or no agent). */
+  private teamOf(agentId: string | null | undefined): string | null {
+    return (agentId && this.d.config.agents.find((a) => a.id === agentId)?.teamId) || null;
   }
 
   async progress(campaignId: string): Promise<Record<string, unknown>> {

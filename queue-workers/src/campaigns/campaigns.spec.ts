@@ -459,12 +459,15 @@ describe('dialing pipeline', () => {
     const id = (await s.repo.workableLeads('pcs')).find((l) => l.phone === lead.phone)!.id;
     expect(await s.submitAnswers('pcs', id, 'out:pcs:x:1', [{ questionId: 'csat', score: 1 }], 'a31')).toBe(1);
     await expect(s.submitAnswers('pcs', id, null, [{ questionId: 'csat', score: 9 }], 'a31')).rejects.toThrow(/out of range/);
-    const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string; customer_ref: string; description: string | null }>(
-      await db.database.db.execute(sql`select channel, campaign_id, source_key, customer_ref, description from complaints`),
+    const complaints = rowsOf<{ channel: string; campaign_id: string; source_key: string; customer_ref: string; description: string | null; agent_id: string; team_id: string | null }>(
+      await db.database.db.execute(sql`select channel, campaign_id, source_key, customer_ref, description, agent_id, team_id from complaints`),
     );
     // The complaint names the customer by the id of the caller's inbound calls, not by the number; without
-    // a comment it has no description (the console words the score in the page's language).
-    expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1', customer_ref: customerIdOfNumber('+84987111222'), description: null }]);
+    // a comment it has no description (the console words the score in the page's language). It names the
+    // agent and their team, so the team's lead sees it.
+    const team = demoSite().agents.find((a) => a.id === 'a31')!.teamId;
+    expect(team).toBeTruthy();
+    expect(complaints).toEqual([{ channel: 'survey', campaign_id: 'pcs', source_key: 'survey:out:pcs:x:1', customer_ref: customerIdOfNumber('+84987111222'), description: null, agent_id: 'a31', team_id: team }]);
   });
 
   it('proactive outreach: a scheduled campaign gets a BullMQ job scheduler; each run works its segment again and records the offer on every attempt', async () => {

@@ -71,6 +71,8 @@ export interface ComplaintIntake {
   campaignId: string;
   queueId: string | null;
   agentId: string | null;
+  /** The agent's team (the site configuration's), so the team's lead sees the complaint. */
+  teamId?: string | null;
   customerRef: string;
   /** The answer as given, on its question's scale. */
   surveyScore: number;
@@ -91,8 +93,9 @@ export interface ComplaintPort {
 export function tableComplaints(db: Db): ComplaintPort {
   return {
     async open(c) {
-      await db.execute(sql`insert into complaints (site_id, call_id, agent_id, queue_id, campaign_id, channel, category, priority, status, description, customer_ref, survey_score, source_key)
-        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description ?? null}, ${c.customerRef}, ${c.scale === '1-5' ? ((c.surveyScore - 1) / 4) * 10 : c.surveyScore}, ${`survey:${c.callId}`})
+      // The agent's team too, so their team lead sees the complaint (team leads see their teams' complaints).
+      await db.execute(sql`insert into complaints (site_id, call_id, agent_id, team_id, queue_id, campaign_id, channel, category, priority, status, description, customer_ref, survey_score, source_key)
+        values (${c.siteId}, ${c.callId}, ${c.agentId}, ${c.teamId ?? null}, ${c.queueId}, ${c.campaignId}, 'survey', 'low-survey-score', 'high', 'open', ${c.description ?? null}, ${c.customerRef}, ${c.scale === '1-5' ? ((c.surveyScore - 1) / 4) * 10 : c.surveyScore}, ${`survey:${c.callId}`})
         on conflict (site_id, source_key) do nothing`);
     },
   };

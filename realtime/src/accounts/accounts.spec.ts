@@ -181,6 +181,24 @@ describe.each(testBackends())('accounts on $name', (backend) => {
     expect(prom).toMatch(/^callboard_audit_written \d+$/m);
   });
 
+  it('given an admin, when a user or a token names an agent the site does not have, or an id with other characters, then it is refused with the reason, the field and the characters allowed', async () => {
+    h = await startAccountsHub(redisUrl, backend);
+    const admin = (await login(h.url, 'admin')).token!;
+    const unknownAgent = { code: 'invalid', message: 'no agent a99', reason: 'unknown_site_agent', params: { agentId: 'a99' } };
+    expect(await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'lan', name: 'Lan', role: 'agent', agentId: 'a99' })).toEqual({ status: 400, json: { error: unknownAgent } });
+    expect((await call(h.url, 'GET', '/api/v1/admin/users/lan', admin)).status).toBe(404);
+    expect(await call(h.url, 'PATCH', '/api/v1/admin/users/a1', admin, { agentId: 'a99' })).toEqual({ status: 400, json: { error: unknownAgent } });
+    expect(await call(h.url, 'POST', '/api/v1/admin/tokens', admin, { role: 'agent', agentId: 'a99' })).toEqual({ status: 400, json: { error: unknownAgent } });
+    // An agent of the site (a4 has no login yet), and unlinking, are fine.
+    expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'a4', name: 'Agent Four', role: 'agent', agentId: 'a4' })).json).toMatchObject({ id: 'a4', agentId: 'a4' });
+    expect((await call(h.url, 'PATCH', '/api/v1/admin/users/a4', admin, { agentId: null })).json.agentId).toBeNull();
+    expect((await call(h.url, 'POST', '/api/v1/admin/tokens', admin, { role: 'agent', agentId: 'a3' })).status).toBe(201);
+
+    const bad = await call(h.url, 'POST', '/api/v1/admin/tokens', admin, { role: 'telephony', subject: 'tổng đài' });
+    expect([bad.status, bad.json.error.details]).toEqual([400, ['subject: use only letters A-Z a-z, digits 0-9 and . _ @ -']]);
+    expect((await call(h.url, 'POST', '/api/v1/admin/users', admin, { id: 'lan nguyen', name: 'Lan', role: 'qa' })).json.error.details).toEqual(['id: use only letters A-Z a-z, digits 0-9 and . _ @ -']);
+  });
+
   it('given a supervisor and team leads on sockets, when they run commands then each action, allowed or refused, is audited with actor, target, address and before/after', async () => {
     h = await startAccountsHub(redisUrl, backend);
     const sup = await client(h.url, (await login(h.url, 'sup')).token!);

@@ -14,7 +14,8 @@ import type { AuditRow } from './audit.repository.ts';
 import { tokenView } from './tokens.ts';
 import type { UserRecord } from './users.repository.ts';
 
-const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ -');
+// The refusal names the characters allowed (the console words it: `aff_idChars`).
+const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._@-]+$/, 'use only letters A-Z a-z, digits 0-9 and . _ @ -');
 const Password = z.string().min(4).max(256);
 const CreateUser = z.strictObject({
   id: Id,
@@ -105,7 +106,7 @@ async function settled(accounts: AccountsService): Promise<void> {
 }
 
 export function adminRoutes(accounts: AccountsService): Mount {
-  return ({ app, can, logger, metrics }) => {
+  return ({ app, can, logger, metrics, hub }) => {
     const json = express.json({ limit: '20kb' });
     // The audit trail on GET /metrics: entries waiting for the database, and its retries (an outage).
     const trail = accounts.trail;
@@ -129,6 +130,10 @@ export function adminRoutes(accounts: AccountsService): Mount {
       fn(req, res).catch((err: unknown) => fail(res, err));
     };
     const param = (req: Request) => String(req.params.id);
+    /** A login or token linked to an agent the site does not have (a typo: `a99`) opens a desk with no agent behind it. */
+    const knownAgent = (agentId: string | null | undefined) => {
+      if (agentId && !hub.state.agents.has(agentId)) throw new AccountsError('invalid', apiFail('unknown_site_agent', { agentId }));
+    };
 
     app.get('/api/v1/admin/users', can('users:manage'), handle(async (_req, res) => {
       res.json({ users: (await accounts.list()).map(userDTO) });
@@ -144,6 +149,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
       const p = CreateUser.safeParse(req.body);
       if (!p.success) return invalid(res, p.error.issues);
       const { agentId, teamIds, access, password, ...rest } = p.data;
+      knownAgent(agentId);
       const u = await accounts.create(actor(req, res), {
         ...rest,
         ...(password !== undefined ? { password } : {}),
@@ -157,6 +163,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
     app.patch('/api/v1/admin/users/:id', can('users:manage'), json, handle(async (req, res) => {
       const p = UpdateUser.safeParse(req.body);
       if (!p.success) return invalid(res, p.error.issues);
+      knownAgent(p.data.agentId);
       const patch = Object.fromEntries(Object.entries(p.data).filter(([, v]) => v !== undefined));
       res.json(userDTO(await accounts.update(actor(req, res), param(req), patch)));
     }));
@@ -195,6 +202,7 @@ export function adminRoutes(accounts: AccountsService): Mount {
       const p = MintBody.safeParse(req.body);
       if (!p.success) return invalid(res, p.error.issues);
       const { subject, name, agentId, teamIds, ...rest } = p.data;
+      knownAgent(agentId);
       const r = await accounts.issueToken(actor(req, res), {
         ...rest,
         ...(subject !== undefined ? { subject } : {}),

@@ -4,7 +4,7 @@
  * audit log with before and after, and the people a complaint may be assigned to.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { siteInput } from '../core/testing.ts';
+import { ev, siteInput } from '../core/testing.ts';
 import type { AccountsPort, AuditEntryInput } from '../hub/auth.ts';
 import { startHub, token } from '../hub/testing.ts';
 import { testBackends } from '../storage/testing.ts';
@@ -45,7 +45,7 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     const accounts: AccountsPort = { login: async () => null, assertCurrent: async () => undefined, audit: (e) => void audits.push(e), onRevoked: () => () => undefined };
     const { app, url } = await startHub(redisUrl, site, { accounts, mounts: [complaintsMount({ config: site === input ? config : parseSiteConfig(site), database: () => db.database, now: () => now })] });
     cleanup.push(() => app.close());
-    return { url, audits, db, at: (s: string) => (now = vn(s)) };
+    return { app, url, audits, db, at: (s: string) => (now = vn(s)) };
   }
 
   it('given a complaint, notes and assignments go into its history and the SLA clock counts business minutes left, paused and overdue', async () => {
@@ -185,12 +185,43 @@ describe.each(testBackends())('complaint detail REST ($name)', (backend) => {
     });
     await db.database.transaction((tx) => tx.insert(calls).values([row('k1'), row('k2')]));
     const sup = token('supervisor', { userId: 'sup' });
-    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'billing', callId: 'k2', agentId: 'a1' });
+    const opened = await call(url, 'POST', '/api/v1/complaints', sup, { category: 'billing', callId: 'k2', agentId: 'a1', description: 'Bị trừ tiền hai lần' });
     expect(opened.json.customerRef).toBe('tel:5e5e');
     const id = opened.json.id as number;
     expect((await call(url, 'GET', `/api/v1/complaints/${id}`, sup)).json.customer).toEqual({ id: 'tel:5e5e', number: '+8490***4567', calls30d: 2, others: [] });
     expect((await call(url, 'GET', `/api/v1/complaints/${id}`, token('admin'))).json.customer.number).toBe('+84901234567');
     expect((await call(url, 'GET', `/api/v1/complaints/${id}`, token('agent', { agentId: 'a1' }))).json.customer.number).toBe('+8490***4567');
+  });
+
+  it('a complaint says what it is about: a blank form is refused at the description, a call id nobody knows with unknown_call; a call live on the hub or in the records is taken', async () => {
+    const { app, url, db } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const open = (body: unknown) => call(url, 'POST', '/api/v1/complaints', sup, body);
+    const fields = (r: { json: any }) => (r.json.error.details as string[]).map((d) => d.split(':')[0]);
+    // The console's form, sent empty: nothing is opened.
+    for (const body of [{ category: 'service' }, { category: 'service', description: '   ' }, {}]) {
+      const r = await open(body);
+      expect([r.status, r.json.error.code, fields(r)]).toEqual([400, 'invalid', ['description']]);
+    }
+    // A wrap-up is about a call: without one it is refused at the call id.
+    const noCall = await open({ channel: 'wrapup', category: 'service' });
+    expect([noCall.status, fields(noCall)]).toEqual([400, ['callId']]);
+    expect(await open({ category: 'service', description: 'Chờ lâu', callId: 'made-up-42' })).toEqual({
+      status: 400,
+      json: { error: { code: 'invalid', message: 'no call made-up-42', reason: 'unknown_call', params: { callId: 'made-up-42' } } },
+    });
+    expect((await open({ channel: 'wrapup', callId: 'made-up-42', category: 'service' })).json.error.reason).toBe('unknown_call');
+    expect((await call(url, 'GET', '/api/v1/complaints', sup)).json.total).toBe(0);
+
+    // A call ringing now (the hub's, not in the records yet), and one in the records.
+    await app.hub.ingest([ev.offered('live1', 'booking', Date.now())]);
+    const live = await open({ category: 'service', description: '  Khách chờ quá lâu ', callId: 'live1' });
+    expect([live.status, live.json.callId, live.json.description]).toEqual([201, 'live1', 'Khách chờ quá lâu']);
+    const d = new Date(vn('2026-03-06T09:00:00'));
+    await db.database.transaction((tx) =>
+      tx.insert(calls).values({ siteId: 'cphttp', id: 'k7', queueId: 'booking', lastQueueId: 'booking', path: ['booking'], direction: 'inbound', status: 'done', result: 'answered', priority: 5, offeredAt: d, enteredAt: d, answeredAt: d, endedAt: d, waitMs: 0, handleMs: 1000, holdMs: 0, agentId: 'a1', teamId: 't1', transfers: 0, missedOffers: 0, skills: [], source: 'live' }),
+    );
+    expect((await open({ channel: 'wrapup', callId: 'k7', category: 'service' })).status).toBe(201);
   });
 
   it('refusals answer a reason and its params beside the code and the English message (the console words the reason)', async () => {

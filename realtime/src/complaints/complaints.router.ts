@@ -2,7 +2,8 @@
  * Complaints REST, mounted on the hub's app (`createApp({ mounts: [complaintsMount(...)] })`):
  *
  * - `GET /api/v1/complaints?status=open,in_progress&department=&from=&to=&limit=&offset=`
- * - `POST /api/v1/complaints` (a form, or an agent's wrap-up: `channel: 'wrapup'` with `callId`)
+ * - `POST /api/v1/complaints` (a form with its `description`, or an agent's wrap-up: `channel: 'wrapup'` with
+ *   `callId`; a `callId` the site does not know is refused: `unknown_call`)
  * - `GET /api/v1/complaints/:id` (with its history), `PATCH /api/v1/complaints/:id` (category, description, priority)
  * - `POST /api/v1/complaints/:id/status` `{ status, rootCause?, note? }`, `POST /api/v1/complaints/:id/reopen` `{ note? }`
  * - `POST /api/v1/complaints/:id/notes` `{ note }`, `POST /api/v1/complaints/:id/assign` `{ assignee: userId | null, note? }`
@@ -44,16 +45,26 @@ const ListQuery = z.strictObject({
   limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(500)).default(100),
   offset: z.string().regex(/^\d+$/).transform(Number).default(0),
 });
-const OpenBody = z.strictObject({
-  channel: z.enum(['form', 'wrapup']).default('form'),
-  category: Id.optional(),
-  description: z.string().max(4000).optional(),
-  callId: Id.optional(),
-  queueId: Id.optional(),
-  agentId: Id.optional(),
-  customerRef: z.string().max(128).optional(),
-  priority: z.enum(['normal', 'high']).optional(),
-});
+/**
+ * A complaint says what it is about: a form its description (blanks alone are none), a wrap-up its call
+ * (sent again without the description, it answers the complaint already opened for the call).
+ */
+const OpenBody = z
+  .strictObject({
+    channel: z.enum(['form', 'wrapup']).default('form'),
+    category: Id.optional(),
+    description: z.string().trim().min(1).max(4000).optional(),
+    callId: Id.optional(),
+    queueId: Id.optional(),
+    agentId: Id.optional(),
+    customerRef: z.string().max(128).optional(),
+    priority: z.enum(['normal', 'high']).optional(),
+  })
+  .superRefine((b, ctx) => {
+    // zod's own words for a missing field: the console shows "required" beside it.
+    if (b.channel === 'form' && b.description === undefined) ctx.addIssue({ code: 'custom', path: ['description'], message: 'Invalid input: expected string, received undefined' });
+    if (b.channel === 'wrapup' && b.callId === undefined) ctx.addIssue({ code: 'custom', path: ['callId'], message: 'Invalid input: expected string, received undefined' });
+  });
 const PatchBody = z.strictObject({ category: Id.optional(), description: z.string().max(4000).optional(), priority: z.enum(['normal', 'high']).optional() });
 const StatusBody = z.strictObject({ status: z.enum(STATUSES), rootCause: Id.optional(), note: z.string().max(2000).optional() });
 const ReopenBody = z.strictObject({ note: z.string().max(2000).optional() });
@@ -69,7 +80,7 @@ const HoursBody = z.strictObject({
 const IdParam = z.string().regex(/^\d{1,15}$/).transform(Number);
 
 export function complaintsMount(opts: ComplaintsMountOptions): Mount {
-  return ({ app, auth, logger, accounts }) => {
+  return ({ app, auth, logger, accounts, hub }) => {
     const log = logger.child({ component: 'complaints' });
     const siteId = opts.config.id;
     const teamOf = new Map(opts.config.agents.map((a) => [a.id, a.teamId]));
@@ -197,6 +208,9 @@ export function complaintsMount(opts: ComplaintsMountOptions): Mount {
       const b = p.data;
       const agentId = session.role === 'agent' ? session.agentId : b.agentId;
       try {
+        // A call of the site: live or just ended (the hub's, not all written yet), else in the records.
+        const known = (id: string) => hub.state.calls.has(id) || hub.state.recordIndex.has(id) || s.hasCall(siteId, id);
+        if (b.callId !== undefined && !(await known(b.callId))) throw new ComplaintError('invalid', apiFail('unknown_call', { callId: b.callId }));
         const r = await s.openComplaint({
           siteId,
           channel: b.channel,

@@ -226,6 +226,11 @@ export class ComplaintsService {
 
   // ----------------------------------------------------------------------------------- intake
 
+  /** Whether the site's call records have `callId` (the hub's live and recent calls are not all written yet). */
+  async hasCall(siteId: string, callId: string): Promise<boolean> {
+    return (await this.db.select({ id: calls.id }).from(calls).where(and(eq(calls.siteId, siteId), eq(calls.id, callId))).limit(1)).length > 0;
+  }
+
   /**
    * Opens a complaint: routes its category to a department, sets the SLA due time in business hours,
    * records the event. With a `sourceKey` already used, returns that complaint (`created: false`).

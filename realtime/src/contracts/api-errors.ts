@@ -28,6 +28,8 @@ export interface ApiFailParams {
   internal_error: Record<string, never>;
   /** `GET /api/v1/staffing?queue=` of a line the site does not have. */
   unknown_line: { queue: string };
+  /** `GET /api/v1/metrics` or `/calls` of a line, team or agent the site does not have. */
+  unknown_scope_id: { scope: string; id: string };
   /** The console's server (deployed alone) cannot reach the hub it forwards to (`detail`: fetch's message). */
   hub_unreachable: { detail: string };
 
@@ -68,6 +70,8 @@ export interface ApiFailParams {
   complaint_not_reopenable: { status: string };
   unknown_root_cause: { code: string };
   unknown_category: { category: string };
+  /** A complaint about a call neither the records nor the hub know (a typo, a made-up id). */
+  unknown_call: { callId: string };
   complaint_not_found: { id: string };
   already_assigned: { assignee: string };
   not_assigned: Record<string, never>;
@@ -89,6 +93,15 @@ export interface ApiFailParams {
   not_a_date: { date: string };
   unknown_site: { site: string };
   no_report_run: Record<string, never>;
+  /**
+   * A report target on a metric reports do not compute (`field`: `metric`). The metrics are those of
+   * `MetricValues` (`METRIC_NAMES` in `reports.ts`); the answer's `details` list them.
+   */
+  unknown_target_metric: { field: string; metric: string };
+  /** A report target a percentage cannot reach (`field`: `target`; `min`, `max`: `0`, `100`). */
+  target_out_of_range: { field: string; metric: string; min: string; max: string };
+  /** A report target below what seconds or counts can be (`field`: `target`; `min`: `0`). */
+  target_below_min: { field: string; metric: string; min: string };
 
   // ---------------------------------------------------------------------------- users admin
   user_exists: { userId: string };
@@ -136,6 +149,7 @@ export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
   body_too_large: 'request body: request entity too large (limit {limit} bytes)',
   internal_error: 'internal error',
   unknown_line: 'no line {queue}',
+  unknown_scope_id: 'no {scope} {id}',
   hub_unreachable: 'hub unreachable: {detail}',
   // The sentences of before: older consoles and scripts match "credential" to sign in again.
   no_credential: 'missing credential',
@@ -156,6 +170,7 @@ export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
   complaint_not_reopenable: 'only a resolved or closed complaint can be reopened (it is {status})',
   unknown_root_cause: 'unknown root-cause code {code}',
   unknown_category: 'unknown category {category}',
+  unknown_call: 'no call {callId}',
   complaint_not_found: 'no complaint {id}',
   already_assigned: 'already assigned to {assignee}',
   not_assigned: 'not assigned',
@@ -169,6 +184,9 @@ export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
   not_a_date: 'not a date: {date}',
   unknown_site: 'no site {site}',
   no_report_run: 'no such report run',
+  unknown_target_metric: 'no {field} {metric} in reports',
+  target_out_of_range: 'the {field} of {metric} must be {min} to {max}',
+  target_below_min: 'the {field} of {metric} must be {min} or more',
   user_exists: 'user {userId} exists',
   unknown_user: 'no user {userId}',
   cannot_lock_yourself_out: 'you cannot lock yourself out: ask another admin',

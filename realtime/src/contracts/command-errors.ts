@@ -59,6 +59,8 @@ export interface CommandCheckParams {
   unknown_queue: { queue: string };
   unknown_agent: { agentId: string };
   not_your_team: { agentId: string };
+  /** A supervisor's forced state for an agent who is not signed in: calls would ring at an empty desk. */
+  agent_signed_out: { agentId: string };
   /** The login's access grants (`console`, `phone`, `campaigns`) do not include the one the command needs. */
   no_access_grant: { userId: string; grant: string };
   /** An agent acting on another agent. */
@@ -111,6 +113,7 @@ export const COMMAND_FAIL_EN: { readonly [K in CommandFailReason]: string } = {
   not_your_call: 'call {callId} is not yours',
   not_in_wrapup: 'you are not in wrap-up and gave no outcome',
   not_your_team: 'agent {agentId} is not in your team',
+  agent_signed_out: 'agent {agentId} is not signed in: only the agent can sign in',
   no_access_grant: '{userId} has no {grant} access',
   not_you: 'agent {agentId} is not you',
 };

@@ -170,3 +170,13 @@ export function causeText(c: TargetCause, lang: ReportLang): string {
       return (c as { text: string }).text;
   }
 }
+
+/**
+ * The values a report target on `metric` may take (`max` null: no upper bound): a percentage 0 to 100
+ * (conformance, which overtime takes over 100, 0 or more), seconds and counts 0 or more. The hub checks
+ * it at the edge (`reports/report-settings.ts`), the settings page before sending.
+ */
+export function targetRange(metric: NamedMetric): { min: number; max: number | null } {
+  if (metric === 'conformancePct') return { min: 0, max: null };
+  return metric.endsWith('Pct') ? { min: 0, max: 100 } : { min: 0, max: null };
+}

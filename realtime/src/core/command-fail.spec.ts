@@ -218,6 +218,7 @@ const DECIDE: { [K in Exclude<keyof CommandCheckParams, NotFromDecide>]: DecideC
   },
   unknown_agent: { given: () => [], session: supervisor, name: 'agent:forceState', payload: { agentId: 'ghost', state: 'break' }, code: 'not_found', message: 'unknown agent ghost', params: { agentId: 'ghost' } },
   not_your_team: { given: () => [], session: lead(['t2']), name: 'agent:move', payload: { agentId: 'a1', queues: ['advice'] }, code: 'forbidden', message: 'agent a1 is not in your team', params: { agentId: 'a1' } },
+  agent_signed_out: { given: () => [], session: supervisor, name: 'agent:forceState', payload: { agentId: 'a1', state: 'available' }, code: 'conflict', message: 'agent a1 is not signed in: only the agent can sign in', params: { agentId: 'a1' } },
   unknown_command: { given: () => [], session: supervisor, name: 'queue:explode' as CommandName, payload: {}, code: 'invalid', message: 'unknown command queue:explode', params: { command: 'queue:explode' } },
 };
 

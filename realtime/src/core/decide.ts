@@ -13,6 +13,7 @@ import {
   type ErrorBody,
   type SessionDTO,
 } from '../contracts/index.ts';
+import { requestable } from './evolve.ts';
 import type { AgentState, HubState } from './state.ts';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: ErrorBody };
@@ -163,6 +164,9 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
       // On a call: the state waits for the end of it (a sudden absence, "offline after this call").
       if (a.callId) return afterCall(a, p.state, p.reason);
       if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
+      // Forcing a signed-out agent into a state would sign them in: calls would ring at an empty desk. (A
+      // state the site does not have is refused as such by `evolve`.)
+      if (a.state === 'offline' && requestable(s, p.state) === null) return fail('conflict', 'agent_signed_out', { agentId: a.id });
       return {
         ok: true,
         events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) }],

@@ -924,7 +924,7 @@ function callOutcome(s: HubState, e: EventOf<'call.outcome'>): Rejection | null 
 }
 
 /** Why `target` cannot be requested (a state calls set, or one the site does not have); null if it can. */
-function requestable(s: HubState, target: string): Rejection | null {
+export function requestable(s: HubState, target: string): Rejection | null {
   if (target === 'reserved' || target === 'oncall' || target === 'on_call') return reject('state_not_requestable', { state: target });
   const builtin = target === 'available' || target === 'break' || target === 'wrapup' || target === 'offline';
   if (!builtin && !isKnownNotReady(s, target)) {

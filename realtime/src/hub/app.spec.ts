@@ -113,6 +113,21 @@ describe('given calls either side of the site\'s midnight (Asia/Ho_Chi_Minh, UTC
     expect(await offeredOn(`from=${encodeURIComponent('2026-03-05T00:00:00+07:00')}&to=${encodeURIComponent('2026-03-05T12:00:00+07:00')}`)).toBe(1);
     const calls = await get(url, '/api/v1/calls?scope=site&metric=offered&from=2026-03-05&to=2026-03-05', sup);
     expect(calls.json.calls.map((c: { id: string }) => c.id)).toEqual(['early']);
+
+    // A range that ends before it starts, an unknown line, team or agent, or a window with a range: refused,
+    // never a 200 of zeros that would read as a quiet day.
+    for (const path of ['/api/v1/metrics?scope=site&from=2026-03-05&to=2026-03-04', '/api/v1/calls?scope=site&metric=offered&from=2026-03-05&to=2026-03-04']) {
+      const r = await get(url, path, sup);
+      expect([path, r.status, r.json.error.reason]).toEqual([path, 400, 'to_before_from']);
+    }
+    for (const [scope, id] of [['queue', 'nope'], ['agent', 'a99'], ['team', 't99']]) {
+      const r = await get(url, `/api/v1/metrics?scope=${scope}&id=${id}`, sup);
+      expect([r.status, r.json.error]).toMatchObject([404, { reason: 'unknown_scope_id', params: { scope, id }, message: `no ${scope} ${id}` }]);
+      expect((await get(url, `/api/v1/calls?scope=${scope}&id=${id}&metric=handled`, sup)).status).toBe(404);
+    }
+    expect((await get(url, '/api/v1/metrics?scope=agent&id=a1', sup)).status).toBe(200);
+    const both = await get(url, '/api/v1/metrics?scope=site&window=15&interval=day', sup);
+    expect([both.status, both.json.error.details]).toEqual([400, ['window: window (the last N minutes) goes without interval, from and to']]);
   });
 });
 

@@ -147,7 +147,11 @@ const MetricsQuerySchema = z
     interval: z.enum(['15', 'interval', 'day']).optional(),
     window: z.enum(['15', '30', '60']).transform(Number).optional(),
   })
-  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] });
+  .refine((q) => q.scope === 'site' || q.id !== undefined, { message: 'id is required for this scope', path: ['id'] })
+  .refine((q) => q.window === undefined || (q.interval === undefined && q.from === undefined && q.to === undefined), {
+    message: 'window (the last N minutes) goes without interval, from and to',
+    path: ['window'],
+  });
 const CallsQuerySchema = z
   .strictObject({
     ...ScopeParams,
@@ -443,6 +447,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const instantOf = (v: number | string | undefined, end: boolean): number | undefined =>
     typeof v !== 'string' ? v : end ? calendar.nextDayStart(calendar.dateStart(v)) : calendar.dateStart(v);
 
+  /**
+   * A range ending before it starts, or a line, team or agent the site does not have, is refused (a 200
+   * of zeros would read as a quiet day). Campaigns are the workers': any id is answered.
+   */
+  const refuseScope = (res: ExResponse, q: { scope: string; id?: string | undefined }, from?: number, to?: number): boolean => {
+    if (from !== undefined && to !== undefined && to <= from) {
+      metrics.badPayloads.inc({ edge: 'query' });
+      res.status(400).json({ error: { code: 'invalid', ...apiFail('to_before_from', {}) } });
+      return true;
+    }
+    const id = q.id ?? '';
+    const known =
+      q.scope === 'queue' ? hub.state.queues.has(id) : q.scope === 'agent' ? hub.state.agents.has(id) : q.scope === 'team' ? config.teams.some((t) => t.id === id) : true;
+    if (known) return false;
+    res.status(404).json({ error: { code: 'not_found', ...apiFail('unknown_scope_id', { scope: q.scope, id }) } });
+    return true;
+  };
+
   app.get('/api/v1/metrics', can('reports:read'), (req, res) => {
     const p = MetricsQuerySchema.safeParse(req.query);
     if (!p.success) return badQuery(res, p.error.issues);
@@ -451,6 +473,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (q.id !== undefined) mq.id = q.id;
     if (q.from !== undefined) mq.from = instantOf(q.from, false)!;
     if (q.to !== undefined) mq.to = instantOf(q.to, true)!;
+    if (refuseScope(res, q, mq.from, mq.to)) return;
     if (q.interval !== undefined) mq.interval = q.interval === 'day' ? 'day' : 'interval';
     if (q.window !== undefined) mq.windowMin = q.window;
     res.json(queryMetrics(hub.state, mq, hub.now(), METRIC_FORMULAS));
@@ -464,6 +487,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (q.id !== undefined) cq.id = q.id;
     if (q.from !== undefined) cq.from = instantOf(q.from, false)!;
     if (q.to !== undefined) cq.to = instantOf(q.to, true)!;
+    if (refuseScope(res, q, cq.from, cq.to)) return;
     const r = queryCalls(hub.state, cq, hub.now());
     res.json({ metric: q.metric, formula: METRIC_FORMULAS[q.metric] ?? q.metric, ...r });
   });

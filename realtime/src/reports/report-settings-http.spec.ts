@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { parseSiteConfig } from '../contracts/index.ts';
 import { ev, ready, siteInput, t } from '../core/testing.ts';
+import { SiteCalendar } from '../core/time.ts';
 import type { AccountsPort, AuditEntryInput } from '../hub/auth.ts';
 import { startHub, token } from '../hub/testing.ts';
 import { createRecordState, recordsFromEvents } from '../storage/records.ts';
@@ -20,6 +21,8 @@ afterEach(async () => {
 
 const input = siteInput({ id: 'rset' });
 const config = parseSiteConfig(input);
+/** The site's date now (Asia/Ho_Chi_Minh unless the site says otherwise). */
+const siteToday = () => new SiteCalendar(config.timeZone, config.intervalMin).localDate(Date.now());
 
 /** Monday 2 March 2026: c1 scored 10, c2 scored 3 (NPS 0); Tuesday: c3 scored 9 (NPS +100). */
 function days() {
@@ -68,15 +71,16 @@ describe.each(testBackends())('report settings and CX series REST ($name)', (bac
     await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'queue', id: 'booking', metric: 'serviceLevelPct', kind: 'min', target: 85, validFrom: '2026-03-01' });
     await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'queue', id: 'booking', metric: 'serviceLevelPct', kind: 'min', target: 90, validFrom: '2026-03-01' });
     await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', id: 'ignored', metric: 'abandonRatePct', kind: 'max', target: 5 });
+    const today = siteToday();
     const lead = token('team_lead', { teamIds: ['t1'] });
     expect((await call(url, 'GET', '/api/v1/reports/targets', lead)).json.targets).toEqual([
       { scope: 'queue', id: 'booking', metric: 'serviceLevelPct', kind: 'min', target: 90, validFrom: '2026-03-01' },
-      { scope: 'site', id: '', metric: 'abandonRatePct', kind: 'max', target: 5, validFrom: '1970-01-01' },
+      { scope: 'site', id: '', metric: 'abandonRatePct', kind: 'max', target: 5, validFrom: today },
     ]);
     expect(audits.map((a) => `${a.action}:${a.targetId}:${(a.before as any)?.target ?? '-'}>${(a.after as any).target}`)).toEqual([
       'reports:target:rset/queue/booking/serviceLevelPct/2026-03-01:->85',
       'reports:target:rset/queue/booking/serviceLevelPct/2026-03-01:85>90',
-      'reports:target:rset/site//abandonRatePct/1970-01-01:->5',
+      `reports:target:rset/site//abandonRatePct/${today}:->5`,
     ]);
     expect((await call(url, 'PUT', '/api/v1/reports/targets', lead, { scope: 'site', metric: 'x', kind: 'min', target: 1 })).status).toBe(403);
 
@@ -86,6 +90,89 @@ describe.each(testBackends())('report settings and CX series REST ($name)', (bac
     expect((await call(url, 'GET', '/api/v1/reports/forecasts?from=2026-03-03&to=2026-03-07', sup)).json.forecasts).toEqual([]);
     expect(audits.at(-1)).toMatchObject({ action: 'reports:forecast', before: null, after: { offered: 400 } });
     expect((await call(url, 'GET', '/api/v1/reports/targets', token('agent', { agentId: 'a1' }))).status).toBe(403);
+  });
+
+  it('a target the metric cannot reach, or on a metric reports do not compute, is refused with a reason naming the field and its range; nothing is stored', async () => {
+    const { url, audits } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const put = (body: object) => call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', kind: 'min', validFrom: '2026-03-01', ...body });
+
+    const sl = await put({ metric: 'serviceLevelPct', target: 150 });
+    expect(sl.status).toBe(400);
+    expect(sl.json.error).toMatchObject({
+      code: 'invalid',
+      reason: 'target_out_of_range',
+      params: { field: 'target', metric: 'serviceLevelPct', min: '0', max: '100' },
+      message: 'the target of serviceLevelPct must be 0 to 100',
+    });
+    expect(sl.json.error.details).toEqual(['target: the target of serviceLevelPct must be 0 to 100']);
+
+    const ab = await put({ metric: 'abandonRatePct', kind: 'max', target: -5 });
+    expect(ab.status).toBe(400);
+    expect(ab.json.error).toMatchObject({ reason: 'target_out_of_range', params: { field: 'target', metric: 'abandonRatePct', min: '0', max: '100' } });
+
+    const asa = await put({ metric: 'asaSec', kind: 'max', target: -1 });
+    expect(asa.status).toBe(400);
+    expect(asa.json.error).toMatchObject({ reason: 'target_below_min', params: { field: 'target', metric: 'asaSec', min: '0' }, message: 'the target of asaSec must be 0 or more' });
+
+    const foo = await put({ metric: 'fooBar', target: 1 });
+    expect(foo.status).toBe(400);
+    expect(foo.json.error).toMatchObject({ code: 'invalid', reason: 'unknown_target_metric', params: { field: 'metric', metric: 'fooBar' }, message: 'no metric fooBar in reports' });
+    expect(foo.json.error.details[0]).toMatch(/^metric: no metric fooBar in reports \(one of offered, .*serviceLevelPct, .*revenue\)$/);
+
+    // A body that fails its schema too is only invalid, without a reason (its details say it all).
+    const bad = await put({ metric: 'serviceLevelPct', target: '150' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.reason).toBeUndefined();
+    expect(bad.json.error.details[0]).toMatch(/^target: /);
+    const long = await put({ metric: 'x'.repeat(70), target: 5 });
+    expect(long.status).toBe(400);
+    expect(long.json.error).toMatchObject({ code: 'invalid', message: 'invalid query' });
+    expect(long.json.error.reason).toBeUndefined();
+    expect(long.json.error.details[0]).toMatch(/^metric: Too big/);
+
+    // The bounds themselves, and seconds or counts of any size, are fine.
+    for (const body of [
+      { metric: 'serviceLevelPct', target: 100 },
+      { metric: 'abandonRatePct', kind: 'max', target: 0 },
+      { metric: 'asaSec', kind: 'max', target: 0 },
+      { metric: 'revenue', target: 5_000_000_000 },
+    ]) {
+      expect((await put(body)).status, JSON.stringify(body)).toBe(200);
+    }
+    const stored = (await call(url, 'GET', '/api/v1/reports/targets', sup)).json.targets;
+    expect(stored.map((x: any) => `${x.metric}:${x.target}`).sort()).toEqual(['abandonRatePct:0', 'asaSec:0', 'revenue:5000000000', 'serviceLevelPct:100']);
+    expect(audits).toHaveLength(4);
+  });
+
+  it('a target without a valid-from date (omitted or blank) applies from today, the site\'s date: earlier reports keep theirs; a past date given on purpose is kept and judges those days', async () => {
+    const { url } = await setup();
+    const sup = token('supervisor', { userId: 'sup' });
+    const before = siteToday();
+    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'queue', id: 'booking', metric: 'abandonRatePct', kind: 'max', target: 5 });
+    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'serviceLevelPct', kind: 'min', target: 95, validFrom: '' });
+    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'asaSec', kind: 'max', target: 20, validFrom: '  ' });
+    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'ahtSec', kind: 'max', target: 60, validFrom: '2026-03-02' });
+    const after = siteToday();
+    const rows = (await call(url, 'GET', '/api/v1/reports/targets', sup)).json.targets as any[];
+    const from = Object.fromEntries(rows.map((x) => [x.metric, x.validFrom]));
+    expect([before, after]).toContain(from.abandonRatePct);
+    expect([before, after]).toContain(from.serviceLevelPct);
+    expect([before, after]).toContain(from.asaSec);
+    expect(from.ahtSec).toBe('2026-03-02');
+    expect(Object.values(from)).not.toContain('1970-01-01');
+
+    // The report of Monday 2 March: judged by the past-dated target only (and the site's own service-level goal).
+    const r = await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02', sup);
+    expect(r.status).toBe(200);
+    const judged = r.json.targets.map((x: any) => `${x.metric}:${x.kind}:${x.target}:${x.met}`);
+    expect(judged).toContain('ahtSec:max:60:false');
+    expect(judged.some((x: string) => x.startsWith('asaSec') || x.startsWith('serviceLevelPct:min:95'))).toBe(false);
+    const html = await fetch(`${url}/api/v1/reports/daily.html?date=2026-03-02&lang=vi`, { headers: { authorization: `Bearer ${sup}` } });
+    expect(await html.text()).not.toContain('≥ 95');
+
+    // A date that is not one is still refused.
+    expect((await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'asaSec', kind: 'max', target: 20, validFrom: '2026-02-30' })).status).toBe(400);
   });
 
   it('CX per day: each day its own NPS, the same as that day alone; QA may read it, a team lead only their teams', async () => {

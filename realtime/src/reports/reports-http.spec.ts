@@ -77,7 +77,7 @@ describe.each(testBackends())('reports and complaints REST ($name)', (backend) =
     const { url } = await setup();
     const sup = token('supervisor');
     await call(url, 'PUT', '/api/v1/reports/forecasts', sup, { scope: 'site', day: '2026-03-02', offered: 2, agents: 3 });
-    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'ahtSec', kind: 'max', target: 300 });
+    await call(url, 'PUT', '/api/v1/reports/targets', sup, { scope: 'site', metric: 'ahtSec', kind: 'max', target: 300, validFrom: '2026-03-01' });
     const r = await call(url, 'GET', '/api/v1/reports/daily?date=2026-03-02', sup);
     expect(r.status).toBe(200);
     expect(r.json.total).toMatchObject({ offered: 4, answered: 3, abandoned: 1, answeredWithinT: 2, serviceLevelPct: 50, handled: 3, staffedAgents: 2 });

@@ -9,7 +9,9 @@
  *   rate, retention, lifetime value, engagement, conversion) over site-local days [from, to];
  *   `GET /api/v1/reports/cx/series?...`: the same per day (at most 62 days), for trends. QA reads them too.
  * - `PUT /api/v1/reports/targets`, `PUT /api/v1/reports/forecasts` (admin, supervisor; audited when the hub
- *   has accounts); `GET /api/v1/reports/targets?site=` (every stored row) and
+ *   has accounts; a target is on a metric reports compute, within its range (`report-settings.ts`), and
+ *   applies from `validFrom`, today's site date when omitted); `GET /api/v1/reports/targets?site=` (every
+ *   stored row) and
  *   `GET /api/v1/reports/forecasts?from=&to=&site=` (admin, supervisor, team lead: reading).
  *
  * `site` defaults to the hub's site; imported data sets (`anonymous-bank`, `pwc-phonenow`) are sites too.
@@ -17,12 +19,13 @@
  */
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { apiFail, reasonOf, type ReportLang, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
+import { apiFail, reasonOf, type ApiFail, type ReportLang, type SessionDTO, type SiteConfig } from '../contracts/index.ts';
 import type { Mount } from '../hub/app.ts';
 import { SiteCalendar } from '../core/time.ts';
 import type { Database } from '../storage/database.ts';
 import { reportCsv, reportHtml } from './report-format.ts';
 import { ReportSettingsRepository } from './report-settings.repository.ts';
+import { TARGET_METRICS, targetRefusal } from './report-settings.ts';
 import { ReportsRepository } from './reports.repository.ts';
 import { ReportError, ReportsService, type ReportsServiceOptions } from './reports.service.ts';
 import type { Report } from './report.ts';
@@ -52,15 +55,32 @@ const ReportQuery = z.strictObject(ReportQueryFields).refine(idNeeded, idMessage
  * (the console asks both the same way) and stays machine-readable: English headers, plain numbers.
  */
 const FileQuery = z.strictObject({ ...ReportQueryFields, lang: z.enum(['vi', 'en']).default('en') }).refine(idNeeded, idMessage());
-const TargetBody = z.strictObject({
-  site: z.string().min(1).max(128).optional(),
-  scope: Scope,
-  id: z.string().max(128).default(''),
-  metric: z.string().min(1).max(64),
-  kind: z.enum(['min', 'max']),
-  target: z.number().finite(),
-  validFrom: Day.default('1970-01-01'),
-});
+/**
+ * A target: on a metric reports compute, within what that metric can reach (`targetRefusal`: the issue
+ * carries the reason the answer gives). `validFrom` omitted or blank is today, the site's date (the
+ * handler fills it in): a target never reaches back to past reports unless a past date is given.
+ */
+const TargetBody = z
+  .strictObject({
+    site: z.string().min(1).max(128).optional(),
+    scope: Scope,
+    id: z.string().max(128).default(''),
+    metric: z.string().min(1).max(64),
+    kind: z.enum(['min', 'max']),
+    target: z.number().finite(),
+    validFrom: z.string().trim().pipe(z.union([Day, z.literal('')])).optional(),
+  })
+  .superRefine((b, ctx) => {
+    const fail = targetRefusal(b.metric, b.target);
+    if (!fail) return;
+    const also = fail.reason === 'unknown_target_metric' ? ` (one of ${TARGET_METRICS.join(', ')})` : '';
+    ctx.addIssue({ code: 'custom', path: [fail.params.field], message: fail.message + also, params: { fail } });
+  });
+/** The reason of a refused target, when that is all that is wrong (a body failing its schema too is only `invalid`). */
+const targetFailOf = (issues: readonly z.core.$ZodIssue[]): ApiFail | undefined => {
+  const fails = issues.map((i) => (i.code === 'custom' ? (i.params as { fail?: ApiFail } | undefined)?.fail : undefined));
+  return fails.every((f) => f !== undefined) ? fails[0] : undefined;
+};
 const ForecastBody = z.strictObject({
   site: z.string().min(1).max(128).optional(),
   scope: Scope,
@@ -262,13 +282,18 @@ export function reportsMount(opts: ReportsMountOptions): Mount {
 
     app.put('/api/v1/reports/targets', auth(['admin', 'supervisor']), express.json({ limit: '10kb' }), async (req, res) => {
       const p = TargetBody.safeParse(req.body);
-      if (!p.success) return invalid(res, p.error.issues);
+      if (!p.success) {
+        const fail = targetFailOf(p.error.issues);
+        if (!fail) return invalid(res, p.error.issues);
+        res.status(400).json({ error: { code: 'invalid', ...fail, details: p.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) } });
+        return;
+      }
       const s = service();
       if (!s) return noDb(res);
-      const { site, id, ...t } = p.data;
+      const { site, id, validFrom, ...t } = p.data;
       try {
         const siteId = site ?? opts.config.id;
-        const row = { ...t, scopeId: t.scope === 'site' ? '' : id };
+        const row = { ...t, validFrom: validFrom || cal.localDate(Date.now()), scopeId: t.scope === 'site' ? '' : id };
         const same = (x: { scope: string; id: string; metric: string; validFrom: string }) => x.scope === row.scope && x.id === row.scopeId && x.metric === row.metric && x.validFrom === row.validFrom;
         const before = accounts ? ((await new ReportSettingsRepository(opts.database()!).targets(siteId)).find(same) ?? null) : null;
         await s.repo.setTarget(siteId, row);

@@ -190,7 +190,10 @@ export class ReportsService {
         ? site.name
         : scope === 'campaign'
           ? ((await this.repo.campaignName(siteId, id)) ?? id)
-          : ((scope === 'queue' ? queues : scope === 'team' ? teams : agents).find((x) => x.id === id)?.name ?? id);
+          : (scope === 'queue' ? queues : scope === 'team' ? teams : agents).find((x) => x.id === id)?.name;
+    // A report of zeros for a misspelt line, team or agent would read as a quiet day (a campaign's calls
+    // may come from a dialer the database does not list: named by its id).
+    if (name === undefined) throw new ReportError('not_found', apiFail('unknown_scope_id', { scope, id }));
 
     // Site and team reports list their parts: read every scope's buckets of the period at once.
     const withParts = scope === 'site' || scope === 'team';

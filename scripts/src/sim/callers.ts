@@ -88,11 +88,16 @@ export class CallFactory {
   private n = 0;
   private readonly recent: Customer[] = [];
 
+  /** Its own stream, so the short abandons leave every other draw of the queue's calls as it was. */
+  private readonly slips: Rng;
+
   constructor(
     private readonly opts: ResolvedSimOptions,
     private readonly q: SimQueue,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    this.slips = rng.fork('short-abandons');
+  }
 
   private customer(): Customer {
     // About one caller in six calls again (same number and name), as on real hotlines.
@@ -117,7 +122,9 @@ export class CallFactory {
       attributes.vaccine = this.rng.pick(VACCINES);
     }
     if (this.rng.chance(0.6)) attributes.branch = this.rng.pick(BRANCHES);
-    const patienceMs = Math.min((model.patienceMinSec + this.rng.exponential(model.patienceMeanSec)) * TIME.SECOND, this.opts.drainMs);
+    const waits = model.patienceMinSec + this.rng.exponential(model.patienceMeanSec);
+    const slip = model.shortAbandonProbability > 0 && this.slips.chance(model.shortAbandonProbability);
+    const patienceMs = Math.min((slip ? this.slips.uniform(1, 4.5) : waits) * TIME.SECOND, this.opts.drainMs);
     const urgent = this.rng.chance(model.priority2Probability + (cust.segment === 'vip' ? 0.3 : 0));
     const call: SimCall = {
       callId,

@@ -33,6 +33,11 @@ export interface QueueModel {
   patienceMeanSec: number;
   /** Seconds nearly every caller waits (the greeting plays); the shift of the exponential. @defaultValue 8 */
   patienceMinSec: number;
+  /**
+   * Callers who hang up within seconds (a misdial, a slip in the IVR): their patience is 1-4.5 s, so they
+   * are the short abandons metrics.md keeps apart. Inbound lines. @defaultValue 0.03
+   */
+  shortAbandonProbability: number;
   /** Probability that a call has one hold. */
   holdProbability: number;
   /** Hold duration: lognormal median (s), sigma 0.5. */
@@ -84,6 +89,7 @@ const GENERIC: QueueModel = {
   talkSigma: 0.55,
   patienceMeanSec: 120,
   patienceMinSec: 8,
+  shortAbandonProbability: 0.03,
   holdProbability: 0.08,
   holdMedianSec: 40,
   priority2Probability: 0.05,
@@ -179,6 +185,8 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
     // with 6 s, an offer missed by its agent (15 s to time out) dropped the call, and the history's drop
     // rate (3.6-3.9 %) was over the 3 % cap the dialer keeps to (about 2-2.5 % now).
     patienceMinSec: 12,
+    // A callee the dialer reached does not misdial.
+    shortAbandonProbability: 0,
     holdProbability: 0.05,
     priority2Probability: 0,
     dispositions: [
@@ -197,6 +205,7 @@ export const DEFAULT_QUEUE_MODELS: Readonly<Record<string, QueueModel>> = {
     patienceMeanSec: 20,
     // As telesales: the callee hears the hold message.
     patienceMinSec: 12,
+    shortAbandonProbability: 0,
     holdProbability: 0,
     priority2Probability: 0,
     dispositions: [

@@ -31,3 +31,18 @@ describe('LinesEditor', () => {
     await expect.element(save).toBeDisabled();
   });
 });
+
+describe('LinesEditor with every line unticked', () => {
+  it('asks whether to take the agent off every line, saying they will get no calls (not "the lines: —")', async () => {
+    const { vi } = await import('vitest');
+    const { confirm } = await import('$lib/state/confirm.svelte.ts');
+    const ask = vi.spyOn(confirm, 'ask').mockResolvedValue(false);
+    const s = await render(LinesEditor, { agent: agent(), queues });
+    await s.getByRole('checkbox', { name: 'Đặt lịch' }).click();
+    await s.getByRole('checkbox', { name: 'Tư vấn' }).click();
+    await s.getByTestId('lines-save-a1').click();
+    await expect.poll(() => ask.mock.calls.length).toBe(1);
+    expect(ask.mock.calls[0]![0]).toBe('Bỏ Nguyễn Thị Lan khỏi mọi line? Nguyễn Thị Lan sẽ không nhận cuộc gọi nào cho tới khi được giao lại line.');
+    ask.mockRestore();
+  });
+});

@@ -21,7 +21,7 @@ function tile(over: { open?: boolean; sl?: number | null; abandon?: number | nul
     offline: 5,
     staffed: 13,
   };
-  const today = { offered: over.offered ?? 120, answered: over.answered ?? 110, abandoned: 10, serviceLevelPct: over.sl === undefined ? 85 : over.sl, abandonRatePct: over.abandon === undefined ? 3 : over.abandon, asaSec: 12, ahtSec: 245 } as MetricValues;
+  const today = { offered: over.offered ?? 120, answered: over.answered ?? 110, abandoned: 10, shortAbandoned: 2, serviceLevelPct: over.sl === undefined ? 85 : over.sl, abandonRatePct: over.abandon === undefined ? 3 : over.abandon, asaSec: 12, ahtSec: 245 } as MetricValues;
   return { id: 'advice', name: 'Tư vấn', open: over.open ?? true, direction: 'inbound', slTargetPct: 80, slThresholdSec: 20, live, today };
 }
 
@@ -34,6 +34,8 @@ describe('QueueTile', () => {
     await expect.element(s.getByTestId('m-sl')).toHaveTextContent(/85\s%/);
     await expect.element(s.getByTestId('m-aht')).toHaveTextContent('4:05');
     await expect.element(s.getByTestId('m-offered')).toHaveTextContent('120 / 110');
+    // Short abandons apart from the rate (metrics.md).
+    await expect.element(s.getByTestId('m-abandon')).toHaveTextContent(/3\s%\s*\+2 ngắn/);
     // On call counts ringing agents; breaks count not-ready reasons.
     await expect.element(s.getByTitle('Đang gọi')).toHaveTextContent('5');
     // Its title gives them by reason, most first (metrics.md: break by reason).
