@@ -187,6 +187,18 @@ describe('a restart on a later day', () => {
     expect([week['2026-03-12']! > 1000, week['2026-03-13']! > 1000, week['2026-03-14']! > 100]).toEqual([true, true, true]);
   }, 120_000);
 
+  it("given a restart on Monday at 07:10 (today's morning left to the live traffic), then the weekend's schedules are published but not Monday's, which the start publishes from then on", async () => {
+    const log = new MemoryEventLog();
+    const first = new Hub({ config: site, log, logger: pino({ level: 'silent' }), clock: 'event' });
+    await first.ingest(demoHistory(site, vn('2026-03-06T16:00:00'), 7, 0), { route: false });
+    const monday = vn('2026-03-09T07:10:00');
+    const hub = await restartedHub(log, monday);
+    const r = await resumeDemo(hub, site, { now: monday, closeLeftovers: true, historyDays: 14, campaignIds: DEMO_CAMPAIGN_LINES, logName: 'memory', say: () => {} });
+    expect(r.missed?.days).toEqual(['2026-03-07', '2026-03-08']);
+    const covers = (at: number) => [...hub.state.agents.values()].filter((a) => a.schedule?.cover.some(([f, t]) => f <= at && t > at)).length;
+    expect([covers(vn('2026-03-08T12:00:00')), covers(vn('2026-03-09T12:00:00'))]).toEqual([site.agents.length, 0]);
+  });
+
   it('given history off (CALLBOARD_HISTORY=0), then a later-day restart only ends what the last run left open', async () => {
     const log = new MemoryEventLog();
     const first = new Hub({ config: site, log, logger: pino({ level: 'silent' }), clock: 'event' });

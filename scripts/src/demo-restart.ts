@@ -148,7 +148,9 @@ export async function resumeDemo(hub: Pick<Hub, 'state' | 'ingest' | 'setSchedul
   // the days as missed shifts.
   const starts = [cal.dayStart(o.now)];
   for (let i = 0; i < days.length; i++) starts.unshift(cal.dayStart(starts[0]! - DAY / 2));
-  const published = hub.setSchedules(demoSchedules(site, starts), 'demo:schedules', Math.max(lastAt, starts[0]! - 3_600_000));
+  // Today's only with its morning simulated; else the start publishes them from now on (the agents the
+  // live simulator signs in would otherwise read as late for the shifts that began at 07:00).
+  const published = hub.setSchedules(demoSchedules(site, today ? starts : starts.slice(0, -1)), 'demo:schedules', Math.max(lastAt, starts[0]! - 3_600_000));
   // One batch, as a fresh start loads its history: the hub's ticker cannot run in the middle of it.
   const r = await hub.ingest(out.history, { route: false });
   const p = await published;

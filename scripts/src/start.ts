@@ -168,14 +168,21 @@ let history: CtiEventIn[] | undefined;
 if (historyDays !== undefined) {
   const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   if (historyDays > 0) say(`simulating ${plural(historyDays)} of history…`);
-  history = demoHistory(config, Date.now(), 7, historyDays, campaignLines);
+  const now = Date.now();
+  history = demoHistory(config, now, 7, historyDays, campaignLines);
   // The agents' schedules of those days and today, published before the first of them, so the history
   // has its schedule adherence and conformance (the team page, the metrics API).
   const cal = new SiteCalendar(config.timeZone, config.intervalMin);
-  const days = [cal.dayStart(Date.now())];
+  const days = [cal.dayStart(now)];
   for (let d = 0; d < historyDays; d++) days.unshift(cal.dayStart(days[0]! - 12 * 3_600_000));
+  // Before 07:33 today's morning is not simulated: today's schedules then count from now, or the agents
+  // the live simulator signs in would read as late for the shifts that began at 07:00.
+  const morning = hasTodayStretch(cal, now);
   // Applied at once, logged meanwhile: no await before the history is applied too.
-  const published = app.hub.setSchedules(demoSchedules(config, days), 'demo:schedules', days[0]! - 3_600_000);
+  const published = Promise.all([
+    app.hub.setSchedules(demoSchedules(config, morning ? days : days.slice(0, -1)), 'demo:schedules', days[0]! - 3_600_000),
+    ...(morning ? [] : [app.hub.setSchedules(demoSchedules(config, days.slice(-1)), 'demo:schedules', now)]),
+  ]);
   if (history.length > 0) {
     // One batch: applied in one synchronous step, so the hub's ticker (wall-clock timers and agent-time
     // accrual at "now") cannot run in the middle of the past days and credit them with today's time
@@ -189,8 +196,7 @@ if (historyDays !== undefined) {
     const what = [historyDays ? `${plural(historyDays)} of history` : '', today ? "today's since 07:00" : ''].filter(Boolean).join(' and ');
     say(`loaded ${what}: ${calls} calls (${accepted} events${rejected ? `, ${rejected} rejected` : ''})`);
   }
-  const sched = await published;
-  if (!sched.ok) say(`schedules: not published (${sched.reason})`);
+  for (const sched of await published) if (!sched.ok) say(`schedules: not published (${sched.reason})`);
 }
 
 // Durable history: the record writer follows the event log into PostgreSQL (DATABASE_URL) or the
