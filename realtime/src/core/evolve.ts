@@ -163,6 +163,9 @@ const SCHEDULE_KEPT_MS = 8 * 86_400_000;
 /** Why `evolve` would refuse this schedule (unknown agent, bad activities), without applying it; null if it would not. */
 export function checkSchedule(s: HubState, e: EventOf<'agent.schedule'>): Rejection | null {
   if (!s.agents.has(e.agentId)) return reject('unknown_agent', { agentId: e.agentId });
+  // An activity is work, a break or a not-ready state of the site: anything else could never be adhered to.
+  const odd = e.activities.find((x) => x.activity !== 'work' && x.activity !== 'break' && !isKnownNotReady(s, x.activity));
+  if (odd) return reject('invalid_schedule', { agentId: e.agentId, why: `unknown activity ${odd.activity} (work, break, ${s.config.notReadyReasons.join(', ')})` });
   const why = scheduleProblem(e.from, e.to, e.activities);
   return why ? reject('invalid_schedule', { agentId: e.agentId, why }) : null;
 }

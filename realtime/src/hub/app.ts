@@ -397,7 +397,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     agents: z.record(z.string().min(1).max(128), z.array(z.strictObject({ from: Clock, to: Clock, activity: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/) })).max(48)),
   });
   const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
-  const DateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  // A calendar date (2026-02-30 is refused).
+  const DateParam = z.iso.date();
   app.put('/api/v1/schedules/:date', can('agent:control'), express.json({ limit: '256kb' }), async (req, res) => {
     const session = res.locals.session as SessionDTO;
     const date = DateParam.safeParse(req.params.date);

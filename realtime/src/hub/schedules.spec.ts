@@ -58,6 +58,10 @@ describe('schedules', () => {
     const before = JSON.stringify(app.hub.state.agents.get('a2')!.schedule ?? null);
     expect((await put(url, `/api/v1/schedules/${today()}`, sup, { agents: { a2: [{ from: '8:00', to: '12:00', activity: 'work' }] } })).status).toBe(400);
     expect((await put(url, '/api/v1/schedules/tomorrow', sup, { agents: {} })).status).toBe(400);
+    // Not a calendar date; an activity that is neither work, a break nor a not-ready state of the site.
+    expect((await put(url, '/api/v1/schedules/2026-02-30', sup, { agents: {} })).status).toBe(400);
+    const nap = await put(url, `/api/v1/schedules/${today()}`, sup, { agents: { a2: [{ from: '08:00', to: '12:00', activity: 'nap' }] } });
+    expect([nap.status, nap.json.error.reason, nap.json.error.params.why]).toEqual([409, 'invalid_schedule', expect.stringMatching(/^unknown activity nap \(work, break, /)]);
     expect((await put(url, `/api/v1/schedules/${today()}`, sup, { agents: { ghost: [] } })).json.error).toMatchObject({ code: 'not_found', reason: 'unknown_agent' });
     const overlap = await put(url, `/api/v1/schedules/${today()}`, sup, {
       agents: { a2: [{ from: '08:00', to: '12:00', activity: 'work' }, { from: '11:00', to: '13:00', activity: 'lunch' }] },
