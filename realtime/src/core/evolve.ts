@@ -16,7 +16,7 @@ import {
   type OfferDTO,
   type RejectionReason,
 } from '../contracts/index.ts';
-import type { ScopeSeries } from './metrics.ts';
+import type { NumericDelta, ScopeSeries } from './metrics.ts';
 import {
   keepFor,
   newAgent,
@@ -31,6 +31,7 @@ import {
   type Effect,
   type HubState,
   type QueueState,
+  type Segment,
 } from './state.ts';
 
 /** Not-ready reasons every site has, besides its own `notReadyReasons`. */
@@ -342,12 +343,8 @@ function endSegment(s: HubState, a: AgentState, call: CallState, at: number): vo
 function lateWrapEnds(s: HubState, a: AgentState, ac: NonNullable<AgentState['afterCall']>, at: number): void {
   const ms = at - ac.wrapFrom!;
   if (!(ms > 0)) return;
-  const seg = ac.seg;
-  const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
-  s.metrics.record([qs(s, seg.queue)], seg.enteredQueueAt, { handleMs: ms });
-  const others: (string | ScopeSeries)[] = [...agentSeries(s, a)];
-  if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
-  s.metrics.record(others, seg.offeredAt, { handleMs: ms });
+  const call = s.calls.get(ac.seg.callId) ?? s.recordIndex.get(ac.seg.callId);
+  recordHandle(s, a, ac.seg, call, { handleMs: ms });
   if (call && call.agentId === a.id) {
     call.handleMs = (call.handleMs ?? 0) + ms;
     call.wrapEndAt = at;
@@ -366,6 +363,17 @@ function afterWork(s: HubState, a: AgentState, at: number): void {
   setAgentState(s, a, 'available', undefined, at);
 }
 
+/**
+ * Adds an agent's handle counters of a call part to its line (by when it entered the line), the agent, their
+ * team, the site and the call's campaign (by its first offer).
+ */
+function recordHandle(s: HubState, a: AgentState, seg: Segment, call: CallState | undefined, delta: NumericDelta): void {
+  s.metrics.record([qs(s, seg.queue)], seg.enteredQueueAt, delta);
+  const others: (string | ScopeSeries)[] = [...agentSeries(s, a)];
+  if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
+  s.metrics.record(others, seg.offeredAt, delta);
+}
+
 /** The agent finished wrap-up (or had none): the call counts as handled with its full handle time. */
 function finishHandle(s: HubState, a: AgentState, at: number): void {
   const seg = a.segment;
@@ -376,12 +384,7 @@ function finishHandle(s: HubState, a: AgentState, at: number): void {
   a.segment = undefined;
   const handleMs = Math.max(0, at - seg.answeredAt);
   const call = s.calls.get(seg.callId) ?? s.recordIndex.get(seg.callId);
-  const outbound = call?.direction === 'outbound';
-  const delta = { handled: 1, handleMs, holdMs: seg.holdMs, ...(outbound ? { outboundHandled: 1 } : {}) };
-  s.metrics.record([qs(s, seg.queue)], seg.enteredQueueAt, delta);
-  const others: (string | ScopeSeries)[] = [...agentSeries(s, a)];
-  if (call?.campaignId) others.push(scopeKey.campaign(call.campaignId));
-  s.metrics.record(others, seg.offeredAt, delta);
+  recordHandle(s, a, seg, call, { handled: 1, handleMs, holdMs: seg.holdMs, ...(call?.direction === 'outbound' ? { outboundHandled: 1 } : {}) });
   // Only the agent who has the call now completes it: after a transfer to an agent, the first
   // agent's wrap-up may end while the second one still wraps it up.
   if (call && call.status === 'wrapup' && call.id === callId && call.agentId === a.id) {

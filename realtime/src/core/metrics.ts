@@ -87,7 +87,7 @@ export interface MetricsDump {
   scopes: [string, number[][], number[][], number[][]][];
 }
 
-type NumericDelta = Partial<Record<keyof Counters, number>>;
+export type NumericDelta = Partial<Record<keyof Counters, number>>;
 
 /** Minutes kept for sliding windows. @defaultValue 120 */
 export const MINUTES_KEPT = 120;

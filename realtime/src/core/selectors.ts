@@ -15,7 +15,7 @@ import type {
   TeamDTO,
 } from '../contracts/index.ts';
 import { deriveMetrics, type Bucket } from './metrics.ts';
-import { paramsAt, scopeKey, type AgentState, type CallState, type HubState, type ParamsVersion, type QueueState } from './state.ts';
+import { paramsAt, sameParams, scopeKey, type AgentState, type CallState, type HubState, type ParamsVersion, type QueueState } from './state.ts';
 import { DAY } from './time.ts';
 
 export interface ViewOptions {
@@ -327,11 +327,6 @@ export interface MetricsAnswer {
   paramsChanged?: { at: number; params: MetricParams }[];
 }
 
-export function paramsFor(s: HubState, scope: MetricsQuery['scope'], id?: string): MetricParams {
-  if (scope === 'queue' && id) return s.queues.get(id)?.params ?? s.siteParams;
-  return s.siteParams;
-}
-
 export function scopeKeyOf(scope: MetricsQuery['scope'], id?: string): string {
   switch (scope) {
     case 'site':
@@ -351,7 +346,7 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
   const key = scopeKeyOf(q.scope, q.id);
   // The parameters' version in force at a time (metrics.md: never applied silently to history).
   const line = q.scope === 'queue' && q.id !== undefined && s.queues.has(q.id) ? q.id : undefined;
-  const paramsOf = (at: number) => (q.scope === 'queue' && line === undefined ? paramsFor(s, q.scope, q.id) : paramsAt(s, at, line));
+  const paramsOf = (at: number) => paramsAt(s, at, line);
   const cal = s.calendar;
   let from: number;
   let to: number;
@@ -393,13 +388,11 @@ export function queryMetrics(s: HubState, q: MetricsQuery, now: number, formulas
   const used: MetricParamsUsed = { ...params, intervalMin: s.config.intervalMin, timeZone: s.config.timeZone };
   const ans: MetricsAnswer = { scope: q.scope, from, to, params: used, total: deriveMetrics(total, params), formulas };
   const ofScope = (v: ParamsVersion) => (line !== undefined ? v.queues[line] ?? v.site : v.site);
-  const same = (a: MetricParams, b: MetricParams) =>
-    a.slThresholdSec === b.slThresholdSec && a.slTargetPct === b.slTargetPct && a.shortAbandonSec === b.shortAbandonSec && a.slBasis === b.slBasis;
-  const changed = s.paramVersions.filter((v, i) => i > 0 && v.at > from && v.at < to && !same(ofScope(v), ofScope(s.paramVersions[i - 1]!)));
+  const changed = s.paramVersions.filter((v, i) => i > 0 && v.at > from && v.at < to && !sameParams(ofScope(v), ofScope(s.paramVersions[i - 1]!)));
   if (changed.length > 0) ans.paramsChanged = changed.map((v) => ({ at: v.at, params: ofScope(v) }));
   // Calls still waiting count in the windows they were offered in (queues and the site; a team's or an
   // agent's figures hold answered calls only).
-  const waitQueues = q.scope === 'site' ? [...s.queues.values()] : q.scope === 'queue' && q.id && s.queues.has(q.id) ? [s.queues.get(q.id)!] : [];
+  const waitQueues = q.scope === 'site' ? [...s.queues.values()] : line !== undefined ? [s.queues.get(line)!] : [];
   const since = waitingSince(waitQueues, q.scope === 'site');
   if (since.length > 0) {
     withLiveWait(ans.total, since, from, to, now);

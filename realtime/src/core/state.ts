@@ -463,18 +463,30 @@ export function applyParams(s: HubState, v: ParamsVersion): void {
 }
 
 /**
- * The metric parameters in force at `at` for a line (or the site without `queue`): from the last version
- * logged at or before `at`; before the first version, the first one's (the earliest known); with none
- * logged, those in force now.
+ * The version in force at `at`: the last one from at or before it; before the first, the first (the
+ * earliest known); undefined without any. `versions` oldest first (the hub's, or the reports' stored rows).
+ */
+export function versionAt<V extends { at: number }>(versions: readonly V[], at: number): V | undefined {
+  let v: V | undefined;
+  for (const x of versions) {
+    if (v !== undefined && x.at > at) break;
+    v = x;
+  }
+  return v;
+}
+
+/** Whether two sets of metric parameters are the same (a new version is logged only when they differ). */
+export function sameParams(a: MetricParams, b: MetricParams): boolean {
+  return a.slThresholdSec === b.slThresholdSec && a.slTargetPct === b.slTargetPct && a.shortAbandonSec === b.shortAbandonSec && a.slBasis === b.slBasis;
+}
+
+/**
+ * The metric parameters in force at `at` for a line (or the site without `queue`): those of the version
+ * then in force (`versionAt`); with none logged, or at or after the last one, those in force now.
  */
 export function paramsAt(s: HubState, at: number, queue?: string): MetricParams {
   const vs = s.paramVersions;
-  const now = queue !== undefined ? s.queues.get(queue)?.params ?? s.siteParams : s.siteParams;
-  if (vs.length === 0 || at >= vs[vs.length - 1]!.at) return now;
-  let v = vs[0]!;
-  for (const x of vs) {
-    if (x.at > at) break;
-    v = x;
-  }
+  if (vs.length === 0 || at >= vs[vs.length - 1]!.at) return queue !== undefined ? s.queues.get(queue)?.params ?? s.siteParams : s.siteParams;
+  const v = versionAt(vs, at)!;
   return queue !== undefined ? v.queues[queue] ?? v.site : v.site;
 }

@@ -34,6 +34,7 @@ import {
   evolve,
   newDirty,
   route,
+  sameParams,
   type Dirty,
   type Effect,
   type HubState,
@@ -48,9 +49,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * The shape of the hub's own event ids (`h-<boot>-<n>`, boot = 8 hex digits): a rebuild does not remember
  * them for idempotency (nobody sends them again). A source's id that merely starts with `h-` is remembered.
  */
-/** The parameters in a fixed order, for comparing versions. */
-const paramsKey = (p: MetricParams) => [p.slThresholdSec, p.slTargetPct, p.shortAbandonSec, p.slBasis];
-
 const HUB_ID = /^h-[0-9a-f]{8}-\d+$/;
 
 export interface HubOptions {
@@ -430,9 +428,12 @@ export class Hub {
       queues[id] = { ...site, ...q?.params };
     }
     const last = this.state.paramVersions.at(-1);
-    const canon = (v: { site: MetricParams; queues: Record<string, MetricParams> }) =>
-      JSON.stringify([paramsKey(v.site), Object.keys(v.queues).sort().map((id) => [id, paramsKey(v.queues[id]!)])]);
-    if (last && canon(last) === canon({ site, queues })) return null;
+    const unchanged =
+      last !== undefined &&
+      sameParams(last.site, site) &&
+      Object.keys(last.queues).length === Object.keys(queues).length &&
+      Object.entries(queues).every(([id, p]) => last.queues[id] !== undefined && sameParams(last.queues[id], p));
+    if (unchanged) return null;
     const e: EventOf<'params.version'> = { id: this.nextId(), type: 'params.version', at: Math.max(this.now(), this.state.clock), source, site, queues };
     const why = evolve(this.state, e);
     if (why !== null) throw new Error(`params.version refused: ${why}`);

@@ -4,6 +4,7 @@
  * the engine's `deriveMetrics` (`report.ts`). Days are site-local (the site's time zone).
  */
 import { apiFail, MetricParamsSchema, type ApiFail, type MetricParams, type MetricParamsUsed } from '../contracts/index.ts';
+import { versionAt } from '../core/state.ts';
 import { SiteCalendar } from '../core/time.ts';
 import {
   buildReport,
@@ -288,15 +289,11 @@ export class ReportsService {
 
 /**
  * The metric parameters of a line (or the site without `qid`) in force at `at` (metrics.md: versioned, never
- * applied silently to history): the last version logged at or before it (before the first, the first);
- * without any version, the configuration's.
+ * applied silently to history): the stored version then in force (`versionAt`, as the hub picks it); without
+ * any version, the configuration's.
  */
 function paramsIn(versions: readonly ParamsVersionRow[], at: number, site: { params: Record<string, unknown> }, queues: readonly { id: string; params: Record<string, unknown> }[], qid?: string): MetricParams {
-  let v: ParamsVersionRow | undefined;
-  for (const x of versions) {
-    if (v !== undefined && x.at > at) break;
-    v = x;
-  }
+  const v = versionAt(versions, at);
   if (v) return parseParams(qid !== undefined ? (v.queues[qid] ?? v.site) : v.site);
   return parseParams(qid !== undefined ? { ...site.params, ...(queues.find((q) => q.id === qid)?.params ?? {}) } : site.params);
 }
