@@ -186,6 +186,31 @@ describe('console end to end', () => {
     await Promise.all([sup.context().close(), board.context().close()]);
   });
 
+  it('a call for a line the configuration does not name creates it; once the call is over the supervisor removes it and the wallboard drops its tile', async () => {
+    const [sup, board] = await Promise.all([signIn(browser, hub.url, 'sup'), signIn(browser, hub.url, 'sup', '/wallboard?tv')]);
+    const { callId, event } = offered('hotline-x');
+    await hub.app.hub.ingest([event]);
+    const row = sup.locator('[data-testid=queue-row][data-queue=hotline-x]');
+    await row.locator('[data-testid=auto-created]').waitFor();
+    await board.locator('[data-testid=tile][data-queue=hotline-x]').waitFor();
+    // A configured line has no remove button.
+    expect(await sup.locator('[data-testid=queue-row][data-queue=booking] [data-testid=remove-line]').count()).toBe(0);
+
+    // While the call waits the hub refuses, and the supervisor is told why, in Vietnamese.
+    await row.getByTestId('remove-line').click();
+    await sup.getByTestId('confirm-ok').click();
+    await sup.locator('[data-testid=toast][data-kind=bad]', { hasText: 'còn 1 cuộc gọi' }).waitFor();
+
+    await hub.app.hub.ingest([{ id: `ev-${callId}-ab`, type: 'call.abandoned', at: Date.now(), source: 'e2e', callId }]);
+    await row.getByTestId('remove-line').click();
+    await sup.getByTestId('confirm-ok').click();
+    await sup.locator('[data-testid=toast][data-kind=ok]').waitFor();
+    await row.waitFor({ state: 'detached' });
+    await board.locator('[data-testid=tile][data-queue=hotline-x]').waitFor({ state: 'detached' });
+    expect(hub.app.hub.state.queues.has('hotline-x')).toBe(false);
+    await Promise.all([sup.context().close(), board.context().close()]);
+  });
+
   it('an ignored offer expires for its agent and rings for the next one', async () => {
     const [first, second] = await Promise.all([signIn(browser, hub.url, 'a2'), signIn(browser, hub.url, 'a3')]);
     // a2 becomes available first, so the longest-idle rule offers the call to a2.

@@ -70,6 +70,7 @@ export const COMMAND_ACTIONS: Record<CommandName, Action> = {
   'wrapup:finish': 'desk:use',
   'queue:setOpen': 'queue:control',
   'queue:setPriority': 'queue:control',
+  'queue:remove': 'queue:control',
   'agent:forceState': 'agent:control',
   'agent:move': 'agent:control',
 };

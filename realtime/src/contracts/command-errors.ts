@@ -38,6 +38,12 @@ export interface RejectionParams {
   invalid_schedule: { agentId: string; why: string };
   offer_not_ringing_for_agent: { callId: string; agentId: string };
   unknown_queue: { queue: string };
+  /** A line of the site's configuration cannot be removed (`queue.removed`): the configuration brings it back. */
+  queue_configured: { queue: string };
+  /** A line with calls on it (`count`, waiting or in progress) cannot be removed. */
+  queue_busy: { queue: string; count: string };
+  /** A line that another line overflows to (`from`) cannot be removed. */
+  queue_is_overflow_target: { queue: string; from: string };
   /** `reserved`, `oncall`: states calls set. */
   state_not_requestable: { state: string };
   /** `allowed`: the site's states, comma-separated. */
@@ -101,6 +107,9 @@ export const COMMAND_FAIL_EN: { readonly [K in CommandFailReason]: string } = {
   invalid_schedule: 'the schedule of agent {agentId} is invalid: {why}',
   offer_not_ringing_for_agent: 'no offer of call {callId} is ringing for agent {agentId}',
   unknown_queue: 'unknown queue {queue}',
+  queue_configured: 'line {queue} is in the site configuration: change the configuration to remove it',
+  queue_busy: 'line {queue} has {count} call(s) on it: remove it once they are over',
+  queue_is_overflow_target: 'line {from} overflows to line {queue}: change that first',
   state_not_requestable: 'state {state} is set by calls, not requested',
   unknown_state: 'unknown state {state}; this site allows {allowed}',
   unknown_event_type: 'unknown event type {type}',

@@ -178,6 +178,16 @@ export const QueueStatus = z.strictObject({
   closedAction: z.enum(['reject', 'overflow', 'announce']).optional(),
   overflowTo: Id.optional(),
 });
+/**
+ * A line that is no longer wanted leaves the live state: one that a `call.offered` created for an id the
+ * site's configuration does not name (`autoCreateQueues`), with no call on it. Its members lose it; its
+ * history stays in the records (reports), and a later call for the id creates it again.
+ */
+export const QueueRemoved = z.strictObject({
+  ...hubBase,
+  type: z.literal('queue.removed'),
+  queue: Id,
+});
 export const QueuePriority = z.strictObject({
   ...hubBase,
   type: z.literal('queue.priority'),
@@ -243,6 +253,7 @@ export const HubEventSchema = z.discriminatedUnion('type', [
   OfferRejected,
   CallOverflowed,
   QueueStatus,
+  QueueRemoved,
   QueuePriority,
   AgentQueues,
   AgentHeld,

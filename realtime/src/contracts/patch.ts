@@ -154,7 +154,7 @@ export function applyDelta(view: SnapshotDTO, d: DeltaDTO): SnapshotDTO {
     seq: d.seq,
     at: d.at,
     site: d.site ? applyPatch(view.site, d.site) : view.site,
-    queues: mergeById(view.queues, d.queues),
+    queues: mergeById(view.queues, d.queues, d.removedQueues),
     agents: mergeById(view.agents, d.agents),
     teams: mergeById(view.teams, d.teams),
     calls: mergeById(view.calls, d.calls, d.removedCalls),

@@ -54,6 +54,11 @@ export interface QueueDTO {
   slTargetPct: number;
   shortAbandonSec: number;
   wrapupSec: number;
+  /**
+   * Created by a call for an id the site's configuration does not name (`autoCreateQueues`); only such a
+   * line can be removed (`queue:remove`), once no call is on it.
+   */
+  autoCreated?: true;
   live: LiveFigures;
   /** Since the start of the site's day. */
   today: MetricValues;
@@ -166,6 +171,8 @@ export interface DeltaDTO {
   calls?: EntityPatch<CallDTO>[];
   /** Calls that left the live set (ended, abandoned, completed wrap-up). */
   removedCalls?: string[];
+  /** Lines removed from the live state (`queue:remove`). */
+  removedQueues?: string[];
 }
 
 export interface OfferDTO {
@@ -229,6 +236,8 @@ export const QueueOpenCmd = z.strictObject({
   overflowTo: Id.optional(),
 });
 export const QueuePriorityCmd = z.strictObject({ queue: Id, priority: z.number().int().min(1).max(10) });
+/** Removes a line the configuration does not name (created by a call for an unknown id), with no call on it. */
+export const QueueRemoveCmd = z.strictObject({ queue: Id });
 export const ForceStateCmd = z.strictObject({
   agentId: Id,
   state: StateToken,
@@ -246,6 +255,7 @@ export type HoldCmd = z.infer<typeof HoldCmd>;
 export type FinishWrapupCmd = z.infer<typeof FinishWrapupCmd>;
 export type QueueOpenCmd = z.infer<typeof QueueOpenCmd>;
 export type QueuePriorityCmd = z.infer<typeof QueuePriorityCmd>;
+export type QueueRemoveCmd = z.infer<typeof QueueRemoveCmd>;
 export type ForceStateCmd = z.infer<typeof ForceStateCmd>;
 export type MoveAgentCmd = z.infer<typeof MoveAgentCmd>;
 
@@ -259,6 +269,7 @@ export const COMMANDS = {
   'wrapup:finish': FinishWrapupCmd,
   'queue:setOpen': QueueOpenCmd,
   'queue:setPriority': QueuePriorityCmd,
+  'queue:remove': QueueRemoveCmd,
   'agent:forceState': ForceStateCmd,
   'agent:move': MoveAgentCmd,
 } as const;
@@ -274,6 +285,7 @@ export const COMMAND_ROLES: Record<CommandName, readonly Role[]> = {
   'wrapup:finish': ['agent'],
   'queue:setOpen': ['admin', 'supervisor'],
   'queue:setPriority': ['admin', 'supervisor'],
+  'queue:remove': ['admin', 'supervisor'],
   'agent:forceState': ['admin', 'supervisor', 'team_lead'],
   'agent:move': ['admin', 'supervisor', 'team_lead'],
 };

@@ -139,6 +139,24 @@ const REJECTIONS: { [K in RejectionReason]: RejectionCase } = {
     params: { callId: 'c1', agentId: 'a1' },
   },
   unknown_queue: { given: () => [], when: () => ev.queuePriority('nope', 1, t(3)), message: 'unknown queue nope', params: { queue: 'nope' } },
+  queue_configured: {
+    given: () => [],
+    when: () => ev.queueRemoved('booking', t(3)),
+    message: 'line booking is in the site configuration: change the configuration to remove it',
+    params: { queue: 'booking' },
+  },
+  queue_busy: {
+    given: () => [ev.offered('c1', 'q-9', t(1)), ev.offered('c2', 'q-9', t(2))],
+    when: () => ev.queueRemoved('q-9', t(3)),
+    message: 'line q-9 has 2 call(s) on it: remove it once they are over',
+    params: { queue: 'q-9', count: '2' },
+  },
+  queue_is_overflow_target: {
+    given: () => [ev.offered('c1', 'q-9', t(1)), ev.abandoned('c1', t(2)), ev.queueStatus('booking', false, t(2), { closedAction: 'overflow', overflowTo: 'q-9' })],
+    when: () => ev.queueRemoved('q-9', t(3)),
+    message: 'line booking overflows to line q-9: change that first',
+    params: { queue: 'q-9', from: 'booking' },
+  },
   state_not_requestable: {
     given: () => ready(t(0), 'a1'),
     when: () => ev.state('a1', 'reserved', t(3)),

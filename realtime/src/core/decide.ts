@@ -5,7 +5,6 @@
  */
 import {
   commandFailMessage,
-  type CommandCheckParams,
   type CommandFailParams,
   type CommandName,
   type CommandPayload,
@@ -13,13 +12,13 @@ import {
   type ErrorBody,
   type SessionDTO,
 } from '../contracts/index.ts';
-import { requestable } from './evolve.ts';
+import { queueRemovable, requestable } from './evolve.ts';
 import type { AgentState, HubState } from './state.ts';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: ErrorBody };
 
 /** A refusal: the reason and its params, with the English sentence built from them. */
-function fail<K extends keyof CommandCheckParams>(code: ErrorBody['code'], reason: K, params: CommandFailParams[K]): Decision {
+function fail<K extends keyof CommandFailParams>(code: ErrorBody['code'], reason: K, params: CommandFailParams[K]): Decision {
   return { ok: false, error: { code, message: commandFailMessage(reason, params), reason, params } };
 }
 
@@ -148,6 +147,12 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
       const p = payload as CommandPayload<'queue:setPriority'>;
       if (!s.queues.has(p.queue)) return fail('not_found', 'unknown_queue', { queue: p.queue });
       return { ok: true, events: [{ id: nextId(), type: 'queue.priority', ...base, queue: p.queue, priority: p.priority }] };
+    }
+    case 'queue:remove': {
+      const p = payload as CommandPayload<'queue:remove'>;
+      const refused = queueRemovable(s, p.queue);
+      if (refused) return fail(refused.reason === 'unknown_queue' ? 'not_found' : 'conflict', refused.reason, refused.params as never);
+      return { ok: true, events: [{ id: nextId(), type: 'queue.removed', ...base, queue: p.queue }] };
     }
     case 'agent:forceState':
     case 'agent:move': {

@@ -10,6 +10,7 @@
 import {
   commandFailMessage,
   QueueConfigSchema,
+  type CommandFail,
   type CommandFailParams,
   type DomainEvent,
   type EventOf,
@@ -437,6 +438,25 @@ function setAgentQueues(s: HubState, a: AgentState, queues: string[], at: number
   markAgent(s, a);
 }
 
+/**
+ * Why the line cannot leave the live state (`queue.removed`), or null: only a line the configuration does
+ * not name, with no call on it, that no other line overflows to.
+ */
+export function queueRemovable(s: HubState, id: string): Extract<CommandFail, { reason: 'unknown_queue' | 'queue_configured' | 'queue_busy' | 'queue_is_overflow_target' }> | null {
+  const q = s.queues.get(id);
+  if (!q) return { reason: 'unknown_queue', params: { queue: id } };
+  if (s.config.queues.some((c) => c.id === id)) return { reason: 'queue_configured', params: { queue: id } };
+  let count = 0;
+  for (const c of s.calls.values()) if (c.queue === id) count++;
+  if (count > 0) return { reason: 'queue_busy', params: { queue: id, count: String(count) } };
+  for (const other of s.queues.values()) {
+    if (other.id !== id && (other.overflow?.toQueue === id || other.closedOverflowTo === id)) {
+      return { reason: 'queue_is_overflow_target', params: { queue: id, from: other.id } };
+    }
+  }
+  return null;
+}
+
 function isKnownNotReady(s: HubState, state: string): boolean {
   return (BUILTIN_NOT_READY as readonly string[]).includes(state) || s.config.notReadyReasons.includes(state);
 }
@@ -658,6 +678,20 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       if (e.closedAction) q.closedAction = e.closedAction;
       if (e.overflowTo) q.closedOverflowTo = e.overflowTo;
       if (q.open) s.routeQueues.add(q.id);
+      s.dirty.queues.add(q.id);
+      s.dirty.site = true;
+      return null;
+    }
+    case 'queue.removed': {
+      const refused = queueRemovable(s, e.queue);
+      if (refused) return commandFailMessage(refused.reason, refused.params as never) as Rejection;
+      const q = s.queues.get(e.queue)!;
+      for (const id of [...q.members]) {
+        const a = s.agents.get(id);
+        if (a) setAgentQueues(s, a, a.queues.filter((x) => x !== q.id), e.at);
+      }
+      s.queues.delete(q.id);
+      s.routeQueues.delete(q.id);
       s.dirty.queues.add(q.id);
       s.dirty.site = true;
       return null;

@@ -154,6 +154,7 @@ export function queueDTO(s: HubState, q: QueueState, now: number): QueueDTO {
     last30: withLiveWait(deriveMetrics(s.metrics.window(key, now, 30), q.params), since, now - 30 * 60_000, Infinity, now),
   };
   if (q.nameVi !== undefined) dto.nameVi = q.nameVi;
+  if (!s.config.queues.some((c) => c.id === q.id)) dto.autoCreated = true;
   return dto;
 }
 

@@ -103,6 +103,7 @@ export const ev = {
   queueStatus: (queue: string, open: boolean, at: number, extra: Extra = {}) =>
     hub({ type: 'queue.status', at, queue, open, ...extra }),
   queuePriority: (queue: string, priority: number, at: number) => hub({ type: 'queue.priority', at, queue, priority }),
+  queueRemoved: (queue: string, at: number) => hub({ type: 'queue.removed', at, queue }),
   agentQueues: (agentId: string, queues: string[], at: number) => hub({ type: 'agent.queues', at, agentId, queues }),
   agentHeld: (agentId: string, until: number, at: number) => hub({ type: 'agent.held', at, agentId, until }),
   /** The agent's schedule for [from, to): `[start, end, activity]` triples. */

@@ -195,6 +195,9 @@ export class Broadcaster {
     }
     const queues = list(p.queues, 'q:', (q) => (s.queues.has(q) ? qdto(q) : undefined));
     if (queues) d.queues = queues;
+    // A line gone from the state was removed (`queue.removed`): the room's boards may hold it from a snapshot.
+    const removedQueues = [...p.queues].filter((q) => !s.queues.has(q));
+    if (removedQueues.length) d.removedQueues = removedQueues;
     const agents = list(p.agents, 'a:', (a) => (s.agents.has(a) ? adto(a) : undefined));
     if (agents) d.agents = agents;
     const teams = list(p.teams, 't:', (t) => teamDTO(s, t, now));

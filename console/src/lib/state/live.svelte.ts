@@ -106,7 +106,7 @@ class Live {
     // The hub's clock moves with its events (a replay, an accelerated simulation): follow it.
     this.skewMs = d.at - Date.now();
     if (d.site) this.site = applyPatch(this.site, d.site);
-    if (d.queues) this.queues = mergeById(this.queues, d.queues);
+    if (d.queues || d.removedQueues) this.queues = mergeById(this.queues, d.queues, d.removedQueues);
     if (d.agents) {
       this.agents = mergeById(this.agents, d.agents);
       // Answered (here or on another device of the same agent): the offer no longer rings.
