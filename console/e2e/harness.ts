@@ -30,7 +30,7 @@ export function e2eSite(over: Partial<SiteConfigInput> = {}): SiteConfigInput {
     agents: [agent('a1', 'Nguyễn Thị Lan', ['booking']), agent('a2', 'Trần Văn Nam', ['advice']), agent('a3', 'Lê Thu Hà', ['advice'])],
     users: [
       { id: 'sup', name: 'Giám sát', role: 'supervisor', password: PASSWORD },
-      { id: 'lead1', name: 'Trưởng nhóm', role: 'team_lead', password: PASSWORD, teamIds: ['t1'] },
+      { id: 'lead1', name: 'Đỗ Thu Trang', role: 'team_lead', password: PASSWORD, teamIds: ['t1'] },
       { id: 'a1', name: 'Nguyễn Thị Lan', role: 'agent', password: PASSWORD, agentId: 'a1', teamIds: ['t1'] },
       { id: 'a2', name: 'Trần Văn Nam', role: 'agent', password: PASSWORD, agentId: 'a2', teamIds: ['t1'] },
       { id: 'a3', name: 'Lê Thu Hà', role: 'agent', password: PASSWORD, agentId: 'a3', teamIds: ['t1'] },

@@ -119,15 +119,15 @@ describe('managers\' pages end to end', () => {
 
     // People are picked by name, a team lead with their team; agents are not offered; nobody is picked at first.
     const pick = page.getByTestId('cd-assignee-select');
-    await expect.poll(() => pick.locator('option').allTextContents(), { timeout: 10_000 }).toEqual(['— Chọn người phụ trách —', 'Giám sát', 'Trưởng nhóm · Tổ đặt lịch']);
+    await expect.poll(() => pick.locator('option').allTextContents(), { timeout: 10_000 }).toEqual(['— Chọn người phụ trách —', 'Giám sát', 'Đỗ Thu Trang · Tổ đặt lịch']);
     await expect(pick.inputValue()).resolves.toBe('');
     expect(await page.getByTestId('cd-assign').isDisabled()).toBe(true);
-    await pick.selectOption({ label: 'Trưởng nhóm · Tổ đặt lịch' });
+    await pick.selectOption({ label: 'Đỗ Thu Trang · Tổ đặt lịch' });
     await page.getByTestId('cd-assign').click();
     const assigned = page.locator('[data-testid=cd-event][data-action=assigned]');
     await assigned.waitFor();
-    await expect(page.getByTestId('cd-assignee').textContent()).resolves.toBe('Trưởng nhóm');
-    await expect(assigned.textContent()).resolves.toContain('Giao cho Trưởng nhóm');
+    await expect(page.getByTestId('cd-assignee').textContent()).resolves.toBe('Đỗ Thu Trang');
+    await expect(assigned.textContent()).resolves.toContain('Giao cho Đỗ Thu Trang');
     await expect(assigned.textContent()).resolves.not.toContain('lead1');
 
     // What the page shows is what the hub stored.
@@ -138,7 +138,7 @@ describe('managers\' pages end to end', () => {
     // The list names who has it too.
     await page.goto(`${url}/complaints`);
     const row = page.locator('tr', { has: page.locator(`[data-testid=complaint-link]:text-is("#${opened.id}")`) });
-    await expect.poll(() => row.getByTestId('cp-assignee').textContent(), { timeout: 10_000 }).toBe('Trưởng nhóm');
+    await expect.poll(() => row.getByTestId('cp-assignee').textContent(), { timeout: 10_000 }).toBe('Đỗ Thu Trang');
     await page.context().close();
   });
 

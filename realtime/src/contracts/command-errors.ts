@@ -71,6 +71,11 @@ export interface CommandCheckParams {
   no_access_grant: { userId: string; grant: string };
   /** An agent acting on another agent. */
   not_you: { agentId: string };
+  /**
+   * An agent's state change while a team lead's or supervisor's state for after the call waits (`by`: their
+   * name): theirs to change.
+   */
+  next_set_by_lead: { agentId: string; by: string };
 }
 
 export interface CommandFailParams extends RejectionParams, CommandCheckParams {}
@@ -125,6 +130,7 @@ export const COMMAND_FAIL_EN: { readonly [K in CommandFailReason]: string } = {
   agent_signed_out: 'agent {agentId} is not signed in: only the agent can sign in',
   no_access_grant: '{userId} has no {grant} access',
   not_you: 'agent {agentId} is not you',
+  next_set_by_lead: '{by} set the state of agent {agentId} for after this call: ask them to change it',
 };
 
 /** Every reason (for tests and for clients that list them). */

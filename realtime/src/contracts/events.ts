@@ -222,6 +222,8 @@ export const AgentNext = z.strictObject({
   agentId: Id,
   state: z.string().min(1).max(64).nullable(),
   reason: z.string().max(64).optional(),
+  /** The display name of who asked (`source` has their role and login id). */
+  byName: z.string().max(128).optional(),
 });
 /**
  * An agent's schedule for [from, to) (usually one site day), replacing what was scheduled there: the

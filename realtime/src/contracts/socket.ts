@@ -66,6 +66,14 @@ export interface QueueDTO {
   last30: MetricValues;
 }
 
+/**
+ * Whether a state for after the call was set by a team lead, supervisor or admin (`next.by`, `role:userId`):
+ * then it is theirs to change, not the agent's (a sudden absence), except that the agent may sign out.
+ */
+export function nextSetByLead(next: { by?: string | undefined } | undefined): boolean {
+  return /^(team_lead|supervisor|admin):/.test(next?.by ?? '');
+}
+
 export interface AgentDTO {
   id: string;
   name: string;
@@ -85,7 +93,8 @@ export interface AgentDTO {
    * The state the agent takes once the current call and its wrap-up are over ("break after this call",
    * a lead's "absent after this call"); `by` is who asked (`role:userId`).
    */
-  next?: { state: string; reason?: string; by?: string; at: number };
+  /** A state for after the call: `by` is `role:userId` of who asked, `byName` their display name. */
+  next?: { state: string; reason?: string; by?: string; byName?: string; at: number };
   today: {
     handled: number;
     occupancyPct: number | null;

@@ -237,6 +237,15 @@ const DECIDE: { [K in Exclude<keyof CommandCheckParams, NotFromDecide>]: DecideC
   unknown_agent: { given: () => [], session: supervisor, name: 'agent:forceState', payload: { agentId: 'ghost', state: 'break' }, code: 'not_found', message: 'unknown agent ghost', params: { agentId: 'ghost' } },
   not_your_team: { given: () => [], session: lead(['t2']), name: 'agent:move', payload: { agentId: 'a1', queues: ['advice'] }, code: 'forbidden', message: 'agent a1 is not in your team', params: { agentId: 'a1' } },
   agent_signed_out: { given: () => [], session: supervisor, name: 'agent:forceState', payload: { agentId: 'a1', state: 'available' }, code: 'conflict', message: 'agent a1 is not signed in: only the agent can sign in', params: { agentId: 'a1' } },
+  next_set_by_lead: {
+    given: () => [...answered(), { ...ev.agentNext('a1', 'offline', t(3)), source: 'team_lead:lead1', byName: 'Trần Thu Hà' } as DomainEvent],
+    session: agent('a1'),
+    name: 'agent:setState',
+    payload: { state: 'available' },
+    code: 'conflict',
+    message: 'Trần Thu Hà set the state of agent a1 for after this call: ask them to change it',
+    params: { agentId: 'a1', by: 'Trần Thu Hà' },
+  },
   unknown_command: { given: () => [], session: supervisor, name: 'queue:explode' as CommandName, payload: {}, code: 'invalid', message: 'unknown command queue:explode', params: { command: 'queue:explode' } },
 };
 

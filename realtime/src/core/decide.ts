@@ -5,6 +5,7 @@
  */
 import {
   commandFailMessage,
+  nextSetByLead,
   type CommandFailParams,
   type CommandName,
   type CommandPayload,
@@ -50,7 +51,17 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
       if (!a.next) return { ok: true, events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state }] };
       return { ok: true, events: [{ id: nextId(), type: 'agent.next', ...base, agentId: a.id, state: null }] };
     }
-    return { ok: true, events: [{ id: nextId(), type: 'agent.next', ...base, agentId: a.id, state, ...(reason ? { reason } : {}) }] };
+    return { ok: true, events: [{ id: nextId(), type: 'agent.next', ...base, agentId: a.id, state, ...(reason ? { reason } : {}), byName: session.name }] };
+  };
+  /**
+   * A state a lead or supervisor set for after the agent's call (a sudden absence) is theirs to change: the
+   * agent's own state changes until it is taken are refused (signing out stays the agent's).
+   */
+  const leadsNext = (a: AgentState, state: string): Decision | undefined => {
+    if (!a.next?.by || !nextSetByLead(a.next) || state === 'offline') return undefined;
+    if (!a.callId && a.state !== 'wrapup') return undefined;
+    const by = a.next.by;
+    return fail('conflict', 'next_set_by_lead', { agentId: a.id, by: a.next.byName ?? by.slice(by.indexOf(':') + 1) });
   };
   switch (name) {
     case 'agent:setState': {
@@ -67,6 +78,8 @@ export function decide<K extends CommandName>(s: HubState, name: K, payload: Com
           ],
         };
       }
+      const lead = leadsNext(a, p.state);
+      if (lead) return lead;
       if (a.callId) return afterCall(a, p.state, p.reason);
       if (p.state === 'offline') return { ok: true, events: [{ id: nextId(), type: 'agent.logout', ...base, agentId: a.id }] };
       return { ok: true, events: [{ id: nextId(), type: 'agent.state', ...base, agentId: a.id, state: p.state, ...(p.reason ? { reason: p.reason } : {}) }] };

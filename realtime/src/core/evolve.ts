@@ -611,7 +611,13 @@ function apply(s: HubState, e: DomainEvent): Rejection | null {
       const bad = e.state === 'wrapup' ? reject('state_not_requestable', { state: e.state }) : requestable(s, e.state);
       if (bad) return bad;
       if (!a.callId) return reject('agent_not_on_call', { agentId: a.id });
-      a.next = { state: e.state, at: e.at, ...(e.reason !== undefined ? { reason: e.reason } : {}), ...(e.source !== undefined ? { by: e.source } : {}) };
+      a.next = {
+        state: e.state,
+        at: e.at,
+        ...(e.reason !== undefined ? { reason: e.reason } : {}),
+        ...(e.source !== undefined ? { by: e.source } : {}),
+        ...(e.byName !== undefined ? { byName: e.byName } : {}),
+      };
       markAgent(s, a);
       return null;
     }

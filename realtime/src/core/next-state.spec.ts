@@ -115,6 +115,31 @@ describe('the state after the call: commands', () => {
     expect(run(onCall(), lead(['t2']), 'agent:forceState', { agentId: 'a1', state: 'offline' })).toMatchObject({ ok: false, error: { reason: 'not_your_team' } });
   });
 
+  it("given the team lead's absence waiting for a1, when a1 tries to cancel it or pick another state, on the call or in wrap-up, then it is refused naming the lead; the lead can still cancel it", () => {
+    const s = onCall(120);
+    const d = run(s, { ...lead(['t1']), name: 'Trần Thu Hà' }, 'agent:forceState', { agentId: 'a1', state: 'offline' });
+    expect(d).toMatchObject({ ok: true, events: [{ type: 'agent.next', byName: 'Trần Thu Hà' }] });
+    carryOut(s, d);
+    expect(agentDTO(s, s.agents.get('a1')!, t(100)).next).toMatchObject({ state: 'offline', by: 'team_lead:lead1', byName: 'Trần Thu Hà' });
+    const refused = { ok: false, error: { code: 'conflict', reason: 'next_set_by_lead', params: { agentId: 'a1', by: 'Trần Thu Hà' } } };
+    expect(run(s, agentSession('a1'), 'agent:setState', { state: 'available' })).toMatchObject(refused);
+    expect(run(s, agentSession('a1'), 'agent:setState', { state: 'break' })).toMatchObject(refused);
+    // In wrap-up too (a state set at once would replace the one waiting).
+    apply(s, [ev.ended('c1', t(110))]);
+    expect(s.agents.get('a1')!.state).toBe('wrapup');
+    expect(run(s, agentSession('a1'), 'agent:setState', { state: 'available' }, t(120))).toMatchObject(refused);
+    // Signing out stays the agent's; the lead cancels with "available".
+    expect(run(s, agentSession('a1'), 'agent:setState', { state: 'offline' }, t(120))).toMatchObject({ ok: true });
+    const cancel = run(s, lead(['t1']), 'agent:forceState', { agentId: 'a1', state: 'available' }, t(120));
+    expect(cancel.ok).toBe(true);
+  });
+
+  it("given the agent's own break waiting, when they change their mind then it is theirs to cancel", () => {
+    const s = onCall();
+    carryOut(s, run(s, agentSession('a1'), 'agent:setState', { state: 'break' }));
+    expect(run(s, agentSession('a1'), 'agent:setState', { state: 'available' })).toMatchObject({ ok: true, events: [{ type: 'agent.next', state: null }] });
+  });
+
   it('given a break waiting and a1 in wrap-up, when a1 finishes wrap-up then the break follows, with the outcome recorded', () => {
     const s = apply(onCall(120), [ev.agentNext('a1', 'break', t(10), 'lunch'), ev.ended('c1', t(60))]);
     const d = run(s, agentSession('a1'), 'wrapup:finish', { disposition: 'booked' }, t(70));

@@ -131,6 +131,8 @@ export interface PendingState {
   reason?: string;
   /** The event's source (`role:userId`): the agent themselves or a lead. */
   by?: string;
+  /** Their display name, when the event carries it. */
+  byName?: string;
   /** When it was asked for (event time). */
   at: number;
 }
