@@ -110,7 +110,7 @@ describe('console end to end', () => {
     // Break while talking: it waits for the end of the call, on the desk and on the team page.
     await desk.getByTestId('state-break').click();
     await desk.locator('[data-testid=next-a1][data-next=break]').waitFor();
-    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Sau cuộc gọi: Nghỉ giải lao');
+    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Sau cuộc gọi này: Nghỉ giải lao');
     await lead.locator('[data-testid=team-row][data-agent=a1] [data-testid=next-a1][data-next=break]').waitFor();
     expect(hub.app.hub.state.agents.get('a1')?.state).toBe('onCall');
     await desk.getByTestId('next-cancel-a1').click();
@@ -121,7 +121,10 @@ describe('console end to end', () => {
     await expect(lead.getByTestId('confirm').textContent()).resolves.toContain('đang trong cuộc gọi');
     await lead.getByTestId('confirm-ok').click();
     await desk.locator('[data-testid=next-a1][data-next=offline]').waitFor();
-    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Trưởng nhóm lead1');
+    // By name, and the lead's to change: the desk offers no cancel, and no state but signing out.
+    await expect(desk.getByTestId('next-a1').textContent()).resolves.toContain('Trưởng nhóm Đỗ Thu Trang');
+    expect(await desk.getByTestId('next-cancel-a1').count()).toBe(0);
+    expect(await desk.getByTestId('state-break').isDisabled()).toBe(true);
     await lead.locator('[data-testid=absent-a1]:disabled').waitFor();
 
     await desk.getByTestId('call-end').click();

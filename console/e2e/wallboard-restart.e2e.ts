@@ -33,6 +33,9 @@ it('keeps its figures right across a hub restart (reconnect + resync)', async ()
   await board.getByTestId('reconnecting').waitFor();
   await board.locator('[data-testid=age-badge][data-level=bad]').waitFor();
   await tile.locator('[data-testid=tile-age][data-fresh=false]').waitFor({ timeout: 10_000 });
+  // The banner does not claim that all is well with figures it no longer gets.
+  await board.locator('[data-testid=alerts] [data-kind=stale]').waitFor();
+  expect(await board.locator('[data-testid=alerts] .lvl-ok').count()).toBe(0);
 
   // The same hub comes back on the same port and log; two more callers arrive.
   hub = await startConsoleHub(redisUrl(), { port: first.port, streamKey: first.streamKey });
@@ -43,5 +46,16 @@ it('keeps its figures right across a hub restart (reconnect + resync)', async ()
   expect(await inQueue.textContent()).toBe('5');
   const offeredText = await tile.locator('[data-testid=m-offered] .value').textContent();
   expect(offeredText?.replace(/\s/g, '')).toBe('5/0');
+  await board.locator('[data-testid=alerts] [data-kind=stale]').waitFor({ state: 'detached' });
+  await board.context().close();
+});
+
+it('given ?queues= with an id no line has, then the banner names it and claims nothing green', async () => {
+  const board = await signIn(browser, hub!.url, 'sup', '/wallboard?queues=nope,advice');
+  await board.locator('[data-testid=tile][data-queue=advice]').waitFor();
+  const unknown = board.locator('[data-testid=alerts] [data-kind=unknown]');
+  await unknown.waitFor();
+  expect(await unknown.textContent()).toContain('Không có line nào mang mã nope: kiểm tra ?queues= trong địa chỉ');
+  expect(await board.locator('[data-testid=alerts] .lvl-ok').count()).toBe(0);
   await board.context().close();
 });

@@ -1,5 +1,7 @@
 /** What "explain this number" lists for each figure: the drillable metrics that make it up. */
-import type { MetricValues } from '$contracts/metrics.ts';
+import { METRIC_FORMULAS, type MetricValues } from '$contracts/metrics.ts';
+import type { Lang } from './format.ts';
+import { MESSAGES } from './messages.ts';
 
 export interface ExplainTarget {
   scope: 'site' | 'queue' | 'team' | 'agent';
@@ -43,4 +45,28 @@ export function partsOf(metric: string, v: MetricValues): Record<string, number 
     default:
       return undefined;
   }
+}
+
+const words = (lang: Lang) => MESSAGES[lang] as Record<string, string>;
+
+/**
+ * A counter's or metric's name in words (`answeredWithinT` → "Trả lời trong ngưỡng"): the reports' names
+ * (`mn_` from the contracts) and the live figures' own. An unknown one stays as it is.
+ */
+export function metricLabel(key: string, lang: Lang): string {
+  return words(lang)[`mn_${key}`] ?? key;
+}
+
+/**
+ * What a metric is, in `lang`: its description in words where the page has one (`fx_`), else the hub's
+ * formula with each figure it names written in words (`100 · answeredWithinT / …` →
+ * `100 · Trả lời trong ngưỡng / …`). Only a formula over figures (with `·`) is rewritten: a description
+ * in English words uses "answered" and "offered" as words.
+ */
+export function formulaText(metric: string, lang: Lang): string {
+  const own = words(lang)[`fx_${metric}`];
+  if (own) return own;
+  const f = METRIC_FORMULAS[metric];
+  if (f === undefined) return metricLabel(metric, lang);
+  return f.includes('·') ? f.replace(/[A-Za-z]+/g, (w) => metricLabel(w, lang)) : f;
 }

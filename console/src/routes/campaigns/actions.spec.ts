@@ -22,8 +22,19 @@ describe('campaign buttons', () => {
     expect(campaignActions(scheduled, 'vi').stop.title).toBe('Dừng hẳn: các vòng gọi theo lịch sau sẽ không chạy nữa.');
   });
 
+  it('a draft (never started) offers start only: no stop or pause, and says why in the page\'s language', () => {
+    expect(enabled({ status: 'draft', settings })).toEqual(['start']);
+    expect(enabled({ status: 'draft', settings: { ...settings, schedule: { pattern: '0 9 * * *' } } })).toEqual(['start']);
+    expect(campaignActions({ status: 'draft', settings }, 'vi').stop.title).toBe('Chiến dịch chưa bắt đầu nên chưa thể tạm dừng hay dừng.');
+    expect(campaignActions({ status: 'draft', settings }, 'en').stop.title).toBe('The campaign has not started: there is nothing to pause or stop.');
+  });
+
+  it('stop is offered for a running or paused campaign only (and a completed scheduled one, above)', () => {
+    const withStop = (['draft', 'running', 'paused', 'stopped', 'completed'] as const).filter((status) => !campaignActions({ status, settings }, 'en').stop.disabled);
+    expect(withStop).toEqual(['running', 'paused']);
+  });
+
   it('the other statuses keep their buttons', () => {
-    expect(enabled({ status: 'draft', settings })).toEqual(['start', 'stop']);
     expect(enabled({ status: 'running', settings })).toEqual(['pause', 'stop']);
     expect(enabled({ status: 'paused', settings })).toEqual(['start', 'stop']);
     expect(enabled({ status: 'stopped', settings })).toEqual(['start']);

@@ -3,7 +3,8 @@
  * tooltip of those that are not, in the page's language. A completed campaign has nothing left to dial,
  * so start and pause are refused by the API (409). A completed campaign without a schedule offers no
  * button; a scheduled one runs again at its next round, so it keeps Stop, which ends those rounds
- * (`CampaignService.control`).
+ * (`CampaignService.control`). Stop is otherwise for a campaign that is dialing or paused: a draft has
+ * never started, so there is nothing to stop (the API would mark it stopped all the same).
  */
 import type { Lang } from '$lib/format.ts';
 import type { Campaign } from '$lib/campaigns/api.ts';
@@ -23,6 +24,10 @@ const COMPLETED_SCHEDULED: Record<Lang, string> = {
   vi: 'Chiến dịch đã hoàn tất vòng gọi này nên không thể bắt đầu hay tạm dừng; vòng gọi theo lịch tiếp theo sẽ chạy lại chiến dịch.',
   en: 'The campaign has completed this round: it cannot be started or paused. Its next scheduled round runs it again.',
 };
+const NOT_STARTED: Record<Lang, string> = {
+  vi: 'Chiến dịch chưa bắt đầu nên chưa thể tạm dừng hay dừng.',
+  en: 'The campaign has not started: there is nothing to pause or stop.',
+};
 const STOP_ROUNDS: Record<Lang, string> = {
   vi: 'Dừng hẳn: các vòng gọi theo lịch sau sẽ không chạy nữa.',
   en: 'Stop for good: its next scheduled rounds will not run.',
@@ -36,6 +41,10 @@ export function campaignActions(c: Pick<Campaign, 'status' | 'settings'>, lang: 
     }
     const title = COMPLETED[lang];
     return { start: { disabled: true, title }, pause: { disabled: true, title }, stop: { disabled: true, title } };
+  }
+  if (c.status === 'draft') {
+    const title = NOT_STARTED[lang];
+    return { start: { disabled: false }, pause: { disabled: true, title }, stop: { disabled: true, title } };
   }
   return {
     start: { disabled: c.status === 'running' },
