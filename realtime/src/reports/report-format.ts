@@ -4,7 +4,7 @@
  * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
 import { categoryName, causeText, departmentName, metricName, rootCauseName, type ComplaintsSummaryLine, type MetricValues, type ReportLang } from '../contracts/index.ts';
-import type { Report } from './report.ts';
+import { notApplicable, type Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
 export const REPORT_COLUMNS: readonly (keyof MetricValues)[] = [
@@ -45,11 +45,22 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * The figures of a line of the report without meaning for its scope (a team's or an agent's offered and
+ * abandoned calls: `notApplicable`). The report's own are in `omitted`; its parts', by their scope.
+ */
+function omittedOf(r: Report, scope: string): ReadonlySet<string> {
+  return new Set(scope === r.scope && r.omitted ? r.omitted : notApplicable(scope, r.params.slBasis));
+}
+
 export function reportCsv(r: Report): string {
   const head = ['section', 'scope', 'id', 'name', 'start', ...REPORT_COLUMNS];
   const lines: string[][] = [head];
-  const row = (section: string, scope: string, id: string, name: string, start: string, v: MetricValues) =>
-    lines.push([section, scope, id, name, start, ...REPORT_COLUMNS.map((k) => num(v[k] as number | null))]);
+  // A figure the scope does not have is an empty cell (no value), as a rate without a denominator is, not a 0.
+  const row = (section: string, scope: string, id: string, name: string, start: string, v: MetricValues) => {
+    const omit = omittedOf(r, scope);
+    lines.push([section, scope, id, name, start, ...REPORT_COLUMNS.map((k) => (omit.has(k) ? '' : num(v[k] as number | null)))]);
+  };
   row('total', r.scope, r.id, r.name, r.period.from, r.total);
   for (const s of r.series) row(r.kind === 'daily' ? 'interval' : 'day', r.scope, r.id, r.name, r.kind === 'daily' ? new Date(s.start).toISOString() : s.label, s.values);
   for (const b of r.breakdown) row('part', b.scope, b.id, b.name, r.period.from, b.values);
@@ -86,6 +97,7 @@ const VI = {
   weekly: 'Báo cáo tuần',
   to: 'đến',
   totals: 'Tổng hợp',
+  lineCalls: 'Cuộc gọi đến và bỏ máy thuộc về line, không thuộc nhóm hay điện thoại viên: báo cáo này tính các cuộc điện thoại viên đã trả lời và đã xử lý.',
   period: 'Kỳ báo cáo',
   targets: 'Mục tiêu và thực tế',
   metric: 'Chỉ số',
@@ -147,6 +159,7 @@ const EN: Record<Word, string> = {
   weekly: 'Weekly report',
   to: 'to',
   totals: 'Totals',
+  lineCalls: 'Calls are offered to and abandoned in lines, not teams or agents: this report counts the calls the agents answered and handled.',
   period: 'Period',
   targets: 'Targets',
   metric: 'Metric',
@@ -263,10 +276,12 @@ class Writer {
 /** A cause of a missed target in `lang` (the contracts' `causeText`, which the console uses too). */
 export { causeText };
 
-function table(x: Writer, rows: { label: string; values: MetricValues }[], first: string): string {
-  const cols = REPORT_COLUMNS.filter((k) => rows.some((r) => r.values[k] !== null && r.values[k] !== 0));
+/** A table of figures: the columns some row has a value in; a figure a row's scope does not have (`omit`) is an empty cell. */
+function table(x: Writer, rows: { label: string; values: MetricValues; omit: ReadonlySet<string> }[], first: string): string {
+  const value = (r: (typeof rows)[number], k: keyof MetricValues) => (r.omit.has(k) ? null : (r.values[k] as number | null));
+  const cols = REPORT_COLUMNS.filter((k) => rows.some((r) => value(r, k) !== null && value(r, k) !== 0));
   return `<table><thead><tr><th>${esc(first)}</th>${cols.map((k) => `<th title="${esc(k)}">${esc(metricName(k, x.lang))}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr><td>${esc(r.label)}</td>${cols.map((k) => `<td>${esc(x.metric(k, r.values[k] as number | null))}</td>`).join('')}</tr>`)
+    .map((r) => `<tr><td>${esc(r.label)}</td>${cols.map((k) => `<td>${esc(x.metric(k, value(r, k)))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -324,6 +339,7 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
         }`
       : '';
   const p = r.params;
+  const own = omittedOf(r, r.scope);
   const generated = x.time(r.generatedAt, p.timeZone);
   const meta = [
     esc(r.siteName),
@@ -344,14 +360,14 @@ th:first-child,td:first-child{text-align:left}tr.miss td{background:#fde8e8}.met
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p class="meta">${meta}</p>
-<h2>${x.w('totals')}</h2>${table(x, [{ label: r.period.from === r.period.to ? x.date(r.period.from) : `${x.date(r.period.from)} – ${x.date(r.period.to)}`, values: r.total }], x.w('period'))}
+<h2>${x.w('totals')}</h2>${table(x, [{ label: r.period.from === r.period.to ? x.date(r.period.from) : `${x.date(r.period.from)} – ${x.date(r.period.to)}`, values: r.total, omit: own }], x.w('period'))}${own.has('offered') ? `<p class="meta">${esc(x.w('lineCalls'))}</p>` : ''}
 ${targets}${factors ? `<h2>${x.w('factors')}</h2>${factors}` : ''}
 <h2>${x.w(r.kind === 'daily' ? 'byInterval' : 'byDay')}</h2>${table(
     x,
-    r.series.map((s) => ({ label: r.kind === 'daily' ? s.label : x.date(s.label), values: s.values })),
+    r.series.map((s) => ({ label: r.kind === 'daily' ? s.label : x.date(s.label), values: s.values, omit: own })),
     x.w(r.kind === 'daily' ? 'interval' : 'day'),
   )}
-${r.breakdown.length ? `<h2>${x.w('breakdown')}</h2>${table(x, r.breakdown.map((b) => ({ label: `${x.code('scope_', b.scope)}: ${nameOf(b.scope, b.id, b.name)}`, values: b.values })), x.w('part'))}` : ''}
+${r.breakdown.length ? `<h2>${x.w('breakdown')}</h2>${table(x, r.breakdown.map((b) => ({ label: `${x.code('scope_', b.scope)}: ${nameOf(b.scope, b.id, b.name)}`, values: b.values, omit: omittedOf(r, b.scope) })), x.w('part'))}` : ''}
 ${quality}
 ${complaints}
 </body></html>

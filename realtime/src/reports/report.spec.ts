@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounters, MetricParamsSchema } from '../contracts/index.ts';
 import { causeText, csvField } from './report-format.ts';
-import { checkTargets, factorsOf, sumRows, valuesOf, wrapupQuality, type AggregateRow } from './report.ts';
+import { checkTargets, factorsOf, notApplicable, sumRows, valuesOf, withWorkedAgents, wrapupQuality, type AggregateRow } from './report.ts';
 
 const params = MetricParamsSchema.parse({});
 const row = (start: number, c: Partial<ReturnType<typeof emptyCounters>>, staffed: string[] = []): AggregateRow => ({ scope: 'site', scopeId: '', start, counters: { ...emptyCounters(), ...c }, staffed });
@@ -102,5 +102,26 @@ describe('data-entry quality and exports', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('-12.5')).toBe('-12.5');
+  });
+});
+
+describe('figures by scope', () => {
+  it('a team or an agent has no offered, abandoned or dialed calls (they are the lines\' and campaigns\'); a line, a campaign and the site have every figure', () => {
+    for (const scope of ['team', 'agent']) {
+      expect(notApplicable(scope, 'spec')).toEqual(expect.arrayContaining(['offered', 'abandoned', 'shortAbandoned', 'abandonRatePct', 'abandonRateRawPct', 'avgAbandonWaitSec', 'attempts']));
+      // What its agents answered and handled is its own, and so the service level of those calls...
+      expect(notApplicable(scope, 'spec')).not.toContain('answered');
+      expect(notApplicable(scope, 'answered')).not.toContain('serviceLevelPct');
+      // ...except on the `offered` basis: no call is offered to a team.
+      expect(notApplicable(scope, 'offered')).toContain('serviceLevelPct');
+    }
+    for (const scope of ['site', 'queue', 'campaign']) expect(notApplicable(scope, 'offered')).toEqual([]);
+  });
+
+  it("a campaign's agents per interval are those who answered its calls offered then; an interval with no bucket gets one", () => {
+    const rows = [{ ...row(0, { offered: 2, handled: 2 }), scope: 'campaign', scopeId: 'pkg' }, { ...row(900_000, { offered: 1 }), scope: 'campaign', scopeId: 'pkg' }];
+    const out = withWorkedAgents(rows, [{ agentId: 'a2', start: 0 }, { agentId: 'a1', start: 0 }, { agentId: 'a1', start: 0 }, { agentId: 'a3', start: 1_800_000 }], 'pkg');
+    expect(out.map((r) => `${r.start}:${r.staffed.join('+')}`)).toEqual(['0:a1+a2', '900000:', '1800000:a3']);
+    expect(valuesOf(out, params)).toMatchObject({ handled: 2, staffedAgents: 3, volumePerAgent: 2 / 3 });
   });
 });

@@ -90,6 +90,12 @@ export interface Report {
   to: number;
   params: MetricParamsUsed;
   total: MetricValues;
+  /**
+   * The figures that mean nothing for the scope (`notApplicable`): a team's or an agent's offered and
+   * abandoned calls (calls belong to lines). Their values in `total` and `series` stay the engine's (0 or
+   * null, as the live boards give them); readers leave them out rather than show a 0.
+   */
+  omitted: (keyof MetricValues)[];
   /** Report intervals (daily) or days (weekly), with data. */
   series: { start: number; label: string; values: MetricValues }[];
   /** The scope's parts: queues, teams and agents of a site; agents of a team. */
@@ -121,6 +127,62 @@ export function valuesOf(rows: Iterable<AggregateRow>, params: MetricParams): Me
   return deriveMetrics(sumRows(rows), params);
 }
 
+/**
+ * Calls are offered to a line and abandoned there (metrics.md: queue metrics; a call belongs to the line it
+ * was offered to), and dialed by a campaign: the engine counts no such call for a team or an agent, whose
+ * calls are those its agents answered (`answered`, `handled`, `asaSec`, `ahtSec`). Shown, these would read
+ * as "no calls" (`offered` 0) or an unknown abandon rate.
+ */
+const LINE_CALLS: readonly (keyof MetricValues)[] = [
+  'offered',
+  'abandoned',
+  'shortAbandoned',
+  'abandonRatePct',
+  'abandonRateRawPct',
+  'avgAbandonWaitSec',
+  'overflowed',
+  'rejectedClosed',
+  'attempts',
+  'connectivityRatePct',
+  'dropRatePct',
+];
+
+/**
+ * The figures that mean nothing for a scope: for a team or an agent, the calls offered, abandoned and dialed
+ * (`LINE_CALLS`), and the service level on the `offered` basis (no offered calls: it could never be
+ * computed). A team's service level on the other bases is that of the calls its agents answered (the
+ * abandons are the lines'), as the hub's boards give it.
+ */
+export function notApplicable(scope: string, slBasis: MetricParams['slBasis']): (keyof MetricValues)[] {
+  if (scope !== 'team' && scope !== 'agent') return [];
+  return slBasis === 'offered' ? [...LINE_CALLS, 'serviceLevelPct'] : [...LINE_CALLS];
+}
+
+/** Whether a period's figures have calls: offered to a line, or (a team, an agent) answered by its agents. */
+export const hasCalls = (v: MetricValues): boolean => v.offered > 0 || v.answered > 0;
+
+/**
+ * The buckets of a campaign with the agents who worked it. Agents are not members of a campaign, so the
+ * engine's buckets name no staffed agents for one (`staffedAgents` 0, `volumePerAgent` null): here each
+ * interval's are the agents who answered its calls offered in that interval (`worked`, by interval start).
+ * An interval with such calls and no bucket gets one with zero counts.
+ */
+export function withWorkedAgents(rows: readonly AggregateRow[], worked: readonly { agentId: string; start: number }[], scopeId: string): AggregateRow[] {
+  const by = new Map<number, Set<string>>();
+  for (const w of worked) {
+    let set = by.get(w.start);
+    if (!set) by.set(w.start, (set = new Set()));
+    set.add(w.agentId);
+  }
+  const out = rows.map((r) => {
+    const agents = by.get(r.start);
+    by.delete(r.start);
+    return agents ? { ...r, staffed: [...new Set([...r.staffed, ...agents])].sort() } : r;
+  });
+  for (const [start, agents] of by) out.push({ scope: 'campaign', scopeId, start, counters: {}, staffed: [...agents].sort() });
+  return out;
+}
+
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const pctChange = (actual: number, expected: number) => (expected > 0 ? (100 * (actual - expected)) / expected : 0);
 
@@ -136,6 +198,8 @@ export interface CauseInput {
   days: number;
   /** A change smaller than this, in percent, is not a cause. @defaultValue 5 */
   thresholdPct?: number;
+  /** Figures without meaning for the scope (`notApplicable`): without `offered`, volume is no factor. @defaultValue none */
+  omitted?: readonly string[];
 }
 
 /** What differed from expectations: volume, AHT, agents (each against the forecast if any, else the baseline). */
@@ -145,7 +209,7 @@ export function factorsOf(x: CauseInput): Factor[] {
   const t = x.total;
   const f = x.forecast;
   const b = x.baseline;
-  const expOffered = f?.offered != null ? { v: f.offered * x.days, basis: 'forecast' as const } : b && b.days > 0 ? { v: b.offered * x.days, basis: 'baseline' as const } : undefined;
+  const expOffered = x.omitted?.includes('offered') ? undefined : f?.offered != null ? { v: f.offered * x.days, basis: 'forecast' as const } : b && b.days > 0 ? { v: b.offered * x.days, basis: 'baseline' as const } : undefined;
   if (expOffered && expOffered.v > 0) {
     const pct = pctChange(t.offered, expOffered.v);
     if (Math.abs(pct) >= th) {
@@ -188,10 +252,13 @@ export function factorsOf(x: CauseInput): Factor[] {
   return out;
 }
 
-/** Targets vs actual; each miss carries the factors that explain it. */
-export function checkTargets(total: MetricValues, targets: readonly TargetRow[], factors: readonly Factor[]): TargetResult[] {
+/**
+ * Targets vs actual; each miss carries the factors that explain it. A target on a figure the scope does
+ * not have (`omitted`: a team's offered calls) is neither met nor missed.
+ */
+export function checkTargets(total: MetricValues, targets: readonly TargetRow[], factors: readonly Factor[], omitted: readonly string[] = []): TargetResult[] {
   return targets.map((t) => {
-    const v = (total as unknown as Record<string, number | null>)[t.metric];
+    const v = omitted.includes(t.metric) ? null : (total as unknown as Record<string, number | null>)[t.metric];
     const actual = typeof v === 'number' ? v : null;
     const met = actual === null ? null : t.kind === 'min' ? actual >= t.target : actual <= t.target;
     const details: TargetCause[] = [];
@@ -285,7 +352,8 @@ export function buildReport(x: BuildInput): Report {
       series.push({ start: from, label: x.days[i]!, values: valuesOf(rs, x.params) });
     }
   }
-  const factors = factorsOf({ total, forecast: x.forecast, baseline: x.baseline, days: x.days.length });
+  const omitted = notApplicable(x.scope, x.params.slBasis);
+  const factors = factorsOf({ total, forecast: x.forecast, baseline: x.baseline, days: x.days.length, omitted });
   return {
     kind: x.kind,
     siteId: x.siteId,
@@ -298,9 +366,10 @@ export function buildReport(x: BuildInput): Report {
     to: x.to,
     params: x.paramsUsed,
     total,
+    omitted,
     series,
     breakdown: x.parts.map((p) => ({ scope: p.scope, id: p.id, name: p.name, values: valuesOf(p.rows, p.params) })),
-    targets: checkTargets(total, x.targets, factors),
+    targets: checkTargets(total, x.targets, factors, omitted),
     factors,
     quality: x.quality,
     complaints: x.complaints,

@@ -2,10 +2,10 @@
  * Thin reads (and the report-run write) for reports: the site's dimensions, the metric engine's
  * interval buckets, targets, forecasts and handled calls by disposition.
  */
-import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database, Db } from '../storage/database.ts';
 import { rowsOf } from '../storage/database.ts';
-import { agents, intervalAggregates, queues, sites, teams } from '../storage/schema.ts';
+import { agents, calls, intervalAggregates, queues, sites, teams } from '../storage/schema.ts';
 import { campaigns } from '../storage/schema.campaigns.ts';
 import { metricParamVersions, reportForecasts, reportRuns, reportTargets } from '../storage/schema.reports.ts';
 import type { AggregateRow, ForecastRow, ReportKind, TargetRow, WrapupCounts } from './report.ts';
@@ -84,6 +84,18 @@ export class ReportsRepository {
       .from(intervalAggregates)
       .where(and(...where));
     return rows.map((r) => ({ scope: r.scope, scopeId: r.scopeId, start: r.start.getTime(), counters: r.counters, staffed: r.staffed }));
+  }
+
+  /**
+   * Who answered a campaign's calls offered in [from, to), and when each call was offered (the agent who
+   * has the call's row: after a transfer to an agent, the last one).
+   */
+  async campaignAgents(siteId: string, campaignId: string, from: number, to: number): Promise<{ agentId: string; offeredAt: number }[]> {
+    const r = await this.db
+      .selectDistinct({ agentId: calls.agentId, offeredAt: calls.offeredAt })
+      .from(calls)
+      .where(and(eq(calls.siteId, siteId), eq(calls.campaignId, campaignId), isNotNull(calls.agentId), isNotNull(calls.answeredAt), gte(calls.offeredAt, new Date(from)), lt(calls.offeredAt, new Date(to))));
+    return r.map((x) => ({ agentId: x.agentId!, offeredAt: x.offeredAt.getTime() }));
   }
 
   /** Targets of a scope on a day: per metric, the id's own row or else the scope's default (''), latest `valid_from` first. */

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyCounters, type Counters } from '../contracts/index.ts';
+import { emptyCounters, parseSiteConfig, type Counters, type DomainEvent } from '../contracts/index.ts';
+import { ev, ready, siteInput, t } from '../core/testing.ts';
+import { createRecordState, recordsFromEvents } from '../storage/records.ts';
 import { RecordsRepository } from '../storage/records.repository.ts';
 import { testBackends, type TestDatabase } from '../storage/testing.ts';
+import { reportCsv, reportHtml } from './report-format.ts';
 import { ReportsRepository } from './reports.repository.ts';
 import { ReportsService } from './reports.service.ts';
 
@@ -92,5 +95,120 @@ describe.each(testBackends())('versioned metric parameters ($name)', (backend) =
     // Written twice (a writer retrying its batch): stored once.
     await records.writeBatch('s', { calls: [], agentStates: [], paramVersions: [version('2026-03-03T00:00:00', 'answered')] });
     expect(await new ReportsRepository(db.database).paramVersions('s')).toHaveLength(2);
+  });
+});
+
+/** A site of the core's tests (team t1: a1, a2; lines booking and advice) whose events went through the record writer's derivation. */
+async function eventsDb(backend: ReturnType<typeof testBackends>[number], events: DomainEvent[]) {
+  const db = await backend.create();
+  dbs.push(db);
+  const config = parseSiteConfig(siteInput());
+  const repo = new RecordsRepository(db.database);
+  await repo.syncSite(config);
+  const batch = recordsFromEvents(events, createRecordState(config));
+  expect(batch.refused).toEqual([]);
+  await repo.writeBatch(config.id, batch);
+  return { db, config, reports: new ReportsService(new ReportsRepository(db.database)), repo: new ReportsRepository(db.database) };
+}
+
+const WEEK = 7 * 86_400_000;
+
+describe.each(testBackends())("a team's report (calls belong to lines) ($name)", (backend) => {
+  /** A morning `shift` ms after Monday 2 March: c1 answered by a1 in 10 s, c2 by a2 in 60 s, c3 abandoned after 30 s; each answered call handled for `handleSec`. */
+  const morning = (shift: number, handleSec: number, p: string) => {
+    const at = (s: number) => t(s) + shift;
+    return [
+      ...ready(at(0), 'a1', 'a2'),
+      ev.offered(`${p}1`, 'booking', at(10)),
+      ev.answered(`${p}1`, 'a1', at(20)),
+      ev.offered(`${p}2`, 'booking', at(30)),
+      ev.answered(`${p}2`, 'a2', at(90)),
+      ev.offered(`${p}3`, 'booking', at(100)),
+      ev.abandoned(`${p}3`, at(130)),
+      ev.ended(`${p}1`, at(20 + handleSec)),
+      ev.ended(`${p}2`, at(90 + handleSec)),
+      ev.logout('a1', at(3600)),
+      ev.logout('a2', at(3600)),
+    ];
+  };
+
+  it('given a morning of its agents\' calls, the team report names offered and abandoned calls as none of its figures; its calls are those answered, in JSON, CSV and the printable page', async () => {
+    const { reports, repo } = await eventsDb(backend, morning(0, 100, 'c'));
+    // A team target on the abandon rate and a team forecast of calls: a team has neither.
+    await repo.setTarget('test', { scope: 'team', scopeId: 't1', metric: 'abandonRatePct', kind: 'max', target: 5, validFrom: '2026-03-01' });
+    await repo.setForecast('test', { scope: 'team', scopeId: 't1', day: '2026-03-02', offered: 40 });
+    const team = await reports.daily('test', '2026-03-02', 'team', 't1');
+    // The engine's figures as the boards give them (no call is offered to a team)...
+    expect(team.total).toMatchObject({ offered: 0, answered: 2, handled: 2, abandonRatePct: null });
+    // ...and which of them the report does not have.
+    expect(team.omitted).toEqual(expect.arrayContaining(['offered', 'abandoned', 'abandonRatePct', 'abandonRateRawPct']));
+    expect(team.omitted).not.toContain('serviceLevelPct');
+    expect(team.omitted).not.toContain('answered');
+    // Not "volume was 100% under forecast (0 calls vs 40)"; the abandon target neither met nor missed.
+    expect(team.factors).toEqual([]);
+    expect(team.targets.find((x) => x.metric === 'abandonRatePct')).toMatchObject({ actual: null, met: null, causes: [] });
+    // The CSV leaves the figures a team does not have empty, not 0.
+    const csv = reportCsv(team).replace(/^\uFEFF/, '').split('\r\n');
+    const head = csv[0]!.split(',');
+    const cell = (line: string, col: string) => line.split(',')[head.indexOf(col)];
+    expect([cell(csv[1]!, 'offered'), cell(csv[1]!, 'abandoned'), cell(csv[1]!, 'abandonRatePct'), cell(csv[1]!, 'answered'), cell(csv[1]!, 'handled')]).toEqual(['', '', '', '2', '2']);
+    // The printable page says whose calls these are.
+    expect(reportHtml(team, { lang: 'vi' })).toContain('Cuộc gọi đến và bỏ máy thuộc về line, không thuộc nhóm hay điện thoại viên');
+    expect(reportHtml(team)).toContain('Calls are offered to and abandoned in lines, not teams or agents');
+
+    // The site's report has them all; its team and agent parts do not have the lines' figures.
+    const site = await reports.daily('test', '2026-03-02', 'site');
+    expect(site.omitted).toEqual([]);
+    expect(reportHtml(site)).not.toContain('Calls are offered to and abandoned in lines');
+    const parts = reportCsv(site).split('\r\n').filter((l) => l.startsWith('part,'));
+    expect(parts.map((l) => `${l.split(',')[1]}:${l.split(',')[2]}:${cell(l, 'offered')}/${cell(l, 'answered')}`)).toEqual(['queue:advice:0/0', 'queue:booking:3/2', 'team:t1:/2', 'agent:a1:/1', 'agent:a2:/1']);
+  });
+
+  it('given the SL basis `offered`, a team has no service level either', async () => {
+    const { reports } = await eventsDb(backend, [ev.params(t(-60), { slBasis: 'offered' }), ...morning(0, 100, 'c')]);
+    const team = await reports.daily('test', '2026-03-02', 'team', 't1');
+    expect(team.params.slBasis).toBe('offered');
+    expect(team.omitted).toContain('serviceLevelPct');
+    // The site's default SL target does not read as missed.
+    expect(team.targets.find((x) => x.metric === 'serviceLevelPct')).toMatchObject({ actual: null, met: null });
+  });
+
+  it('given the same Monday a week before, a team\'s longer handling is named against it (a team\'s days count by the calls its agents answered)', async () => {
+    const { reports } = await eventsDb(backend, [...morning(-WEEK, 100, 'b'), ...morning(0, 150, 'c')]);
+    const team = await reports.daily('test', '2026-03-02', 'team', 't1');
+    expect(team.factors.map((f) => `${f.kind}:${f.basis}:${f.expected}`)).toEqual(['aht:baseline:100']);
+  });
+});
+
+describe.each(testBackends())("a campaign's report ($name)", (backend) => {
+  it('given a1 and a2 answering the campaign\'s calls, its agents are the two who worked it (not 0), and its calls per agent follow', async () => {
+    const out = (id: string, agent: string, at: number) => [
+      ev.dialed(id, 'pkg', 'connected', t(at)),
+      ev.offered(id, 'booking', t(at + 1), { direction: 'outbound', campaignId: 'pkg' }),
+      ev.answered(id, agent, t(at + 3)),
+      ev.ended(id, t(at + 120)),
+    ];
+    const { reports } = await eventsDb(backend, [
+      ...ready(t(0), 'a1', 'a2'),
+      ...out('o1', 'a1', 10),
+      ...out('o2', 'a2', 20),
+      ...out('o3', 'a1', 1000),
+      ev.dialed('o4', 'pkg', 'no_answer', t(1100)),
+      // An inbound call of a2's: not the campaign's.
+      ev.offered('i1', 'booking', t(1200)),
+      ev.answered('i1', 'a2', t(1205)),
+      ev.ended('i1', t(1300)),
+      ev.logout('a1', t(3600)),
+      ev.logout('a2', t(3600)),
+    ]);
+    const r = await reports.daily('test', '2026-03-02', 'campaign', 'pkg');
+    expect(r.total).toMatchObject({ attempts: 4, answered: 3, handled: 3, staffedAgents: 2, volumePerAgent: 1.5 });
+    // Per interval: 08:00 both, 08:15 a1 alone.
+    expect(r.series.filter((s) => s.values.handled > 0).map((s) => `${s.label}:${s.values.staffedAgents}`)).toEqual(['08:00:2', '08:15:1']);
+    const week = await reports.weekly('test', '2026-03-02', 'campaign', 'pkg');
+    expect(week.total).toMatchObject({ handled: 3, staffedAgents: 2 });
+    expect(week.series[0]!.values.staffedAgents).toBe(2);
+    // Another campaign's agents are its own.
+    expect((await reports.daily('test', '2026-03-02', 'campaign', 'other')).total.staffedAgents).toBe(0);
   });
 });

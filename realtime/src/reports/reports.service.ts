@@ -9,7 +9,9 @@ import { SiteCalendar } from '../core/time.ts';
 import {
   buildReport,
   COMMON_DISPOSITIONS,
+  hasCalls,
   valuesOf,
+  withWorkedAgents,
   wrapupQuality,
   type AggregateRow,
   type BuildInput,
@@ -206,6 +208,8 @@ export class ReportsService {
       if (!l) groups.set(k, (l = []));
       l.push(r);
     }
+    // A campaign's agents: those who answered its calls (the engine's buckets name none, see withWorkedAgents).
+    if (scope === 'campaign') groups.set(`campaign\u0000${id}`, await this.withCampaignAgents(site, cal, id, from, to, groups.get(`campaign\u0000${id}`) ?? []));
     const rowsOf = (s: string, i: string) => groups.get(`${s}\u0000${i}`) ?? [];
     const seen = (s: string) => [...groups.keys()].filter((k) => k.startsWith(`${s}\u0000`)).map((k) => k.slice(s.length + 1));
     const parts: BuildInput['parts'] = [];
@@ -222,7 +226,7 @@ export class ReportsService {
     const [targets, forecast, baseline, wrapups, complaints] = await Promise.all([
       this.targetsWithDefaults(siteId, scope, scopeId, days[0]!, params),
       this.repo.forecast(siteId, scope, scopeId, days),
-      this.baseline(site, cal, scope, scopeId, days, params),
+      this.baseline(site, cal, scope, scopeId, days, (at) => paramsIn(versions, at, site, queues, scope === 'queue' ? id : undefined)),
       this.repo.wrapups(siteId, from, to, scope, scopeId, this.success),
       new ComplaintsService(this.repo.database, this.opts.now ? { now: this.opts.now } : {}).summary(siteId, from, to, scope === 'site' ? undefined : { scope, id }),
     ]);
@@ -260,8 +264,21 @@ export class ReportsService {
     return t;
   }
 
-  /** The same weekdays of the previous weeks: mean offered, AHT and staffed agents per day with calls. */
-  private async baseline(site: SiteInfo, cal: SiteCalendar, scope: string, scopeId: string, days: string[], params: MetricParams) {
+  /**
+   * The buckets of a campaign in [from, to) with, as each interval's staffed agents, those who answered its
+   * calls offered then (`withWorkedAgents`): the agents who worked the campaign.
+   */
+  private async withCampaignAgents(site: SiteInfo, cal: SiteCalendar, id: string, from: number, to: number, rows?: AggregateRow[]): Promise<AggregateRow[]> {
+    const [own, worked] = await Promise.all([rows ?? this.repo.aggregates(site.id, site.intervalMin, from, to, { scope: 'campaign', scopeId: id }), this.repo.campaignAgents(site.id, id, from, to)]);
+    return withWorkedAgents(own, worked.map((w) => ({ agentId: w.agentId, start: cal.intervalStart(w.offeredAt) })), id);
+  }
+
+  /**
+   * The same weekdays of the previous weeks: mean offered, AHT and staffed agents per day with calls. Each
+   * earlier period is derived with the metric parameters in force at its end (`paramsAt`), as its own report
+   * was (metrics.md: versioned, never applied to history), not with this report's.
+   */
+  private async baseline(site: SiteInfo, cal: SiteCalendar, scope: string, scopeId: string, days: string[], paramsAt: (at: number) => MetricParams) {
     const weeks = this.opts.baselineWeeks ?? 4;
     if (weeks <= 0) return undefined;
     // The same period 1..N weeks before (a day: the same weekday; a week: the week), each as a whole;
@@ -270,20 +287,24 @@ export class ReportsService {
     let offered = 0;
     let staffed = 0;
     const all: AggregateRow[] = [];
+    // The end of the latest period with calls: the whole baseline's AHT is derived with the parameters then.
+    let lastEnd = 0;
     for (let w = 1; w <= weeks; w++) {
       const f = dayStartOf(cal, addDays(days[0]!, -7 * w));
       const t = cal.nextDayStart(dayStartOf(cal, addDays(days[days.length - 1]!, -7 * w)));
-      const rows = await this.repo.aggregates(site.id, site.intervalMin, f, t, { scope, scopeId });
-      const v = valuesOf(rows, params);
-      if (v.offered === 0) continue;
+      const rows = scope === 'campaign' ? await this.withCampaignAgents(site, cal, scopeId, f, t) : await this.repo.aggregates(site.id, site.intervalMin, f, t, { scope, scopeId });
+      const v = valuesOf(rows, paramsAt(t - 1));
+      // A team's or an agent's calls are those its agents answered (none are offered to it).
+      if (!hasCalls(v)) continue;
       n++;
       offered += v.offered;
       staffed += v.staffedAgents;
       all.push(...rows);
+      if (t > lastEnd) lastEnd = t;
     }
     if (n === 0) return undefined;
     // `offered` per day of the period (factorsOf multiplies by the days); staffed agents per period.
-    return { offered: offered / n / days.length, ahtSec: valuesOf(all, params).ahtSec, staffedAgents: staffed / n, days: n };
+    return { offered: offered / n / days.length, ahtSec: valuesOf(all, paramsAt(lastEnd - 1)).ahtSec, staffedAgents: staffed / n, days: n };
   }
 }
 

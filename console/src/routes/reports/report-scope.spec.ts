@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pickedId, scopeIds } from './report-scope.ts';
+import { emptyCounters, MetricParamsSchema, type ComplaintsSummary, type Counters, type MetricParams } from '$contracts/index.ts';
+import { MESSAGES } from '$lib/messages.ts';
+// The report as the hub builds it: the page must read the hub's own answer.
+import { buildReport, type ReportScope as HubScope } from '../../../../realtime/src/reports/report.ts';
+import { hasFigure, pickedId, scopeIds, TOTAL_LABEL, totalFigures, volumeFigures } from './report-scope.ts';
 
 const live = {
   queues: [
@@ -53,5 +57,69 @@ describe('report scope change', () => {
     const address = { scope: 'queue', id: 'bank-queue-1' };
     expect(pickedId('queue', 'bank-queue-1', queues, address)).toBe('bank-queue-1');
     expect(pickedId('team', 'bank-queue-1', scopeIds('team', live, 'vi'), address)).toBe('team-booking');
+  });
+});
+
+/** A day's report of `scope` built by the hub from one bucket: 40 calls answered by the scope's agents (and, for a line, 46 offered, 6 abandoned). */
+function hubReport(scope: HubScope, counters: Partial<Counters>, slBasis: MetricParams['slBasis'] = 'spec') {
+  const params = MetricParamsSchema.parse({ slBasis });
+  const start = Date.parse('2026-03-02T09:00:00+07:00');
+  const dayStart = Date.parse('2026-03-02T00:00:00+07:00');
+  return buildReport({
+    kind: 'daily',
+    siteId: 's',
+    siteName: 'S',
+    scope,
+    id: 'x',
+    name: 'X',
+    days: ['2026-03-02'],
+    dayStarts: [dayStart],
+    to: dayStart + 86_400_000,
+    params,
+    paramsUsed: { ...params, intervalMin: 15, timeZone: 'Asia/Ho_Chi_Minh' },
+    rows: [{ scope, scopeId: 'x', start, counters: { ...emptyCounters(), ...counters }, staffed: ['a1', 'a2'] }],
+    parts: [],
+    targets: [],
+    quality: [],
+    complaints: {} as ComplaintsSummary,
+    label: () => '09:00',
+    generatedAt: start,
+  });
+}
+const answered = { answered: 40, answeredWithinT: 30, answeredWaitMs: 400_000, handled: 38, handleMs: 38 * 200_000, busyMs: 7_600_000, availableMs: 2_000_000 };
+
+describe("a report's figures for its scope", () => {
+  it("a team's report shows the calls its agents answered and handled, not 'Gọi đến 0' and a blank abandon rate", () => {
+    const team = hubReport('team', answered);
+    expect(totalFigures(team)).toEqual(['answered', 'handled', 'serviceLevelPct', 'asaSec', 'ahtSec', 'occupancyPct', 'volumePerAgent', 'staffedAgents', 'revenue']);
+    const labels = totalFigures(team).map((f) => MESSAGES.vi[TOTAL_LABEL[f]]);
+    expect(labels.slice(0, 2)).toEqual(['Trả lời', 'Đã xử lý']);
+    expect(labels).not.toContain(MESSAGES.vi.offered);
+    expect(labels).not.toContain(MESSAGES.vi.abandonRate);
+    expect(hasFigure(team, 'offered')).toBe(false);
+    // The volume chart: what the team's agents answered (no bars of zeros for offered and abandoned).
+    expect(volumeFigures(team)).toEqual(['answered']);
+    // An agent's report alike.
+    expect(totalFigures(hubReport('agent', answered))).toEqual(totalFigures(team));
+  });
+  it("a line's report keeps its calls offered and abandon rate; adherence only with a schedule", () => {
+    const queue = hubReport('queue', { ...answered, offered: 46, abandoned: 6 });
+    expect(totalFigures(queue)).toEqual(['offered', 'answered', 'serviceLevelPct', 'abandonRatePct', 'asaSec', 'ahtSec', 'occupancyPct', 'volumePerAgent', 'staffedAgents', 'revenue']);
+    expect(volumeFigures(queue)).toEqual(['offered', 'answered', 'abandoned']);
+    const scheduled = hubReport('site', { ...answered, offered: 46, scheduledMs: 3_600_000, adherentMs: 3_000_000 });
+    expect(totalFigures(scheduled)).toContain('adherencePct');
+  });
+  it('on the `offered` SL basis a team has no service level (no call is offered to it): no tile rather than a blank', () => {
+    expect(totalFigures(hubReport('team', answered, 'offered'))).not.toContain('serviceLevelPct');
+    expect(totalFigures(hubReport('queue', { ...answered, offered: 46 }, 'offered'))).toContain('serviceLevelPct');
+  });
+  it('a report built before the hub named its omitted figures shows them all', () => {
+    expect(totalFigures({ scope: 'team', total: {} })).toContain('offered');
+  });
+  it('the note and the campaign hint are worded in both languages', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      expect(MESSAGES[lang].rpLineCalls).toMatch(/.{40,}/);
+      expect(MESSAGES[lang].rpStaffedCampaign).toMatch(/.{20,}/);
+    }
   });
 });

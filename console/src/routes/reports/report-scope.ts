@@ -1,9 +1,11 @@
 /**
- * What the report page's second list offers for a scope, and which of it the report is about. Pure:
- * the lines, teams and agents, the language and the team lead's teams are arguments.
+ * What the report page's second list offers for a scope, and which of it the report is about; which of a
+ * report's figures mean something for its scope. Pure: the lines, teams and agents, the language and the
+ * team lead's teams are arguments.
  */
 import { localName } from '$lib/figures.ts';
 import type { Lang } from '$lib/format.ts';
+import type { MessageKey } from '$lib/messages.ts';
 
 export type ReportScope = 'site' | 'queue' | 'team' | 'agent' | 'campaign';
 interface Named {
@@ -36,4 +38,69 @@ export function pickedId(scope: ReportScope, id: string, ids: readonly { id: str
   if (scope === 'site') return '';
   if (id && (ids.some((x) => x.id === id) || (address?.scope === scope && address.id === id))) return id;
   return ids[0]?.id ?? '';
+}
+
+/** The figures of a report total the page shows, as tiles in this order. */
+export type TotalFigure =
+  | 'offered'
+  | 'answered'
+  | 'handled'
+  | 'serviceLevelPct'
+  | 'abandonRatePct'
+  | 'asaSec'
+  | 'ahtSec'
+  | 'occupancyPct'
+  | 'adherencePct'
+  | 'volumePerAgent'
+  | 'staffedAgents'
+  | 'revenue';
+
+/** Each tile's label. */
+export const TOTAL_LABEL: Record<TotalFigure, MessageKey> = {
+  offered: 'offered',
+  answered: 'answered',
+  handled: 'handled',
+  serviceLevelPct: 'serviceLevel',
+  abandonRatePct: 'abandonRate',
+  asaSec: 'asa',
+  ahtSec: 'aht',
+  occupancyPct: 'occupancy',
+  adherencePct: 'colAdherence',
+  volumePerAgent: 'rpPerAgent',
+  staffedAgents: 'rpStaffed',
+  revenue: 'rpRevenue',
+};
+
+/**
+ * What the page reads of a report to choose its figures: the scope, and `omitted`, the figures the hub
+ * says mean nothing for it (`notApplicable` in realtime/src/reports/report.ts: a team's or an agent's
+ * offered and abandoned calls, which belong to lines). A report without `omitted` (built before it) shows
+ * every figure.
+ */
+export interface ReportFigures {
+  scope: string;
+  omitted?: readonly string[];
+  total: { adherencePct?: number | null };
+}
+
+/** Whether the report has `metric` for its scope (a team has no offered calls: its 0 would read as "no calls"). */
+export function hasFigure(r: Pick<ReportFigures, 'scope' | 'omitted'>, metric: string): boolean {
+  return !r.omitted?.includes(metric);
+}
+
+/**
+ * The total's tiles: a line's or the site's calls offered and abandon rate; a team's or an agent's calls
+ * answered and handled instead, and none of the figures it does not have. Adherence only with a schedule.
+ */
+export function totalFigures(r: ReportFigures): TotalFigure[] {
+  const out: TotalFigure[] = hasFigure(r, 'offered') ? ['offered', 'answered'] : ['answered', 'handled'];
+  for (const f of ['serviceLevelPct', 'abandonRatePct', 'asaSec', 'ahtSec', 'occupancyPct'] as const) if (hasFigure(r, f)) out.push(f);
+  if (r.total.adherencePct != null) out.push('adherencePct');
+  out.push('volumePerAgent', 'staffedAgents', 'revenue');
+  return out;
+}
+
+/** The counts the volume chart draws per interval or day: those the scope has (a team's: answered). */
+export function volumeFigures(r: Pick<ReportFigures, 'scope' | 'omitted'>): ('offered' | 'answered' | 'abandoned')[] {
+  return (['offered', 'answered', 'abandoned'] as const).filter((m) => hasFigure(r, m));
 }
