@@ -346,6 +346,15 @@ describe('metrics: outbound campaign metrics', () => {
     expect(m.handled).toBe(2);
   });
 
+  it("given s1 and s2 answering the campaign's calls, then its agents are those two and its volume per agent 1 (nobody is a member of a campaign)", () => {
+    const s = campaign();
+    const m = total(s, { scope: 'campaign', id: 'camp1' }, t(100));
+    expect(m.staffedAgents).toBe(2);
+    expect(m.volumePerAgent).toBe(1);
+    // Only the calls of its range: none offered in the next interval.
+    expect(queryMetrics(s, { scope: 'campaign', id: 'camp1', from: t(15 * 60), to: t(30 * 60) }, t(30 * 60), {}).total.staffedAgents).toBe(0);
+  });
+
   it('given the campaign, when the outcome of d1 is corrected to revenue 250 then revenue is 250, not 350', () => {
     const s = campaign();
     apply(s, [ev.outcome('d1', t(90), { revenue: 250 })]);

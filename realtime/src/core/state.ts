@@ -455,6 +455,16 @@ export function staffedIn(s: HubState, scope: string, from: number, to: number):
     const team = scope.slice(2);
     for (const a of s.agents.values()) if (a.teamId === team) check(a);
   } else if (scope.startsWith('a:')) check(s.agents.get(scope.slice(2)));
+  else if (scope.startsWith('c:')) {
+    // Nobody is a member of a campaign: its agents are those who answered its calls offered in the range
+    // (as the reports count them), among the calls the hub holds (`recordsRetention`).
+    const campaign = scope.slice(2);
+    const worked = (c: CallState) => {
+      if (c.campaignId === campaign && c.agentId !== undefined && c.answeredAt !== undefined && c.offeredAt >= from && c.offeredAt < to) out.add(c.agentId);
+    };
+    for (const c of s.records) worked(c);
+    for (const c of s.calls.values()) worked(c);
+  }
   return out;
 }
 
