@@ -174,8 +174,16 @@ describe('managers\' pages end to end', () => {
     await expect(nps.textContent()).resolves.toContain('3 câu trả lời');
     await nps.click();
     const explain = page.getByTestId('cx-explain');
-    await expect(explain.textContent()).resolves.toMatch(/promoters = 2.*passives = 0.*detractors = 1/s);
-    await expect(explain.textContent()).resolves.toContain('% khách ủng hộ (9–10)');
+    // The formula and the counts behind it in words, never the hub's counter names (promoters, npsScore).
+    await expect(explain.textContent()).resolves.toMatch(/Khách ủng hộ \(9–10\) = 2.*Khách trung lập \(7–8\) = 0.*Khách phản đối \(0–6\) = 1/s);
+    await expect(page.getByTestId('cx-formula').textContent()).resolves.toBe('NPS = % khách ủng hộ (9–10) − % khách phản đối (0–6) trên các câu trả lời thang 0–10, từ −100 đến +100');
+    await expect(explain.textContent()).resolves.not.toMatch(/\b(npsScore|promoters|passives|detractors)\b/);
+    await page.locator('.lang button', { hasText: 'EN' }).click();
+    const promoters = page.locator('[data-testid=cx-part][data-part=promoters]');
+    await promoters.filter({ hasText: 'Promoters' }).waitFor();
+    await expect(promoters.textContent()).resolves.toBe('Promoters (9–10) = 2');
+    await expect(page.getByTestId('cx-formula').textContent()).resolves.toMatch(/^NPS = % promoters \(9–10\)/);
+    await page.locator('.lang button', { hasText: 'VI' }).click();
     // The comparison by line: booking has the three answers, advice none.
     await page.locator('[data-testid=cx-row][data-id=booking] td:text-is("+33")').waitFor();
     await expect(page.locator('[data-testid=cx-row][data-id=advice]').textContent()).resolves.not.toContain('+33');

@@ -59,3 +59,40 @@ it('given ?queues= with an id no line has, then the banner names it and claims n
   expect(await board.locator('[data-testid=alerts] .lvl-ok').count()).toBe(0);
   await board.context().close();
 });
+
+/** The wallboard at `path`, loaded again with every `GET /api/v1/metrics` it asks for recorded. */
+async function boardAsking(path: string) {
+  const board = await signIn(browser, hub!.url, 'sup', path);
+  const asked: URL[] = [];
+  board.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/v1/metrics') asked.push(u);
+  });
+  await board.reload();
+  await board.locator('[data-testid=age-badge][data-level=ok]').waitFor();
+  return { board, asked };
+}
+
+it('given ?queues= with only ids no line has, then no trend charts: it says so and never asks for the whole site\'s', async () => {
+  const { board, asked } = await boardAsking('/wallboard?queues=nope');
+  const none = board.getByTestId('trends-none');
+  await none.waitFor();
+  expect(await none.textContent()).toContain('Không có biểu đồ xu hướng: không line nào mang mã nope');
+  expect(await board.getByTestId('trends').count()).toBe(0);
+  // Past the charts' first load (300 ms after the snapshot).
+  await board.waitForTimeout(1500);
+  expect(asked.map((u) => u.search)).toEqual([]);
+  await board.locator('.lang button', { hasText: 'EN' }).click();
+  await board.locator('[data-testid=trends-none]', { hasText: 'No trend charts: no line has the id nope' }).waitFor();
+  await board.context().close();
+});
+
+it('given ?queues= with a known and an unknown id, then the trends are the known line\'s only', async () => {
+  const { board, asked } = await boardAsking('/wallboard?queues=nope,advice');
+  await board.getByTestId('trends').waitFor();
+  await expect.poll(() => asked.length).toBeGreaterThan(0);
+  await board.waitForTimeout(1000);
+  expect(new Set(asked.map((u) => `${u.searchParams.get('scope')}:${u.searchParams.get('id')}`))).toEqual(new Set(['queue:advice']));
+  expect(await board.getByTestId('trends-none').count()).toBe(0);
+  await board.context().close();
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueDTO } from '$contracts/socket.ts';
+import type { AgentDTO, QueueDTO } from '$contracts/socket.ts';
 import { combine } from './figures.ts';
 
 const line = (id: string, slThresholdSec: number, slTargetPct: number, today: Partial<QueueDTO['today']>): QueueDTO =>
@@ -32,5 +32,19 @@ describe('a wallboard tile over several chosen lines', () => {
     // SL = within T / (answered + abandoned − short) = 30 / 39; abandon = (5 − 1) / (40 − 1).
     expect(t.today.serviceLevelPct).toBeCloseTo((100 * 30) / 39, 10);
     expect(t.today.abandonRatePct).toBeCloseTo((100 * 4) / 39, 10);
+  });
+});
+
+describe('the agents of a wallboard tile over several chosen lines', () => {
+  const agent = (id: string, state: AgentDTO['state'], reason?: string): AgentDTO => ({ id, name: id, state, ...(reason ? { reason } : {}) }) as unknown as AgentDTO;
+
+  it('given agents not ready without a reason, then they are counted, under the state\'s own name (as the hub counts them), beside those with one', () => {
+    const agents = [agent('a1', 'available'), agent('a2', 'notReady', 'lunch'), agent('a3', 'notReady'), agent('a4', 'notReady'), agent('a5', 'break'), agent('a6', 'offline')];
+    const { live } = combine([line('a', 20, 80, {})], agents, 'x');
+    expect(live.notReady).toEqual({ lunch: 1, notReady: 2 });
+    expect(live.breakReasons).toEqual({ break: 1 });
+    // Every agent signed in is in one of the states the tile shows.
+    const shown = live.available + live.reserved + live.onCall + live.wrapup + live.break + Object.values(live.notReady).reduce((a, b) => a + b, 0);
+    expect([shown, live.staffed]).toEqual([5, 5]);
   });
 });

@@ -73,9 +73,11 @@ export function combine(queues: readonly QueueDTO[], agents: readonly AgentDTO[]
   const count = (s: AgentDTO['state']) => agents.filter((a) => a.state === s).length;
   const notReady: Record<string, number> = {};
   const breakReasons: Record<string, number> = {};
+  // As the hub counts them (`liveFor`): a state given no reason under the state's own name, which the
+  // tiles word as the state ("Chưa sẵn sàng"), so an agent not ready without a reason is still counted.
   for (const a of agents) {
-    if (a.state === 'notReady' && a.reason) notReady[a.reason] = (notReady[a.reason] ?? 0) + 1;
-    else if (a.state === 'break') breakReasons[a.reason ?? 'break'] = (breakReasons[a.reason ?? 'break'] ?? 0) + 1;
+    const by = a.state === 'notReady' ? notReady : a.state === 'break' ? breakReasons : undefined;
+    if (by) by[a.reason || a.state] = (by[a.reason || a.state] ?? 0) + 1;
   }
   const live: LiveFigures = {
     inQueue: sum((q) => q.live.inQueue),

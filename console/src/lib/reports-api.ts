@@ -7,9 +7,13 @@ import { ApiError, apiErrorOf } from './api-fail.ts';
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
 import type { ComplaintAssignee, ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary } from '$contracts/records.ts';
+import type { MetricValues } from '$contracts/metrics.ts';
 import type { ReportFactor, TargetCause } from '$contracts/reports.ts';
 
 export type { ComplaintAssignee, ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary, ReportFactor, TargetCause };
+
+/** A figure of the metric engine, by its name (a key of the contracts' `MetricValues`, as the hub's report names them). */
+export type MetricName = keyof MetricValues;
 
 /** A refusal of the hub: its status and error body; pages word it with `errorText` (api-fail.ts). */
 export { ApiError };
@@ -86,6 +90,12 @@ export interface ReportDTO {
   quality: { agentId: string; name: string; handled: number; complete: number; valid: number; validPct: number | null }[];
   /** Missing in reports stored before the section existed. */
   complaints?: ComplaintsSummary;
+  /**
+   * The figures that mean nothing for the scope (the hub's `notApplicable`: a team's or an agent's offered and
+   * abandoned calls, which belong to lines); their values stay in `total` and `series` but are not shown.
+   * Missing in reports stored before it existed (every figure shown).
+   */
+  omitted?: MetricName[];
 }
 
 

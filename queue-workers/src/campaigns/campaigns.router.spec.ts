@@ -144,6 +144,16 @@ describe('campaigns API in the hub', () => {
     expect([nope.status, nope.body]).toEqual([404, { error: { code: 'not_found', message: 'no campaign nope', reason: 'unknown_campaign', params: { campaignId: 'nope' } } }]);
   });
 
+  it('given a draft (never started), when paused or stopped then 409 with the reason, and it stays a draft', async () => {
+    const { call } = await setup();
+    expect((await call('POST', '/api/v1/campaigns', campaign)).status).toBe(201);
+    for (const a of ['pause', 'stop']) {
+      const r = await call('POST', `/api/v1/campaigns/pkg/${a}`);
+      expect([r.status, r.body]).toEqual([409, { error: { code: 'conflict', message: `campaign pkg has not started: there is nothing to ${a}`, reason: 'campaign_not_started', params: { campaignId: 'pkg', action: a } } }]);
+    }
+    expect((await call('GET', '/api/v1/campaigns/pkg')).body.status).toBe('draft');
+  });
+
   it('Bull Board: admins only, with the console cookie or the header', async () => {
     const { url } = await setup();
     const admin = token('admin');

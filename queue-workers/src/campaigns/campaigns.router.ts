@@ -4,7 +4,7 @@
  *
  * Supervisors, admins, team leads (`campaigns:use`):
  * - `GET /api/v1/campaigns` · `POST /api/v1/campaigns` (create) · `GET|PATCH /api/v1/campaigns/:id`
- * - `POST /api/v1/campaigns/:id/start|pause|stop` (a completed campaign: 409, see `CampaignService.control`)
+ * - `POST /api/v1/campaigns/:id/start|pause|stop` (a completed campaign, a draft's pause or stop: 409, see `CampaignService.control`)
  * - `POST /api/v1/campaigns/:id/leads` (body: the CSV, `text/csv`) -> 202 `{ importId }`;
  *   `GET /api/v1/campaigns/:id/imports/:importId` (progress `pct`, counts, row errors)
  * - `GET /api/v1/campaigns/:id/progress` (coverage, pacing, governor, alerts) · `/coverage` · `/results`
@@ -231,7 +231,7 @@ function campaignsRouter(ctx: MountContext, svc: Svc, config: SiteConfig): expre
       h(async (s, req) => {
         const c = await getCampaign(s, String(req.params.id));
         teamCheck(req, c);
-        // A completed campaign is refused (409): `control` says why.
+        // A completed campaign, and a draft's pause or stop, are refused (409): `control` says why.
         const updated = await s.control(c.id, action);
         return { id: updated.id, status: updated.status };
       }),

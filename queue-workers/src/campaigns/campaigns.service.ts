@@ -162,10 +162,17 @@ export class CampaignService {
    * start and pause are refused (`Conflict`, 409), and so is stop, except for a scheduled campaign, whose
    * stop ends its next outreach rounds (`outreach` skips a stopped campaign). Those rounds are how a
    * completed campaign runs again: `outreach` works its leads again and calls `setStatus` itself.
+   *
+   * A draft has never dialed: there is nothing to pause or stop, so both are refused (409) rather than
+   * marking it stopped. A scheduled draft's stop is taken all the same: its first outreach round would start
+   * it, and the stop is the one way to call those rounds off.
    */
   async control(id: string, action: 'start' | 'pause' | 'stop'): Promise<Campaign> {
     const c = await this.repo.getCampaign(id);
     if (!c) throw new NotFound(apiFail('unknown_campaign', { campaignId: id }));
+    if (c.status === 'draft' && action !== 'start' && !(action === 'stop' && c.settings.schedule)) {
+      throw new Conflict(apiFail('campaign_not_started', { campaignId: id, action }));
+    }
     if (c.status === 'completed' && !(action === 'stop' && c.settings.schedule)) {
       const campaignId = id;
       throw new Conflict(
@@ -1326,7 +1333,7 @@ export class NotFound extends CampaignRefusal {
 export class BadRequest extends CampaignRefusal {
   override name = 'BadRequest';
 }
-/** The campaign's state forbids the request (a completed campaign cannot be started): HTTP 409. */
+/** The campaign's state forbids the request (a completed campaign cannot be started, a draft stopped): HTTP 409. */
 export class Conflict extends CampaignRefusal {
   override name = 'Conflict';
 }

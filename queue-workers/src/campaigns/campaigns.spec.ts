@@ -154,6 +154,27 @@ describe('completed campaigns', () => {
   });
 });
 
+describe('draft campaigns', () => {
+  it('given a draft (never started), when paused or stopped then it is refused (Conflict, with the reason) and stays a draft; start still runs it', async () => {
+    const { s, create } = await setup();
+    await create(testCampaign({ id: 'new' }), leadsCsv(2));
+    await expect(s.control('new', 'pause')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign new has not started: there is nothing to pause', fail: { reason: 'campaign_not_started', params: { campaignId: 'new', action: 'pause' } } });
+    await expect(s.control('new', 'stop')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign new has not started: there is nothing to stop', fail: { reason: 'campaign_not_started', params: { campaignId: 'new', action: 'stop' } } });
+    expect((await s.repo.getCampaign('new'))?.status).toBe('draft');
+    expect((await s.control('new', 'start')).status).toBe('running');
+    expect((await s.control('new', 'pause')).status).toBe('paused');
+  });
+
+  it('given a scheduled draft, when stopped then it is stopped and its first outreach round does not run it; its pause is refused', async () => {
+    const { s, create } = await setup();
+    await create(testCampaign({ id: 'later', settings: { schedule: { pattern: '0 9 * * *' } } as never }), leadsCsv(2));
+    await expect(s.control('later', 'pause')).rejects.toMatchObject({ name: 'Conflict', message: 'campaign later has not started: there is nothing to pause' });
+    expect((await s.control('later', 'stop')).status).toBe('stopped');
+    await s.outreach('later');
+    expect((await s.repo.getCampaign('later'))?.status).toBe('stopped');
+  });
+});
+
 describe('lead import', () => {
   it('given a CSV with bad rows, when imported then good rows become E.164 leads, duplicates merge and every bad row is reported without stopping the import', async () => {
     const { s, create, leads, db } = await setup();

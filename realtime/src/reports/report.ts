@@ -311,7 +311,15 @@ export interface BuildInput {
   /** Start of each day (epoch ms), and the end of the last. */
   dayStarts: number[];
   to: number;
+  /** The scope's parameters for the total: those in force at the end of the period. */
   params: MetricParams;
+  /**
+   * The scope's parameters in force at a time (the stored version then in force): each point of the series
+   * (an interval of a day, a day of a week) is derived with those at its start, as the hub's
+   * `GET /api/v1/metrics` derives its series (`queryMetrics`), so a change in the middle of a day does not
+   * rewrite its morning. @defaultValue `params` for every point
+   */
+  paramsAt?: (at: number) => MetricParams;
   paramsUsed: MetricParamsUsed;
   /** Rows of the scope in the period. */
   rows: readonly AggregateRow[];
@@ -333,7 +341,9 @@ export interface BuildInput {
 }
 
 export function buildReport(x: BuildInput): Report {
+  // The total with the version in force at the period's end; each point with the one in force at its start.
   const total = valuesOf(x.rows, x.params);
+  const paramsAt = x.paramsAt ?? (() => x.params);
   const series: Report['series'] = [];
   if (x.kind === 'daily') {
     const byStart = new Map<number, AggregateRow[]>();
@@ -343,13 +353,13 @@ export function buildReport(x: BuildInput): Report {
       l.push(r);
     }
     const starts = [...byStart.keys()].sort((a, b) => a - b);
-    for (const start of x.intervalMs ? everyStep(starts, x.intervalMs) : starts) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start) ?? [], x.params) });
+    for (const start of x.intervalMs ? everyStep(starts, x.intervalMs) : starts) series.push({ start, label: x.label(start), values: valuesOf(byStart.get(start) ?? [], paramsAt(start)) });
   } else {
     for (let i = 0; i < x.dayStarts.length; i++) {
       const from = x.dayStarts[i]!;
       const to = x.dayStarts[i + 1] ?? x.to;
       const rs = x.rows.filter((r) => r.start >= from && r.start < to);
-      series.push({ start: from, label: x.days[i]!, values: valuesOf(rs, x.params) });
+      series.push({ start: from, label: x.days[i]!, values: valuesOf(rs, paramsAt(from)) });
     }
   }
   const omitted = notApplicable(x.scope, x.params.slBasis);

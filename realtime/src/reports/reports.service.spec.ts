@@ -96,6 +96,55 @@ describe.each(testBackends())('versioned metric parameters ($name)', (backend) =
     await records.writeBatch('s', { calls: [], agentStates: [], paramVersions: [version('2026-03-03T00:00:00', 'answered')] });
     expect(await new ReportsRepository(db.database).paramVersions('s')).toHaveLength(2);
   });
+
+  it('given the SL basis changed at noon, each interval of the day is derived with the version in force at its start, the day\'s total with the one at its end', async () => {
+    const { db, records } = await siteDb(backend);
+    // 20 calls, 10 answered (5 within T), 10 abandoned: spec basis 5 / 20 = 25 %, answered basis 5 / 10 = 50 %.
+    const at = (hhmm: string) => siteBucket(`2026-03-02T${hhmm}:00`, { offered: 20, answered: 10, abandoned: 10, answeredWithinT: 5 }, ['a1']);
+    const version = (when: string, slBasis: 'spec' | 'answered') => ({ at: vn(when).getTime(), site: { slThresholdSec: 20, slTargetPct: 80, shortAbandonSec: 5, slBasis }, queues: {} });
+    await records.writeBatch('s', {
+      calls: [],
+      agentStates: [],
+      aggregates: [at('09:00'), at('11:45'), at('12:00'), at('14:00')],
+      paramVersions: [version('2026-03-02T06:00:00', 'spec'), version('2026-03-02T12:00:00', 'answered')],
+    });
+    const r = await new ReportsService(new ReportsRepository(db.database)).daily('s', '2026-03-02', 'site');
+    const sl = (label: string) => r.series.find((x) => x.label === label)!.values.serviceLevelPct;
+    // The morning with the spec basis (the interval ending at noon too), from noon on the answered one.
+    expect([sl('09:00'), sl('11:45'), sl('12:00'), sl('14:00')]).toEqual([25, 25, 50, 50]);
+    // The quiet intervals between have no rate either way.
+    expect(sl('10:00')).toBeNull();
+    // The total and the parameters it names: the version in force at the day's end.
+    expect([r.total.serviceLevelPct, r.params.slBasis]).toEqual([50, 'answered']);
+  });
+
+  it('given a line\'s SL basis changed on Wednesday, each day of the week is derived with the version in force that day, the week\'s total with the one at its end', async () => {
+    const db = await backend.create();
+    dbs.push(db);
+    const config = parseSiteConfig(siteInput());
+    const records = new RecordsRepository(db.database);
+    await records.syncSite(config);
+    const day = (d: string, scope: 'site' | 'queue') => ({ ...siteBucket(`${d}T09:00:00`, { offered: 20, answered: 10, abandoned: 10, answeredWithinT: 5 }, ['a1']), siteId: config.id, scope, scopeId: scope === 'queue' ? 'booking' : '' });
+    const p = (slBasis: 'spec' | 'answered') => ({ slThresholdSec: 20, slTargetPct: 80, shortAbandonSec: 5, slBasis });
+    // The site stays on the spec basis; line booking moves to the answered basis on Wednesday 4 March.
+    const version = (when: string, booking: 'spec' | 'answered') => ({ at: vn(when).getTime(), site: p('spec'), queues: { booking: p(booking), advice: p('spec') } });
+    const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'];
+    await records.writeBatch(config.id, {
+      calls: [],
+      agentStates: [],
+      aggregates: days.flatMap((d) => [day(d, 'site'), day(d, 'queue')]),
+      paramVersions: [version('2026-03-01T00:00:00', 'spec'), version('2026-03-04T00:00:00', 'answered')],
+    });
+    const reports = new ReportsService(new ReportsRepository(db.database));
+    const line = await reports.weekly(config.id, '2026-03-04', 'queue', 'booking');
+    expect(line.series.map((x) => `${x.label}:${x.values.serviceLevelPct}`)).toEqual(['2026-03-02:25', '2026-03-03:25', '2026-03-04:50', '2026-03-05:50', '2026-03-06:null', '2026-03-07:null', '2026-03-08:null']);
+    // 4 days: 20 within T of 40 answered.
+    expect([line.total.serviceLevelPct, line.params.slBasis]).toEqual([50, 'answered']);
+    // The site's versions are the site's own: every day on the spec basis.
+    const site = await reports.weekly(config.id, '2026-03-04', 'site');
+    expect(site.series.slice(0, 4).map((x) => x.values.serviceLevelPct)).toEqual([25, 25, 25, 25]);
+    expect(site.total.serviceLevelPct).toBe(25);
+  });
 });
 
 /** A site of the core's tests (team t1: a1, a2; lines booking and advice) whose events went through the record writer's derivation. */

@@ -183,7 +183,9 @@ export class ReportsService {
     const from = dayStarts[0]!;
     const to = cal.nextDayStart(dayStarts[dayStarts.length - 1]!);
     const [queues, teams, agents, versions] = await Promise.all([this.repo.queues(siteId), this.repo.teams(siteId), this.repo.agents(siteId), this.repo.paramVersions(siteId)]);
-    // The parameters in force at the end of the period (a day's report: that day's).
+    // The scope's parameters in force at a time: the total (and the parts) with those at the end of the
+    // period, each point of the series with those at its start (buildReport).
+    const paramsAt = (at: number) => paramsIn(versions, at, site, queues, scope === 'queue' ? id : undefined);
     const siteParams = paramsIn(versions, to - 1, site, queues);
     const queueParams = (qid: string) => paramsIn(versions, to - 1, site, queues, qid);
     const params = scope === 'queue' ? queueParams(id) : siteParams;
@@ -226,7 +228,7 @@ export class ReportsService {
     const [targets, forecast, baseline, wrapups, complaints] = await Promise.all([
       this.targetsWithDefaults(siteId, scope, scopeId, days[0]!, params),
       this.repo.forecast(siteId, scope, scopeId, days),
-      this.baseline(site, cal, scope, scopeId, days, (at) => paramsIn(versions, at, site, queues, scope === 'queue' ? id : undefined)),
+      this.baseline(site, cal, scope, scopeId, days, paramsAt),
       this.repo.wrapups(siteId, from, to, scope, scopeId, this.success),
       new ComplaintsService(this.repo.database, this.opts.now ? { now: this.opts.now } : {}).summary(siteId, from, to, scope === 'site' ? undefined : { scope, id }),
     ]);
@@ -243,6 +245,7 @@ export class ReportsService {
       dayStarts,
       to,
       params,
+      paramsAt,
       paramsUsed,
       rows: rowsOf(scope, scopeId),
       parts,

@@ -24,12 +24,19 @@ describe('campaign buttons', () => {
 
   it('a draft (never started) offers start only: no stop or pause, and says why in the page\'s language', () => {
     expect(enabled({ status: 'draft', settings })).toEqual(['start']);
-    expect(enabled({ status: 'draft', settings: { ...settings, schedule: { pattern: '0 9 * * *' } } })).toEqual(['start']);
     expect(campaignActions({ status: 'draft', settings }, 'vi').stop.title).toBe('Chiến dịch chưa bắt đầu nên chưa thể tạm dừng hay dừng.');
     expect(campaignActions({ status: 'draft', settings }, 'en').stop.title).toBe('The campaign has not started: there is nothing to pause or stop.');
   });
 
-  it('stop is offered for a running or paused campaign only (and a completed scheduled one, above)', () => {
+  it('given a scheduled draft, then it keeps Stop, which calls its rounds off (the API takes it), and says why pause is not offered', () => {
+    const scheduled = { status: 'draft' as const, settings: { ...settings, schedule: { pattern: '0 9 * * *' } } };
+    expect(enabled(scheduled)).toEqual(['start', 'stop']);
+    expect(campaignActions(scheduled, 'en').stop.title).toBe('Stop for good: its next scheduled rounds will not run.');
+    expect(campaignActions(scheduled, 'vi').pause.title).toBe('Chiến dịch chưa bắt đầu nên chưa thể tạm dừng; vòng gọi theo lịch đầu tiên sẽ chạy chiến dịch.');
+    expect(campaignActions(scheduled, 'en').pause.title).toBe('The campaign has not started: there is nothing to pause. Its first scheduled round runs it.');
+  });
+
+  it('stop is offered for a running or paused campaign only (and a scheduled completed or draft one, above)', () => {
     const withStop = (['draft', 'running', 'paused', 'stopped', 'completed'] as const).filter((status) => !campaignActions({ status, settings }, 'en').stop.disabled);
     expect(withStop).toEqual(['running', 'paused']);
   });

@@ -4,7 +4,9 @@
  * so start and pause are refused by the API (409). A completed campaign without a schedule offers no
  * button; a scheduled one runs again at its next round, so it keeps Stop, which ends those rounds
  * (`CampaignService.control`). Stop is otherwise for a campaign that is dialing or paused: a draft has
- * never started, so there is nothing to stop (the API would mark it stopped all the same).
+ * never started, so there is nothing to pause or stop (the API refuses both, 409 `campaign_not_started`).
+ * A scheduled draft is the exception, as a completed one is: its first round would start it, so it keeps
+ * Stop, which calls those rounds off (the API takes it).
  */
 import type { Lang } from '$lib/format.ts';
 import type { Campaign } from '$lib/campaigns/api.ts';
@@ -28,6 +30,10 @@ const NOT_STARTED: Record<Lang, string> = {
   vi: 'Chiến dịch chưa bắt đầu nên chưa thể tạm dừng hay dừng.',
   en: 'The campaign has not started: there is nothing to pause or stop.',
 };
+const NOT_STARTED_SCHEDULED: Record<Lang, string> = {
+  vi: 'Chiến dịch chưa bắt đầu nên chưa thể tạm dừng; vòng gọi theo lịch đầu tiên sẽ chạy chiến dịch.',
+  en: 'The campaign has not started: there is nothing to pause. Its first scheduled round runs it.',
+};
 const STOP_ROUNDS: Record<Lang, string> = {
   vi: 'Dừng hẳn: các vòng gọi theo lịch sau sẽ không chạy nữa.',
   en: 'Stop for good: its next scheduled rounds will not run.',
@@ -43,6 +49,7 @@ export function campaignActions(c: Pick<Campaign, 'status' | 'settings'>, lang: 
     return { start: { disabled: true, title }, pause: { disabled: true, title }, stop: { disabled: true, title } };
   }
   if (c.status === 'draft') {
+    if (c.settings.schedule) return { start: { disabled: false }, pause: { disabled: true, title: NOT_STARTED_SCHEDULED[lang] }, stop: { disabled: false, title: STOP_ROUNDS[lang] } };
     const title = NOT_STARTED[lang];
     return { start: { disabled: false }, pause: { disabled: true, title }, stop: { disabled: true, title } };
   }

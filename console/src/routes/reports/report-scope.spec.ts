@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { emptyCounters, MetricParamsSchema, type ComplaintsSummary, type Counters, type MetricParams } from '$contracts/index.ts';
 import { MESSAGES } from '$lib/messages.ts';
 // The report as the hub builds it: the page must read the hub's own answer.
-import { buildReport, type ReportScope as HubScope } from '../../../../realtime/src/reports/report.ts';
+import { buildReport, type Report as HubReport, type ReportScope as HubScope } from '../../../../realtime/src/reports/report.ts';
+import type { ReportDTO } from '$lib/reports-api.ts';
 import { hasFigure, pickedId, scopeIds, TOTAL_LABEL, totalFigures, volumeFigures } from './report-scope.ts';
 
 const live = {
@@ -112,6 +113,22 @@ describe("a report's figures for its scope", () => {
   it('on the `offered` SL basis a team has no service level (no call is offered to it): no tile rather than a blank', () => {
     expect(totalFigures(hubReport('team', answered, 'offered'))).not.toContain('serviceLevelPct');
     expect(totalFigures(hubReport('queue', { ...answered, offered: 46 }, 'offered'))).toContain('serviceLevelPct');
+  });
+  it("the console's report type declares the hub's `omitted` (the same names), and the page's helpers read it as declared", () => {
+    // Type-level (svelte-check, tsc): `ReportDTO` has `omitted`, typed as the hub's report types it; the hub's
+    // report is a `ReportDTO` as it stands.
+    expectTypeOf<NonNullable<ReportDTO['omitted']>>().toEqualTypeOf<HubReport['omitted']>();
+    const hub = hubReport('team', answered);
+    const asSent: ReportDTO = hub;
+    // What the page receives: the hub's JSON, read as the declared type, with no cast in the helpers.
+    const dto: ReportDTO = JSON.parse(JSON.stringify(asSent));
+    expect(dto.omitted).toEqual(hub.omitted);
+    expect(dto.omitted).toContain('offered');
+    // Every name is one of the engine's figures, present in the total the page reads.
+    for (const m of dto.omitted ?? []) expect(dto.total).toHaveProperty(m);
+    expect(totalFigures(dto)).toEqual(totalFigures(hub));
+    expect(hasFigure(dto, 'offered')).toBe(false);
+    expect(hasFigure(dto, 'answered')).toBe(true);
   });
   it('a report built before the hub named its omitted figures shows them all', () => {
     expect(totalFigures({ scope: 'team', total: {} })).toContain('offered');

@@ -6,6 +6,7 @@
 import { localName } from '$lib/figures.ts';
 import type { Lang } from '$lib/format.ts';
 import type { MessageKey } from '$lib/messages.ts';
+import type { MetricName, ReportDTO } from '$lib/reports-api.ts';
 
 export type ReportScope = 'site' | 'queue' | 'team' | 'agent' | 'campaign';
 interface Named {
@@ -72,19 +73,15 @@ export const TOTAL_LABEL: Record<TotalFigure, MessageKey> = {
 };
 
 /**
- * What the page reads of a report to choose its figures: the scope, and `omitted`, the figures the hub
- * says mean nothing for it (`notApplicable` in realtime/src/reports/report.ts: a team's or an agent's
+ * What the page reads of a report (`ReportDTO`) to choose its figures: the scope, and `omitted`, the figures
+ * the hub says mean nothing for it (`notApplicable` in realtime/src/reports/report.ts: a team's or an agent's
  * offered and abandoned calls, which belong to lines). A report without `omitted` (built before it) shows
  * every figure.
  */
-export interface ReportFigures {
-  scope: string;
-  omitted?: readonly string[];
-  total: { adherencePct?: number | null };
-}
+export type ReportFigures = Pick<ReportDTO, 'scope' | 'omitted'> & { total: Pick<ReportDTO['total'], 'adherencePct'> };
 
 /** Whether the report has `metric` for its scope (a team has no offered calls: its 0 would read as "no calls"). */
-export function hasFigure(r: Pick<ReportFigures, 'scope' | 'omitted'>, metric: string): boolean {
+export function hasFigure(r: Pick<ReportFigures, 'scope' | 'omitted'>, metric: MetricName): boolean {
   return !r.omitted?.includes(metric);
 }
 

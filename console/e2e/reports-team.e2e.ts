@@ -1,0 +1,143 @@
+/**
+ * A team's report page end to end (calls belong to lines, docs/REPORTS.md): the real hub with the reports
+ * router on a throwaway PGlite database, real Redis, the built console, Chromium. Today's calls answered by
+ * team t1's agents are seeded through the record writer's derivation; the team's daily report, opened from
+ * its address, shows the calls its agents answered and handled and the note saying whose calls are offered
+ * and abandoned, no "Gọi đến" (offered) tile and no abandon rate. A line's report, for contrast, has both.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { parseSiteConfig } from '../../realtime/src/contracts/index.ts';
+import { ev, ready } from '../../realtime/src/core/testing.ts';
+import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import { createApp, type App } from '../../realtime/src/hub/app.ts';
+import { signToken } from '../../realtime/src/hub/auth.ts';
+import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
+import { createRecordState, recordsFromEvents } from '../../realtime/src/storage/records.ts';
+import { RecordsRepository } from '../../realtime/src/storage/records.repository.ts';
+import { testBackends, type TestDatabase } from '../../realtime/src/storage/testing.ts';
+import { consoleMount } from '../server/mount.ts';
+import { e2eSite, launch, SECRET, signIn } from './harness.ts';
+
+const config = parseSiteConfig(e2eSite());
+let db: TestDatabase;
+let app: App;
+let url: string;
+let browser: Browser;
+
+/**
+ * Two hours ago, or early today when the site's day is younger (today, site time): a1 (booking) answers two
+ * calls and a2 (advice) one, all of team t1; a fourth call, on booking, is abandoned. The team's agents
+ * answered and handled 3 calls; the lines were offered 4 and one was abandoned.
+ */
+function seededCalls() {
+  // Today in the site's time zone whatever the hour (in the first two hours of the site's day, "two hours
+  // ago" was yesterday).
+  const dayStart = new SiteCalendar(config.timeZone, config.intervalMin).dayStart(Date.now());
+  const t0 = Math.max(Date.now() - 2 * 3_600_000, dayStart + 60_000);
+  const at = (s: number) => t0 + s * 1000;
+  const answered = [
+    ['tm1', 'booking', 'a1'],
+    ['tm2', 'advice', 'a2'],
+    ['tm3', 'booking', 'a1'],
+  ] as const;
+  return [
+    ...ready(at(0), 'a1', 'a2'),
+    ...answered.flatMap(([id, queue, agent], i) => [ev.offered(id, queue, at(10 + i * 200)), ev.answered(id, agent, at(18 + i * 200)), ev.ended(id, at(140 + i * 200))]),
+    ev.offered('tm4', 'booking', at(700)),
+    ev.abandoned('tm4', at(740)),
+    ev.logout('a1', at(1200)),
+    ev.logout('a2', at(1200)),
+  ];
+}
+
+beforeAll(async () => {
+  db = await testBackends()[0]!.create();
+  const repo = new RecordsRepository(db.database);
+  await repo.syncSite(config);
+  await repo.writeBatch(config.id, recordsFromEvents(seededCalls(), createRecordState(config)));
+  const database = () => db.database;
+  app = await createApp({
+    config,
+    redisUrl: inject('redisUrl'),
+    logger: pino({ level: 'silent' }),
+    jwtSecret: SECRET,
+    streamKey: `callboard:e2e:${randomBytes(6).toString('hex')}:events`,
+    redisAdapter: false,
+    mounts: [reportsMount({ config, database }), await consoleMount()],
+  });
+  [url, browser] = await Promise.all([app.listen(0), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.drop();
+});
+
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+
+/** The hub's JSON of a report, as supervisor `sup`. */
+async function hubReport(query: string): Promise<any> {
+  const token = signToken(SECRET, { userId: 'sup', name: 'Giám sát', role: 'supervisor', teamIds: [] });
+  const r = await fetch(`${url}/api/v1/reports/daily?${query}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(r.ok, `report ${query}: ${r.status}`).toBe(true);
+  return r.json();
+}
+
+/** The total's tiles once the report opened from the address is shown: each tile's label and value. */
+async function tiles(page: Page): Promise<{ label: string; value: string }[]> {
+  const total = page.getByTestId('report-total');
+  await total.waitFor();
+  return total.locator(':scope > div').evaluateAll((els) => els.map((el) => ({ label: el.querySelector('span')?.textContent ?? '', value: el.querySelector('b')?.textContent ?? '' })));
+}
+
+describe("a team's report page (calls belong to lines)", () => {
+  it("a team lead opens the team's daily report: the calls its agents answered and handled, the note whose calls are offered and abandoned, no 'Gọi đến' tile and no abandon rate", async () => {
+    const date = today();
+    const stored = await hubReport(`date=${date}&scope=team&id=t1`);
+    // What the hub says first: no call is offered to a team; its agents answered 3.
+    expect(stored.omitted).toEqual(expect.arrayContaining(['offered', 'abandoned', 'abandonRatePct']));
+    expect(stored.total).toMatchObject({ answered: 3, handled: 3 });
+
+    const page = await signIn(browser, url, 'lead1', `/reports?kind=daily&date=${date}&scope=team&id=t1`);
+    const title = page.locator('section.panel h2').first();
+    await expect.poll(() => title.textContent().catch(() => ''), { timeout: 10_000 }).toBe(`Tổ đặt lịch · ${date}`);
+    const shown = await tiles(page);
+    const labels = shown.map((x) => x.label);
+    // The team's calls: those its agents answered and handled, first.
+    expect(shown.slice(0, 2)).toEqual([
+      { label: 'Trả lời', value: '3' },
+      { label: 'Đã xử lý', value: '3' },
+    ]);
+    // Not "Gọi đến 0", and no abandon rate: those figures are the lines'.
+    expect(labels).not.toContain('Gọi đến');
+    expect(labels).not.toContain('Bỏ máy');
+    expect(labels).toContain('Mức phục vụ');
+    // The note says whose calls these are.
+    const note = page.getByTestId('report-line-calls');
+    await note.waitFor();
+    await expect(note.textContent()).resolves.toContain('Cuộc gọi đến và bỏ máy thuộc về line, không thuộc nhóm hay điện thoại viên');
+    await page.context().close();
+  });
+
+  it("a line's report of the same day keeps its 'Gọi đến' tile and abandon rate, without the note", async () => {
+    const date = today();
+    const stored = await hubReport(`date=${date}&scope=queue&id=booking`);
+    expect(stored.omitted).toEqual([]);
+    expect(stored.total).toMatchObject({ offered: 3, answered: 2, abandoned: 1 });
+
+    const page = await signIn(browser, url, 'sup', `/reports?kind=daily&date=${date}&scope=queue&id=booking`);
+    const title = page.locator('section.panel h2').first();
+    await expect.poll(() => title.textContent().catch(() => ''), { timeout: 10_000 }).toBe(`Đặt lịch tiêm chủng · ${date}`);
+    const shown = await tiles(page);
+    expect(shown.slice(0, 2)).toEqual([
+      { label: 'Gọi đến', value: '3' },
+      { label: 'Trả lời', value: '2' },
+    ]);
+    expect(shown.map((x) => x.label)).toContain('Bỏ máy');
+    expect(await page.getByTestId('report-line-calls').count()).toBe(0);
+    await page.context().close();
+  });
+});
