@@ -27,6 +27,8 @@ export default defineConfig({
           // Vitest's default is one worker fewer than the CPUs: a single one on CI's 2 cores, which left a
           // third of the CPU idle while these files wait on Redis, sockets and PGlite. Two share them well.
           maxWorkers: 2,
+          // A project with its own worker count runs as its own group (after the console's and the e2e's).
+          sequence: { groupOrder: 1 },
           globalSetup: ['scripts/src/test/global-setup.ts'],
         },
       },

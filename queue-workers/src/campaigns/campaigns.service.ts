@@ -173,6 +173,7 @@ export class CampaignService {
     if (c.status === 'draft' && action !== 'start' && !(action === 'stop' && c.settings.schedule)) {
       throw new Conflict(apiFail('campaign_not_started', { campaignId: id, action }));
     }
+    if (c.status === 'stopped' && action === 'pause') throw new Conflict(apiFail('campaign_stopped_pause', { campaignId: id }));
     if (c.status === 'completed' && !(action === 'stop' && c.settings.schedule)) {
       const campaignId = id;
       throw new Conflict(

@@ -163,6 +163,11 @@ describe('draft campaigns', () => {
     expect((await s.repo.getCampaign('new'))?.status).toBe('draft');
     expect((await s.control('new', 'start')).status).toBe('running');
     expect((await s.control('new', 'pause')).status).toBe('paused');
+    // A stopped campaign has nothing to pause either (it stays stopped); start runs it again.
+    expect((await s.control('new', 'stop')).status).toBe('stopped');
+    await expect(s.control('new', 'pause')).rejects.toMatchObject({ name: 'Conflict', fail: { reason: 'campaign_stopped_pause', params: { campaignId: 'new' } } });
+    expect((await s.repo.getCampaign('new'))?.status).toBe('stopped');
+    expect((await s.control('new', 'start')).status).toBe('running');
   });
 
   it('given a scheduled draft, when stopped then it is stopped and its first outreach round does not run it; its pause is refused', async () => {

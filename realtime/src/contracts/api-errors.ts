@@ -122,6 +122,8 @@ export interface ApiFailParams {
   campaign_completed: { campaignId: string; action: string };
   /** Pause or stop of a draft (never started) campaign (`action`: `pause`, `stop`); a scheduled draft's stop is taken (it ends its rounds). */
   campaign_not_started: { campaignId: string; action: string };
+  /** Pause of a stopped campaign: it dials nothing; a start runs it again. */
+  campaign_stopped_pause: { campaignId: string };
   unknown_site_queue: { queue: string };
   unknown_site_agent: { agentId: string };
   unknown_site_team: { teamId: string };
@@ -200,6 +202,7 @@ export const API_FAIL_EN: { readonly [K in ApiFailReason]: string } = {
   campaign_completed_start_scheduled: 'campaign {campaignId} is completed: it cannot be started again, it has no lead left to dial; its next scheduled round works its leads again',
   campaign_completed: 'campaign {campaignId} is completed: there is nothing to {action}',
   campaign_not_started: 'campaign {campaignId} has not started: there is nothing to {action}',
+  campaign_stopped_pause: 'campaign {campaignId} is stopped: there is nothing to pause (start runs it again)',
   unknown_site_queue: 'no queue {queue} on this site',
   unknown_site_agent: 'no agent {agentId}',
   unknown_site_team: 'no team {teamId}',
