@@ -6,8 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parseSiteConfig, type SiteConfigInput } from '../../realtime/src/contracts/index.ts';
-import { createApp, type App } from '../../realtime/src/hub/app.ts';
+import { parseSiteConfig, type DomainEvent, type SiteConfig, type SiteConfigInput } from '../../realtime/src/contracts/index.ts';
+import { SiteCalendar } from '../../realtime/src/core/time.ts';
+import { createApp, type App, type Mount } from '../../realtime/src/hub/app.ts';
+import type { Database } from '../../realtime/src/storage/database.ts';
+import { createRecordState, recordsFromEvents } from '../../realtime/src/storage/records.ts';
+import { RecordsRepository } from '../../realtime/src/storage/records.repository.ts';
+import { testBackends, type TestDatabase } from '../../realtime/src/storage/testing.ts';
 import { consoleMount } from '../server/mount.ts';
 
 export const CHROMIUM = process.env.CALLBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -62,6 +67,41 @@ export async function startConsoleHub(redisUrl: string, opts: { port?: number; s
   });
   const url = await app.listen(opts.port ?? 0);
   return { app, url, port: Number(new URL(url).port), streamKey };
+}
+
+/**
+ * When a test's seeded calls start: two hours ago, or a minute into the site's day when that is younger (in
+ * the first two hours of the site's day, "two hours ago" was yesterday, and a report of today had nothing).
+ */
+export function seedStart(config: SiteConfig): number {
+  const dayStart = new SiteCalendar(config.timeZone, config.intervalMin).dayStart(Date.now());
+  return Math.max(Date.now() - 2 * 3_600_000, dayStart + 60_000);
+}
+
+/**
+ * The hub on a throwaway database (the first test backend) holding the records of `events`, serving the
+ * routers `mounts` makes (reports, complaints) and the built console.
+ */
+export async function startRecordsHub(
+  redisUrl: string,
+  config: SiteConfig,
+  events: DomainEvent[],
+  mounts: (database: () => Database) => Mount[],
+): Promise<{ app: App; url: string; db: TestDatabase }> {
+  const db = await testBackends()[0]!.create();
+  const repo = new RecordsRepository(db.database);
+  await repo.syncSite(config);
+  await repo.writeBatch(config.id, recordsFromEvents(events, createRecordState(config)));
+  const app = await createApp({
+    config,
+    redisUrl,
+    logger: pino({ level: 'silent' }),
+    jwtSecret: SECRET,
+    streamKey: `callboard:e2e:${randomBytes(6).toString('hex')}:events`,
+    redisAdapter: false,
+    mounts: [...mounts(() => db.database), await consoleMount()],
+  });
+  return { app, url: await app.listen(0), db };
 }
 
 export async function launch(): Promise<Browser> {

@@ -5,21 +5,15 @@
  * its address, shows the calls its agents answered and handled and the note saying whose calls are offered
  * and abandoned, no "Gọi đến" (offered) tile and no abandon rate. A line's report, for contrast, has both.
  */
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parseSiteConfig } from '../../realtime/src/contracts/index.ts';
 import { ev, ready } from '../../realtime/src/core/testing.ts';
-import { SiteCalendar } from '../../realtime/src/core/time.ts';
-import { createApp, type App } from '../../realtime/src/hub/app.ts';
+import type { App } from '../../realtime/src/hub/app.ts';
 import { signToken } from '../../realtime/src/hub/auth.ts';
 import { reportsMount } from '../../realtime/src/reports/reports.router.ts';
-import { createRecordState, recordsFromEvents } from '../../realtime/src/storage/records.ts';
-import { RecordsRepository } from '../../realtime/src/storage/records.repository.ts';
-import { testBackends, type TestDatabase } from '../../realtime/src/storage/testing.ts';
-import { consoleMount } from '../server/mount.ts';
-import { e2eSite, launch, SECRET, signIn } from './harness.ts';
+import type { TestDatabase } from '../../realtime/src/storage/testing.ts';
+import { e2eSite, launch, SECRET, seedStart, signIn, startRecordsHub } from './harness.ts';
 
 const config = parseSiteConfig(e2eSite());
 let db: TestDatabase;
@@ -33,10 +27,7 @@ let browser: Browser;
  * answered and handled 3 calls; the lines were offered 4 and one was abandoned.
  */
 function seededCalls() {
-  // Today in the site's time zone whatever the hour (in the first two hours of the site's day, "two hours
-  // ago" was yesterday).
-  const dayStart = new SiteCalendar(config.timeZone, config.intervalMin).dayStart(Date.now());
-  const t0 = Math.max(Date.now() - 2 * 3_600_000, dayStart + 60_000);
+  const t0 = seedStart(config);
   const at = (s: number) => t0 + s * 1000;
   const answered = [
     ['tm1', 'booking', 'a1'],
@@ -54,21 +45,7 @@ function seededCalls() {
 }
 
 beforeAll(async () => {
-  db = await testBackends()[0]!.create();
-  const repo = new RecordsRepository(db.database);
-  await repo.syncSite(config);
-  await repo.writeBatch(config.id, recordsFromEvents(seededCalls(), createRecordState(config)));
-  const database = () => db.database;
-  app = await createApp({
-    config,
-    redisUrl: inject('redisUrl'),
-    logger: pino({ level: 'silent' }),
-    jwtSecret: SECRET,
-    streamKey: `callboard:e2e:${randomBytes(6).toString('hex')}:events`,
-    redisAdapter: false,
-    mounts: [reportsMount({ config, database }), await consoleMount()],
-  });
-  [url, browser] = await Promise.all([app.listen(0), launch()]);
+  [{ app, url, db }, browser] = await Promise.all([startRecordsHub(inject('redisUrl'), config, seededCalls(), (database) => [reportsMount({ config, database })]), launch()]);
 });
 afterAll(async () => {
   await browser?.close();
