@@ -39,4 +39,22 @@ describe('the simulator keeps its clock in step with the hub', () => {
       await app.close();
     }
   });
+
+  it('given a hub at x60 whose log runs ahead of the machine, when it restarts, then its clock goes on from the last event instead of going back', async () => {
+    const { app, streamKey } = await startHub(inject('redisUrl'), undefined, { clockSpeed: 60 });
+    const ahead = Date.now() + 3 * 3_600_000; // three hours of a x60 demo: three minutes of machine time
+    let again: Awaited<ReturnType<typeof startHub>> | undefined;
+    try {
+      const r = await app.hub.ingest([{ id: 'ahead-1', type: 'agent.login', at: ahead, agentId: 'a1' }]);
+      expect(r.accepted).toBe(1);
+      await app.close();
+      again = await startHub(inject('redisUrl'), undefined, { clockSpeed: 60, streamKey });
+      expect(again.app.hub.state.clock).toBe(ahead);
+      expect(again.app.hub.now()).toBeGreaterThanOrEqual(ahead);
+      const c = await fetchHubClock(again.url);
+      expect(c!.now).toBeGreaterThanOrEqual(ahead);
+    } finally {
+      await (again?.app ?? app).close().catch(() => {});
+    }
+  });
 });
