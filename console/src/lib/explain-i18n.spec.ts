@@ -49,3 +49,14 @@ describe('"explain this number" in Vietnamese', () => {
     expect(english).toEqual([]);
   });
 });
+
+describe('"explain this number" descriptions', () => {
+  it('given any description of a figure, then it says what the calls are in words, not by the telephony event behind them', () => {
+    const EVENT = /\b(call|agent|queue|offer|params|campaign)\.[a-z]+/i;
+    for (const lang of ['vi', 'en'] as const) {
+      const msgs = MESSAGES[lang] as Record<string, string>;
+      const named = Object.entries(msgs).filter(([k, v]) => k.startsWith('fx_') && EVENT.test(v)).map(([k]) => k);
+      expect({ lang, named }).toEqual({ lang, named: [] });
+    }
+  });
+});
