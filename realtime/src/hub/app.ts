@@ -65,6 +65,8 @@ export interface AppDeps {
   heartbeatMs?: number;
   /** Minimum ms between two deltas to one room. @defaultValue 250 */
   deltaIntervalMs?: number;
+  /** How far ahead of the hub's clock an event may be dated (`HubOptions.futureToleranceMs`). @defaultValue 300000 */
+  futureToleranceMs?: number;
   /** Timer resolution of offers, overflow and wrap-up. @defaultValue 200 */
   tickMs?: number;
   /** Share rooms across hub processes through Redis. @defaultValue true */
@@ -202,7 +204,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // logged: after a restart it goes on from the log's last event, not back to the machine's time
   // (which would put the logged calls in the future: negative times in state, empty sliding windows).
   let fastClock: () => number = Date.now;
-  const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall', ...(clockSpeed !== 1 ? { now: () => fastClock() } : {}) });
+  const hub = new Hub({ config, log, logger, metrics, clock: deps.clock ?? 'wall', ...(clockSpeed !== 1 ? { now: () => fastClock() } : {}), ...(deps.futureToleranceMs !== undefined ? { futureToleranceMs: deps.futureToleranceMs } : {}) });
 
   const started = Date.now();
   const rebuilt = await hub.rebuild((n) => {

@@ -20,7 +20,7 @@ export function createHubMetrics(withDefaults = false): HubMetrics {
     duplicates: new Counter({ name: 'callboard_events_duplicate_total', help: 'Telephony events ignored as duplicates', registers: [registry] }),
     rejected: new Counter({
       name: 'callboard_events_rejected_total',
-      help: 'Telephony events rejected (invalid: failed validation; impossible: not possible in the current state)',
+      help: 'Telephony events rejected (invalid: failed validation; impossible: not possible in the current state; future: dated ahead of the hub clock by more than its tolerance)',
       labelNames: ['reason'],
       registers: [registry],
     }),

@@ -74,6 +74,20 @@ export interface HubOptions {
    * @defaultValue 2000
    */
   commandSaveWaitMs?: number;
+  /**
+   * On the wall clock, how far ahead of the hub's time an event's `at` may be: clock skew between the
+   * phone system and the hub. An event further ahead has not happened yet: a source whose clock is wrong.
+   * It is refused with the reason (applied, it would stamp the state's clock, and every later parameter
+   * version, with that future time). The event clock (`clock: 'event'`, a replay) takes any time.
+   * @defaultValue 300000 (5 minutes)
+   */
+  futureToleranceMs?: number;
+}
+
+/** The rejection of an event dated more than the tolerance ahead of the hub's clock. */
+export function futureEventError(at: number, now: number, toleranceMs: number): string {
+  const ahead = Math.round((at - now) / 1000);
+  return `at ${new Date(at).toISOString()} is ${ahead} s ahead of the hub's clock (${new Date(now).toISOString()}); more than ${Math.round(toleranceMs / 1000)} s ahead is refused: check the source's clock`;
 }
 
 /**
@@ -225,6 +239,8 @@ export class Hub {
     const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
     const logged: DomainEvent[] = [];
     const m = this.opts.metrics;
+    const tolerance = this.opts.futureToleranceMs ?? 300_000;
+    const horizon = this.clockMode === 'wall' ? this.now() + tolerance : Infinity;
     for (let i = 0; i < raws.length; i++) {
       const raw = raws[i];
       const p = parseCtiEvent(raw);
@@ -237,6 +253,11 @@ export class Hub {
       const e = p.event;
       if (this.seen.has(e.source, e.id)) {
         result.duplicates++;
+        continue;
+      }
+      if (e.at > horizon) {
+        result.rejected.push({ index: i, id: e.id, errors: [futureEventError(e.at, horizon - tolerance, tolerance)] });
+        m?.rejected.inc({ reason: 'future' });
         continue;
       }
       if (this.clockMode === 'event' && e.at - this.lastDueAt >= 1000) {

@@ -14,8 +14,12 @@ import { Hub } from './hub.service.ts';
 const MON = (hm: string) => local(`2026-03-02T${hm}`);
 const TUE = (hm: string) => local(`2026-03-03T${hm}`);
 
+/** The hub's wall clock: set by the test as the day goes on (a live hub refuses events dated ahead of it). */
+let wall = 0;
+
 async function started(log: MemoryEventLog, over: Partial<SiteConfigInput>, now: number): Promise<Hub> {
-  const hub = new Hub({ config: parseSiteConfig(siteInput(over)), log, logger: pino({ level: 'silent' }), clock: 'wall', now: () => now });
+  wall = now;
+  const hub = new Hub({ config: parseSiteConfig(siteInput(over)), log, logger: pino({ level: 'silent' }), clock: 'wall', now: () => wall });
   await hub.rebuild();
   return hub;
 }
@@ -34,6 +38,7 @@ describe('versioning the metric parameters at start-up', () => {
     const first = await hub.versionParams();
     expect(first).toMatchObject({ type: 'params.version', site: { slThresholdSec: 20, slBasis: 'spec' }, queues: { booking: { slThresholdSec: 20 }, advice: { slThresholdSec: 20 } } });
     const login = [{ id: 'l1', type: 'agent.login', at: MON('08:00'), agentId: 'a1' }, { id: 'l2', type: 'agent.state', at: MON('08:00'), agentId: 'a1', state: 'available' }];
+    wall = MON('09:30');
     expect((await hub.ingest([...login, ...call('m1', MON('09:00'), 15)], { route: false })).accepted).toBe(5);
 
     // The same configuration again: nothing new.
@@ -44,6 +49,7 @@ describe('versioning the metric parameters at start-up', () => {
     const changed = { queues: [{ id: 'booking', name: 'Booking', params: { slThresholdSec: 10, slBasis: 'answered' as const } }, { id: 'advice', name: 'Advice' }] };
     hub = await started(log, changed, TUE('07:00'));
     expect(await hub.versionParams()).toMatchObject({ at: TUE('07:00'), queues: { booking: { slThresholdSec: 10, slBasis: 'answered' }, advice: { slThresholdSec: 20 } } });
+    wall = TUE('09:30');
     expect((await hub.ingest(call('t1', TUE('09:00'), 15), { route: false })).accepted).toBe(3);
 
     // Rebuilt from the log (no checkpoint) with the new configuration: the same figures.

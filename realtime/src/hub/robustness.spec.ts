@@ -97,6 +97,41 @@ describe('hub.apply with arbitrary input', () => {
   });
 });
 
+describe('an event dated ahead of the hub\'s clock (a source whose clock is wrong)', () => {
+  const wallHub = (now: number, futureToleranceMs?: number) =>
+    new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'silent' }), clock: 'wall', now: () => now, metrics: createHubMetrics(false), ...(futureToleranceMs !== undefined ? { futureToleranceMs } : {}) });
+
+  it('given a live hub, when an event is dated years ahead, then it is refused with the reason and counted, and the state (its clock too) is as before', async () => {
+    const hub = wallHub(T0);
+    hub.apply([{ id: 'l1', type: 'agent.login', at: T0 - 1000, agentId: 'a1' }, { id: 's1', type: 'agent.state', at: T0 - 900, agentId: 'a1', state: 'available' }]);
+    const before = fingerprint(hub.state);
+    const { result } = hub.apply([{ id: 'f1', type: 'call.offered', at: '2099-01-01T00:00:00Z', callId: 'cf', queue: 'booking', direction: 'inbound' }]);
+    expect(result.accepted).toBe(0);
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]!.id).toBe('f1');
+    expect(result.rejected[0]!.errors[0]).toMatch(/^at 2099-01-01T00:00:00\.000Z is \d+ s ahead of the hub's clock .*check the source's clock$/);
+    expect(fingerprint(hub.state)).toBe(before);
+    expect(hub.state.clock).toBe(T0 - 900);
+    expect(hub.state.calls.has('cf')).toBe(false);
+    expect(hub.counts.rejected).toBe(1);
+    // Once its clock is right, the source's event with the same id is taken: the refused one was not remembered.
+    const again = hub.apply([{ id: 'f1', type: 'call.offered', at: T0, callId: 'cf', queue: 'booking', direction: 'inbound' }]);
+    expect(again.result.accepted).toBe(1);
+  });
+
+  it('given clock skew within the tolerance, then the event is taken; just past it, it is refused; the event clock takes any time', () => {
+    const hub = wallHub(T0, 60_000);
+    expect(hub.apply([{ id: 'l1', type: 'agent.login', at: T0 + 60_000, agentId: 'a1' }]).result.accepted).toBe(1);
+    const late = hub.apply([{ id: 'l2', type: 'agent.login', at: T0 + 60_001, agentId: 'a2' }]).result;
+    expect(late.rejected[0]!.errors[0]).toContain('more than 60 s ahead is refused');
+    // Default tolerance: five minutes.
+    expect(wallHub(T0).apply([{ id: 'l3', type: 'agent.login', at: T0 + 299_000, agentId: 'a1' }]).result.accepted).toBe(1);
+    expect(wallHub(T0).apply([{ id: 'l4', type: 'agent.login', at: T0 + 301_000, agentId: 'a1' }]).result.accepted).toBe(0);
+    const replay = new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'silent' }), clock: 'event' });
+    expect(replay.apply([{ id: 'r1', type: 'agent.login', at: '2099-01-01T00:00:00Z', agentId: 'a1' }]).result.accepted).toBe(1);
+  });
+});
+
 describe('the HTTP and Socket.IO edges with hostile bodies', () => {
   let app: App;
   let url: string;
