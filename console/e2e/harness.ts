@@ -13,6 +13,7 @@ import type { Database } from '../../realtime/src/storage/database.ts';
 import { createRecordState, recordsFromEvents } from '../../realtime/src/storage/records.ts';
 import { RecordsRepository } from '../../realtime/src/storage/records.repository.ts';
 import { testBackends, type TestDatabase } from '../../realtime/src/storage/testing.ts';
+import { campaignsArea, type CampaignsArea } from '../../queue-workers/src/campaigns/campaigns.router.ts';
 import { consoleMount } from '../server/mount.ts';
 
 export const CHROMIUM = process.env.CALLBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -102,6 +103,42 @@ export async function startRecordsHub(
     mounts: [...mounts(() => db.database), await consoleMount()],
   });
   return { app, url: await app.listen(0), db };
+}
+
+/**
+ * The hub with the campaigns area as `npm start` mounts it (scripts/src/start.ts: `campaignsArea` on the
+ * hub's event log, its BullMQ workers in this process, the REST router and Bull Board), on a throwaway
+ * database, serving the built console. The workers' Redis keys and queues are under a prefix of their own,
+ * so test files running side by side on the one Redis do not see each other's jobs.
+ * `close()` stops the workers, then the hub, then drops the database.
+ */
+export async function startCampaignsHub(redisUrl: string, config: SiteConfig): Promise<{ app: App; url: string; db: TestDatabase; campaigns: CampaignsArea; close(): Promise<void> }> {
+  const db = await testBackends()[0]!.create();
+  const logger = pino({ level: 'silent' });
+  const streamKey = `callboard:e2e:${randomBytes(6).toString('hex')}:events`;
+  const campaigns = campaignsArea({ config, redisUrl, streamKey, database: () => db.database, logger, workers: { prefix: `e2e:camp:${randomBytes(5).toString('hex')}` } });
+  const app = await createApp({ config, redisUrl, logger, jwtSecret: SECRET, streamKey, redisAdapter: false, mounts: [campaigns.mount, await consoleMount()] });
+  // Without workers the routes answer 503: fail here, not in the first click.
+  if (!(await campaigns.ready)) {
+    await app.close();
+    await db.drop();
+    throw new Error('the campaign workers did not start');
+  }
+  const url = await app.listen(0);
+  return {
+    app,
+    url,
+    db,
+    campaigns,
+    async close() {
+      try {
+        await campaigns.stop();
+      } finally {
+        await app.close();
+        await db.drop();
+      }
+    },
+  };
 }
 
 export async function launch(): Promise<Browser> {
