@@ -158,13 +158,16 @@ describe('campaign pages end to end', () => {
     // ---- upload: the import finishes with its counts and the bad row's reason
     await upload.click();
     const result = page.getByTestId('import-result');
-    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(/^100%/);
+    await expect.poll(() => page.getByTestId('import-result-file').textContent(), { timeout: 20_000 }).toBe(FILE);
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^${FILE.replace(/\./g, '\\.')} · 100%`));
     await expect(result.innerText()).resolves.toMatch(/Khách mới 2 · Gộp trùng 0 · Dòng lỗi 1$/);
     const errRows = importForm.locator('table.errs tbody tr');
     expect(await errRows.count()).toBe(1);
     expect(await errRows.locator('td').allInnerTexts()).toEqual(['4', 'Số điện thoại không hợp lệ', '12345']);
-    // The picker still names the file imported.
-    await expect(chosen.innerText()).resolves.toBe(FILE);
+    // The result names the file imported; the picker is emptied, so Upload cannot send it a second time.
+    await expect(chosen.innerText()).resolves.toBe('Chưa chọn tệp');
+    expect(await upload.isDisabled()).toBe(true);
+    expect(await page.getByTestId('import-file').evaluate((el) => (el as unknown as { files: { length: number } }).files.length)).toBe(0);
     // The coverage shows the two new leads, none dialed.
     await expect.poll(() => figure(page, 'Tổng').innerText(), { timeout: 10_000 }).toBe('2');
     expect(await figure(page, 'Chưa gọi').innerText()).toBe('2');
