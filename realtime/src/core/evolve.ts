@@ -915,6 +915,8 @@ function callTransferred(s: HubState, e: EventOf<'call.transferred'>): Rejection
     call.heldSince = undefined;
   }
   call.transferred++;
+  // The agent who transfers the call worked on it too (their part counts as handled): kept with the call.
+  if (call.agentId !== undefined) (call.previousAgents ??= []).push(call.agentId);
   s.metrics.record([qs(s, call.queue)], call.enteredQueueAt, { transferred: 1 });
   s.metrics.record(otherScopes(s, call), call.offeredAt, { transferred: 1 });
   const from = call.agentId ? s.agents.get(call.agentId) : undefined;

@@ -355,6 +355,30 @@ describe('metrics: outbound campaign metrics', () => {
     expect(queryMetrics(s, { scope: 'campaign', id: 'camp1', from: t(15 * 60), to: t(30 * 60) }, t(30 * 60), {}).total.staffedAgents).toBe(0);
   });
 
+  it('given s1 transferring a campaign call to s3 and s2 one to a line where it is abandoned, then its agents are all three who worked its calls, and a checkpoint keeps them', () => {
+    const s = site({
+      queues: [{ id: 'sales', name: 'Sales', direction: 'outbound' }],
+      agents: ['s1', 's2', 's3'].map((id) => ({ id, name: id.toUpperCase(), teamId: 't1', queues: ['sales'] })),
+    });
+    const out = (id: string, at: number) => ev.offered(id, 'sales', at, { direction: 'outbound', campaignId: 'camp1' });
+    apply(s, [
+      ...ready(t(0), 's1', 's2', 's3'),
+      out('d1', t(1)),
+      ev.answered('d1', 's1', t(3)),
+      ev.transferredToAgent('d1', 's3', t(30)),
+      ev.ended('d1', t(60)),
+      out('d2', t(2)),
+      ev.answered('d2', 's2', t(4)),
+      ev.transferredToQueue('d2', 'sales', t(40)),
+      ev.abandoned('d2', t(50)),
+    ]);
+    expect(s.calls.get('d1')?.previousAgents ?? s.recordIndex.get('d1')?.previousAgents).toEqual(['s1']);
+    const m = total(s, { scope: 'campaign', id: 'camp1' }, t(900));
+    expect(m.staffedAgents).toBe(3);
+    const back = loadState(s.config, JSON.parse(JSON.stringify(dumpState(s)))).state;
+    expect(total(back, { scope: 'campaign', id: 'camp1' }, t(900)).staffedAgents).toBe(3);
+  });
+
   it('given the campaign, when the outcome of d1 is corrected to revenue 250 then revenue is 250, not 350', () => {
     const s = campaign();
     apply(s, [ev.outcome('d1', t(90), { revenue: 250 })]);

@@ -179,6 +179,12 @@ export interface CallState {
   preferredUntil?: number;
   answeredAt?: number;
   agentId?: string;
+  /**
+   * Agents who had the call before a transfer (to another agent or a line), oldest first; undefined until
+   * one. Each answered it and worked on it: a campaign counts them among its agents, as `handled` counts
+   * their parts of the call.
+   */
+  previousAgents?: string[];
   heldSince?: number;
   holdMs: number;
   endedAt?: number;
@@ -227,6 +233,7 @@ export function newCall(c: Pick<CallState, 'id' | 'queue' | 'path' | 'direction'
     preferredUntil: c.preferredUntil,
     answeredAt: c.answeredAt,
     agentId: c.agentId,
+    previousAgents: c.previousAgents,
     heldSince: c.heldSince,
     holdMs: c.holdMs ?? 0,
     endedAt: c.endedAt,
@@ -456,11 +463,14 @@ export function staffedIn(s: HubState, scope: string, from: number, to: number):
     for (const a of s.agents.values()) if (a.teamId === team) check(a);
   } else if (scope.startsWith('a:')) check(s.agents.get(scope.slice(2)));
   else if (scope.startsWith('c:')) {
-    // Nobody is a member of a campaign: its agents are those who answered its calls offered in the range
-    // (as the reports count them), among the calls the hub holds (`recordsRetention`).
+    // Nobody is a member of a campaign: its agents are those who answered its calls offered in the range,
+    // the agents who transferred one too (as the reports count them), among the calls the hub holds
+    // (`recordsRetention`).
     const campaign = scope.slice(2);
     const worked = (c: CallState) => {
-      if (c.campaignId === campaign && c.agentId !== undefined && c.answeredAt !== undefined && c.offeredAt >= from && c.offeredAt < to) out.add(c.agentId);
+      if (c.campaignId !== campaign || c.offeredAt < from || c.offeredAt >= to) return;
+      if (c.agentId !== undefined && c.answeredAt !== undefined) out.add(c.agentId);
+      if (c.previousAgents) for (const id of c.previousAgents) out.add(id);
     };
     for (const c of s.records) worked(c);
     for (const c of s.calls.values()) worked(c);

@@ -3,7 +3,7 @@
  * a printable HTML page (no script, print styles; the console draws the charts). The CSV is for
  * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
-import { categoryName, causeText, departmentName, metricName, rootCauseName, type ComplaintsSummaryLine, type MetricValues, type ReportLang } from '../contracts/index.ts';
+import { categoryName, causeText, departmentName, metricName, rootCauseName, type ComplaintsSummaryLine, type MetricParams, type MetricValues, type ReportLang } from '../contracts/index.ts';
 import { notApplicable, type Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -53,6 +53,18 @@ function omittedOf(r: Report, scope: string): ReadonlySet<string> {
   return new Set(scope === r.scope && r.omitted ? r.omitted : notApplicable(scope, r.params.slBasis));
 }
 
+/**
+ * The metric parameters of the period, each with the instant it applied from (the period's start for the
+ * first), when more than one version applied (`paramsChanged`); empty when one did (`params`).
+ */
+function paramsInForce(r: Report): { from: number; params: MetricParams }[] {
+  if (!r.paramsChanged?.length || !r.paramsAtStart) return [];
+  return [{ from: r.from, params: r.paramsAtStart }, ...r.paramsChanged.map((c) => ({ from: c.at, params: c.params }))];
+}
+
+/** The columns of the CSV's `params` section. */
+const PARAM_COLUMNS = ['slThresholdSec', 'slTargetPct', 'shortAbandonSec', 'slBasis'] as const satisfies readonly (keyof MetricParams)[];
+
 export function reportCsv(r: Report): string {
   const head = ['section', 'scope', 'id', 'name', 'start', ...REPORT_COLUMNS];
   const lines: string[][] = [head];
@@ -83,6 +95,14 @@ export function reportCsv(r: Report): string {
     out.push('');
     out.push(['root-cause', 'code', 'label', 'count'].map(csvField).join(','));
     for (const rc of c.rootCauses) out.push(['root-cause', rc.code, rc.label, String(rc.count)].map(csvField).join(','));
+  }
+  // The parameters changed during the period: each version with the instant it applied from (the rows above
+  // are derived as `paramsChanged` says). Last, so a reader of the sections by position keeps working.
+  const versions = paramsInForce(r);
+  if (versions.length > 0) {
+    out.push('');
+    out.push(['params', 'from', ...PARAM_COLUMNS].map(csvField).join(','));
+    for (const v of versions) out.push(['params', new Date(v.from).toISOString(), ...PARAM_COLUMNS.map((k) => String(v.params[k]))].map(csvField).join(','));
   }
   return '\uFEFF' + out.join('\r\n') + '\r\n';
 }
@@ -131,6 +151,10 @@ const VI = {
   complaintCount: 'Khiếu nại',
   timeZone: 'múi giờ {tz}',
   slRule: 'mức phục vụ: trả lời trong {t} giây (cơ sở {basis}), bỏ máy sớm: dưới {s} giây',
+  slRules: 'mức phục vụ đổi trong kỳ: {rules}',
+  slRuleFrom: 'từ {from} trả lời trong {t} giây (cơ sở {basis}), bỏ máy sớm dưới {s} giây',
+  slRulesDaily: 'Mỗi khoảng thời gian tính theo quy tắc có hiệu lực lúc bắt đầu khoảng, phần tổng hợp theo quy tắc cuối kỳ (thời gian trả lời và bỏ máy so với ngưỡng có hiệu lực lúc có cuộc gọi).',
+  slRulesWeekly: 'Mỗi ngày tính theo quy tắc có hiệu lực lúc đầu ngày, phần tổng hợp theo quy tắc cuối kỳ (thời gian trả lời và bỏ máy so với ngưỡng có hiệu lực lúc có cuộc gọi).',
   generated: 'lập lúc {at}',
   basis_spec: 'trả lời + bỏ máy − bỏ máy sớm',
   basis_answered: 'cuộc được trả lời',
@@ -193,6 +217,10 @@ const EN: Record<Word, string> = {
   complaintCount: 'Complaints',
   timeZone: 'time zone {tz}',
   slRule: 'SL: answered within {t} s (basis {basis}), short abandon < {s} s',
+  slRules: 'SL rule changed in the period: {rules}',
+  slRuleFrom: 'from {from} answered within {t} s (basis {basis}), short abandon < {s} s',
+  slRulesDaily: "Each interval uses the rule in force at its start, the totals the one at the period's end (answer and abandon times are measured against the thresholds in force at the time of the call).",
+  slRulesWeekly: "Each day uses the rule in force at its start, the totals the one at the period's end (answer and abandon times are measured against the thresholds in force at the time of the call).",
   generated: 'generated {at}',
   basis_spec: 'spec',
   basis_answered: 'answered',
@@ -265,6 +293,10 @@ class Writer {
         .map((p) => [p.type, p.value]),
     );
     return `${this.date(`${parts.year}-${parts.month}-${parts.day}`)} ${parts.hour}:${parts.minute}`;
+  }
+  /** The time of day of an instant in the site's time zone: 10:30. */
+  clock(ms: number, timeZone: string): string {
+    return this.time(ms, timeZone).slice(-5);
   }
   /** A word for a code (`scope_queue`), or the code when there is none. */
   code(prefix: string, code: string): string {
@@ -341,12 +373,25 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
   const p = r.params;
   const own = omittedOf(r, r.scope);
   const generated = x.time(r.generatedAt, p.timeZone);
+  const rule = (q: MetricParams) => ({ t: x.fig(q.slThresholdSec), basis: x.code('basis_', q.slBasis), s: x.fig(q.shortAbandonSec) });
+  // The rules the period's figures were derived with, each from when it applied (a daily report by the time
+  // of day, a weekly one by date and time); a version that changed only what the line does not show (the SL
+  // goal) is no new rule here.
+  const rules: { from: number; words: ReturnType<typeof rule> }[] = [];
+  for (const v of paramsInForce(r)) {
+    const words = rule(v.params);
+    const last = rules[rules.length - 1]?.words;
+    if (!last || last.t !== words.t || last.basis !== words.basis || last.s !== words.s) rules.push({ from: v.from, words });
+  }
+  const at = (ms: number) => (r.kind === 'daily' ? x.clock(ms, p.timeZone) : x.time(ms, p.timeZone));
+  const slRule =
+    rules.length > 1 ? x.w('slRules', { rules: rules.map((v) => x.w('slRuleFrom', { from: at(v.from), ...v.words })).join('; ') }) : x.w('slRule', rule(p));
   const meta = [
     esc(r.siteName),
     // The title names the line, team, agent or campaign; its id stays at hand as the scope word's title.
     r.id ? `<span title="${esc(r.id)}">${esc(x.code('scope_', r.scope))}</span>` : esc(x.code('scope_', r.scope)),
     esc(x.w('timeZone', { tz: p.timeZone })),
-    esc(x.w('slRule', { t: x.fig(p.slThresholdSec), basis: x.code('basis_', p.slBasis), s: x.fig(p.shortAbandonSec) })),
+    esc(slRule),
     esc(x.w('generated', { at: generated })),
   ].join(' · ');
   return `<!doctype html>
@@ -359,7 +404,7 @@ th:first-child,td:first-child{text-align:left}tr.miss td{background:#fde8e8}.met
 @media print{body{margin:0}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p class="meta">${meta}</p>
+<p class="meta">${meta}</p>${rules.length > 1 ? `\n<p class="meta">${esc(x.w(r.kind === 'daily' ? 'slRulesDaily' : 'slRulesWeekly'))}</p>` : ''}
 <h2>${x.w('totals')}</h2>${table(x, [{ label: r.period.from === r.period.to ? x.date(r.period.from) : `${x.date(r.period.from)} – ${x.date(r.period.to)}`, values: r.total, omit: own }], x.w('period'))}${own.has('offered') ? `<p class="meta">${esc(x.w('lineCalls'))}</p>` : ''}
 ${targets}${factors ? `<h2>${x.w('factors')}</h2>${factors}` : ''}
 <h2>${x.w(r.kind === 'daily' ? 'byInterval' : 'byDay')}</h2>${table(

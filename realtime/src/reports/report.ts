@@ -7,6 +7,7 @@
  */
 import { emptyCounters, everyStep, METRIC_FORMULAS, type ComplaintsSummary, type Counters, type MetricParams, type MetricParamsUsed, type MetricValues, type ReportFactor, type TargetCause } from '../contracts/index.ts';
 import { addCounters, deriveMetrics, type Bucket } from '../core/metrics.ts';
+import { sameParams } from '../core/state.ts';
 
 export type ReportKind = 'daily' | 'weekly';
 export type ReportScope = 'site' | 'queue' | 'team' | 'agent' | 'campaign';
@@ -89,6 +90,15 @@ export interface Report {
   from: number;
   to: number;
   params: MetricParamsUsed;
+  /**
+   * The versions of the scope's metric parameters that began inside the period and changed them, oldest
+   * first, as `GET /api/v1/metrics` names them (`paramsChanged`): each applied from `at` (T and S to the
+   * calls counted from then, the SL basis to the points of `series` starting from then). Absent when one
+   * version applied to the whole period, and in reports stored before it existed.
+   */
+  paramsChanged?: { at: number; params: MetricParams }[];
+  /** With `paramsChanged`: the parameters in force at the period's start (`params` are those at its end). */
+  paramsAtStart?: MetricParams;
   total: MetricValues;
   /**
    * The figures that mean nothing for the scope (`notApplicable`): a team's or an agent's offered and
@@ -162,10 +172,11 @@ export function notApplicable(scope: string, slBasis: MetricParams['slBasis']): 
 export const hasCalls = (v: MetricValues): boolean => v.offered > 0 || v.answered > 0;
 
 /**
- * The buckets of a campaign with the agents who worked it. Agents are not members of a campaign, so the
- * engine's buckets name no staffed agents for one (`staffedAgents` 0, `volumePerAgent` null): here each
- * interval's are the agents who answered its calls offered in that interval (`worked`, by interval start).
- * An interval with such calls and no bucket gets one with zero counts.
+ * The buckets of a campaign with the agents who worked it. Agents are not members of a campaign: the
+ * buckets the record writer stores name the agents of its calls, older rows may name none (`staffedAgents`
+ * 0, `volumePerAgent` null). Here each interval's are also the agents who answered its calls offered in
+ * that interval (`worked`, by interval start, transfers included). An interval with such calls and no
+ * bucket gets one with zero counts.
  */
 export function withWorkedAgents(rows: readonly AggregateRow[], worked: readonly { agentId: string; start: number }[], scopeId: string): AggregateRow[] {
   const by = new Map<number, Set<string>>();
@@ -320,6 +331,11 @@ export interface BuildInput {
    * rewrite its morning. @defaultValue `params` for every point
    */
   paramsAt?: (at: number) => MetricParams;
+  /**
+   * When the stored versions of the parameters began (epoch ms, oldest first): those inside the period that
+   * changed the scope's parameters (`paramsAt`) are the report's `paramsChanged`. @defaultValue none
+   */
+  versionStarts?: readonly number[];
   paramsUsed: MetricParamsUsed;
   /** Rows of the scope in the period. */
   rows: readonly AggregateRow[];
@@ -338,6 +354,22 @@ export interface BuildInput {
    */
   intervalMs?: number;
   generatedAt: number;
+}
+
+/**
+ * The versions that began inside [from, to) and changed the parameters `paramsAt` gives (a new version may
+ * change another line's only), as the hub's `queryMetrics` names them: each with the parameters from then.
+ */
+export function paramsChangedIn(from: number, to: number, versionStarts: readonly number[], paramsAt: (at: number) => MetricParams): { at: number; params: MetricParams }[] {
+  const out: { at: number; params: MetricParams }[] = [];
+  let prev = paramsAt(from);
+  for (const at of versionStarts) {
+    if (at <= from || at >= to) continue;
+    const p = paramsAt(at);
+    if (!sameParams(p, prev)) out.push({ at, params: p });
+    prev = p;
+  }
+  return out;
 }
 
 export function buildReport(x: BuildInput): Report {
@@ -364,6 +396,8 @@ export function buildReport(x: BuildInput): Report {
   }
   const omitted = notApplicable(x.scope, x.params.slBasis);
   const factors = factorsOf({ total, forecast: x.forecast, baseline: x.baseline, days: x.days.length, omitted });
+  const from = x.dayStarts[0]!;
+  const changed = paramsChangedIn(from, x.to, x.versionStarts ?? [], paramsAt);
   return {
     kind: x.kind,
     siteId: x.siteId,
@@ -372,9 +406,10 @@ export function buildReport(x: BuildInput): Report {
     id: x.id,
     name: x.name,
     period: { from: x.days[0]!, to: x.days[x.days.length - 1]!, days: x.days },
-    from: x.dayStarts[0]!,
+    from,
     to: x.to,
     params: x.paramsUsed,
+    ...(changed.length > 0 ? { paramsChanged: changed, paramsAtStart: paramsAt(from) } : {}),
     total,
     omitted,
     series,

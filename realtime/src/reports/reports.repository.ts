@@ -2,7 +2,7 @@
  * Thin reads (and the report-run write) for reports: the site's dimensions, the metric engine's
  * interval buckets, targets, forecasts and handled calls by disposition.
  */
-import { and, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database, Db } from '../storage/database.ts';
 import { rowsOf } from '../storage/database.ts';
 import { agents, calls, intervalAggregates, queues, sites, teams } from '../storage/schema.ts';
@@ -87,15 +87,30 @@ export class ReportsRepository {
   }
 
   /**
-   * Who answered a campaign's calls offered in [from, to), and when each call was offered (the agent who
-   * has the call's row: after a transfer to an agent, the last one).
+   * Who answered a campaign's calls offered in [from, to), and when each call was offered: the agent who
+   * has the call's row and, after a transfer, those who had it before (`previous_agent_ids`; rows written
+   * before it was kept name the last agent only). Once per agent and call.
    */
   async campaignAgents(siteId: string, campaignId: string, from: number, to: number): Promise<{ agentId: string; offeredAt: number }[]> {
     const r = await this.db
-      .selectDistinct({ agentId: calls.agentId, offeredAt: calls.offeredAt })
+      .select({ agentId: calls.agentId, answeredAt: calls.answeredAt, previous: calls.previousAgentIds, offeredAt: calls.offeredAt })
       .from(calls)
-      .where(and(eq(calls.siteId, siteId), eq(calls.campaignId, campaignId), isNotNull(calls.agentId), isNotNull(calls.answeredAt), gte(calls.offeredAt, new Date(from)), lt(calls.offeredAt, new Date(to))));
-    return r.map((x) => ({ agentId: x.agentId!, offeredAt: x.offeredAt.getTime() }));
+      .where(
+        and(
+          eq(calls.siteId, siteId),
+          eq(calls.campaignId, campaignId),
+          or(and(isNotNull(calls.agentId), isNotNull(calls.answeredAt)), sql`cardinality(${calls.previousAgentIds}) > 0`),
+          gte(calls.offeredAt, new Date(from)),
+          lt(calls.offeredAt, new Date(to)),
+        ),
+      );
+    const out: { agentId: string; offeredAt: number }[] = [];
+    for (const c of r) {
+      const agents = new Set(c.previous);
+      if (c.agentId !== null && c.answeredAt !== null) agents.add(c.agentId);
+      for (const agentId of agents) out.push({ agentId, offeredAt: c.offeredAt.getTime() });
+    }
+    return out;
   }
 
   /** Targets of a scope on a day: per metric, the id's own row or else the scope's default (''), latest `valid_from` first. */

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCounters, parseSiteConfig, type Counters, type DomainEvent } from '../contracts/index.ts';
 import { ev, ready, siteInput, t } from '../core/testing.ts';
@@ -7,6 +8,7 @@ import { testBackends, type TestDatabase } from '../storage/testing.ts';
 import { reportCsv, reportHtml } from './report-format.ts';
 import { ReportsRepository } from './reports.repository.ts';
 import { ReportsService } from './reports.service.ts';
+import { calls } from '../storage/schema.ts';
 
 const dbs: TestDatabase[] = [];
 afterEach(async () => {
@@ -116,6 +118,59 @@ describe.each(testBackends())('versioned metric parameters ($name)', (backend) =
     expect(sl('10:00')).toBeNull();
     // The total and the parameters it names: the version in force at the day's end.
     expect([r.total.serviceLevelPct, r.params.slBasis]).toEqual([50, 'answered']);
+  });
+
+  it('given T changed from 20 s to 15 s at 10:30, the JSON names the change, and the printable page and the CSV state each rule with the time it applied from; a day with one rule keeps the single rule', async () => {
+    const { db, records } = await siteDb(backend);
+    const at = (d: string, hhmm: string) => siteBucket(`${d}T${hhmm}:00`, { offered: 20, answered: 10, abandoned: 10, answeredWithinT: 5 }, ['a1']);
+    const p = (slThresholdSec: number, slTargetPct = 80) => ({ slThresholdSec, slTargetPct, shortAbandonSec: 5, slBasis: 'spec' as const });
+    const version = (when: string, site: ReturnType<typeof p>) => ({ at: vn(when).getTime(), site, queues: {} });
+    await records.writeBatch('s', {
+      calls: [],
+      agentStates: [],
+      aggregates: [at('2026-03-02', '09:00'), at('2026-03-03', '09:00'), at('2026-03-03', '11:00')],
+      // Monday on 20 s; Tuesday 10:30 on 15 s; Tuesday 16:00 the SL goal alone (no other rule on the page).
+      paramVersions: [version('2026-03-01T00:00:00', p(20)), version('2026-03-03T10:30:00', p(15)), version('2026-03-03T16:00:00', p(15, 90))],
+    });
+    const reports = new ReportsService(new ReportsRepository(db.database));
+    const tue = await reports.daily('s', '2026-03-03', 'site');
+    expect(tue.params).toMatchObject({ slThresholdSec: 15, slTargetPct: 90 });
+    expect(tue.paramsAtStart).toEqual(p(20));
+    expect(tue.paramsChanged).toEqual([
+      { at: vn('2026-03-03T10:30:00').getTime(), params: p(15) },
+      { at: vn('2026-03-03T16:00:00').getTime(), params: p(15, 90) },
+    ]);
+    const en = reportHtml(tue);
+    expect(en).toContain('SL rule changed in the period: from 00:00 answered within 20 s (basis spec), short abandon &lt; 5 s; from 10:30 answered within 15 s (basis spec), short abandon &lt; 5 s · ');
+    expect(en).toContain("<p class=\"meta\">Each interval uses the rule in force at its start, the totals the one at the period&#39;s end");
+    expect(en).not.toContain('SL: answered within');
+    const vi = reportHtml(tue, { lang: 'vi' });
+    expect(vi).toContain('mức phục vụ đổi trong kỳ: từ 00:00 trả lời trong 20 giây (cơ sở trả lời + bỏ máy − bỏ máy sớm), bỏ máy sớm dưới 5 giây; từ 10:30 trả lời trong 15 giây (cơ sở trả lời + bỏ máy − bỏ máy sớm), bỏ máy sớm dưới 5 giây · ');
+    expect(vi).toContain('<p class="meta">Mỗi khoảng thời gian tính theo quy tắc có hiệu lực lúc bắt đầu khoảng');
+    // The CSV: every version of the period with its four parameters, the instant it applied from in UTC.
+    const csv = reportCsv(tue).replace(/^\uFEFF/, '').split('\r\n');
+    expect(csv.slice(csv.indexOf('params,from,slThresholdSec,slTargetPct,shortAbandonSec,slBasis'))).toEqual([
+      'params,from,slThresholdSec,slTargetPct,shortAbandonSec,slBasis',
+      'params,2026-03-02T17:00:00.000Z,20,80,5,spec',
+      'params,2026-03-03T03:30:00.000Z,15,80,5,spec',
+      'params,2026-03-03T09:00:00.000Z,15,90,5,spec',
+      '',
+    ]);
+    // The week: each rule from its date and time.
+    const week = await reports.weekly('s', '2026-03-03', 'site');
+    expect(reportHtml(week)).toContain('SL rule changed in the period: from 2026-03-02 00:00 answered within 20 s (basis spec), short abandon &lt; 5 s; from 2026-03-03 10:30 answered within 15 s');
+    expect(reportHtml(week, { lang: 'vi' })).toContain('từ 02/03/2026 00:00 trả lời trong 20 giây');
+    expect(reportHtml(week, { lang: 'vi' })).toContain('<p class="meta">Mỗi ngày tính theo quy tắc có hiệu lực lúc đầu ngày');
+
+    // Monday had one rule: no change named, the page's single rule and the CSV as they were.
+    const mon = await reports.daily('s', '2026-03-02', 'site');
+    expect([mon.paramsChanged, mon.paramsAtStart]).toEqual([undefined, undefined]);
+    expect(reportHtml(mon)).toContain(' · SL: answered within 20 s (basis spec), short abandon &lt; 5 s · ');
+    expect(reportHtml(mon)).not.toContain('Each interval uses the rule');
+    expect(reportHtml(mon, { lang: 'vi' })).toContain(' · mức phục vụ: trả lời trong 20 giây (cơ sở trả lời + bỏ máy − bỏ máy sớm), bỏ máy sớm: dưới 5 giây · ');
+    expect(reportCsv(mon)).not.toContain('params,');
+    // Wednesday: the goal changed the evening before; one rule all day.
+    expect((await reports.daily('s', '2026-03-04', 'site')).paramsChanged).toBeUndefined();
   });
 
   it('given a line\'s SL basis changed on Wednesday, each day of the week is derived with the version in force that day, the week\'s total with the one at its end', async () => {
@@ -259,5 +314,27 @@ describe.each(testBackends())("a campaign's report ($name)", (backend) => {
     expect(week.series[0]!.values.staffedAgents).toBe(2);
     // Another campaign's agents are its own.
     expect((await reports.daily('test', '2026-03-02', 'campaign', 'other')).total.staffedAgents).toBe(0);
+  });
+
+  it('given a1 answering a campaign call and transferring it to a2, both worked it: the stored call keeps a1, and the report counts both among its agents (each handled a part)', async () => {
+    const { db, reports, repo } = await eventsDb(backend, [
+      ...ready(t(0), 'a1', 'a2'),
+      ev.dialed('o1', 'pkg', 'connected', t(10)),
+      ev.offered('o1', 'booking', t(11), { direction: 'outbound', campaignId: 'pkg' }),
+      ev.answered('o1', 'a1', t(13)),
+      ev.transferredToAgent('o1', 'a2', t(60)),
+      ev.ended('o1', t(120)),
+      ev.logout('a1', t(3600)),
+      ev.logout('a2', t(3600)),
+    ]);
+    const [row] = await db.database.db.select({ agentId: calls.agentId, previous: calls.previousAgentIds, transfers: calls.transfers }).from(calls).where(eq(calls.id, 'o1'));
+    expect(row).toEqual({ agentId: 'a2', previous: ['a1'], transfers: 1 });
+    // The calls' rows name both (the report's agents of a period whose buckets the hub wrote without them).
+    expect((await repo.campaignAgents('test', 'pkg', t(0), t(3600))).map((w) => `${w.agentId}@${w.offeredAt - t(11)}`).sort()).toEqual(['a1@0', 'a2@0']);
+    const r = await reports.daily('test', '2026-03-02', 'campaign', 'pkg');
+    // `handled` counts each agent's part of the call (METRICS.md: transfers), so do the agents.
+    expect(r.total).toMatchObject({ handled: 2, staffedAgents: 2, volumePerAgent: 1 });
+    expect(r.series.filter((x) => x.values.handled > 0).map((x) => `${x.label}:${x.values.staffedAgents}`)).toEqual(['08:00:2']);
+    expect((await reports.weekly('test', '2026-03-02', 'campaign', 'pkg')).total).toMatchObject({ handled: 2, staffedAgents: 2 });
   });
 });

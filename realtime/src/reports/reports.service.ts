@@ -246,6 +246,7 @@ export class ReportsService {
       to,
       params,
       paramsAt,
+      versionStarts: versions.map((v) => v.at),
       paramsUsed,
       rows: rowsOf(scope, scopeId),
       parts,

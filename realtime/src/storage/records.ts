@@ -242,6 +242,7 @@ export function callRecord(s: RecordState, c: CallState): CallRecord {
     agentId: c.agentId ?? null,
     teamId: teamId ?? null,
     transfers: c.transferred,
+    previousAgentIds: [...(c.previousAgents ?? [])],
     missedOffers: c.missedOffers,
     endedBy: c.endedBy ?? null,
     disposition: c.disposition ?? null,

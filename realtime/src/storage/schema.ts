@@ -187,6 +187,11 @@ export const calls = pgTable(
     agentId: text('agent_id'),
     teamId: text('team_id'),
     transfers: integer('transfers').notNull().default(0),
+    /**
+     * The agents who had the call before a transfer (to another agent or a line), oldest first (`agent_id`
+     * is the one it went to, once answered again). Empty on rows written before it was kept (migration 0007).
+     */
+    previousAgentIds: text('previous_agent_ids').array().notNull().default(sql`'{}'::text[]`),
     missedOffers: integer('missed_offers').notNull().default(0),
     endedBy: text('ended_by'),
     disposition: text('disposition'),

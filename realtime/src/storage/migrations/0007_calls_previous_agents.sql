@@ -1,0 +1,1 @@
+ALTER TABLE "calls" ADD COLUMN "previous_agent_ids" text[] DEFAULT '{}'::text[] NOT NULL;
