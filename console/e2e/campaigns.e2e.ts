@@ -5,7 +5,9 @@
  * chooses a CSV of leads through the page's own file picker (Vietnamese, never the browser's English
  * "No file chosen"), uploads it and sees the import's counts, the bad row's reason and the new leads in the
  * coverage; then starts and pauses it, the status and the buttons offered following the rules of
- * docs/CAMPAIGNS.md (a draft offers Start only).
+ * docs/CAMPAIGNS.md (a draft offers Start only). The "created" message survives the move to the new campaign's
+ * page (a client-side navigation), the list never says "no campaign yet" while its first answer is on the way,
+ * and the results' tooltips are worded in Vietnamese (not the hub's English formulas).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -94,13 +96,36 @@ describe('campaign pages end to end', () => {
     await expect.poll(() => form.getByLabel('Hàng đợi').locator('option').allTextContents(), { timeout: 10_000 }).toEqual(['Telesales gói vắc xin']);
     await form.getByRole('button', { name: 'Tạo', exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/campaigns/goi-mua-thu');
+    // The message says so on the new campaign's page (a full reload used to drop it).
+    await expect.poll(() => page.getByTestId('toast').textContent({ timeout: 500 }).catch(() => null), { timeout: 4_000 }).toBe('Đã tạo chiến dịch Gói tiêm mùa thu');
     await page.getByRole('heading', { name: 'Gói tiêm mùa thu' }).waitFor();
     expect(await api('/api/v1/campaigns/goi-mua-thu')).toMatchObject({ name: 'Gói tiêm mùa thu', queueId: 'telesales', status: 'draft' });
 
-    // Back on the list: the campaign, a draft, Start its only button.
+    // Back on the list, its answer held back for a moment: the page never says "no campaign yet" meanwhile
+    // (it flashed before the rows).
+    await page.evaluate(`(() => {
+      window.__sawNone = false;
+      const seen = () => { if (document.body.textContent.includes('Chưa có chiến dịch nào.')) window.__sawNone = true; };
+      new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
+    let held = false;
+    await page.route(
+      '**/api/v1/campaigns',
+      async (route) => {
+        held = true;
+        await new Promise((r) => setTimeout(r, 1_500));
+        await route.continue();
+      },
+      { times: 1 },
+    );
     await page.getByRole('link', { name: '← Tất cả chiến dịch' }).click();
+    await page.getByRole('heading', { name: 'Chiến dịch gọi ra' }).waitFor();
+    await expect.poll(() => held).toBe(true);
+    expect(await page.getByText('Chưa có chiến dịch nào.').count()).toBe(0);
+    // The campaign, a draft, Start its only button.
     const row = page.locator('[data-testid=campaign-row][data-campaign=goi-mua-thu]');
     await row.waitFor();
+    expect(await page.evaluate<boolean>('window.__sawNone')).toBe(false);
     expect(await row.getAttribute('data-status')).toBe('draft');
     await expect(row.textContent()).resolves.toMatch(/Gói tiêm mùa thu.*goi-mua-thu.*Telesales.*Lũy tiến.*Nháp/);
     expect(await row.getByRole('button', { name: 'Bắt đầu', exact: true }).isEnabled()).toBe(true);
@@ -117,6 +142,11 @@ describe('campaign pages end to end', () => {
     await expect.poll(() => page.getByTestId('campaign-kind').innerText()).toBe('Telesales · Lũy tiến · Telesales gói vắc xin');
     // Attempts have no formula of their own (the connectivity one used to show on them).
     expect(await page.getByTestId('results').locator('span', { hasText: 'Lượt gọi' }).getAttribute('title')).toBeNull();
+    // The other figures' formulas in Vietnamese words: none is the hub's English one.
+    const english = Object.values((await api('/api/v1/campaigns/goi-mua-thu/results')).formulas as Record<string, string>);
+    const tips = await page.getByTestId('results').locator('span[title]').evaluateAll((els) => els.map((el) => el.getAttribute('title')));
+    expect(tips).toContain('100 · lượt quay số có khách nghe máy / lượt quay số');
+    expect(tips.filter((t) => english.includes(t ?? ''))).toEqual([]);
     await expect(buttons(page).pause.getAttribute('title')).resolves.toBe('Chiến dịch chưa bắt đầu nên chưa thể tạm dừng hay dừng.');
 
     // ---- the file picker, in the page's language

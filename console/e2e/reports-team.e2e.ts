@@ -4,6 +4,9 @@
  * team t1's agents are seeded through the record writer's derivation; the team's daily report, opened from
  * its address, shows the calls its agents answered and handled and the note saying whose calls are offered
  * and abandoned, no "Gọi đến" (offered) tile and no abandon rate. A line's report, for contrast, has both.
+ * The advice line's service-level rule changed during the day (a `params.version` logged by the hub, stored by
+ * the record writer): its report states each rule with the time it applied from and which rule the intervals
+ * and the total used (daily in Vietnamese, weekly in English with the dates); the booking line's, one rule.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +23,8 @@ let db: TestDatabase;
 let app: App;
 let url: string;
 let browser: Browser;
+/** When the advice line's rule changed (T 20 s -> 10 s, goal 80 % -> 90 %, basis spec -> answered). */
+let changeAt = 0;
 
 /**
  * Two hours ago, or early today when the site's day is younger (today, site time): a1 (booking) answers two
@@ -29,14 +34,21 @@ let browser: Browser;
 function seededCalls() {
   const t0 = seedStart(config);
   const at = (s: number) => t0 + s * 1000;
+  changeAt = at(450);
   const answered = [
     ['tm1', 'booking', 'a1'],
     ['tm2', 'advice', 'a2'],
     ['tm3', 'booking', 'a1'],
   ] as const;
   return [
+    // The configuration's metric parameters, as the hub logs them at its first start (the version in force
+    // before the first one logged is that first one).
+    ev.params(at(0), {}),
     ...ready(at(0), 'a1', 'a2'),
     ...answered.flatMap(([id, queue, agent], i) => [ev.offered(id, queue, at(10 + i * 200)), ev.answered(id, agent, at(18 + i * 200)), ev.ended(id, at(140 + i * 200))]),
+    // The advice line's rule changes (the hub logs a version when it starts with new parameters); the site's
+    // and the booking line's stay as configured.
+    ev.params(changeAt, {}, { advice: { slThresholdSec: 10, slTargetPct: 90, slBasis: 'answered' } }),
     ev.offered('tm4', 'booking', at(700)),
     ev.abandoned('tm4', at(740)),
     ev.logout('a1', at(1200)),
@@ -115,6 +127,42 @@ describe("a team's report page (calls belong to lines)", () => {
     ]);
     expect(shown.map((x) => x.label)).toContain('Bỏ máy');
     expect(await page.getByTestId('report-line-calls').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("a line whose service-level rule changed during the day: each rule with the time it applied from (site time), which rule the intervals and the total used; weekly with the dates, in English", async () => {
+    const date = today();
+    const stored = await hubReport(`date=${date}&scope=queue&id=advice`);
+    expect(stored.paramsChanged).toEqual([{ at: changeAt, params: { slThresholdSec: 10, slTargetPct: 90, shortAbandonSec: 5, slBasis: 'answered' } }]);
+    const part = (ms: number) => Object.fromEntries(new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.timeZone }).formatToParts(ms).map((p) => [p.type, p.value]));
+    const p = part(changeAt);
+    const hm = `${p.hour}:${p.minute}`;
+
+    const page = await signIn(browser, url, 'sup', `/reports?kind=daily&date=${date}&scope=queue&id=advice`);
+    const rule = page.getByTestId('report-sl-rule');
+    await expect.poll(() => rule.textContent({ timeout: 1_000 }).catch(() => ''), { timeout: 10_000 }).toMatch(/^Mức phục vụ đổi trong kỳ/);
+    await expect(rule.textContent()).resolves.toBe(
+      'Mức phục vụ đổi trong kỳ: từ 00:00: mục tiêu 80\u00a0%, trả lời trong 20 giây (cơ sở trả lời + bỏ máy − bỏ máy sớm), bỏ máy sớm dưới 5 giây; ' +
+        `từ ${hm}: mục tiêu 90\u00a0%, trả lời trong 10 giây (cơ sở cuộc được trả lời), bỏ máy sớm dưới 5 giây`,
+    );
+    await expect(page.getByTestId('report-sl-rule-note').textContent()).resolves.toBe(
+      'Mỗi khoảng thời gian tính theo quy tắc có hiệu lực lúc bắt đầu khoảng, phần tổng hợp theo quy tắc cuối kỳ (thời gian trả lời và bỏ máy so với ngưỡng có hiệu lực lúc có cuộc gọi).',
+    );
+
+    // The week (Monday to Sunday), in English: each rule with its date.
+    const d = new Date(`${date}T00:00:00Z`);
+    const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${url}/reports?kind=weekly&date=${date}&scope=queue&id=advice&lang=en`);
+    await expect.poll(() => rule.textContent({ timeout: 1_000 }).catch(() => ''), { timeout: 10_000 }).toBe(
+      `Service-level rule changed in the period: from ${monday} 00:00: target 80%, answered within 20 s (basis spec), short abandon < 5 s; ` +
+        `from ${p.year}-${p.month}-${p.day} ${hm}: target 90%, answered within 10 s (basis answered), short abandon < 5 s`,
+    );
+    await expect(page.getByTestId('report-sl-rule-note').textContent()).resolves.toMatch(/^Each day uses the rule in force at its start, the totals the one at the period's end/);
+
+    // The booking line kept its rule: one, without the note.
+    await page.goto(`${url}/reports?kind=daily&date=${date}&scope=queue&id=booking&lang=vi`);
+    await expect.poll(() => rule.textContent({ timeout: 1_000 }).catch(() => ''), { timeout: 10_000 }).toBe('Mức phục vụ: mục tiêu 80\u00a0%, trả lời trong 20 giây (cơ sở trả lời + bỏ máy − bỏ máy sớm), bỏ máy sớm: dưới 5 giây');
+    expect(await page.getByTestId('report-sl-rule-note').count()).toBe(0);
     await page.context().close();
   });
 });

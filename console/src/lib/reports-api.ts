@@ -7,7 +7,8 @@ import { ApiError, apiErrorOf } from './api-fail.ts';
 import { apiUrl } from './hub-url.ts';
 import { session } from './state/session.svelte.ts';
 import type { ComplaintAssignee, ComplaintDetail as ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary } from '$contracts/records.ts';
-import type { MetricValues } from '$contracts/metrics.ts';
+import type { MetricParamsUsed, MetricValues } from '$contracts/metrics.ts';
+import type { MetricParams } from '$contracts/site.ts';
 import type { ReportFactor, TargetCause } from '$contracts/reports.ts';
 
 export type { ComplaintAssignee, ComplaintDetailDTO, ComplaintDTO, ComplaintListItem, ComplaintsSummary, ReportFactor, TargetCause };
@@ -81,7 +82,18 @@ export interface ReportDTO {
   id: string;
   name: string;
   period: { from: string; to: string; days: string[] };
-  params: { slTargetPct: number; slThresholdSec: number; timeZone: string; intervalMin: number };
+  /** The period as instants (epoch ms, [from, to)). */
+  from: number;
+  to: number;
+  /** The parameters of the total: those in force at the period's end. */
+  params: MetricParamsUsed;
+  /**
+   * Only when the scope's parameters changed during the period: the versions that began inside it, each from
+   * `at`, and those in force at its start. Each point of `series` used the version in force at its start
+   * (`report-rules.ts` words them).
+   */
+  paramsChanged?: { at: number; params: MetricParams }[];
+  paramsAtStart?: MetricParams;
   total: ReportValues;
   series: { start: number; label: string; values: ReportValues }[];
   breakdown: { scope: string; id: string; name: string; values: ReportValues }[];

@@ -10,6 +10,7 @@
  */
 import { i18n } from '$lib/i18n.svelte.ts';
 import { DASH, fmtInt, fmtPct, LOCALES, type Lang } from '$lib/format.ts';
+import { formulaText } from '$lib/explain.ts';
 import type { GovernorInfo, GovernorQueue, PaceAlert, Pacing, PaceWhyInfo } from './api.ts';
 
 const VI = {
@@ -254,6 +255,17 @@ export function ct(key: Key, vars?: Record<string, string | number>): string {
   return tx(i18n.lang, key, vars);
 }
 export type CampaignTextKey = Key;
+
+/** The results' figures that carry a formula (the hub's `results.formulas` names the same, in English). */
+export type ResultFormulaKey = 'connectivityRatePct' | 'dropRatePct' | 'conversionRatePct' | 'npsScore' | 'csatPct' | 'surveyResponseRatePct';
+
+/**
+ * What a results figure is, in `lang` (its tooltip): the console's own words for the formula (`formulaText`,
+ * as "explain this number" and the CX page say it), not the hub's English `results.formulas`.
+ */
+export function resultFormula(key: ResultFormulaKey, lang: Lang = i18n.lang): string {
+  return formulaText(key, lang);
+}
 
 // ------------------------------------------------------------------------------ the pacer's reasons
 
