@@ -176,6 +176,8 @@ describe('managers\' pages end to end', () => {
     const page = await signIn(browser, url, 'sup', '/settings');
     const form = page.getByTestId('st-target-form');
     await form.waitFor();
+    // The metric field holds the key (a list to pick from); its name in words is said under it.
+    await expect(page.getByTestId('st-target-metric-name').textContent()).resolves.toBe('Mức phục vụ (%)');
     // Too long a metric name: the page sends it, the hub's schema refuses it, the answer shows under the field.
     await page.getByTestId('st-target-metric').fill('x'.repeat(70));
     await page.getByTestId('st-target-value').fill('5');
