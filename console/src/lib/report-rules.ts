@@ -8,6 +8,7 @@
  * argument.
  */
 import type { MetricParams } from '$contracts/site.ts';
+import { paramsInForce } from '$contracts/reports.ts';
 import { fmtPct, LOCALES, type Lang } from './format.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 import type { ReportDTO } from './reports-api.ts';
@@ -23,8 +24,7 @@ export type Rule = Pick<MetricParams, 'slTargetPct' | 'slThresholdSec' | 'shortA
  * first); one, the period's `params`, when none changed.
  */
 export function rulesInForce(r: RuleReport): { from: number; params: Rule }[] {
-  if (!r.paramsChanged?.length || !r.paramsAtStart) return [{ from: r.from, params: r.params }];
-  return [{ from: r.from, params: r.paramsAtStart }, ...r.paramsChanged.map((c) => ({ from: c.at, params: c.params }))];
+  return paramsInForce<Rule>(r, r.params);
 }
 
 /** The rule in force at `at` (the first one before the period). */

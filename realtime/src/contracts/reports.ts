@@ -180,3 +180,14 @@ export function targetRange(metric: NamedMetric): { min: number; max: number | n
   if (metric === 'conformancePct') return { min: 0, max: null };
   return metric.endsWith('Pct') ? { min: 0, max: 100 } : { min: 0, max: null };
 }
+
+/**
+ * The metric parameters a report's figures were derived with, oldest first, each with the instant it
+ * applied from: the one in force at the period's start (`paramsAtStart`) and each version that began inside
+ * the period (`paramsChanged`); only `fallback` (the report's `params`, from its start) when none changed.
+ * The printable page and the console's report page state the rules from this one reading.
+ */
+export function paramsInForce<P>(r: { from: number; paramsChanged?: readonly { at: number; params: P }[]; paramsAtStart?: P }, fallback: P): { from: number; params: P }[] {
+  if (!r.paramsChanged?.length || r.paramsAtStart === undefined) return [{ from: r.from, params: fallback }];
+  return [{ from: r.from, params: r.paramsAtStart }, ...r.paramsChanged.map((c) => ({ from: c.at, params: c.params }))];
+}

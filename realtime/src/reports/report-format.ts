@@ -3,7 +3,7 @@
  * a printable HTML page (no script, print styles; the console draws the charts). The CSV is for
  * machines (plain numbers, English headers); the page is for people, in Vietnamese or English.
  */
-import { categoryName, causeText, departmentName, metricName, rootCauseName, type ComplaintsSummaryLine, type MetricParams, type MetricValues, type ReportLang } from '../contracts/index.ts';
+import { categoryName, causeText, departmentName, metricName, paramsInForce, rootCauseName, type ComplaintsSummaryLine, type MetricParams, type MetricValues, type ReportLang } from '../contracts/index.ts';
 import { notApplicable, type Report } from './report.ts';
 
 /** The columns of the CSV and of the printable tables, by their metric names. */
@@ -57,9 +57,9 @@ function omittedOf(r: Report, scope: string): ReadonlySet<string> {
  * The metric parameters of the period, each with the instant it applied from (the period's start for the
  * first), when more than one version applied (`paramsChanged`); empty when one did (`params`).
  */
-function paramsInForce(r: Report): { from: number; params: MetricParams }[] {
-  if (!r.paramsChanged?.length || !r.paramsAtStart) return [];
-  return [{ from: r.from, params: r.paramsAtStart }, ...r.paramsChanged.map((c) => ({ from: c.at, params: c.params }))];
+function versionsOf(r: Report): { from: number; params: MetricParams }[] {
+  const v = paramsInForce<MetricParams>(r, r.params);
+  return v.length > 1 ? v : [];
 }
 
 /** The columns of the CSV's `params` section. */
@@ -98,7 +98,7 @@ export function reportCsv(r: Report): string {
   }
   // The parameters changed during the period: each version with the instant it applied from (the rows above
   // are derived as `paramsChanged` says). Last, so a reader of the sections by position keeps working.
-  const versions = paramsInForce(r);
+  const versions = versionsOf(r);
   if (versions.length > 0) {
     out.push('');
     out.push(['params', 'from', ...PARAM_COLUMNS].map(csvField).join(','));
@@ -378,7 +378,7 @@ export function reportHtml(r: Report, opts: ReportHtmlOptions = {}): string {
   // of day, a weekly one by date and time); a version that changed only what the line does not show (the SL
   // goal) is no new rule here.
   const rules: { from: number; words: ReturnType<typeof rule> }[] = [];
-  for (const v of paramsInForce(r)) {
+  for (const v of versionsOf(r)) {
     const words = rule(v.params);
     const last = rules[rules.length - 1]?.words;
     if (!last || last.t !== words.t || last.basis !== words.basis || last.s !== words.s) rules.push({ from: v.from, words });
