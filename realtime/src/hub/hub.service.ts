@@ -82,6 +82,8 @@ export interface HubOptions {
    * @defaultValue 300000 (5 minutes)
    */
   futureToleranceMs?: number;
+  /** At most one rejected event of each reason is logged (warn) per this many ms. @defaultValue 60000 */
+  rejectLogIntervalMs?: number;
 }
 
 /** The rejection of an event dated more than the tolerance ahead of the hub's clock. */
@@ -135,6 +137,8 @@ export class Hub {
   private lastDueAt = 0;
   private lastAccrual = 0;
   private readonly listeners: HubListener[] = [];
+  /** The last logged rejection of each reason, and how many were not logged since (`logRejection`). */
+  private readonly rejectLog = new Map<string, { at: number; left: number }>();
   readonly clockMode: 'wall' | 'event';
   private readonly wallNow: () => number;
   readonly counts = { accepted: 0, duplicates: 0, rejected: 0, decisions: 0 };
@@ -227,6 +231,29 @@ export class Hub {
     return { id, bytes: Buffer.byteLength(json), blockedMs };
   }
 
+  /**
+   * Tells the operator about rejected events: the first of each reason, then at most one per reason per
+   * `rejectLogIntervalMs`, with how many were left out since. The source has every reason in its answer and
+   * `/metrics` counts them all; this says which source and which event to look at.
+   */
+  private logRejection(reason: 'invalid' | 'impossible' | 'future', raw: unknown, errors: readonly string[]): void {
+    const now = Date.now();
+    const last = this.rejectLog.get(reason);
+    if (last && now - last.at < (this.opts.rejectLogIntervalMs ?? 60_000)) {
+      last.left++;
+      return;
+    }
+    this.rejectLog.set(reason, { at: now, left: 0 });
+    const field = (k: string) => {
+      const v = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[k] : undefined;
+      return typeof v === 'string' ? v.slice(0, 128) : undefined;
+    };
+    this.opts.logger.warn(
+      { reason, id: field('id'), type: field('type'), source: field('source'), errors: errors.slice(0, 3), leftOutBefore: last?.left ?? 0 },
+      'telephony event rejected (the first of each reason, then one per interval; every one is answered to its source and counted in callboard_events_rejected_total)',
+    );
+  }
+
   private remember(e: { id: string; source?: string }): void {
     this.seen.add(e.source, e.id);
   }
@@ -248,6 +275,7 @@ export class Hub {
         const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
         result.rejected.push(id === undefined ? { index: i, errors: p.errors } : { index: i, id, errors: p.errors });
         m?.rejected.inc({ reason: 'invalid' });
+        this.logRejection('invalid', raw, p.errors);
         continue;
       }
       const e = p.event;
@@ -256,8 +284,10 @@ export class Hub {
         continue;
       }
       if (e.at > horizon) {
-        result.rejected.push({ index: i, id: e.id, errors: [futureEventError(e.at, horizon - tolerance, tolerance)] });
+        const errors = [futureEventError(e.at, horizon - tolerance, tolerance)];
+        result.rejected.push({ index: i, id: e.id, errors });
         m?.rejected.inc({ reason: 'future' });
+        this.logRejection('future', e, errors);
         continue;
       }
       if (this.clockMode === 'event' && e.at - this.lastDueAt >= 1000) {
@@ -268,6 +298,7 @@ export class Hub {
       if (why !== null) {
         result.rejected.push({ index: i, id: e.id, errors: [why] });
         m?.rejected.inc({ reason: 'impossible' });
+        this.logRejection('impossible', e, [why]);
         continue;
       }
       this.seen.add(e.source, e.id);

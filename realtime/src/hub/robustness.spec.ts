@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { parseSiteConfig } from '../contracts/index.ts';
 import { fingerprint } from '../core/testing.ts';
 import { io as connect } from 'socket.io-client';
@@ -129,6 +129,42 @@ describe('an event dated ahead of the hub\'s clock (a source whose clock is wron
     expect(wallHub(T0).apply([{ id: 'l4', type: 'agent.login', at: T0 + 301_000, agentId: 'a1' }]).result.accepted).toBe(0);
     const replay = new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'silent' }), clock: 'event' });
     expect(replay.apply([{ id: 'r1', type: 'agent.login', at: '2099-01-01T00:00:00Z', agentId: 'a1' }]).result.accepted).toBe(1);
+  });
+});
+
+describe('rejected events in the hub\'s log (for the operator)', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['Date'] }));
+  afterEach(() => void vi.useRealTimers());
+
+  it('given rejections of each reason, then the first of each is logged with the event\'s id, type and source, the rest of the interval only counted', () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const hub = new Hub({ config: site, log: new MemoryEventLog(), logger, clock: 'wall', now: () => T0 });
+    hub.apply([
+      { id: 'bad-1', type: 'call.offered', at: T0, source: 'pbx-1' }, // no callId: invalid
+      { id: 'bad-2', type: 'call.offered', at: T0, source: 'pbx-1' },
+      { id: 'x-1', type: 'call.answered', at: T0, callId: 'nope', agentId: 'a1', source: 'pbx-2' }, // unknown call: impossible
+      { id: 'f-1', type: 'agent.login', at: T0 + 3_600_000, agentId: 'a1', source: 'pbx-3' }, // an hour ahead: future
+      { id: 'x-2', type: 'call.answered', at: T0, callId: 'nope2', agentId: 'a1', source: 'pbx-2' },
+    ]);
+    const rejected = lines.filter((l) => l.msg?.toString().startsWith('telephony event rejected'));
+    expect(rejected.map((l) => [l.reason, l.id, l.type, l.source])).toEqual([
+      ['invalid', 'bad-1', 'call.offered', 'pbx-1'],
+      ['impossible', 'x-1', 'call.answered', 'pbx-2'],
+      ['future', 'f-1', 'agent.login', 'pbx-3'],
+    ]);
+    expect(rejected[1]!.errors).toEqual(['unknown call nope']);
+    expect(hub.counts.rejected).toBe(5);
+    // A minute on, the next invalid one is logged and says one was left out before it.
+    vi.setSystemTime(Date.now() + 61_000);
+    hub.apply([{ id: 'bad-3', type: 'call.offered', at: T0 }]);
+    expect(lines.at(-1)).toMatchObject({ reason: 'invalid', id: 'bad-3', leftOutBefore: 1 });
+
+    // With no interval, each is logged and says how many were left out before it.
+    const each: Record<string, unknown>[] = [];
+    const hub2 = new Hub({ config: site, log: new MemoryEventLog(), logger: pino({ level: 'warn' }, { write: (l: string) => void each.push(JSON.parse(l) as Record<string, unknown>) }), clock: 'event', rejectLogIntervalMs: 0 });
+    hub2.apply([{ id: 'b1', type: 'nope', at: T0 }, { id: 'b2', type: 'nope', at: T0 }]);
+    expect(each.map((l) => [l.id, l.leftOutBefore])).toEqual([['b1', 0], ['b2', 0]]);
   });
 });
 
