@@ -444,16 +444,56 @@ export class CampaignService {
     return this.snap.p;
   }
 
-  /** One pacing cycle of a running campaign (one at a time per campaign: a lock, so cycles never overlap and over-dial). */
+  /**
+   * One pacing cycle of a running campaign: one at a time per campaign (a lock, so cycles never overlap and
+   * over-dial), and one at a time across campaigns, whose agents may be the same people: a cycle counts the
+   * dials the others have in flight for them (`claimedElsewhere`), which it can only do once their cycles
+   * have claimed. Campaigns' job schedulers fire on the same ticks, so a cycle waits a little for the other's.
+   */
   async pace(campaignId: string): Promise<PaceInfo | null> {
     const lock = this.store.k.paceLock(campaignId);
     const token = `${process.pid}:${Math.random()}`;
     if ((await this.store.redis.set(lock, token, 'PX', 10_000, 'NX')) !== 'OK') return null;
     try {
-      return await this.paceLocked(campaignId);
+      const pool = this.store.k.pacePoolLock();
+      let held = false;
+      for (let i = 0; i < 40 && !held; i++) {
+        held = (await this.store.redis.set(pool, token, 'PX', 10_000, 'NX')) === 'OK';
+        if (!held) await new Promise((r) => setTimeout(r, 25));
+      }
+      if (!held) return null; // the next tick paces it
+      try {
+        return await this.paceLocked(campaignId);
+      } finally {
+        await this.store.unlock(pool, token);
+      }
     } finally {
       await this.store.unlock(lock, token);
     }
+  }
+
+  /**
+   * Of a campaign's free agents, how many other work will take first: calls already waiting on the other
+   * lines they take (inbound callers, other campaigns' connected calls) and the dials other running
+   * campaigns on those lines have in flight (each brings an agent a call if it connects). Each line counts
+   * at most as many as the free agents who take it. Without this, two campaigns sharing a team each dial
+   * for every free agent, and the connects that find nobody are dropped.
+   */
+  private async claimedElsewhere(camp: Campaign, free: readonly SnapshotDTO['agents'][number][], snap: SnapshotDTO): Promise<number> {
+    const takers = new Map<string, number>(); // another line -> free agents of this campaign who take it
+    for (const a of free) for (const q of a.queues) if (q !== camp.queueId) takers.set(q, (takers.get(q) ?? 0) + 1);
+    if (takers.size === 0) return 0;
+    const demand = new Map<string, number>();
+    for (const q of snap.queues) if (takers.has(q.id)) demand.set(q.id, q.live.inQueue);
+    for (const id of await this.store.running()) {
+      if (id === camp.id) continue;
+      const other = await this.campaign(id);
+      if (!other || !takers.has(other.queueId)) continue;
+      demand.set(other.queueId, (demand.get(other.queueId) ?? 0) + (await this.store.redis.zcard(this.store.k.fly(id))));
+    }
+    let n = 0;
+    for (const [q, d] of demand) n += Math.min(d, takers.get(q) ?? 0);
+    return Math.min(n, free.length);
   }
 
   private lastRecover = new Map<string, number>();
@@ -535,7 +575,8 @@ export class CampaignService {
     const prefix = `out:${campaignId}:`;
     const campaignAgents = snap.agents.filter((a) => a.queues.includes(camp.queueId));
     const soon = campaignAgents.filter((a) => a.state === 'onCall' && a.callId?.startsWith(prefix) && now - a.since > ahtMs - 15_000).length;
-    const free = campaignAgents.filter((a) => a.state === 'available').length;
+    const available = campaignAgents.filter((a) => a.state === 'available');
+    const free = available.length - (await this.claimedElsewhere(camp, available, snap));
     // The cap is held over a window (24 h by default), not the campaign's life: clean past days must not
     // pay for a bad hour today. A campaign saved before the setting existed has none: the default.
     const windowHours = camp.settings.dropRateWindowHours ?? DROP_RATE_WINDOW_HOURS;

@@ -435,6 +435,27 @@ describe('dialing pipeline', () => {
     expect((await s.coverage('qs')).leadsQuota).toBeGreaterThan(10);
   });
 
+  it('two campaigns whose lines the same free agents take dial for each of them once between them, not once each; callers waiting on an inbound line they take count too', async () => {
+    // 5 free agents take the telesales line, the survey line and the advice line; 2 callers wait on advice.
+    const { s, create, redis } = await setup({ freeAgents: 5, agentQueues: ['telesales', 'survey', 'advice'], waiting: { advice: 2 }, autoAnswer: false });
+    // Dials ring 3 s, so those of one cycle are still in flight when the other campaign paces.
+    const carrier = { connect: 0, busy: 0, noAnswer: 1, voicemail: 0, failed: 0, ringSec: 3 };
+    const sales = testCampaign({ id: 'pool-sales', queueId: 'telesales', settings: { pacingMs: 60_000, carrier } as never });
+    const survey = testCampaign({ id: 'pool-survey', type: 'survey', queueId: 'survey', settings: { pacingMs: 60_000, carrier } as never });
+    await create(sales, leadsCsv(20));
+    await create(survey, leadsCsv(20, 100));
+    await s.setStatus('pool-sales', 'running');
+    await s.setStatus('pool-survey', 'running');
+    // Both cycles at once, as their schedulers fire on the same tick (the scheduler's own first run may be one of them).
+    await Promise.all([s.pace('pool-sales'), s.pace('pool-survey')]);
+    const inFlight = async () => (await redis.zcard(s.store.k.fly('pool-sales'))) + (await redis.zcard(s.store.k.fly('pool-survey')));
+    // 5 free agents, 2 of them for the advice callers: 3 dials between the two campaigns (10 before: 5 each).
+    expect(await inFlight()).toBe(3);
+    // Another round changes nothing while those ring.
+    await Promise.all([s.pace('pool-sales'), s.pace('pool-survey')]);
+    expect(await inFlight()).toBe(3);
+  });
+
   it('governor: when a shared inbound queue is under its service-level target with calls waiting, pacing stops and says why; it resumes after recovery', async () => {
     const shared = [{ id: 'advice', serviceLevelPct: 60 as number | null, targetPct: 80, inQueue: 4 }];
     const { s, create, waitFor } = await setup({ freeAgents: 5, shared });

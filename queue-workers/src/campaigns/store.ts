@@ -400,6 +400,8 @@ export class CampaignStore {
     /** Agents with personal leads (so pacing looks only at their due sets). */
     personal: (c: string) => `${this.prefix}:c:${c}:pa`,
     paceLock: (c: string) => `${this.prefix}:c:${c}:pacelock`,
+    /** Held by one pacing cycle at a time across campaigns: their agents may be the same people. */
+    pacePoolLock: () => `${this.prefix}:pacelock`,
     /** Stopped or completed campaigns whose per-lead keys are still to be cleared, -> when they finished. */
     finishing: () => `${this.prefix}:finishing`,
     finalizeLock: (c: string) => `${this.prefix}:c:${c}:finlock`,

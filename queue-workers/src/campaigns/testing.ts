@@ -15,6 +15,10 @@ export interface FakeHubOptions {
   queue: string;
   /** Free agents the snapshot shows. */
   freeAgents: number;
+  /** The lines the free agents take (a team shared by campaigns, an inbound line). @defaultValue [queue] */
+  agentQueues?: string[];
+  /** Calls waiting on a line (`live.inQueue`) besides the shared queues'. */
+  waiting?: Record<string, number>;
   /** Answer connected calls (answered, ended, outcome). @defaultValue true */
   autoAnswer?: boolean;
   /** Disposition of an answered call (by call id). @defaultValue 'sold' half of the time, else 'not_interested' */
@@ -62,7 +66,7 @@ export class FakeHub implements HubPort {
 
   async snapshot(): Promise<SnapshotDTO> {
     const agents = [
-      ...Array.from({ length: this.o.freeAgents }, (_, i) => ({ id: `f${i}`, name: `f${i}`, teamId: 'team-sales', queues: [this.o.queue], skills: {}, state: 'available', since: 0 })),
+      ...Array.from({ length: this.o.freeAgents }, (_, i) => ({ id: `f${i}`, name: `f${i}`, teamId: 'team-sales', queues: this.o.agentQueues ?? [this.o.queue], skills: {}, state: 'available', since: 0 })),
       ...(this.o.agents ?? []).map((a) => ({ id: a.id, name: a.id, teamId: a.teamId ?? 'team-sales', queues: [this.o.queue], skills: {}, state: a.state, since: a.since ?? Date.now() })),
     ];
     const q = (id: string, sl: number | null, target: number, inQueue: number) => ({
@@ -77,7 +81,13 @@ export class FakeHub implements HubPort {
     return {
       seq: 0,
       at: Date.now(),
-      queues: [q(this.o.queue, null, 80, 0), ...(this.o.shared ?? []).map((s) => q(s.id, s.serviceLevelPct, s.targetPct, s.inQueue))],
+      queues: [
+        q(this.o.queue, null, 80, this.o.waiting?.[this.o.queue] ?? 0),
+        ...(this.o.shared ?? []).map((s) => q(s.id, s.serviceLevelPct, s.targetPct, s.inQueue)),
+        ...(this.o.agentQueues ?? [])
+          .filter((id) => id !== this.o.queue && !(this.o.shared ?? []).some((s) => s.id === id))
+          .map((id) => q(id, null, 80, this.o.waiting?.[id] ?? 0)),
+      ],
       agents,
       teams: [],
       calls: [],
