@@ -16,6 +16,13 @@ function nf(lang: Lang, digits: number): Intl.NumberFormat {
 
 export const DASH = '—';
 
+/** A message with its `{name}` placeholders filled from `vars`. */
+export function fillVars(template: string, vars?: Record<string, string | number>): string {
+  let s = template;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
 export function fmtInt(n: number | null | undefined, lang: Lang): string {
   return n === null || n === undefined ? DASH : nf(lang, 0).format(n);
 }

@@ -3,7 +3,7 @@
  * switch in the top bar, remembered in localStorage). `i18n.t(key, vars)` and the formatters read it.
  */
 import { MESSAGES, type MessageKey } from './messages.ts';
-import { fmtDuration, fmtInt, fmtPct, fmtClock, type Lang } from './format.ts';
+import { fillVars, fmtDuration, fmtInt, fmtPct, fmtClock, type Lang } from './format.ts';
 
 const KEY = 'callboard.lang';
 
@@ -37,9 +37,7 @@ class I18n {
   }
 
   t = (key: MessageKey, vars?: Record<string, string | number>): string => {
-    let s: string = MESSAGES[this.lang][key] ?? key;
-    if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-    return s;
+    return fillVars(MESSAGES[this.lang][key] ?? key, vars);
   };
 
   /** A key that may not exist (site reasons, dispositions, attributes): falls back to the raw token. */

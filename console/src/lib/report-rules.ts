@@ -9,7 +9,7 @@
  */
 import type { MetricParams } from '$contracts/site.ts';
 import { paramsInForce } from '$contracts/reports.ts';
-import { fmtPct, LOCALES, type Lang } from './format.ts';
+import { fillVars, fmtPct, LOCALES, type Lang } from './format.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 import type { ReportDTO } from './reports-api.ts';
 
@@ -43,11 +43,7 @@ export function slTargetSeries(r: RuleReport, series: readonly { start: number }
   return series.map((s) => ruleAt(r, s.start).slTargetPct);
 }
 
-const say = (lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}) => {
-  let s: string = MESSAGES[lang][key];
-  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
-};
+const say = (lang: Lang, key: MessageKey, vars?: Record<string, string | number>) => fillVars(MESSAGES[lang][key], vars);
 
 /**
  * An instant in the site's time zone as the printable page writes it: the time of day (10:30), or with the

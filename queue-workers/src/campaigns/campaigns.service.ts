@@ -485,11 +485,11 @@ export class CampaignService {
     if (takers.size === 0) return 0;
     const demand = new Map<string, number>();
     for (const q of snap.queues) if (takers.has(q.id)) demand.set(q.id, q.live.inQueue);
-    for (const id of await this.store.running()) {
-      if (id === camp.id) continue;
-      const other = await this.campaign(id);
-      if (!other || !takers.has(other.queueId)) continue;
-      demand.set(other.queueId, (demand.get(other.queueId) ?? 0) + (await this.store.redis.zcard(this.store.k.fly(id))));
+    // The other running campaigns and their dials in flight, read side by side (the cycle holds the pool lock).
+    const others = (await this.store.running()).filter((id) => id !== camp.id);
+    const found = await Promise.all(others.map(async (id) => [await this.campaign(id), await this.store.redis.zcard(this.store.k.fly(id))] as const));
+    for (const [other, inFlight] of found) {
+      if (other && takers.has(other.queueId)) demand.set(other.queueId, (demand.get(other.queueId) ?? 0) + inFlight);
     }
     let n = 0;
     for (const [q, d] of demand) n += Math.min(d, takers.get(q) ?? 0);

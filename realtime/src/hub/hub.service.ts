@@ -267,7 +267,8 @@ export class Hub {
     const logged: DomainEvent[] = [];
     const m = this.opts.metrics;
     const tolerance = this.opts.futureToleranceMs ?? 300_000;
-    const horizon = this.clockMode === 'wall' ? this.now() + tolerance : Infinity;
+    const wallNow = this.clockMode === 'wall' ? this.now() : Infinity;
+    const horizon = wallNow + tolerance;
     for (let i = 0; i < raws.length; i++) {
       const raw = raws[i];
       const p = parseCtiEvent(raw);
@@ -284,7 +285,7 @@ export class Hub {
         continue;
       }
       if (e.at > horizon) {
-        const errors = [futureEventError(e.at, horizon - tolerance, tolerance)];
+        const errors = [futureEventError(e.at, wallNow, tolerance)];
         result.rejected.push({ index: i, id: e.id, errors });
         m?.rejected.inc({ reason: 'future' });
         this.logRejection('future', e, errors);

@@ -9,7 +9,7 @@
  * the code is missing or unknown (a pace record of an older or newer worker).
  */
 import { i18n } from '$lib/i18n.svelte.ts';
-import { DASH, fmtInt, fmtPct, LOCALES, type Lang } from '$lib/format.ts';
+import { DASH, fillVars, fmtInt, fmtPct, LOCALES, type Lang } from '$lib/format.ts';
 import { formulaText } from '$lib/explain.ts';
 import type { GovernorInfo, GovernorQueue, PaceAlert, Pacing, PaceWhyInfo } from './api.ts';
 
@@ -245,9 +245,7 @@ const EN: Record<Key, string> = {
 
 /** A campaign text in `lang`, with `{name}` placeholders filled. */
 export function tx(lang: Lang, key: Key, vars?: Record<string, string | number>): string {
-  let s: string = (lang === 'en' ? EN : VI)[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
+  return fillVars((lang === 'en' ? EN : VI)[key], vars);
 }
 
 /** A campaign text in the page's language. */
